@@ -1,0 +1,7 @@
+"""Entry point for ``python -m mailcomposer``."""
+
+import sys
+
+from mailcomposer.cli import main
+
+sys.exit(main())

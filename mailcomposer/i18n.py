@@ -1,0 +1,97 @@
+"""The one translation helper: ``_()`` for every user-visible string, core and GUI.
+
+Catalogs are gettext ``.po`` files under ``resources/i18n/<language>/`` (one per
+area of the code, merged) read at run time by a small parser, so no compile step is
+needed in development or in the frozen app.
+English is the source language; ``zh_CN`` is shipped.
+"""
+
+from __future__ import annotations
+
+import ast
+import locale
+import os
+from pathlib import Path
+
+SUPPORTED = ("en", "zh_CN")
+
+_catalog: dict[str, str] = {}
+_language = "en"
+
+
+def resources_dir() -> Path:
+    """Return the folder holding icons, presets and catalogs (source tree or frozen)."""
+    import sys
+
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def parse_po(text: str) -> dict[str, str]:
+    """Parse the msgid/msgstr pairs of a .po file (no plural forms, no contexts)."""
+    entries: dict[str, str] = {}
+    msgid: list[str] | None = None
+    msgstr: list[str] | None = None
+    current: list[str] | None = None
+
+    def flush() -> None:
+        if msgid is not None and msgstr is not None:
+            key, value = "".join(msgid), "".join(msgstr)
+            if key and value:
+                entries[key] = value
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("msgid "):
+            flush()
+            msgid, msgstr = [ast.literal_eval(line[6:])], None
+            current = msgid
+        elif line.startswith("msgstr "):
+            msgstr = [ast.literal_eval(line[7:])]
+            current = msgstr
+        elif line.startswith('"') and current is not None:
+            current.append(ast.literal_eval(line))
+    flush()
+    return entries
+
+
+def detect_language(env: dict[str, str] | None = None) -> str:
+    """Pick the shipped language closest to the user's locale (``MAILCOMPOSER_LANG`` wins)."""
+    env = dict(os.environ) if env is None else env
+    wanted = env.get("MAILCOMPOSER_LANG") or env.get("LC_ALL") or env.get("LC_MESSAGES") or ""
+    wanted = wanted or env.get("LANG", "")
+    if not wanted:
+        try:
+            wanted = locale.getlocale()[0] or ""
+        except ValueError:
+            wanted = ""
+    return "zh_CN" if wanted.lower().startswith("zh") else "en"
+
+
+def set_language(language: str) -> None:
+    """Switch the catalog used by ``_()``; unknown languages fall back to English."""
+    global _catalog, _language
+    _language = language if language in SUPPORTED else "en"
+    _catalog = {}
+    if _language != "en":
+        for path in sorted((resources_dir() / "i18n" / _language).glob("*.po")):
+            _catalog.update(parse_po(path.read_text(encoding="utf-8")))
+
+
+def language() -> str:
+    """Return the language in use."""
+    return _language
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language (English text is the key)."""
+    return _catalog.get(message, message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for translation without translating it now (for constants)."""
+    return message

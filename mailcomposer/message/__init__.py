@@ -1,0 +1,1 @@
+"""Drafts, addresses and MIME: the message model and its wire form (stdlib email only)."""

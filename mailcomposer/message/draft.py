@@ -1,0 +1,149 @@
+"""The Draft: everything the user composed, as plain data (no Qt, no I/O)."""
+
+from __future__ import annotations
+
+import base64
+import enum
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class Priority(enum.StrEnum):
+    """Message priority, written as ``X-Priority`` and ``Importance``."""
+
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+@dataclass
+class InlineImage:
+    """An image shown inside the HTML body.
+
+    Attributes:
+        name: the exact ``src`` value the HTML uses for it (editor resource name,
+            relative path as written in an HTML file ...). The builder maps each
+            name still referenced by the HTML to a fresh ``cid:``; unreferenced
+            images are dropped.
+        data: the original bytes (never re-encoded).
+        content_type: ``image/png``, ``image/jpeg`` ...
+        filename: a file name to offer on save; derived from ``name`` if empty.
+    """
+
+    name: str
+    data: bytes
+    content_type: str
+    filename: str = ""
+
+
+@dataclass
+class Attachment:
+    """A file attached to the message, backed by a path (streamed) or by bytes.
+
+    Attributes:
+        filename: the name the recipient sees (any Unicode).
+        path: the file to read at send time; ``None`` when ``data`` holds the bytes.
+        data: in-memory content (from a pasted or re-opened message).
+        content_type: the MIME type, or ``None`` to detect it from content and name.
+    """
+
+    filename: str
+    path: Path | None = None
+    data: bytes | None = None
+    content_type: str | None = None
+
+    @property
+    def size(self) -> int:
+        """Size in bytes before transfer encoding (0 if the file vanished)."""
+        if self.data is not None:
+            return len(self.data)
+        try:
+            return self.path.stat().st_size if self.path else 0
+        except OSError:
+            return 0
+
+
+@dataclass
+class Draft:
+    """A message being composed; address fields hold the text as the user typed it.
+
+    Attributes:
+        from_addr: the From address as typed (``Ann <ann@example.org>``).
+        to, cc, bcc, reply_to: address lists as typed (commas or semicolons).
+        subject: the subject line.
+        text: the plain-text body (used alone when ``html`` is None).
+        html: the HTML body, or ``None`` for a plain-text message.
+        inline_images: images referenced by ``html``.
+        attachments: attached files.
+        priority: high, normal or low.
+        extra_headers: additional ``(name, value)`` headers.
+        message_id: kept across retries so a resend after an unknown outcome
+            carries the same Message-ID; ``None`` until first built.
+    """
+
+    from_addr: str = ""
+    to: str = ""
+    cc: str = ""
+    bcc: str = ""
+    reply_to: str = ""
+    subject: str = ""
+    text: str = ""
+    html: str | None = None
+    inline_images: list[InlineImage] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    priority: Priority = Priority.NORMAL
+    extra_headers: list[tuple[str, str]] = field(default_factory=list)
+    message_id: str | None = None
+
+    def is_empty(self) -> bool:
+        """True when there is nothing worth keeping (no addresses, text or files)."""
+        return not any(
+            (self.to, self.cc, self.bcc, self.subject, self.text.strip(),
+             self.attachments, self.inline_images)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return a JSON-ready dict (bytes as base64, paths as strings)."""
+        out = asdict(self)
+        out["priority"] = self.priority.value
+        out["inline_images"] = [
+            {**asdict(img), "data": base64.b64encode(img.data).decode("ascii")}
+            for img in self.inline_images
+        ]
+        out["attachments"] = [
+            {
+                "filename": a.filename,
+                "path": str(a.path) if a.path else None,
+                "data": base64.b64encode(a.data).decode("ascii") if a.data is not None else None,
+                "content_type": a.content_type,
+            }
+            for a in self.attachments
+        ]
+        out["extra_headers"] = [list(h) for h in self.extra_headers]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Draft:
+        """Rebuild a Draft from :meth:`to_dict` output (unknown keys are ignored)."""
+        known = {f for f in cls.__dataclass_fields__}
+        kwargs = {k: v for k, v in data.items() if k in known}
+        kwargs["priority"] = Priority(data.get("priority", "normal"))
+        kwargs["inline_images"] = [
+            InlineImage(
+                name=i["name"], data=base64.b64decode(i["data"]),
+                content_type=i["content_type"], filename=i.get("filename", ""),
+            )
+            for i in data.get("inline_images", [])
+        ]
+        kwargs["attachments"] = [
+            Attachment(
+                filename=a["filename"],
+                path=Path(a["path"]) if a.get("path") else None,
+                data=base64.b64decode(a["data"]) if a.get("data") is not None else None,
+                content_type=a.get("content_type"),
+            )
+            for a in data.get("attachments", [])
+        ]
+        kwargs["extra_headers"] = [tuple(h) for h in data.get("extra_headers", [])]
+        return cls(**kwargs)

@@ -1,0 +1,1 @@
+"""The built-in local SMTP server (aiosmtpd) and its Maildir inbox."""

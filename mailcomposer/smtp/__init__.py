@@ -1,0 +1,1 @@
+"""SMTP sessions: security modes, AUTH, chunked sending, transcript and error taxonomy."""

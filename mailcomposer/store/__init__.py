@@ -1,0 +1,1 @@
+"""What the app keeps: home folder, accounts, credentials, drafts, outbox and history."""

@@ -1,0 +1,89 @@
+"""The home folder layout under ``MAILCOMPOSER_HOME`` (or the platform data folder)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from mailcomposer import APP_NAME
+
+
+@dataclass(frozen=True)
+class Home:
+    """Every path the app writes, derived from one root folder.
+
+    Attributes:
+        root: the home folder itself.
+    """
+
+    root: Path
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Home:
+        """Use ``MAILCOMPOSER_HOME`` if set, else the platform's per-user data folder."""
+        env = os.environ if env is None else env
+        value = env.get("MAILCOMPOSER_HOME")
+        if value:
+            return cls(Path(value).expanduser())
+        import platformdirs
+
+        return cls(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True)))
+
+    def ensure(self) -> Home:
+        """Create the folders that must exist; return self."""
+        for folder in (self.root, self.drafts, self.outbox):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+    @property
+    def settings_file(self) -> Path:
+        return self.root / "settings.json"
+
+    @property
+    def accounts_file(self) -> Path:
+        return self.root / "accounts.json"
+
+    @property
+    def pins_file(self) -> Path:
+        return self.root / "trusted-certificates.json"
+
+    @property
+    def drafts(self) -> Path:
+        return self.root / "drafts"
+
+    @property
+    def outbox(self) -> Path:
+        return self.root / "outbox"
+
+    @property
+    def history_db(self) -> Path:
+        return self.root / "history.sqlite3"
+
+    @property
+    def sandbox(self) -> Path:
+        return self.root / "sandbox"
+
+    @property
+    def sandbox_maildir(self) -> Path:
+        return self.sandbox / "Maildir"
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so a crash leaves either the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
