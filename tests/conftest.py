@@ -7,6 +7,8 @@ import threading
 
 import pytest
 
+pytest_plugins = ["tests.smtp_fixtures"]
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["MAILCOMPOSER_LANG"] = "en"
 

@@ -1,0 +1,1 @@
+"""Pytest fixtures for SMTP test servers (owned by the smtp engineer)."""
