@@ -1,0 +1,569 @@
+"""Real SMTP servers on 127.0.0.1 for tests: an aiosmtpd sink and a scripted raw-socket server.
+
+``SmtpTestServer`` is a real ESMTP server (aiosmtpd) that records what it received and can
+be told to refuse things. ``ScriptedServer`` plays a fixed dialogue over a raw socket, for
+misbehaviour aiosmtpd cannot produce (421 greeting, silence, a dropped connection).
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import secrets
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+
+
+@dataclass(frozen=True)
+class StatusCode:
+    """One SMTP reply used by a test server or expected by a test."""
+
+    code: int
+    text: str
+
+    @property
+    def line(self) -> str:
+        return f"{self.code} {self.text}"
+
+    def __str__(self) -> str:
+        return self.line
+
+
+# Named replies: tests use these instead of bare numbers.
+GREETING = StatusCode(220, "mx.test.example ESMTP ready")
+OK = StatusCode(250, "OK")
+ACCEPTED = StatusCode(250, "2.0.0 Ok: queued as TEST1234")
+CLOSING = StatusCode(221, "2.0.0 Bye")
+START_INPUT = StatusCode(354, "End data with <CR><LF>.<CR><LF>")
+SERVICE_UNAVAILABLE = StatusCode(421, "4.3.2 Service not available, closing channel")
+MAILBOX_BUSY = StatusCode(450, "4.2.1 Mailbox busy, try again later")
+LOCAL_ERROR = StatusCode(451, "4.3.0 Local error in processing, try again later")
+INSUFFICIENT_STORAGE = StatusCode(452, "4.3.1 Insufficient system storage")
+AUTH_REQUIRED = StatusCode(530, "5.7.0 Authentication required")
+BAD_CREDENTIALS = StatusCode(535, "5.7.8 Authentication credentials invalid")
+NO_SUCH_USER = StatusCode(550, "5.1.1 No such user here")
+SENDER_REJECTED = StatusCode(553, "5.7.1 Sender address rejected: not owned by user")
+TOO_BIG = StatusCode(552, "5.3.4 Message size exceeds fixed limit")
+TRANSACTION_FAILED = StatusCode(554, "5.7.1 Message rejected as spam")
+NO_SERVICE = StatusCode(554, "5.3.2 No SMTP service here")
+
+
+@dataclass(frozen=True)
+class Received:
+    """One message a test server accepted: the envelope and the exact DATA bytes."""
+
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    data: bytes
+    mail_options: tuple[str, ...]
+    smtputf8: bool
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port that was free a moment ago (aiosmtpd cannot bind port 0)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+class RecordingHandler:
+    """aiosmtpd handler that stores each message and can refuse chosen steps.
+
+    Subclass it and override ``handle_MAIL``/``handle_RCPT``/``handle_DATA`` for other
+    behaviour; call ``self.record(envelope)`` to keep a message.
+
+    Attributes:
+        received: messages accepted so far, oldest first.
+        mail_reply: a reply (``StatusCode`` or line) to MAIL instead of 250.
+        rcpt_replies: recipient address -> reply used instead of 250 (others accepted).
+        data_reply: the reply to the final dot instead of ``ACCEPTED`` (not stored then).
+    """
+
+    def __init__(
+        self,
+        *,
+        mail_reply: StatusCode | str | None = None,
+        rcpt_replies: dict[str, StatusCode | str] | None = None,
+        data_reply: StatusCode | str | None = None,
+    ) -> None:
+        self.received: list[Received] = []
+        self.mail_reply = mail_reply
+        self.rcpt_replies = {k.lower(): v for k, v in (rcpt_replies or {}).items()}
+        self.data_reply = data_reply
+        self._lock = threading.Lock()
+
+    def record(self, envelope: Envelope) -> None:
+        """Keep ``envelope`` as a ``Received``."""
+        data = envelope.original_content or b""
+        if isinstance(data, str):  # only with decode_data=True, which we never set
+            data = data.encode("utf-8")
+        with self._lock:
+            self.received.append(
+                Received(
+                    mail_from=envelope.mail_from or "",
+                    rcpt_tos=tuple(envelope.rcpt_tos),
+                    data=bytes(data),
+                    mail_options=tuple(envelope.mail_options),
+                    smtputf8=bool(envelope.smtp_utf8),
+                )
+            )
+
+    async def handle_MAIL(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        mail_options: list[str],
+    ) -> str:
+        if self.mail_reply is not None:
+            return str(self.mail_reply)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return OK.line
+
+    async def handle_RCPT(
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
+        rcpt_options: list[str],
+    ) -> str:
+        reply = self.rcpt_replies.get(address.lower())
+        if reply is not None:
+            return str(reply)
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return OK.line
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        if self.data_reply is not None:
+            return str(self.data_reply)
+        self.record(envelope)
+        return ACCEPTED.line
+
+
+class _LabSMTP(SMTP):
+    """aiosmtpd's SMTP plus CRAM-MD5 (which needs the plaintext password on the server)."""
+
+    def __init__(self, handler: Any, *, users: dict[str, str] | None = None, **kwargs: Any):
+        self._users = dict(users or {})
+        super().__init__(handler, **kwargs)
+
+    async def auth_CRAM__MD5(self, _: Any, args: list[str]) -> AuthResult:
+        if len(args) != 1:
+            await self.push("501 5.5.4 CRAM-MD5 takes no initial response")
+            return AuthResult(success=False, handled=True)
+        challenge = f"<{secrets.token_hex(8)}.{int(time.time())}@mx.test.example>".encode()
+        response = await self.challenge_auth(challenge)
+        if not isinstance(response, bytes):
+            return AuthResult(success=False, handled=True)
+        user, _sep, digest = response.decode("utf-8", "replace").rpartition(" ")
+        password = self._users.get(user)
+        if password is None:
+            return AuthResult(success=False)
+        expected = hmac.new(password.encode("utf-8"), challenge, "md5").hexdigest()
+        if not hmac.compare_digest(expected, digest.lower()):
+            return AuthResult(success=False)
+        return AuthResult(success=True, auth_data=LoginPassword(user.encode(), b""))
+
+
+class _Controller(Controller):
+    def __init__(self, handler: Any, *, users: dict[str, str] | None, **kwargs: Any) -> None:
+        self._users = users
+        super().__init__(handler, **kwargs)
+
+    def factory(self) -> SMTP:
+        return _LabSMTP(self.handler, users=self._users, **self.SMTP_kwargs)
+
+
+class SmtpTestServer:
+    """A real aiosmtpd ESMTP server on 127.0.0.1 for one test.
+
+    Use as a context manager (or ``start()``/``stop()``).
+
+    Args:
+        handler: aiosmtpd handler; default a fresh ``RecordingHandler``.
+        tls_context: server-side context for implicit TLS (TLS from the first byte).
+        starttls_context: server-side context offered through STARTTLS.
+        require_starttls: refuse other commands until STARTTLS (with ``starttls_context``).
+        auth: user -> password; enables AUTH PLAIN, LOGIN and CRAM-MD5.
+        auth_require_tls: only offer AUTH inside TLS (aiosmtpd's default); False for
+            plaintext lab servers.
+        auth_mechanisms: restrict the offered mechanisms (e.g. ``["LOGIN"]``).
+        data_size_limit: bytes (advertised as SIZE); None for no limit.
+        smtputf8: advertise SMTPUTF8.
+        hostname: the name the server gives in its greeting and EHLO.
+
+    Attributes:
+        host, port: where it listens.
+        handler: the handler in use.
+    """
+
+    def __init__(
+        self,
+        *,
+        handler: Any = None,
+        tls_context: ssl.SSLContext | None = None,
+        starttls_context: ssl.SSLContext | None = None,
+        require_starttls: bool = False,
+        auth: dict[str, str] | None = None,
+        auth_require_tls: bool = True,
+        auth_mechanisms: Iterable[str] | None = None,
+        data_size_limit: int | None = 32 * 1024 * 1024,
+        smtputf8: bool = True,
+        hostname: str = "mx.test.example",
+    ) -> None:
+        self.host = "127.0.0.1"
+        self.port = 0
+        self.handler = handler if handler is not None else RecordingHandler()
+        self.cafile: Any = None  # set by fixtures so settings_for() can trust the test CA
+        self._users = dict(auth) if auth else None
+        kwargs: dict[str, Any] = {
+            "server_hostname": hostname,
+            "ident": "ESMTP test",
+            "data_size_limit": data_size_limit,
+            "enable_SMTPUTF8": smtputf8,
+            # Implicit TLS is encrypted from the first byte, but aiosmtpd only counts
+            # STARTTLS as TLS and would hide AUTH: lift its check there.
+            "auth_require_tls": auth_require_tls and tls_context is None,
+            "timeout": 30,
+        }
+        if tls_context is not None:
+            kwargs["ssl_context"] = tls_context
+        if starttls_context is not None:
+            kwargs["tls_context"] = starttls_context
+            kwargs["require_starttls"] = require_starttls
+        if self._users is not None:
+            kwargs["authenticator"] = self._authenticate
+            all_mechanisms = {"PLAIN", "LOGIN", "CRAM-MD5"}
+            if auth_mechanisms is not None:
+                wanted = {m.upper() for m in auth_mechanisms}
+                kwargs["auth_exclude_mechanism"] = sorted(all_mechanisms - wanted)
+        else:
+            # No users: offer no AUTH at all (aiosmtpd would otherwise offer PLAIN/LOGIN).
+            kwargs["auth_exclude_mechanism"] = ["PLAIN", "LOGIN", "CRAM-MD5"]
+        self._kwargs = kwargs
+        self._controller: _Controller | None = None
+
+    @property
+    def received(self) -> list[Received]:
+        """Messages the handler accepted (empty for handlers that keep none)."""
+        return getattr(self.handler, "received", [])
+
+    def _authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
+    ) -> AuthResult:
+        if not isinstance(data, LoginPassword) or self._users is None:
+            return AuthResult(success=False)
+        user = data.login.decode("utf-8", "replace")
+        password = data.password.decode("utf-8", "replace")
+        good = self._users.get(user)
+        if good is not None and hmac.compare_digest(good.encode(), password.encode()):
+            return AuthResult(success=True, auth_data=data)
+        return AuthResult(success=False)
+
+    def start(self) -> SmtpTestServer:
+        """Bind a free port and start serving; retries if the port was taken meanwhile."""
+        last: Exception | None = None
+        for _attempt in range(5):
+            port = free_port(self.host)
+            controller = _Controller(
+                self.handler, users=self._users, hostname=self.host, port=port, **self._kwargs
+            )
+            try:
+                controller.start()
+            except OSError as exc:  # port grabbed between probe and bind
+                last = exc
+                controller.stop(no_assert=True)
+                continue
+            self._controller = controller
+            self.port = port
+            return self
+        raise RuntimeError(f"could not start the test SMTP server: {last}")
+
+    def stop(self) -> None:
+        """Stop serving and join the server thread."""
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def __enter__(self) -> SmtpTestServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+# --- scripted raw-socket server -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Send:
+    """Send one reply line (CRLF added) or several lines joined with CRLF."""
+
+    text: str | StatusCode
+
+
+@dataclass(frozen=True)
+class Expect:
+    """Read one command line; record a mismatch if it does not start with ``prefix``."""
+
+    prefix: str = ""
+
+
+@dataclass(frozen=True)
+class ReadData:
+    """Read DATA content up to the final dot (or only ``drop_after`` bytes, then close)."""
+
+    drop_after: int | None = None
+
+
+@dataclass(frozen=True)
+class StartTls:
+    """Wrap the connection in TLS (after sending the 220 to STARTTLS yourself)."""
+
+
+@dataclass(frozen=True)
+class Close:
+    """Close the connection now."""
+
+
+@dataclass(frozen=True)
+class Hang:
+    """Stop answering: keep the connection open, reading and discarding, until stopped."""
+
+
+Step = Send | Expect | ReadData | StartTls | Close | Hang
+
+
+def ehlo_reply(*extensions: str, hostname: str = "mx.test.example") -> Send:
+    """Return a multi-line 250 reply to EHLO advertising ``extensions``."""
+    lines = [hostname, *extensions]
+    text = "\r\n".join(
+        f"250{'-' if i < len(lines) - 1 else ' '}{line}" for i, line in enumerate(lines)
+    )
+    return Send(text)
+
+
+def accepting_dialogue(*extensions: str, after_dot: Sequence[Step] = ()) -> list[Step]:
+    """Return a script for a plain session up to the final dot, then ``after_dot``.
+
+    Without ``after_dot`` the server answers the dot with 250 and QUIT with 221.
+    """
+    steps: list[Step] = [
+        Send(GREETING),
+        Expect("EHLO"),
+        ehlo_reply(*extensions),
+        Expect("MAIL FROM:"),
+        Send(OK),
+        Expect("RCPT TO:"),
+        Send(OK),
+        Expect("DATA"),
+        Send(START_INPUT),
+        ReadData(),
+    ]
+    steps.extend(after_dot or (Send(ACCEPTED), Expect("QUIT"), Send(CLOSING), Close()))
+    return steps
+
+
+@dataclass
+class _Connection:
+    sock: socket.socket
+    buffer: bytearray = field(default_factory=bytearray)
+
+
+class ScriptedServer:
+    """A one-thread raw-socket SMTP server that plays ``script`` to each connection.
+
+    Args:
+        script: the steps, in order; the connection is closed after the last one.
+        tls_context: server-side context for implicit TLS (and for ``StartTls``).
+        connections: how many connections to serve in turn (each gets the whole script).
+
+    Attributes:
+        host, port: where it listens.
+        commands: every command line received (without CRLF), all connections.
+        data: DATA content received (dot-stuffed, as on the wire), one entry per ReadData.
+        mismatches: ``(expected prefix, actual line)`` for each failed ``Expect``.
+    """
+
+    def __init__(
+        self,
+        script: Sequence[Step],
+        *,
+        tls_context: ssl.SSLContext | None = None,
+        implicit_tls: bool = False,
+        connections: int = 1,
+    ) -> None:
+        self.host = "127.0.0.1"
+        self.port = 0
+        self.cafile: Any = None
+        self.script = list(script)
+        self.commands: list[str] = []
+        self.data: list[bytes] = []
+        self.mismatches: list[tuple[str, str]] = []
+        self._tls_context = tls_context
+        self._implicit_tls = implicit_tls
+        self._connections = connections
+        self._stop = threading.Event()
+        self._listener: socket.socket | None = None
+        self._thread: threading.Thread | None = None
+        self._current: socket.socket | None = None
+
+    def start(self) -> ScriptedServer:
+        """Listen on a free port and serve in a background thread."""
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((self.host, 0))
+        listener.listen(4)
+        listener.settimeout(0.05)
+        self._listener = listener
+        self.port = listener.getsockname()[1]
+        self._thread = threading.Thread(target=self._serve, name="ScriptedServer", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close every socket and join the thread."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+
+    def __enter__(self) -> ScriptedServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # -- the server thread --
+
+    def _serve(self) -> None:
+        served = 0
+        assert self._listener is not None
+        while not self._stop.is_set() and served < self._connections:
+            try:
+                sock, _addr = self._listener.accept()
+            except (TimeoutError, BlockingIOError):
+                continue
+            except OSError:
+                return
+            served += 1
+            sock.settimeout(0.05)
+            try:
+                if self._implicit_tls and self._tls_context is not None:
+                    sock = self._wrap(sock)
+                if sock is not None:
+                    self._play(_Connection(sock))
+            except (OSError, _Stopped):
+                pass
+            finally:
+                if sock is not None:
+                    try:
+                        sock.close()
+                    except OSError:
+                        pass
+
+    def _wrap(self, sock: socket.socket) -> socket.socket | None:
+        assert self._tls_context is not None
+        sock.settimeout(5)
+        try:
+            wrapped = self._tls_context.wrap_socket(sock, server_side=True)
+        except (ssl.SSLError, OSError):
+            sock.close()
+            return None
+        wrapped.settimeout(0.05)
+        return wrapped
+
+    def _play(self, conn: _Connection) -> None:
+        for step in self.script:
+            if isinstance(step, Send):
+                conn.sock.sendall(str(step.text).encode("utf-8") + b"\r\n")
+            elif isinstance(step, Expect):
+                line = self._read_line(conn)
+                if line is None:
+                    return
+                self.commands.append(line)
+                if not line.upper().startswith(step.prefix.upper()):
+                    self.mismatches.append((step.prefix, line))
+            elif isinstance(step, ReadData):
+                if not self._read_data(conn, step.drop_after):
+                    return
+            elif isinstance(step, StartTls):
+                wrapped = self._wrap(conn.sock)
+                if wrapped is None:
+                    return
+                conn.sock = wrapped
+                conn.buffer.clear()
+            elif isinstance(step, Close):
+                return
+            elif isinstance(step, Hang):
+                while self._recv(conn):
+                    conn.buffer.clear()
+                return
+
+    def _recv(self, conn: _Connection) -> bool:
+        """Read more bytes into the buffer; False when the peer closed."""
+        while True:
+            if self._stop.is_set():
+                raise _Stopped
+            try:
+                chunk = conn.sock.recv(65536)
+            except (TimeoutError, ssl.SSLWantReadError):
+                continue
+            except OSError:
+                return False
+            if not chunk:
+                return False
+            conn.buffer.extend(chunk)
+            return True
+
+    def _read_line(self, conn: _Connection) -> str | None:
+        while b"\r\n" not in conn.buffer:
+            if not self._recv(conn):
+                return None
+        end = conn.buffer.index(b"\r\n")
+        line = bytes(conn.buffer[:end])
+        del conn.buffer[: end + 2]
+        return line.decode("utf-8", "replace")
+
+    def _read_data(self, conn: _Connection, drop_after: int | None) -> bool:
+        terminator = b"\r\n.\r\n"
+        while True:
+            if drop_after is not None and len(conn.buffer) >= drop_after:
+                self.data.append(bytes(conn.buffer[:drop_after]))
+                return False
+            if conn.buffer.startswith(b".\r\n"):
+                self.data.append(b"")
+                del conn.buffer[:3]
+                return True
+            end = conn.buffer.find(terminator)
+            if end >= 0:
+                self.data.append(bytes(conn.buffer[: end + 2]))
+                del conn.buffer[: end + len(terminator)]
+                return True
+            if not self._recv(conn):
+                self.data.append(bytes(conn.buffer))
+                return False
+
+
+class _Stopped(Exception):
+    """The test is over: leave the connection."""
+
+
+def b64(text: str) -> str:
+    """Base64 of a UTF-8 string (for building scripted AUTH exchanges)."""
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
