@@ -89,18 +89,17 @@ def test_certificate_is_kept_between_runs(maildir: Path, tmp_path: Path) -> None
 
 
 def test_untrusted_certificate_fails_verification(maildir: Path, tmp_path: Path) -> None:
-    with SandboxServer(maildir, tls=True, cert_dir=tmp_path) as server:
-        with client(server) as smtp, pytest.raises(ssl.SSLCertVerificationError):
+    with SandboxServer(maildir, tls=True, cert_dir=tmp_path) as server, client(server) as smtp:
+        with pytest.raises(ssl.SSLCertVerificationError):
             smtp.starttls(context=ssl.create_default_context())
 
 
 def test_tls_server_refuses_mail_before_starttls(maildir: Path, tmp_path: Path) -> None:
-    with SandboxServer(maildir, tls=True, cert_dir=tmp_path) as server:
-        with client(server) as smtp:
-            smtp.ehlo()
-            assert smtp.has_extn("starttls")
-            code, _text = smtp.mail("ann@example.org")
-            assert code == AUTH_REQUIRED
+    with SandboxServer(maildir, tls=True, cert_dir=tmp_path) as server, client(server) as smtp:
+        smtp.ehlo()
+        assert smtp.has_extn("starttls")
+        code, _text = smtp.mail("ann@example.org")
+        assert code == AUTH_REQUIRED
 
 
 def test_auth_user_password(maildir: Path) -> None:
@@ -120,13 +119,12 @@ def test_auth_user_password(maildir: Path) -> None:
 
 
 def test_size_limit_is_advertised_and_enforced(maildir: Path) -> None:
-    with SandboxServer(maildir, size_limit=1000) as server:
-        with client(server) as smtp:
-            smtp.ehlo()
-            assert smtp.esmtp_features["size"] == "1000"
-            with pytest.raises(smtplib.SMTPSenderRefused) as info:
-                smtp.sendmail("ann@example.org", ["bob@example.org"], MESSAGE + b"x" * 2000)
-            assert info.value.smtp_code == SIZE_EXCEEDED
+    with SandboxServer(maildir, size_limit=1000) as server, client(server) as smtp:
+        smtp.ehlo()
+        assert smtp.esmtp_features["size"] == "1000"
+        with pytest.raises(smtplib.SMTPSenderRefused) as info:
+            smtp.sendmail("ann@example.org", ["bob@example.org"], MESSAGE + b"x" * 2000)
+        assert info.value.smtp_code == SIZE_EXCEEDED
     assert Inbox(maildir).messages() == []
 
 
