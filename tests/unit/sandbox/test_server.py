@@ -89,9 +89,12 @@ def test_certificate_is_kept_between_runs(maildir: Path, tmp_path: Path) -> None
 
 
 def test_untrusted_certificate_fails_verification(maildir: Path, tmp_path: Path) -> None:
-    with SandboxServer(maildir, tls=True, cert_dir=tmp_path) as server, client(server) as smtp:
-        with pytest.raises(ssl.SSLCertVerificationError):
-            smtp.starttls(context=ssl.create_default_context())
+    with (
+        SandboxServer(maildir, tls=True, cert_dir=tmp_path) as server,
+        client(server) as smtp,
+        pytest.raises(ssl.SSLCertVerificationError),
+    ):
+        smtp.starttls(context=ssl.create_default_context())
 
 
 def test_tls_server_refuses_mail_before_starttls(maildir: Path, tmp_path: Path) -> None:
