@@ -1,0 +1,752 @@
+"""The protocol log: a bounded model of transcript events, its view and its dock."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QGuiApplication,
+    QKeySequence,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMessageBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mailcomposer.i18n import _
+from mailcomposer.smtp.transcript import Direction, TranscriptEvent
+
+DEFAULT_MAX_LINES = 200_000
+
+# A NOTE that announces the switch to TLS; the core's wording may vary a little
+# ("TLS established", "TLS 1.3 negotiated", "TLS handshake complete").
+_TLS_NOTE = re.compile(r"^\s*TLS\b.*\b(established|negotiated|started|complete)", re.IGNORECASE)
+
+
+class Kind:
+    """The class of a line, which decides its colour AND its non-colour marker."""
+
+    OK = "ok"  # 2xx reply
+    MORE = "more"  # 3xx reply: the server waits for more
+    TEMP = "temp"  # 4xx reply: try again later
+    FAIL = "fail"  # 5xx reply: refused
+    CLIENT = "client"
+    NOTE = "note"
+    TLS = "tls"  # the note announcing TLS
+
+
+# Markers stay readable without colour (colour-blind users, monochrome printouts).
+MARKERS = {
+    Kind.OK: "✓",
+    Kind.MORE: "→",
+    Kind.TEMP: "⚠",
+    Kind.FAIL: "✗",
+    Kind.CLIENT: "›",
+    Kind.NOTE: "•",
+    Kind.TLS: "",  # drawn as a lock
+}
+
+# (foreground on light, foreground on dark, background tint); None keeps the palette's.
+_COLOURS: dict[str, tuple[str | None, str | None, str | None]] = {
+    Kind.OK: ("#1b6e20", "#8fd694", "#2e7d32"),
+    Kind.MORE: ("#1c4f9c", "#90b8f0", "#1565c0"),
+    Kind.TEMP: ("#8a5300", "#f0c060", "#ef9f00"),
+    Kind.FAIL: ("#b71c1c", "#ff8a80", "#d32f2f"),
+    Kind.CLIENT: (None, None, None),
+    Kind.NOTE: ("#5f6368", "#a8adb3", None),
+    Kind.TLS: ("#1b6e20", "#8fd694", "#2e7d32"),
+}
+_TINT_ALPHA = 26
+
+
+def kind_of(event: TranscriptEvent) -> str:
+    """Classify a transcript event for colour and marker."""
+    if event.direction is Direction.CLIENT:
+        return Kind.CLIENT
+    if event.direction is Direction.NOTE:
+        return Kind.TLS if is_tls_note(event) else Kind.NOTE
+    code = event.code
+    if code is None:
+        match = re.match(r"\s*(\d)\d\d", event.text)
+        code = int(match.group(1)) * 100 if match else None
+    if code is None:
+        return Kind.NOTE
+    return {2: Kind.OK, 3: Kind.MORE, 4: Kind.TEMP}.get(code // 100, Kind.FAIL)
+
+
+def is_tls_note(event: TranscriptEvent) -> bool:
+    """Return True for the local note that says the connection is now encrypted."""
+    return event.direction is Direction.NOTE and bool(_TLS_NOTE.match(event.text))
+
+
+def transcript_text(events: Sequence[TranscriptEvent], explain: bool = False) -> str:
+    """Render events exactly as ``mailcomposer send`` prints them (one line each)."""
+    return "".join(event.format(explain) + "\n" for event in events)
+
+
+class ProtocolLogModel(QAbstractListModel):
+    """Transcript events in a bounded ring: the oldest lines go once ``max_lines`` is reached.
+
+    Attributes:
+        max_lines: how many lines are kept.
+        EventRole: data role giving the ``TranscriptEvent`` itself.
+        KindRole: data role giving the line's ``Kind`` (colour class).
+        MarkerRole: data role giving the non-colour marker glyph.
+        TlsStartRole: data role, True on the row where encryption starts.
+        RelativeTimeRole: data role, seconds since the first line (float).
+
+    Signals:
+        cleared: the log was emptied.
+    """
+
+    EventRole = Qt.ItemDataRole.UserRole + 1
+    KindRole = Qt.ItemDataRole.UserRole + 2
+    MarkerRole = Qt.ItemDataRole.UserRole + 3
+    TlsStartRole = Qt.ItemDataRole.UserRole + 4
+    RelativeTimeRole = Qt.ItemDataRole.UserRole + 5
+
+    cleared = Signal()
+
+    def __init__(self, parent=None, max_lines: int = DEFAULT_MAX_LINES) -> None:
+        super().__init__(parent)
+        if max_lines < 1:
+            raise ValueError("max_lines must be at least 1")
+        self.max_lines = max_lines
+        # A plain list: index access is O(1) for painting; dropping the oldest lines is a
+        # pointer memmove, far cheaper than the view's relayout anyway.
+        self._events: list[TranscriptEvent] = []
+        self._origin: float | None = None
+        self._dark = False
+        self._brushes: dict[tuple[str, int], QBrush | None] = {}
+
+    # -- public API -----------------------------------------------------------------------
+
+    def append_events(self, events: Sequence[TranscriptEvent]) -> None:
+        """Append a batch of events: one row insertion, then drop overflow from the top."""
+        if not events:
+            return
+        batch = list(events)
+        if self._origin is None:
+            self._origin = batch[0].time
+        if len(batch) > self.max_lines:
+            batch = batch[-self.max_lines :]
+        first = len(self._events)
+        # Insert before trimming so a view that follows the bottom sees the new rows
+        # arrive first, then the old ones leave at the top.
+        self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)
+        self._events.extend(batch)
+        self.endInsertRows()
+        overflow = len(self._events) - self.max_lines
+        if overflow > 0:
+            self.beginRemoveRows(QModelIndex(), 0, overflow - 1)
+            del self._events[:overflow]
+            self.endRemoveRows()
+
+    def clear(self) -> None:
+        """Remove every line."""
+        self.beginResetModel()
+        self._events = []
+        self._origin = None
+        self.endResetModel()
+        self.cleared.emit()
+
+    def events(self) -> list[TranscriptEvent]:
+        """Return a copy of the events held, oldest first."""
+        return list(self._events)
+
+    def event_at(self, row: int) -> TranscriptEvent:
+        """Return the event at ``row``."""
+        return self._events[row]
+
+    def transcript_text(self, explain: bool = False) -> str:
+        """Return the whole log in the CLI transcript form."""
+        return transcript_text(self._events, explain)
+
+    def set_dark(self, dark: bool) -> None:
+        """Pick foreground colours readable on a dark (True) or light palette."""
+        if dark == self._dark:
+            return
+        self._dark = dark
+        self._brushes.clear()
+        if self._events:
+            self.dataChanged.emit(
+                self.index(0),
+                self.index(len(self._events) - 1),
+                [Qt.ItemDataRole.ForegroundRole],
+            )
+
+    def is_tls_start(self, row: int) -> bool:
+        """Return True where encryption starts: the TLS note, or the first secure line."""
+        event = self._events[row]
+        if is_tls_note(event):
+            return True
+        if not event.secure or row == 0:
+            return False
+        previous = self._events[row - 1]
+        return not previous.secure and not is_tls_note(previous)
+
+    # -- Qt model interface ----------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._events)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0):
+        if not index.isValid():
+            return None
+        row = index.row()
+        if row >= len(self._events):
+            return None
+        event = self._events[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return event.format()
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._brush(kind_of(event), 0)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._brush(kind_of(event), 1)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(event)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{_kind_word(kind_of(event))}: {event.format(True)}"
+        if role == self.EventRole:
+            return event
+        if role == self.KindRole:
+            return kind_of(event)
+        if role == self.MarkerRole:
+            return MARKERS[kind_of(event)]
+        if role == self.TlsStartRole:
+            return self.is_tls_start(row)
+        if role == self.RelativeTimeRole:
+            return event.time - (self._origin if self._origin is not None else event.time)
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (
+            Qt.ItemFlag.ItemIsEnabled
+            | Qt.ItemFlag.ItemIsSelectable
+            | Qt.ItemFlag.ItemNeverHasChildren
+        )
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _brush(self, kind: str, which: int) -> QBrush | None:
+        key = (kind, which)
+        if key not in self._brushes:
+            light, dark, tint = _COLOURS[kind]
+            if which == 0:
+                name = dark if self._dark else light
+                self._brushes[key] = QBrush(QColor(name)) if name else None
+            else:
+                if tint:
+                    colour = QColor(tint)
+                    colour.setAlpha(_TINT_ALPHA * (2 if self._dark else 1))
+                    self._brushes[key] = QBrush(colour)
+                else:
+                    self._brushes[key] = None
+        return self._brushes[key]
+
+    def _tooltip(self, event: TranscriptEvent) -> str:
+        offset = event.time - (self._origin if self._origin is not None else event.time)
+        parts = [_kind_word(kind_of(event))]
+        if event.explanation:
+            parts.append(event.explanation)
+        parts.append(_("at +{seconds} s").format(seconds=f"{offset:.3f}"))
+        if event.secure:
+            parts.append(_("sent inside TLS"))
+        return "\n".join(parts)
+
+
+def _kind_word(kind: str) -> str:
+    """Say in words what the colour says (for tooltips and screen readers)."""
+    return {
+        Kind.OK: _("Success"),
+        Kind.MORE: _("Server waits for more"),
+        Kind.TEMP: _("Temporary failure"),
+        Kind.FAIL: _("Permanent failure"),
+        Kind.CLIENT: _("Client"),
+        Kind.NOTE: _("Note"),
+        Kind.TLS: _("Encryption started"),
+    }[kind]
+
+
+def draw_lock(painter: QPainter, rect: QRectF, colour: QColor) -> None:
+    """Draw a small padlock inside ``rect`` (no icon theme needed, scales with the font)."""
+    side = min(rect.width(), rect.height())
+    x = rect.center().x() - side * 0.35
+    y = rect.center().y() - side * 0.45
+    width = side * 0.7
+    body = QRectF(x, y + side * 0.42, width, side * 0.48)
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(colour, max(1.2, side * 0.11))
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    shackle = QPainterPath()
+    shackle.moveTo(QPointF(x + width * 0.22, body.top()))
+    shackle.lineTo(QPointF(x + width * 0.22, y + side * 0.25))
+    shackle.arcTo(QRectF(x + width * 0.22, y, width * 0.56, side * 0.5), 180, -180)
+    shackle.lineTo(QPointF(x + width * 0.78, body.top()))
+    painter.drawPath(shackle)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    painter.drawRoundedRect(body, side * 0.08, side * 0.08)
+    painter.restore()
+
+
+class ProtocolLogDelegate(QStyledItemDelegate):
+    """Paints a line as: relative time, marker (or lock), the line, its explanation in grey.
+
+    Attributes:
+        explain: draw each reply's explanation after it.
+        find_text: text to highlight in every line (case-insensitive), or "".
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.explain = True
+        self.find_text = ""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
+        metrics = QFontMetrics(option.font)
+        return QSize(metrics.horizontalAdvance("x") * 80, metrics.height() + 4)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        event: TranscriptEvent | None = index.data(ProtocolLogModel.EventRole)
+        if event is None:
+            return
+        painter.save()
+        rect = option.rect
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        metrics = QFontMetrics(option.font)
+        painter.setFont(option.font)
+        char = metrics.horizontalAdvance("0")
+
+        background = index.data(Qt.ItemDataRole.BackgroundRole)
+        if selected:
+            painter.fillRect(rect, palette.brush(QPalette.ColorRole.Highlight))
+        elif background is not None:
+            painter.fillRect(rect, background)
+
+        tls_start = bool(index.data(ProtocolLogModel.TlsStartRole))
+        foreground = index.data(Qt.ItemDataRole.ForegroundRole)
+        text_colour = (
+            palette.color(QPalette.ColorRole.HighlightedText)
+            if selected
+            else foreground.color()
+            if foreground is not None
+            else palette.color(QPalette.ColorRole.Text)
+        )
+        grey = _muted(palette)
+        if selected:
+            grey = text_colour
+        baseline_rect = rect.adjusted(4, 0, -4, 0)
+
+        # A rule across the row where encryption starts: a visible "from here on, TLS".
+        if tls_start:
+            painter.setPen(QPen(QColor(_COLOURS[Kind.TLS][1 if _is_dark(palette) else 0]), 2))
+            painter.drawLine(rect.left(), rect.top() + 1, rect.right(), rect.top() + 1)
+
+        # Relative time column.
+        x = baseline_rect.left()
+        offset = index.data(ProtocolLogModel.RelativeTimeRole) or 0.0
+        stamp = f"+{offset:.3f}"
+        time_width = char * 9
+        painter.setPen(grey)
+        painter.drawText(
+            QRectF(x, rect.top(), time_width, rect.height()),
+            int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+            stamp,
+        )
+        x += time_width + char
+
+        # Marker column: glyph, or a lock for the TLS note; secure lines get a small lock.
+        marker_rect = QRectF(x, rect.top(), char * 2, rect.height())
+        kind = index.data(ProtocolLogModel.KindRole)
+        if kind == Kind.TLS:
+            draw_lock(painter, marker_rect.adjusted(0, 2, 0, -2), text_colour)
+        else:
+            painter.setPen(text_colour)
+            painter.drawText(marker_rect, int(Qt.AlignmentFlag.AlignCenter), MARKERS.get(kind, ""))
+        x += char * 2
+        lock_rect = QRectF(x, rect.top(), char * 1.6, rect.height())
+        if event.secure and kind != Kind.TLS:
+            draw_lock(painter, lock_rect.adjusted(0, 4, 0, -3), grey)
+        x += char * 2
+
+        # The line itself, with find matches highlighted.
+        line = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        line_left = x
+        if self.find_text and not selected:
+            needle = self.find_text.lower()
+            haystack = line.lower()
+            start = haystack.find(needle)
+            highlight = QColor("#ffd54f")
+            highlight.setAlpha(170)
+            while start >= 0:
+                left = line_left + metrics.horizontalAdvance(line[:start])
+                width = metrics.horizontalAdvance(line[start : start + len(needle)])
+                painter.fillRect(QRectF(left, rect.top() + 1, width, rect.height() - 2), highlight)
+                start = haystack.find(needle, start + len(needle))
+        painter.setPen(text_colour)
+        if kind == Kind.TLS:
+            font = QFont(option.font)
+            font.setBold(True)
+            painter.setFont(font)
+        painter.drawText(
+            QRectF(line_left, rect.top(), rect.right() - line_left, rect.height()),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            line,
+        )
+        x = line_left + QFontMetrics(painter.font()).horizontalAdvance(line)
+        painter.setFont(option.font)
+
+        if self.explain and event.explanation:
+            painter.setPen(grey)
+            x += char * 3
+            if x < rect.right():
+                painter.drawText(
+                    QRectF(x, rect.top(), rect.right() - x, rect.height()),
+                    int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                    metrics.elidedText(
+                        event.explanation, Qt.TextElideMode.ElideRight, int(rect.right() - x)
+                    ),
+                )
+        if option.state & QStyle.StateFlag.State_HasFocus and selected:
+            painter.setPen(QPen(grey, 1, Qt.PenStyle.DotLine))
+            painter.drawRect(rect.adjusted(0, 0, -1, -1))
+        painter.restore()
+
+
+def _muted(palette: QPalette) -> QColor:
+    """A grey between text and base: secondary, yet readable (disabled grey is too faint)."""
+    text = palette.color(QPalette.ColorRole.Text)
+    base = palette.color(QPalette.ColorRole.Base)
+    return QColor(
+        (text.red() * 11 + base.red() * 9) // 20,
+        (text.green() * 11 + base.green() * 9) // 20,
+        (text.blue() * 11 + base.blue() * 9) // 20,
+    )
+
+
+def _is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Base).lightness() < 128
+
+
+class ProtocolLogView(QListView):
+    """The log list: monospace, uniform rows, follows new lines only while at the bottom.
+
+    Signals:
+        copied: lines were put on the clipboard (carries how many).
+    """
+
+    copied = Signal(int)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("protocolLog")
+        self.setUniformItemSizes(True)  # O(1) layout: 200,000 rows stay cheap
+        self.setLayoutMode(QListView.LayoutMode.SinglePass)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.setAccessibleName(_("Protocol log"))
+        self.delegate = ProtocolLogDelegate(self)
+        self.setItemDelegate(self.delegate)
+        self._follow = True
+        copy = QAction(_("Copy"), self)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(self.copy_selection)
+        self.addAction(copy)
+        self.copy_action = copy
+
+    # -- model wiring ----------------------------------------------------------------------
+
+    def setModel(self, model) -> None:
+        old = self.model()
+        if old is not None:
+            old.rowsAboutToBeInserted.disconnect(self._on_model_rows_about_to_be_inserted)
+            old.rowsInserted.disconnect(self._on_model_rows_inserted)
+        super().setModel(model)
+        if model is not None:
+            model.rowsAboutToBeInserted.connect(self._on_model_rows_about_to_be_inserted)
+            model.rowsInserted.connect(self._on_model_rows_inserted)
+            if isinstance(model, ProtocolLogModel):
+                model.set_dark(_is_dark(self.palette()))
+            # Replayed history: start at its end, like a terminal.
+            self._follow = True
+            self.scrollToBottom()
+
+    def is_at_bottom(self) -> bool:
+        """Return True when the last line is visible (new lines then follow)."""
+        bar = self.verticalScrollBar()
+        return bar.value() >= bar.maximum() - 2
+
+    @Slot()
+    def _on_model_rows_about_to_be_inserted(self) -> None:
+        # Decide before the rows land: once inserted the scrollbar maximum moves.
+        self._follow = self.is_at_bottom()
+
+    @Slot()
+    def _on_model_rows_inserted(self) -> None:
+        if self._follow:
+            self.scrollToBottom()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        model = self.model()
+        if event.type() == event.Type.PaletteChange and isinstance(model, ProtocolLogModel):
+            model.set_dark(_is_dark(self.palette()))
+
+    # -- clipboard ---------------------------------------------------------------------------
+
+    def selected_text(self) -> str:
+        """Return the selected lines (in log order) as transcript text."""
+        model = self.model()
+        rows = sorted(index.row() for index in self.selectionModel().selectedRows())
+        if not isinstance(model, ProtocolLogModel):
+            return "".join(str(model.index(row, 0).data()) + "\n" for row in rows)
+        return transcript_text([model.event_at(row) for row in rows], self.delegate.explain)
+
+    @Slot()
+    def copy_selection(self) -> None:
+        """Put the selected lines on the clipboard."""
+        text = self.selected_text()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+            self.copied.emit(text.count("\n"))
+
+
+class ProtocolLogDock(QDockWidget):
+    """The "Protocol log" dock: a find bar, copy/save/clear, "Explain replies", the view.
+
+    Attributes:
+        model: the ``ProtocolLogModel`` (may have been filled before the dock existed).
+        view: the ``ProtocolLogView``.
+
+    Signals:
+        saved: the transcript was written to a file (carries the path).
+    """
+
+    saved = Signal(str)
+
+    def __init__(self, parent=None, model: ProtocolLogModel | None = None) -> None:
+        super().__init__(_("Protocol log"), parent)
+        self.setObjectName("protocolLogDock")
+        self.model = model if model is not None else ProtocolLogModel(self)
+        self.view = ProtocolLogView()
+        self.view.setModel(self.model)
+
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.toolbar = QToolBar(body)
+        self.toolbar.setObjectName("protocolLogToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.view)
+        self.setWidget(body)
+
+        self.find_field = QLineEdit(body)
+        self.find_field.setObjectName("protocolLogFind")
+        self.find_field.setPlaceholderText(_("Find in log (Ctrl+F)"))
+        self.find_field.setClearButtonEnabled(True)
+        self.find_field.setMaximumWidth(260)
+        self.find_field.setAccessibleName(_("Find in log"))
+        self.find_field.textChanged.connect(self._on_find_field_text_changed)
+        self.find_field.returnPressed.connect(self.find_next)
+        self.toolbar.addWidget(self.find_field)
+
+        self.find_previous_action = self._action(_("Previous"), self.find_previous)
+        self.find_previous_action.setShortcut(QKeySequence.StandardKey.FindPrevious)
+        self.find_next_action = self._action(_("Next"), self.find_next)
+        self.find_next_action.setShortcut(QKeySequence.StandardKey.FindNext)
+        self.find_status = QLabel(body)
+        self.find_status.setObjectName("protocolLogFindStatus")
+        self.find_status.setContentsMargins(6, 0, 6, 0)
+        self.toolbar.addWidget(self.find_status)
+        self.toolbar.addSeparator()
+        self.copy_all_action = self._action(_("Copy all"), self.copy_all)
+        self.save_action = self._action(_("Save as text…"), self.save_as)
+        self.clear_action = self._action(_("Clear"), self.clear)
+        self.toolbar.addSeparator()
+        self.explain_action = self._action(_("Explain replies"), None)
+        self.explain_action.setCheckable(True)
+        self.explain_action.setChecked(self.view.delegate.explain)
+        self.explain_action.setToolTip(_("Show what each server reply means"))
+        self.explain_action.toggled.connect(self.set_explain)
+
+        find = QAction(_("Find"), self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find.triggered.connect(self.focus_find)
+        self.addAction(find)
+        self.find_action = find
+
+    def _action(self, text: str, slot) -> QAction:
+        action = self.toolbar.addAction(text)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        if slot is not None:
+            action.triggered.connect(slot)
+        return action
+
+    # -- public API --------------------------------------------------------------------------
+
+    def append_events(self, events: Sequence[TranscriptEvent]) -> None:
+        """Append a batch of transcript events (call from the GUI thread)."""
+        self.model.append_events(events)
+
+    def clear(self) -> None:
+        """Empty the log."""
+        self.model.clear()
+        self.find_status.clear()
+
+    def transcript_text(self) -> str:
+        """Return the whole log in the CLI transcript form (``--explain`` form if toggled)."""
+        return self.model.transcript_text(self.view.delegate.explain)
+
+    @Slot(bool)
+    def set_explain(self, on: bool) -> None:
+        """Show or hide reply explanations."""
+        self.view.delegate.explain = on
+        if self.explain_action.isChecked() != on:
+            self.explain_action.setChecked(on)
+        self.view.viewport().update()
+
+    @Slot()
+    def copy_all(self) -> None:
+        """Put the whole transcript on the clipboard."""
+        QGuiApplication.clipboard().setText(self.transcript_text())
+
+    @Slot()
+    def save_as(self) -> None:
+        """Ask for a file name and save the transcript there."""
+        path, _filter = QFileDialog.getSaveFileName(
+            self,
+            _("Save protocol log"),
+            "smtp-transcript.txt",
+            _("Text files (*.txt);;All files (*)"),
+        )
+        if not path:
+            return
+        try:
+            self.save_to(path)
+        except OSError as exc:
+            QMessageBox.warning(
+                self,
+                _("Save protocol log"),
+                _("Could not save the log to {path}: {reason}").format(
+                    path=path, reason=exc.strerror or exc
+                ),
+            )
+
+    def save_to(self, path: str | Path) -> None:
+        """Write the transcript to ``path`` as UTF-8 with LF line ends (the CLI's form)."""
+        Path(path).write_bytes(self.transcript_text().encode("utf-8"))
+        self.saved.emit(str(path))
+
+    @Slot()
+    def focus_find(self) -> None:
+        """Put the cursor in the find field."""
+        if not self.isVisible():
+            self.show()
+        self.raise_()
+        self.find_field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.find_field.selectAll()
+
+    @Slot()
+    def find_next(self) -> bool:
+        """Select the next line containing the find text; wrap around. Return True if found."""
+        return self._find(+1)
+
+    @Slot()
+    def find_previous(self) -> bool:
+        """Select the previous line containing the find text; wrap around."""
+        return self._find(-1)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_find_field_text_changed(self, text: str) -> None:
+        self.view.delegate.find_text = text
+        self.find_status.clear()
+        self.view.viewport().update()
+
+    def _find(self, step: int) -> bool:
+        needle = self.find_field.text().lower()
+        count = self.model.rowCount()
+        if not needle or not count:
+            return False
+        current = self.view.currentIndex()
+        start = current.row() if current.isValid() else (-1 if step > 0 else count)
+        events = self.model._events  # read-only scan; avoids copying 200,000 references
+        explain = self.view.delegate.explain
+        for offset in range(1, count + 1):
+            row = (start + step * offset) % count
+            event = events[row]
+            haystack = event.format(explain) if explain else event.format()
+            if needle in haystack.lower():
+                index = self.model.index(row)
+                self.view.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                )
+                self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+                self.find_status.setText(_("line {n}").format(n=row + 1))
+                return True
+        self.find_status.setText(_("not found"))
+        return False
+
+
+__all__ = [
+    "DEFAULT_MAX_LINES",
+    "MARKERS",
+    "Kind",
+    "ProtocolLogDelegate",
+    "ProtocolLogDock",
+    "ProtocolLogModel",
+    "ProtocolLogView",
+    "draw_lock",
+    "is_tls_note",
+    "kind_of",
+    "transcript_text",
+]
