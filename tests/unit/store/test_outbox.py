@@ -1,0 +1,103 @@
+"""Tests for the outbox: exact bytes and envelope kept until the 250, no secrets."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from mailcomposer.store.outbox import Outbox, OutboxState
+from mailcomposer.store.paths import Home
+
+PASSWORD = "pa55-Secret-word"
+WIRE = b"From: ann@example.org\r\nTo: bob@example.org\r\nSubject: hi\r\n\r\n.dot line\r\n"
+
+
+@dataclass(frozen=True)
+class StubEnvelope:
+    sender: str
+    recipients: tuple[str, ...]
+    smtputf8: bool
+
+
+class StubWire:
+    """Streams its bytes in small pieces, as ``WireMessage.write_to`` does."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.size = len(data)
+
+    def write_to(self, fh: io.BufferedIOBase) -> None:
+        for start in range(0, len(self.data), 7):
+            fh.write(self.data[start : start + 7])
+
+
+@dataclass
+class StubBuilt:
+    """The parts of a BuiltMessage the outbox uses (the outbox is tested on its own)."""
+
+    data: bytes = WIRE
+    message_id: str = "<abc@example.org>"
+    envelope: StubEnvelope = StubEnvelope(
+        "ann@example.org", ("bob@example.org", "carol@example.org"), False
+    )
+
+    def wire(self, eight_bit: bool = False) -> StubWire:
+        return StubWire(self.data)
+
+
+def test_add_writes_exact_bytes_and_envelope(tmp_path: Path) -> None:
+    outbox = Outbox(Home(tmp_path))
+    entry = outbox.add(StubBuilt(), account="Work", server="smtp.example.org:587")
+    assert entry.path.read_bytes() == WIRE
+    assert entry.size == len(WIRE)
+    assert entry.state is OutboxState.QUEUED
+    assert entry.recipients == ("bob@example.org", "carol@example.org")
+    meta = json.loads(entry.path.with_suffix(".json").read_text(encoding="utf-8"))
+    assert meta["envelope"]["sender"] == "ann@example.org"
+    assert meta["message_id"] == "<abc@example.org>"
+    assert meta["server"] == "smtp.example.org:587"
+    assert [e.id for e in outbox.pending()] == [entry.id]
+    # No temporary files are left behind.
+    assert sorted(p.suffix for p in (tmp_path / "outbox").iterdir()) == [".eml", ".json"]
+
+
+def test_remove_after_acceptance(tmp_path: Path) -> None:
+    outbox = Outbox(Home(tmp_path))
+    entry = outbox.add(StubBuilt())
+    outbox.remove(entry.id)
+    assert outbox.pending() == []
+    assert list((tmp_path / "outbox").iterdir()) == []
+    outbox.remove(entry.id)  # already gone: fine
+
+
+def test_unknown_outcome_is_kept_and_marked(tmp_path: Path) -> None:
+    outbox = Outbox(Home(tmp_path))
+    entry = outbox.add(StubBuilt())
+    outbox.mark(entry.id, OutboxState.UNKNOWN)
+    [left] = Outbox(Home(tmp_path)).pending()
+    assert left.state is OutboxState.UNKNOWN
+    assert left.message_id == "<abc@example.org>"
+    assert left.read_bytes() == WIRE
+
+
+def test_no_secret_is_written(tmp_path: Path) -> None:
+    outbox = Outbox(Home(tmp_path))
+    outbox.add(StubBuilt(), account="Work", server="smtp.example.org:587")
+    for path in (tmp_path / "outbox").iterdir():
+        assert PASSWORD.encode() not in path.read_bytes()
+        assert b"password" not in path.read_bytes().lower()
+
+
+def test_failed_write_leaves_nothing(tmp_path: Path) -> None:
+    class Broken(StubBuilt):
+        def wire(self, eight_bit: bool = False) -> StubWire:
+            raise OSError("attachment vanished")
+
+    outbox = Outbox(Home(tmp_path))
+    try:
+        outbox.add(Broken())
+    except OSError:
+        pass
+    assert list((tmp_path / "outbox").iterdir()) == []
