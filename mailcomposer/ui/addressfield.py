@@ -1,0 +1,166 @@
+"""The address line edit: several addresses, live validation, completion of the piece typed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
+from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+
+# The property the stylesheet keys on; a dynamic property keeps the look out of the logic.
+INVALID_PROPERTY = "invalidAddress"
+STYLE = (
+    f'QLineEdit[{INVALID_PROPERTY}="true"] {{'
+    " background-color: #fde8e8; border: 1px solid #c63d3d; border-radius: 2px; }"
+)
+SEPARATORS = ",;"
+
+
+def problems_in(text: str) -> list[str]:
+    """Return one translated sentence per bad address in ``text`` (empty when all are fine)."""
+    from mailcomposer.message.addresses import check_address, split_addresses
+
+    found = []
+    for piece in split_addresses(text):
+        problem = check_address(piece)
+        if problem:
+            found.append(problem)
+    return found
+
+
+def current_piece_start(text: str, cursor: int) -> int:
+    """Index where the address being typed at ``cursor`` starts (after the last separator).
+
+    Separators inside double quotes (``"Lee, K" <k@z.org>``) do not count.
+    """
+    start = 0
+    quoted = False
+    for i, char in enumerate(text[:cursor]):
+        if char == '"':
+            quoted = not quoted
+        elif char in SEPARATORS and not quoted:
+            start = i + 1
+    while start < cursor and text[start] == " ":
+        start += 1
+    return start
+
+
+class AddressField(QLineEdit):
+    """A QLineEdit for an address list (``Ann <a@x.org>, b@y.org; "Lee, K" <k@z.org>``).
+
+    Invalid entries are marked while typing (tinted background through the
+    ``invalidAddress`` property, and a tooltip naming each problem). A completer
+    offers addresses used before for the piece after the last comma or semicolon.
+
+    Attributes:
+        field_name: the Draft field this edits (``to``, ``cc``, ``bcc``).
+
+    Signals:
+        validity_changed: the field became valid (True) or invalid (False).
+    """
+
+    validity_changed = Signal(bool)
+
+    def __init__(self, field_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field_name = field_name
+        self._valid = True
+        self._help_tip = ""
+        self.setStyleSheet(STYLE)
+        self.setProperty(INVALID_PROPERTY, False)
+        self.setClearButtonEnabled(True)
+        self._model = QStringListModel(self)
+        completer = QCompleter(self._model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setWidget(self)
+        completer.activated[str].connect(self._on_completer_activated)
+        self._completer = completer
+        self.textEdited.connect(self._on_text_edited)
+        self.textChanged.connect(self._on_text_changed)
+
+    # -- public API --
+
+    def set_known_addresses(self, addresses: Iterable[str]) -> None:
+        """Offer ``addresses`` (most used first) for completion."""
+        seen: dict[str, None] = {}
+        for address in addresses:
+            if address and address not in seen:
+                seen[address] = None
+        self._model.setStringList(list(seen))
+
+    def known_addresses(self) -> list[str]:
+        return self._model.stringList()
+
+    def completer_popup_visible(self) -> bool:
+        return self._completer.popup().isVisible()
+
+    def set_help_tip(self, text: str) -> None:
+        """Tooltip shown while the field is valid."""
+        self._help_tip = text
+        if self._valid:
+            self.setToolTip(text)
+
+    def is_valid(self) -> bool:
+        """True when every address typed so far is usable (an empty field is valid)."""
+        return self._valid
+
+    def problems(self) -> list[str]:
+        return problems_in(self.text())
+
+    def mark_error(self, message: str) -> None:
+        """Mark the field invalid with ``message`` (e.g. from a failed build)."""
+        self._set_state(False, message)
+
+    # -- internals --
+
+    def _set_state(self, valid: bool, tip: str) -> None:
+        changed = valid != self._valid
+        self._valid = valid
+        self.setProperty(INVALID_PROPERTY, not valid)
+        self.setToolTip(tip if not valid else self._help_tip)
+        self.setAccessibleDescription("" if valid else tip)
+        # Re-polish so the stylesheet sees the new property value.
+        self.style().unpolish(self)
+        self.style().polish(self)
+        if changed:
+            self.validity_changed.emit(valid)
+
+    @Slot(str)
+    def _on_text_changed(self, text: str) -> None:
+        problems = problems_in(text)
+        self._set_state(not problems, "\n".join(problems))
+
+    @Slot(str)
+    def _on_text_edited(self, text: str) -> None:
+        cursor = self.cursorPosition()
+        start = current_piece_start(text, cursor)
+        prefix = text[start:cursor]
+        if len(prefix.strip()) < 1 or not self._model.rowCount():
+            self._completer.popup().hide()
+            return
+        self._completer.setCompletionPrefix(prefix.strip())
+        if self._completer.completionCount():
+            self._completer.complete()
+        else:
+            self._completer.popup().hide()
+
+    @Slot(str)
+    def _on_completer_activated(self, completion: str) -> None:
+        text = self.text()
+        cursor = self.cursorPosition()
+        start = current_piece_start(text, cursor)
+        end = len(text)
+        for i in range(cursor, len(text)):
+            if text[i] in SEPARATORS:
+                end = i
+                break
+        head = text[:start]
+        if head and not head.endswith(" "):
+            head += " "
+        tail = text[end:]
+        inserted = completion + ", "
+        new_text = head + inserted + tail.lstrip(SEPARATORS + " ")
+        self.setText(new_text)
+        self.setCursorPosition(len(head) + len(inserted))
