@@ -1,0 +1,127 @@
+"""Account passwords in the system keyring, or in memory for this session when there is none."""
+
+from __future__ import annotations
+
+import threading
+
+import keyring
+from keyring.errors import KeyringError, PasswordDeleteError
+
+from mailcomposer.i18n import _
+from mailcomposer.smtp.settings import Secret
+
+SERVICE = "mailcomposer"
+
+
+def _key(account: str, user: str = "") -> str:
+    # One entry per account and login: renaming the user name must not reuse a stale secret.
+    return f"{account}\n{user}" if user else account
+
+
+class Credentials:
+    """Get, set and delete the secret of an account.
+
+    Secrets go to the system keyring. When it has no backend or refuses (headless
+    Linux, a locked vault), they are kept in memory until the process exits:
+    never in a file.
+
+    Attributes:
+        service: the keyring service name.
+        backend_available: False once the keyring failed; secrets are then session-only.
+        why_unavailable: a translated sentence saying why, empty while it works.
+    """
+
+    def __init__(self, service: str = SERVICE) -> None:
+        self.service = service
+        self.backend_available = True
+        self.why_unavailable = ""
+        self._memory: dict[str, Secret] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def session_only(self) -> bool:
+        """True when secrets live only in memory for this session."""
+        return not self.backend_available
+
+    def _fail(self, exc: Exception) -> None:
+        self.backend_available = False
+        self.why_unavailable = _(
+            "No system keyring was found; the password is kept in memory until you quit."
+        )
+        # The technical reason helps support; it never contains the secret.
+        if str(exc):
+            self.why_unavailable += " (" + str(exc) + ")"
+
+    def get(self, account: str, user: str = "") -> Secret | None:
+        """Return the stored secret for ``account`` (and ``user``), or None."""
+        key = _key(account, user)
+        with self._lock:
+            if key in self._memory:
+                return self._memory[key]
+        if self.backend_available:
+            try:
+                value = keyring.get_password(self.service, key)
+            except KeyringError as exc:
+                self._fail(exc)
+            else:
+                return Secret(value) if value is not None else None
+        return None
+
+    def set(
+        self, account: str, secret: Secret | str, user: str = "", *, remember: bool = True
+    ) -> bool:
+        """Store ``secret``; return True if it went to the keyring, False if only to memory.
+
+        Args:
+            account: account name.
+            secret: the password (or token).
+            user: the login name, if any.
+            remember: False keeps it for this session only (and removes a stored copy).
+        """
+        if isinstance(secret, str):
+            secret = Secret(secret)
+        key = _key(account, user)
+        if remember and self.backend_available:
+            try:
+                keyring.set_password(self.service, key, secret.value)
+            except KeyringError as exc:
+                self._fail(exc)
+            else:
+                with self._lock:
+                    self._memory.pop(key, None)
+                return True
+        if not remember:
+            self._delete_stored(key)
+        with self._lock:
+            self._memory[key] = secret
+        return False
+
+    def _delete_stored(self, key: str) -> None:
+        if not self.backend_available:
+            return
+        try:
+            keyring.delete_password(self.service, key)
+        except PasswordDeleteError:
+            pass  # nothing stored: fine
+        except KeyringError as exc:
+            self._fail(exc)
+
+    def delete(self, account: str, user: str = "") -> None:
+        """Forget the secret of ``account`` everywhere (keyring and memory)."""
+        key = _key(account, user)
+        with self._lock:
+            self._memory.pop(key, None)
+        self._delete_stored(key)
+
+    def rename(self, old: str, new: str, user: str = "") -> None:
+        """Move a secret from account ``old`` to ``new`` (after an account rename)."""
+        secret = self.get(old, user)
+        if secret is None:
+            return
+        stored = self.backend_available and not self._in_memory(old, user)
+        self.set(new, secret, user, remember=stored)
+        self.delete(old, user)
+
+    def _in_memory(self, account: str, user: str) -> bool:
+        with self._lock:
+            return _key(account, user) in self._memory

@@ -1,0 +1,71 @@
+"""Tests for the keyring-backed credentials and their in-memory fallback."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+
+from mailcomposer import i18n
+from mailcomposer.smtp.settings import Secret
+from mailcomposer.store.credentials import Credentials
+from tests.memory_keyring import MemoryKeyring, NoKeyring
+
+
+def test_round_trip_in_keyring(memory_keyring: MemoryKeyring) -> None:
+    creds = Credentials()
+    assert creds.get("Work") is None
+    assert creds.set("Work", Secret("pw1"), "me@example.com") is True
+    assert memory_keyring.store  # it reached the keyring
+    assert Credentials().get("Work", "me@example.com") == Secret("pw1")
+    assert Credentials().get("Work") is None  # another login name, another entry
+    creds.delete("Work", "me@example.com")
+    assert Credentials().get("Work", "me@example.com") is None
+    creds.delete("Work", "me@example.com")  # deleting twice is harmless
+    assert creds.backend_available and not creds.session_only
+
+
+def test_not_remembered_stays_in_memory(memory_keyring: MemoryKeyring) -> None:
+    creds = Credentials()
+    creds.set("Work", "stored")
+    assert creds.set("Work", "session", remember=False) is False
+    assert not memory_keyring.store  # the stored copy was removed
+    assert creds.get("Work") == Secret("session")
+    assert Credentials().get("Work") is None
+
+
+def test_no_backend_falls_back_to_memory() -> None:
+    keyring.set_keyring(NoKeyring())
+    creds = Credentials()
+    assert creds.get("Work") is None
+    assert creds.set("Work", "pw") is False
+    assert creds.get("Work") == Secret("pw")
+    assert not creds.backend_available and creds.session_only
+    assert "kept in memory until you quit" in creds.why_unavailable
+    creds.delete("Work")
+    assert creds.get("Work") is None
+
+
+def test_why_unavailable_translated() -> None:
+    keyring.set_keyring(NoKeyring())
+    i18n.set_language("zh_CN")
+    creds = Credentials()
+    creds.set("Work", "pw")
+    assert "密钥环" in creds.why_unavailable
+
+
+def test_rename_moves_the_secret(memory_keyring: MemoryKeyring) -> None:
+    creds = Credentials()
+    creds.set("Old", "pw", "u")
+    creds.rename("Old", "New", "u")
+    assert creds.get("New", "u") == Secret("pw")
+    assert creds.get("Old", "u") is None
+
+
+def test_secret_never_in_repr() -> None:
+    assert "pw-visible" not in repr(Secret("pw-visible"))
+
+
+@pytest.mark.parametrize("name", ["Work", "工作", "a b"])
+def test_any_account_name(name: str) -> None:
+    Credentials().set(name, "pw")
+    assert Credentials().get(name) == Secret("pw")
