@@ -6,8 +6,7 @@ import re
 from html.parser import HTMLParser
 
 _BLOCKS = frozenset(
-    "p div section article header footer main nav aside address figure figcaption "
-    "table thead tbody tfoot tr dl dt dd center form fieldset".split()
+    ["p", "div", "section", "article", "header", "footer", "main", "nav", "aside", "address", "figure", "figcaption", "table", "thead", "tbody", "tfoot", "tr", "dl", "dt", "dd", "center", "form", "fieldset"]
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SKIP = frozenset({"script", "style", "head", "title", "template", "noscript"})

@@ -206,7 +206,7 @@ def _text_cte(text: str, eight_bit: bool) -> str:
     """Pick 7bit for short-lined ASCII, 8bit when allowed, else quoted-printable."""
     lines = text.encode("utf-8", "surrogatepass").splitlines()
     longest = max((len(line) for line in lines), default=0)
-    controls = any(ord(ch) < 0x20 and ch not in "\t\r\n" or ch == "\x7f" for ch in text)
+    controls = any((ord(ch) < 0x20 and ch not in "\t\r\n") or ch == "\x7f" for ch in text)
     if longest <= _MAX_LINE and not controls:
         if text.isascii():
             return "7bit"
