@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from mailcomposer.i18n import N_, _
+
 
 class ExitCode(enum.IntEnum):
     """Exit codes of ``mailcomposer send`` (DESIGN.md)."""
@@ -49,7 +51,11 @@ class SendError(Exception):
         server_text: the server's reply text, if any.
         detail: technical detail (exception text, TLS reason) for the log.
         field: for input errors, the field at fault.
+        certificate: for untrusted certificates, a ``smtp.tls.CertificateInfo`` the GUI
+            can offer to trust (None otherwise).
     """
+
+    certificate: object | None = None
 
     def __init__(
         self,
@@ -118,3 +124,217 @@ class SendResult:
     @property
     def exit_code(self) -> ExitCode:
         return ExitCode.PARTIAL if self.refused else ExitCode.OK
+
+
+# --- the one mapping from exceptions and replies to user-facing errors ----------------------
+
+_STAGE_NAMES = {
+    Stage.BUILD: N_("while building the message"),
+    Stage.CONNECT: N_("while connecting"),
+    Stage.GREETING: N_("while waiting for the server's greeting"),
+    Stage.EHLO: N_("while introducing ourselves (EHLO)"),
+    Stage.STARTTLS: N_("while starting encryption (STARTTLS)"),
+    Stage.AUTH: N_("while logging in"),
+    Stage.MAIL: N_("at the sender (MAIL FROM)"),
+    Stage.RCPT: N_("at the recipients (RCPT TO)"),
+    Stage.DATA: N_("at the start of the message (DATA)"),
+    Stage.UPLOAD: N_("while uploading the message"),
+    Stage.FINAL_DOT: N_("while waiting for the server to accept the message"),
+    Stage.QUIT: N_("while saying goodbye (QUIT)"),
+}
+
+# Stages after which the server may already hold the whole message.
+_AFTER_FINAL_DOT = (Stage.FINAL_DOT,)
+
+
+def stage_phrase(stage: Stage) -> str:
+    """Return "while logging in"-style words for ``stage`` (translated)."""
+    return _(_STAGE_NAMES.get(stage, N_("while talking to the server")))
+
+
+def _decode(text: object) -> str:
+    if isinstance(text, bytes):
+        return text.decode("utf-8", "replace")
+    return str(text or "")
+
+
+def error_from_reply(stage: Stage, code: int, text: str | bytes) -> SendError:
+    """Return the ``SendError`` for an unexpected server reply at ``stage``.
+
+    The exit code follows the stage and the code: 421 (server closing) is a connection
+    problem, login replies are AUTH problems, refusals of sender/recipients/message are
+    REFUSED, anything the server says during STARTTLS is a TLS problem.
+    """
+    from mailcomposer.smtp.explain import enhanced_code, explain_reply
+
+    text = _decode(text)
+    enhanced = enhanced_code(text)
+    where = stage_phrase(stage)
+    meaning = explain_reply(code, text)
+    if stage is Stage.FINAL_DOT and code < 400:
+        exit_code = ExitCode.UNKNOWN
+    elif code == 421 or stage in (Stage.CONNECT, Stage.GREETING, Stage.EHLO):
+        exit_code = ExitCode.CONNECTION
+    elif stage is Stage.STARTTLS:
+        exit_code = ExitCode.TLS
+    elif stage is Stage.AUTH or code in (530, 534, 535, 538) or enhanced == "5.7.8":
+        exit_code = ExitCode.AUTH
+    elif stage is Stage.QUIT:
+        exit_code = ExitCode.CONNECTION
+    else:
+        exit_code = ExitCode.REFUSED
+    if exit_code is ExitCode.AUTH and (code == 535 or enhanced == "5.7.8"):
+        message = _(
+            "The server refused the login: check the user name and password; many "
+            "providers need an app password (授权码) instead of your normal password."
+        )
+    elif exit_code is ExitCode.AUTH and code in (530, 538):
+        message = _(
+            "The server requires a login over an encrypted connection: set a user name "
+            "and choose STARTTLS or TLS."
+        )
+    elif 400 <= code < 500:
+        message = _(
+            "The server answered {code} {where}: {meaning} Nothing was delivered; you can "
+            "try again later."
+        ).format(code=code, where=where, meaning=meaning)
+    else:
+        message = _("The server answered {code} {where}: {meaning}").format(
+            code=code, where=where, meaning=meaning
+        )
+    return SendError(
+        stage,
+        exit_code,
+        message,
+        code=code,
+        enhanced=enhanced,
+        server_text=text,
+        detail=f"{code} {text}",
+    )
+
+
+def error_from_exception(exc: BaseException, stage: Stage) -> SendError:
+    """Map any exception raised during a send to the one ``SendError`` for the user.
+
+    Args:
+        exc: what was raised (socket, TLS, smtplib, input errors; a ``SendError``
+            is returned unchanged).
+        stage: where the send was when it happened.
+    """
+    import smtplib
+    import socket
+    import ssl
+
+    from mailcomposer.message.errors import InputError
+    from mailcomposer.smtp import tls
+
+    if isinstance(exc, SendError):
+        return exc
+    if isinstance(exc, InputError):
+        return from_input_error(exc)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return error_from_reply(stage, exc.smtp_code, exc.smtp_error)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refusals = ", ".join(exc.recipients)
+        return SendError(
+            Stage.RCPT,
+            ExitCode.REFUSED,
+            _("The server refused every recipient: {refusals}").format(refusals=refusals),
+            detail=str(exc),
+        )
+    detail = f"{type(exc).__name__}: {exc}"
+    where = stage_phrase(stage)
+    unknown = stage in _AFTER_FINAL_DOT
+    if isinstance(exc, ssl.SSLError | ssl.CertificateError):
+        return SendError(
+            stage,
+            ExitCode.TLS,
+            _("Secure connection failed: {reason}.").format(reason=tls.tls_error_reason(exc)),
+            detail=detail,
+        )
+    if isinstance(exc, socket.gaierror):
+        return SendError(
+            stage,
+            ExitCode.CONNECTION,
+            _("The server name could not be found: check the server name and your network."),
+            detail=detail,
+        )
+    if unknown:
+        return SendError(
+            stage,
+            ExitCode.UNKNOWN,
+            _(
+                "The connection was lost after the whole message was sent, before the "
+                "server confirmed it: it may have been delivered. Check the recipient's "
+                "mailbox or your Sent folder before sending again; do not resend blindly."
+            ),
+            detail=detail,
+        )
+    if isinstance(exc, TimeoutError):
+        return SendError(
+            stage,
+            ExitCode.CONNECTION,
+            _(
+                "The server did not answer in time {where}: check the server name, port "
+                "and security setting, or try again later."
+            ).format(where=where),
+            detail=detail,
+        )
+    if isinstance(exc, ConnectionRefusedError):
+        return SendError(
+            stage,
+            ExitCode.CONNECTION,
+            _(
+                "The connection was refused: nothing accepts mail on that port. Check the "
+                "port number and the security setting."
+            ),
+            detail=detail,
+        )
+    if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | EOFError):
+        return SendError(
+            stage,
+            ExitCode.CONNECTION,
+            _(
+                "The server closed the connection {where}. Nothing was delivered; check "
+                "the settings or try again later."
+            ).format(where=where),
+            detail=detail,
+        )
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return SendError(
+            stage,
+            ExitCode.REFUSED,
+            _("The server does not support a feature this message needs ({detail}).").format(
+                detail=str(exc)
+            ),
+            detail=detail,
+        )
+    if isinstance(exc, OSError):
+        return SendError(
+            stage,
+            ExitCode.CONNECTION,
+            _("A network error happened {where}: {detail}").format(
+                where=where, detail=exc.strerror or str(exc)
+            ),
+            detail=detail,
+        )
+    return SendError(
+        stage,
+        ExitCode.CONNECTION,
+        _("Sending failed {where}: {detail}").format(where=where, detail=str(exc) or detail),
+        detail=detail,
+    )
+
+
+def from_input_error(error: object) -> SendError:
+    """Turn a ``message.errors.InputError`` into a ``SendError`` (exit 2, nothing sent)."""
+    field = getattr(error, "field", None)
+    message = getattr(error, "message", None) or str(error)
+    value = getattr(error, "value", None)
+    return SendError(
+        Stage.BUILD,
+        ExitCode.INPUT,
+        message,
+        detail=f"{field}: {value}" if value else str(field or ""),
+        field=field,
+    )
