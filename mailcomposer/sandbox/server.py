@@ -8,7 +8,7 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,12 +87,21 @@ class MaildirHandler:
     Attributes:
         maildir: the Maildir root.
         auth_required: refuse MAIL FROM before a successful AUTH.
+        on_stored: called (in the server thread) with the path, sender and
+            recipients of each stored message.
         received: count of stored messages.
     """
 
-    def __init__(self, maildir: Path, *, auth_required: bool = False) -> None:
+    def __init__(
+        self,
+        maildir: Path,
+        *,
+        auth_required: bool = False,
+        on_stored: Callable[[Path, str, list[str]], None] | None = None,
+    ) -> None:
         self.maildir = maildir
         self.auth_required = auth_required
+        self.on_stored = on_stored
         self.received = 0
 
     async def handle_MAIL(
@@ -117,6 +126,8 @@ class MaildirHandler:
         ).encode()
         path = write_maildir_message(self.maildir, header + bytes(content))
         self.received += 1
+        if self.on_stored is not None:
+            self.on_stored(path, envelope.mail_from, list(envelope.rcpt_tos))
         return f"250 2.0.0 OK: stored as {path.name}"
 
 
@@ -172,6 +183,7 @@ class SandboxServer:
         auth: ``(user, password)`` to require, or ``None`` for no AUTH.
         size_limit: largest message accepted (advertised as SIZE), or ``None``.
         certificate: the certificate files when ``tls`` is on.
+        smtputf8: whether SMTPUTF8 is advertised.
     """
 
     def __init__(
@@ -184,6 +196,7 @@ class SandboxServer:
         size_limit: int | None = None,
         cert_dir: Path | None = None,
         smtputf8: bool = True,
+        on_stored: Callable[[Path, str, list[str]], None] | None = None,
     ) -> None:
         if not is_loopback_host(host):
             raise ValueError(
@@ -203,7 +216,9 @@ class SandboxServer:
         self.smtputf8 = smtputf8
         self._cert_dir = Path(cert_dir) if cert_dir else self.maildir.parent
         self.certificate: CertificateFiles | None = None
-        self.handler = MaildirHandler(self.maildir, auth_required=auth is not None)
+        self.handler = MaildirHandler(
+            self.maildir, auth_required=auth is not None, on_stored=on_stored
+        )
         self._controller: Any = None
 
     @property
