@@ -259,9 +259,7 @@ def _check_addr_spec(spec: str, shown: str) -> None:
         if "@" in local:
             raise ValueError(_("“{address}” has more than one @").format(address=shown))
         if local.startswith(".") or local.endswith(".") or ".." in local:
-            raise ValueError(
-                _("“{address}” has a misplaced dot before @").format(address=shown)
-            )
+            raise ValueError(_("“{address}” has a misplaced dot before @").format(address=shown))
         for atom in local.split("."):
             if not _ATEXT.match(atom):
                 bad = next(ch for ch in atom if not _ATEXT.match(ch))
@@ -288,9 +286,7 @@ def _check_addr_spec(spec: str, shown: str) -> None:
         or not all(_LDH_LABEL.match(label) for label in labels)
     ):
         raise ValueError(
-            _("“{address}”: “{domain}” is not a valid domain").format(
-                address=shown, domain=domain
-            )
+            _("“{address}”: “{domain}” is not a valid domain").format(address=shown, domain=domain)
         )
 
 

@@ -6,7 +6,31 @@ import re
 from html.parser import HTMLParser
 
 _BLOCKS = frozenset(
-    ["p", "div", "section", "article", "header", "footer", "main", "nav", "aside", "address", "figure", "figcaption", "table", "thead", "tbody", "tfoot", "tr", "dl", "dt", "dd", "center", "form", "fieldset"]
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "nav",
+        "aside",
+        "address",
+        "figure",
+        "figcaption",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "dl",
+        "dt",
+        "dd",
+        "center",
+        "form",
+        "fieldset",
+    ]
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _SKIP = frozenset({"script", "style", "head", "title", "template", "noscript"})
@@ -64,9 +88,9 @@ class _TextWriter(HTMLParser):
         if text:
             self._emit(text)
             if self._heading in ("h1", "h2"):
-                self.lines.append(self._prefix() + ("=" if self._heading == "h1" else "-") * min(
-                    len(text), 72
-                ))
+                self.lines.append(
+                    self._prefix() + ("=" if self._heading == "h1" else "-") * min(len(text), 72)
+                )
         elif keep_empty:
             self._emit("")
 
@@ -158,9 +182,7 @@ class _TextWriter(HTMLParser):
             target = href.strip()
             if target.lower().startswith("mailto:"):
                 target = target[7:]
-            if target and not target.startswith(("#", "cid:", "javascript:")) and (
-                target != text
-            ):
+            if target and not target.startswith(("#", "cid:", "javascript:")) and (target != text):
                 self._inline.append(f" <{target}>")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

@@ -258,8 +258,9 @@ def _check_header_text(value: str, field_name: str, what: str) -> None:
     if has_forbidden_char(value):
         raise InputError(
             field_name,
-            _("{what} contains a line break or control character, which a header cannot hold")
-            .format(what=what),
+            _(
+                "{what} contains a line break or control character, which a header cannot hold"
+            ).format(what=what),
             value,
         )
 
@@ -272,6 +273,17 @@ def _safe_filename(name: str, content_type: str, index: int) -> str:
         return base
     subtype = content_type.partition("/")[2] or "bin"
     return f"image{index}.{subtype.replace('jpeg', 'jpg').split('+')[0]}"
+
+
+def image_sources(html: str) -> list[str]:
+    """Return every ``src`` (and ``background``) value in the HTML's tags, as written."""
+    found: list[str] = []
+    for tag in _TAG.finditer(html):
+        for match in _SRC_ATTR.finditer(tag.group(0)):
+            found.append(
+                next(g for g in (match.group(4), match.group(5), match.group(6)) if g is not None)
+            )
+    return found
 
 
 def _rewrite_sources(html: str, names: dict[str, str]) -> tuple[str, set[str]]:
@@ -479,9 +491,7 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
             filename, "attachments", _("The file name “{name}”").format(name=filename)
         )
         head = _read_head(att)
-        ctype = _check_content_type(att.content_type, "attachments") or guess_type(
-            filename, head
-        )
+        ctype = _check_content_type(att.content_type, "attachments") or guess_type(filename, head)
         if att.data is not None:
             source = Source.of_bytes(att.data, filename)
         elif att.path is not None:
@@ -515,8 +525,6 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
         _html=html_spec,
         _inline=inline,
         _attachments=attachments,
-        _boundaries={
-            kind: f"=_{kind[:3]}_{token}" for kind in ("mixed", "alternative", "related")
-        },
+        _boundaries={kind: f"=_{kind[:3]}_{token}" for kind in ("mixed", "alternative", "related")},
         _utf8_headers=utf8_headers,
     )

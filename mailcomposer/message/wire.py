@@ -52,9 +52,7 @@ class Source:
         except OSError as exc:
             raise InputError(
                 "attachments",
-                _("Cannot read “{name}”: {reason}").format(
-                    name=label, reason=exc.strerror or exc
-                ),
+                _("Cannot read “{name}”: {reason}").format(name=label, reason=exc.strerror or exc),
                 str(path),
             ) from None
         return cls(None, path, size, label)
