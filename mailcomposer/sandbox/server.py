@@ -86,7 +86,7 @@ class MaildirHandler:
 
     Attributes:
         maildir: the Maildir root.
-        auth_required: refuse MAIL FROM before a successful AUTH.
+        require_auth: refuse MAIL FROM before a successful AUTH (and offer AUTH at all).
         on_stored: called (in the server thread) with the path, sender and
             recipients of each stored message.
         received: count of stored messages.
@@ -96,20 +96,32 @@ class MaildirHandler:
         self,
         maildir: Path,
         *,
-        auth_required: bool = False,
+        require_auth: bool = False,
         on_stored: Callable[[Path, str, list[str]], None] | None = None,
     ) -> None:
         self.maildir = maildir
-        self.auth_required = auth_required
+        self.require_auth = require_auth
         self.on_stored = on_stored
         self.received = 0
+
+    # aiosmtpd treats every handler attribute named auth_* as an AUTH mechanism, so
+    # no attribute here may start with "auth_".
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        if not self.require_auth:
+            # Without --auth there is nothing to log in to: do not advertise AUTH.
+            responses = [r for r in responses if not r.upper().startswith("250-AUTH")]
+        return responses
 
     async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
     ) -> str:
         # Enforced here rather than with aiosmtpd's auth_required, which warns when
         # TLS is not required too; this is a loopback lab server.
-        if self.auth_required and not session.authenticated:
+        if self.require_auth and not session.authenticated:
             return AUTH_REQUIRED
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
@@ -217,7 +229,7 @@ class SandboxServer:
         self._cert_dir = Path(cert_dir) if cert_dir else self.maildir.parent
         self.certificate: CertificateFiles | None = None
         self.handler = MaildirHandler(
-            self.maildir, auth_required=auth is not None, on_stored=on_stored
+            self.maildir, require_auth=auth is not None, on_stored=on_stored
         )
         self._controller: Any = None
 

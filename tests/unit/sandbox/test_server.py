@@ -53,6 +53,13 @@ def test_stores_message_with_envelope_headers_in_maildir(maildir: Path) -> None:
     assert message.raw() == raw
 
 
+def test_no_auth_offered_without_credentials(maildir: Path) -> None:
+    with SandboxServer(maildir) as server, client(server) as smtp:
+        smtp.ehlo()
+        assert not smtp.has_extn("auth")
+        assert smtp.has_extn("smtputf8")
+
+
 def test_stop_leaves_no_thread(maildir: Path) -> None:
     before = set(threading.enumerate())
     server = SandboxServer(maildir).start()
@@ -111,6 +118,7 @@ def test_auth_user_password(maildir: Path) -> None:
         assert server.secret().value == "s3cret"
         with client(server) as smtp:
             smtp.ehlo()
+            assert smtp.esmtp_features["auth"].split() == ["LOGIN", "PLAIN"]
             code, _text = smtp.mail("ann@example.org")
             assert code == AUTH_REQUIRED
             with pytest.raises(smtplib.SMTPAuthenticationError) as info:
