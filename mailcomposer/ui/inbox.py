@@ -1,0 +1,345 @@
+"""The sandbox inbox: what the built-in local server received, envelope recipients included."""
+
+from __future__ import annotations
+
+from email import policy
+from email.parser import BytesHeaderParser
+from email.utils import getaddresses
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QFileSystemWatcher,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QDesktopServices, QKeySequence, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from mailcomposer.i18n import _
+from mailcomposer.sandbox.maildir import Inbox, StoredMessage
+from mailcomposer.ui.mimeview import MimeViewDialog, human_size
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+_HEADER_LIMIT = 256 * 1024
+
+
+def list_messages(maildir: Path) -> list[StoredMessage]:
+    """Return the stored messages, newest first (the one place that reads the Maildir)."""
+    return Inbox(maildir).messages()
+
+
+def hidden_recipients(message: StoredMessage) -> list[str]:
+    """Return envelope recipients absent from To/Cc: the Bcc copies, which no header shows."""
+    try:
+        with open(message.path, "rb") as fh:
+            head = fh.read(_HEADER_LIMIT)
+    except OSError:
+        return []
+    end = head.find(b"\r\n\r\n")
+    head = head[: end + 2] if end >= 0 else head
+    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(head)
+    shown = {
+        addr.lower()
+        for _name, addr in getaddresses(headers.get_all("To", []) + headers.get_all("Cc", []))
+    }
+    return [rcpt for rcpt in message.rcpt_tos if rcpt.lower() not in shown]
+
+
+class SandboxInboxDialog(QDialog):
+    """A table of the messages in the sandbox Maildir, with open/delete/refresh.
+
+    Attributes:
+        maildir: the Maildir root being shown.
+        model: the source model (one row per message).
+        table: the ``QTableView`` (sorted, newest first).
+
+    Signals:
+        refreshed: the list was re-read (carries the number of messages).
+    """
+
+    refreshed = Signal(int)
+
+    COLUMNS = 5
+
+    def __init__(self, maildir: Path | str, parent=None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sandboxInbox")
+        self.setWindowTitle(_("Local test server inbox"))
+        self.resize(900, 480)
+        self.maildir = Path(maildir)
+        self._messages: dict[str, StoredMessage] = {}
+        self._viewers: list[MimeViewDialog] = []
+
+        self.model = QStandardItemModel(0, self.COLUMNS, self)
+        self.model.setHorizontalHeaderLabels(
+            [_("Date"), _("From"), _("To (envelope)"), _("Subject"), _("Size")]
+        )
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView(self)
+        self.table.setObjectName("sandboxInboxTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setAccessibleName(_("Received messages"))
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+
+        self.intro = QLabel(
+            _(
+                'Messages the built-in local server received. "To (envelope)" lists '
+                "every RCPT TO recipient, including Bcc copies that no header shows."
+            ),
+            self,
+        )
+        self.intro.setWordWrap(True)
+        self.status = QLabel(self)
+        self.status.setObjectName("sandboxInboxStatus")
+
+        self.refresh_button = QPushButton(_("Refresh"), self)
+        self.refresh_button.setShortcut(QKeySequence.StandardKey.Refresh)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.open_button = QPushButton(_("Open…"), self)
+        self.open_button.clicked.connect(self.open_selected)
+        self.delete_button = QPushButton(_("Delete"), self)
+        self.delete_button.setShortcut(QKeySequence.StandardKey.Delete)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.folder_button = QPushButton(_("Open folder"), self)
+        self.folder_button.clicked.connect(self.open_folder)
+        row = QHBoxLayout()
+        for button in (self.refresh_button, self.open_button, self.delete_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        row.addWidget(self.folder_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addLayout(row)
+        layout.addWidget(self.table)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+
+        # New mail arrives as a rename into new/: watch it, and coalesce bursts.
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(150)
+        self._debounce.timeout.connect(self.refresh)
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.directoryChanged.connect(self._on_watcher_directory_changed)
+        self._watch()
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.refresh()
+
+    # -- public API --------------------------------------------------------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        """Re-read the Maildir, keeping the selection where possible."""
+        selected = set(self.selected_keys())
+        self._watch()
+        problem = ""
+        try:
+            messages = list_messages(self.maildir)
+        except OSError as exc:
+            messages = []
+            problem = _("Cannot read {path}: {reason}").format(
+                path=self.maildir, reason=exc.strerror or exc
+            )
+        self._messages = {m.key: m for m in messages}
+        self.model.removeRows(0, self.model.rowCount())
+        for message in messages:
+            self.model.appendRow(self._row(message))
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(4)
+        for column in (1, 2):
+            self.table.setColumnWidth(
+                column, min(240, max(120, self.table.sizeHintForColumn(column)))
+            )
+        if problem:
+            self.status.setText(problem)
+        elif messages:
+            self.status.setText(
+                _("{n} messages in {path}").format(n=len(messages), path=self.maildir)
+            )
+        else:
+            self.status.setText(_("No messages yet. Send one to the local test server."))
+        self._reselect(selected)
+        self._update_buttons()
+        self.refreshed.emit(len(messages))
+
+    def messages(self) -> list[StoredMessage]:
+        """Return the messages shown, in table order."""
+        return [
+            self._messages[self.proxy.index(row, 0).data(KEY_ROLE)]
+            for row in range(self.proxy.rowCount())
+        ]
+
+    def selected_keys(self) -> list[str]:
+        """Return the Maildir keys of the selected rows."""
+        model = self.table.selectionModel()
+        if model is None:
+            return []
+        return [index.data(KEY_ROLE) for index in model.selectedRows(0)]
+
+    def select_key(self, key: str) -> None:
+        """Select the row of the message ``key``."""
+        self._reselect({key})
+
+    @Slot()
+    def open_selected(self) -> MimeViewDialog | None:
+        """Open the current message in the MIME view (non-modal)."""
+        keys = self.selected_keys()
+        if not keys:
+            return None
+        message = self._messages.get(keys[0])
+        if message is None:
+            return None
+        try:
+            raw = message.raw()
+        except OSError as exc:
+            QMessageBox.warning(
+                self,
+                _("Open message"),
+                _("Cannot read {path}: {reason}").format(
+                    path=message.path, reason=exc.strerror or exc
+                ),
+            )
+            self.refresh()
+            return None
+        viewer = MimeViewDialog(
+            raw,
+            self,
+            title=_("Message structure: {subject}").format(subject=message.subject or message.key),
+        )
+        viewer.finished.connect(self._on_viewer_finished)
+        self._viewers.append(viewer)
+        viewer.show()
+        return viewer
+
+    @Slot()
+    def delete_selected(self) -> int:
+        """Delete the selected messages after asking; return how many were deleted."""
+        keys = self.selected_keys()
+        if not keys:
+            return 0
+        answer = QMessageBox.question(
+            self,
+            _("Delete messages"),
+            _("Delete {n} selected messages from the local test server?").format(n=len(keys)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return 0
+        inbox = Inbox(self.maildir)
+        deleted = 0
+        for key in keys:
+            try:
+                inbox.delete(key)
+                deleted += 1
+            except (KeyError, OSError):
+                continue  # already gone: the refresh shows the truth
+        self.refresh()
+        return deleted
+
+    @Slot()
+    def open_folder(self) -> bool:
+        """Show the Maildir in the system's file manager."""
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.maildir)))
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _row(self, message: StoredMessage) -> list[QStandardItem]:
+        date = message.date
+        date_text = date.astimezone().strftime("%Y-%m-%d %H:%M:%S") if date else ""
+        hidden = hidden_recipients(message)
+        recipients = ", ".join(message.rcpt_tos)
+        cells = [
+            (date_text, date.timestamp() if date else 0.0),
+            (message.mail_from or "<>", (message.mail_from or "").lower()),
+            (recipients, recipients.lower()),
+            (message.subject or _("(no subject)"), (message.subject or "").lower()),
+            (human_size(message.size), message.size),
+        ]
+        items = []
+        for text, key in cells:
+            item = QStandardItem(text)
+            item.setEditable(False)
+            item.setData(key, SORT_ROLE)
+            item.setData(message.key, KEY_ROLE)
+            items.append(item)
+        items[4].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        tip = [_("Envelope recipients (RCPT TO): {list}").format(list=recipients)]
+        if hidden:
+            tip.append(_("Not in To/Cc (Bcc): {list}").format(list=", ".join(hidden)))
+            items[2].setText(recipients + "  " + _("(Bcc: {list})").format(list=", ".join(hidden)))
+        items[2].setToolTip("\n".join(tip))
+        if message.peer:
+            items[1].setToolTip(_("Sent from {peer}").format(peer=message.peer))
+        return items
+
+    def _watch(self) -> None:
+        new = self.maildir / "new"
+        if new.is_dir() and str(new) not in self.watcher.directories():
+            self.watcher.addPath(str(new))
+
+    def _reselect(self, keys: set[str]) -> None:
+        if not keys:
+            return
+        selection = self.table.selectionModel()
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(KEY_ROLE) in keys:
+                selection.select(
+                    index,
+                    selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
+                )
+                self.table.setCurrentIndex(index)
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        has = bool(self.selected_keys())
+        self.open_button.setEnabled(has)
+        self.delete_button.setEnabled(has)
+
+    @Slot(str)
+    def _on_watcher_directory_changed(self, _path: str) -> None:
+        self._debounce.start()
+
+    @Slot(QModelIndex)
+    def _on_table_double_clicked(self, _index: QModelIndex) -> None:
+        self.open_selected()
+
+    @Slot()
+    def _on_viewer_finished(self) -> None:
+        viewer = self.sender()
+        if viewer in self._viewers:
+            self._viewers.remove(viewer)
+            viewer.deleteLater()  # a closed viewer holds a whole parsed message

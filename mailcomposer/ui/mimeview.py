@@ -1,0 +1,403 @@
+"""The MIME view: a message's part tree, each part's headers and content, lint, raw source."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from email.message import EmailMessage, Message
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, Slot
+from PySide6.QtGui import QFontDatabase, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mailcomposer.i18n import _
+
+SOURCE_LIMIT = 1024 * 1024  # the raw tab shows the first 1 MB: enough to learn, cheap to draw
+TEXT_LIMIT = 200_000  # characters of a text part shown
+IMAGE_LIMIT = 20 * 1024 * 1024  # bigger images are described, not decoded
+
+PART_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def human_size(size: int) -> str:
+    """Return ``size`` as a short human-readable string (bytes, KiB, MiB)."""
+    if size < 1024:
+        return _("{n} bytes").format(n=size)
+    if size < 1024 * 1024:
+        return _("{n} KiB").format(n=f"{size / 1024:.1f}")
+    return _("{n} MiB").format(n=f"{size / (1024 * 1024):.1f}")
+
+
+def parse(raw: bytes) -> EmailMessage:
+    """Parse raw message bytes with the modern policy (defects are recorded, not raised)."""
+    return email.message_from_bytes(raw, policy=policy.default)  # type: ignore[return-value]
+
+
+def part_size(part: Message) -> int:
+    """Return the decoded size of a leaf, or the sum of a multipart's leaves."""
+    if part.is_multipart():
+        return sum(part_size(child) for child in part.iter_parts())  # type: ignore[attr-defined]
+    payload = part.get_payload(decode=True)
+    return len(payload) if isinstance(payload, bytes) else 0
+
+
+def part_filename(part: Message) -> str:
+    """Return the part's decoded file name (RFC 2231 or 2047), or ""."""
+    try:
+        return part.get_filename() or ""
+    except Exception:  # a malformed parameter must not hide the part
+        return ""
+
+
+def part_text(part: Message) -> str | None:
+    """Return a text part's decoded content, or None for binary parts."""
+    if part.get_content_maintype() != "text":
+        return None
+    try:
+        return part.get_content()  # type: ignore[attr-defined]
+    except (LookupError, UnicodeError, AttributeError):
+        # Unknown or lying charset: show what we can rather than nothing.
+        payload = part.get_payload(decode=True)
+        return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+
+
+def lint_findings(raw: bytes) -> list[tuple[str, str]] | None:
+    """Return ``(level, text)`` pairs from the message lint, or None when it is unavailable."""
+    try:
+        from mailcomposer.message.lint import lint
+    except ImportError:
+        return None
+    try:
+        findings = lint(raw)
+    except Exception as exc:  # lint is advice: its failure must not close the view
+        return [("error", _("The lint check failed: {reason}").format(reason=exc))]
+    result = []
+    for finding in findings:
+        level = getattr(finding, "level", "info")
+        level = getattr(level, "value", level)
+        result.append((str(level), str(getattr(finding, "text", finding))))
+    return result
+
+
+def defect_findings(message: Message) -> list[tuple[str, str]]:
+    """Return the parser's defects of every part as ``(level, text)`` pairs."""
+    found = []
+    for part in message.walk():
+        for defect in getattr(part, "defects", []):
+            detail = type(defect).__name__
+            found.append(
+                (
+                    "warning",
+                    _("{type}: parser defect {defect}").format(
+                        type=part.get_content_type(), defect=detail
+                    ),
+                )
+            )
+    return found
+
+
+class MimeTreeModel(QStandardItemModel):
+    """The part tree: type, disposition, file name, charset, transfer encoding, size."""
+
+    COLUMNS = 6
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setHorizontalHeaderLabels(
+            [
+                _("Content type"),
+                _("Disposition"),
+                _("File name"),
+                _("Charset"),
+                _("Encoding"),
+                _("Size"),
+            ]
+        )
+        self._parts: list[Message] = []
+
+    def set_message(self, message: Message) -> None:
+        """Show the part tree of ``message``."""
+        self.removeRows(0, self.rowCount())
+        self._parts = []
+        self._add(self.invisibleRootItem(), message)
+
+    def part(self, index: QModelIndex) -> Message | None:
+        """Return the message part at ``index`` (any column)."""
+        if not index.isValid():
+            return None
+        number = index.siblingAtColumn(0).data(PART_ROLE)
+        return self._parts[number] if number is not None else None
+
+    def _add(self, parent: QStandardItem, part: Message) -> None:
+        number = len(self._parts)
+        self._parts.append(part)
+        leaf = not part.is_multipart()
+        disposition = part.get_content_disposition() or ""
+        encoding = str(part.get("Content-Transfer-Encoding", "") or "").lower()
+        if leaf and not encoding:
+            encoding = "7bit"
+        size = part_size(part)
+        cells = [
+            part.get_content_type(),
+            disposition,
+            part_filename(part),
+            (part.get_content_charset() or "") if leaf else "",
+            encoding if leaf else "",
+            human_size(size),
+        ]
+        items = [QStandardItem(text) for text in cells]
+        for item in items:
+            item.setEditable(False)
+        items[0].setData(number, PART_ROLE)
+        items[5].setData(size, Qt.ItemDataRole.UserRole + 2)
+        items[5].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        items[5].setToolTip(_("{n} bytes").format(n=f"{size:,}"))
+        parent.appendRow(items)
+        if not leaf:
+            for child in part.iter_parts():  # type: ignore[attr-defined]
+                self._add(items[0], child)
+
+
+class MimeViewDialog(QDialog):
+    """Inspect a message: its MIME tree, a part's headers and content, lint, raw source.
+
+    Attributes:
+        model: the ``MimeTreeModel``.
+        tree: the part tree view.
+        findings: the list of lint findings (and parser defects).
+        headers_view: the selected part's headers.
+        content_view: the selected part's decoded text (or a "binary" note).
+        image_view: a preview of the selected image part.
+        source_view: the raw message source (first 1 MB).
+        message: the parsed ``EmailMessage``.
+    """
+
+    def __init__(self, raw: bytes = b"", parent=None, title: str | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mimeView")
+        self.setWindowTitle(title or _("Message structure"))
+        self.resize(980, 640)
+        fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+
+        self.model = MimeTreeModel(self)
+        self.tree = QTreeView(self)
+        self.tree.setObjectName("mimeTree")
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setAccessibleName(_("MIME parts"))
+        self.tree.selectionModel().currentRowChanged.connect(self._on_tree_current_row_changed)
+
+        self.findings = QListWidget(self)
+        self.findings.setObjectName("mimeFindings")
+        self.findings.setAccessibleName(_("Lint findings"))
+        findings_box = QGroupBox(_("Lint findings"), self)
+        box_layout = QVBoxLayout(findings_box)
+        box_layout.setContentsMargins(4, 4, 4, 4)
+        box_layout.addWidget(self.findings)
+
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.addWidget(self.tree)
+        left.addWidget(findings_box)
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 1)
+
+        self.headers_view = QPlainTextEdit(self)
+        self.headers_view.setObjectName("mimePartHeaders")
+        self.headers_view.setReadOnly(True)
+        self.headers_view.setFont(fixed)
+        self.headers_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.headers_view.setAccessibleName(_("Part headers"))
+        self.content_view = QPlainTextEdit(self)
+        self.content_view.setObjectName("mimePartContent")
+        self.content_view.setReadOnly(True)
+        self.content_view.setAccessibleName(_("Part content"))
+        self.image_view = QLabel(self)
+        self.image_view.setObjectName("mimePartImage")
+        self.image_view.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        image_scroll = QScrollArea(self)
+        image_scroll.setWidget(self.image_view)
+        image_scroll.setWidgetResizable(True)
+        self.content_stack = QStackedWidget(self)
+        self.content_stack.addWidget(self.content_view)
+        self.content_stack.addWidget(image_scroll)
+
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(_titled(_("Headers of the selected part"), self.headers_view))
+        right.addWidget(_titled(_("Content"), self.content_stack))
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 2)
+
+        structure = QSplitter(Qt.Orientation.Horizontal, self)
+        structure.addWidget(left)
+        structure.addWidget(right)
+        structure.setStretchFactor(0, 3)
+        structure.setStretchFactor(1, 2)
+
+        self.source_view = QPlainTextEdit(self)
+        self.source_view.setObjectName("mimeSource")
+        self.source_view.setReadOnly(True)
+        self.source_view.setFont(fixed)
+        self.source_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.source_note = QLabel(self)
+        source_page = QWidget(self)
+        source_layout = QVBoxLayout(source_page)
+        source_layout.addWidget(self.source_note)
+        source_layout.addWidget(self.source_view)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(structure, _("Structure"))
+        self.tabs.addTab(source_page, _("Source"))
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+        self.message: EmailMessage | None = None
+        self.raw = b""
+        if raw:
+            self.set_raw(raw)
+
+    @classmethod
+    def from_file(cls, path: str | Path, parent=None) -> MimeViewDialog:
+        """Open the message stored at ``path``."""
+        path = Path(path)
+        return cls(
+            path.read_bytes(), parent, title=_("Message structure: {name}").format(name=path.name)
+        )
+
+    def set_raw(self, raw: bytes) -> None:
+        """Show the message given as raw bytes."""
+        self.raw = raw
+        self.message = parse(raw)
+        self.model.set_message(self.message)
+        self.tree.expandAll()
+        self._show_findings(raw, self.message)
+        shown = raw[:SOURCE_LIMIT]
+        self.source_view.setPlainText(shown.decode("utf-8", "replace"))
+        if len(raw) > SOURCE_LIMIT:
+            self.source_note.setText(
+                _("Showing the first {shown} of {total}.").format(
+                    shown=human_size(SOURCE_LIMIT), total=human_size(len(raw))
+                )
+            )
+        else:
+            self.source_note.setText(_("{size} in total.").format(size=human_size(len(raw))))
+        self.tree.setCurrentIndex(self.model.index(0, 0))
+
+    def part_paths(self) -> list[str]:
+        """Return each part's content type, indented by depth (for tests and copy)."""
+        lines: list[str] = []
+
+        def walk(parent: QModelIndex, depth: int) -> None:
+            for row in range(self.model.rowCount(parent)):
+                index = self.model.index(row, 0, parent)
+                lines.append("  " * depth + index.data())
+                walk(index, depth + 1)
+
+        walk(QModelIndex(), 0)
+        return lines
+
+    def _show_findings(self, raw: bytes, message: Message) -> None:
+        self.findings.clear()
+        findings = lint_findings(raw)
+        if findings is None:
+            item = QListWidgetItem(_("Lint is not available in this build."))
+            item.setForeground(self.palette().placeholderText())
+            self.findings.addItem(item)
+            findings = []
+        findings = findings + defect_findings(message)
+        markers = {"error": "✗", "warning": "⚠", "info": "ℹ"}
+        for level, text in findings:
+            marker = markers.get(level.lower(), "•")
+            item = QListWidgetItem(f"{marker} {_level_word(level)}: {text}")
+            item.setData(Qt.ItemDataRole.UserRole, (level, text))
+            self.findings.addItem(item)
+        if not findings and self.findings.count() == 0:
+            self.findings.addItem(QListWidgetItem("✓ " + _("No problems found.")))
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_tree_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        part = self.model.part(current)
+        if part is None:
+            self.headers_view.clear()
+            self.content_view.clear()
+            return
+        self.headers_view.setPlainText(
+            "\n".join(f"{name}: {_header_text(part, name, value)}" for name, value in part.items())
+        )
+        if part.is_multipart():
+            count = len(list(part.iter_parts()))  # type: ignore[attr-defined]
+            self.content_view.setPlainText(
+                _("A container of {n} parts; select one to see its content.").format(n=count)
+            )
+            self.content_stack.setCurrentIndex(0)
+            return
+        text = part_text(part)
+        if text is not None:
+            if len(text) > TEXT_LIMIT:
+                text = text[:TEXT_LIMIT] + "\n\n" + _("[… cut: the part is longer]")
+            self.content_view.setPlainText(text)
+            self.content_stack.setCurrentIndex(0)
+            return
+        size = part_size(part)
+        if part.get_content_maintype() == "image" and size <= IMAGE_LIMIT:
+            pixmap = QPixmap()
+            if pixmap.loadFromData(part.get_payload(decode=True)):
+                if pixmap.width() > 600:
+                    pixmap = pixmap.scaledToWidth(600, Qt.TransformationMode.SmoothTransformation)
+                self.image_view.setPixmap(pixmap)
+                self.content_stack.setCurrentIndex(1)
+                return
+        self.content_view.setPlainText(_("binary, {n} bytes").format(n=f"{size:,}"))
+        self.content_stack.setCurrentIndex(0)
+
+
+def _header_text(part: Message, name: str, value) -> str:
+    """Decoded header value; the raw one if the header is too broken to decode."""
+    try:
+        return str(value)
+    except Exception:
+        return str(part.get(name, ""))
+
+
+def _level_word(level: str) -> str:
+    return {
+        "error": _("Error"),
+        "warning": _("Warning"),
+        "info": _("Note"),
+    }.get(level.lower(), level)
+
+
+def _titled(title: str, widget: QWidget) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    label = QLabel(title, box)
+    label.setBuddy(widget)
+    layout.addWidget(label)
+    layout.addWidget(widget)
+    return box

@@ -1,0 +1,163 @@
+"""Tests for the MIME view dialog."""
+
+from __future__ import annotations
+
+from email import policy
+from email.message import EmailMessage
+
+import pytest
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex
+from PySide6.QtGui import QColor, QImage
+
+from mailcomposer.ui.mimeview import SOURCE_LIMIT, MimeViewDialog, lint_findings
+
+# The offscreen platform warns about top-level size hints; harmless here.
+pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
+
+
+def png_bytes() -> bytes:
+    image = QImage(8, 6, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3a7bd5"))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data)
+
+
+PDF = b"%PDF-1.4\n" + bytes(range(256)) * 4
+
+
+def multipart_message() -> bytes:  # needs a QGuiApplication for the PNG
+    """mixed > (alternative > (plain, related > (html, png)), pdf) like the composer builds."""
+    msg = EmailMessage()
+    msg["From"] = "Alice <alice@example.org>"
+    msg["To"] = "Bob <bob@example.net>"
+    msg["Subject"] = "Report 季度报告"
+    msg.set_content("Hello Bob,\nthe report is attached.\n")
+    msg.add_alternative('<p>Hello <img src="cid:logo@example.org"></p>', subtype="html")
+    html = msg.get_payload()[1]
+    html.add_related(
+        png_bytes(),
+        "image",
+        "png",
+        cid="<logo@example.org>",
+        filename="logo.png",
+        disposition="inline",
+    )
+    msg.add_attachment(PDF, maintype="application", subtype="pdf", filename="报告.pdf")
+    return msg.as_bytes(policy=policy.SMTP)
+
+
+def rows(dialog: MimeViewDialog, parent: QModelIndex | None = None) -> list[list[str]]:
+    parent = parent if parent is not None else QModelIndex()
+    found = []
+    for row in range(dialog.model.rowCount(parent)):
+        index = dialog.model.index(row, 0, parent)
+        found.append([dialog.model.index(row, c, parent).data() for c in range(6)])
+        found.extend(rows(dialog, index))
+    return found
+
+
+@pytest.fixture
+def dialog(qtbot):
+    dialog = MimeViewDialog(multipart_message())
+    qtbot.add_widget(dialog)
+    return dialog
+
+
+def test_shows_the_part_tree(dialog):
+    assert dialog.objectName() == "mimeView"
+    assert dialog.part_paths() == [
+        "multipart/mixed",
+        "  multipart/alternative",
+        "    text/plain",
+        "    multipart/related",
+        "      text/html",
+        "      image/png",
+        "  application/pdf",
+    ]
+    table = {r[0]: r for r in rows(dialog)}
+    assert table["image/png"][1:5] == ["inline", "logo.png", "", "base64"]
+    assert table["application/pdf"][1:3] == ["attachment", "报告.pdf"]
+    assert table["application/pdf"][4] == "base64"
+    assert table["text/plain"][3] == "utf-8"
+    pdf = dialog.model.index(1, 5, dialog.model.index(0, 0))
+    assert dialog.model.part(pdf).get_filename() == "报告.pdf"
+
+
+def _select(dialog: MimeViewDialog, content_type: str) -> None:
+    def find(parent: QModelIndex) -> QModelIndex | None:
+        for row in range(dialog.model.rowCount(parent)):
+            index = dialog.model.index(row, 0, parent)
+            if index.data() == content_type:
+                return index
+            found = find(index)
+            if found is not None:
+                return found
+        return None
+
+    index = find(QModelIndex())
+    assert index is not None
+    dialog.tree.setCurrentIndex(index)
+
+
+def test_text_part_shows_headers_and_decoded_text(dialog):
+    _select(dialog, "text/plain")
+    assert "Content-Type: text/plain" in dialog.headers_view.toPlainText()
+    assert dialog.content_view.toPlainText() == "Hello Bob,\nthe report is attached.\n"
+
+
+def test_binary_part_says_binary_and_its_size(dialog):
+    _select(dialog, "application/pdf")
+    assert dialog.content_view.toPlainText() == f"binary, {len(PDF):,} bytes"
+    assert "filename" in dialog.headers_view.toPlainText()
+
+
+def test_image_part_is_previewed(dialog):
+    _select(dialog, "image/png")
+    assert dialog.content_stack.currentIndex() == 1
+    assert not dialog.image_view.pixmap().isNull()
+
+
+def test_top_level_headers_are_decoded(dialog):
+    assert "Subject: Report 季度报告" in dialog.headers_view.toPlainText()
+
+
+def test_source_tab_shows_at_most_one_megabyte(qtbot):
+    raw = multipart_message()
+    big = raw + b"x" * (SOURCE_LIMIT + 10)
+    dialog = MimeViewDialog(big)
+    qtbot.add_widget(dialog)
+    # The text view shows CRLF as one line break.
+    expected = big[:SOURCE_LIMIT].decode().replace("\r\n", "\n")
+    assert dialog.source_view.toPlainText() == expected
+    assert "1.0 MiB" in dialog.source_note.text()
+
+
+def test_findings_listed_under_the_tree(dialog):
+    texts = [dialog.findings.item(i).text() for i in range(dialog.findings.count())]
+    assert texts  # lint findings, "no problems", or "lint unavailable": never blank
+    if lint_findings(multipart_message()) is None:
+        assert "not available" in texts[0]
+
+
+def test_parser_defects_are_findings(qtbot):
+    broken = (
+        b"Content-Type: multipart/mixed; boundary=x\r\nSubject: s\r\n\r\n"
+        b"--x\r\nContent-Type: text/plain\r\n\r\nhi\r\n"  # no closing boundary
+    )
+    dialog = MimeViewDialog(broken)
+    qtbot.add_widget(dialog)
+    texts = [dialog.findings.item(i).text() for i in range(dialog.findings.count())]
+    assert any("CloseBoundaryNotFoundDefect" in t for t in texts)
+
+
+def test_unknown_charset_still_shows_text(qtbot):
+    raw = (
+        b"Content-Type: text/plain; charset=x-no-such-charset\r\n"
+        b"Content-Transfer-Encoding: 8bit\r\n\r\nplain words\r\n"
+    )
+    dialog = MimeViewDialog(raw)
+    qtbot.add_widget(dialog)
+    assert "plain words" in dialog.content_view.toPlainText()
