@@ -1,0 +1,660 @@
+"""The message body editor: rich text with inline images, or plain text."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import itertools
+import re
+from pathlib import Path
+from urllib.parse import unquote_to_bytes
+
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QMimeData,
+    QSize,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QImage,
+    QImageReader,
+    QKeyEvent,
+    QKeySequence,
+    QTextBlock,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextDocumentFragment,
+    QTextFormat,
+    QTextImageFormat,
+)
+from PySide6.QtWidgets import QTextEdit, QWidget
+
+from mailcomposer.i18n import _
+from mailcomposer.message.draft import InlineImage
+from mailcomposer.ui.htmlexport import (
+    LINE_SEPARATOR,
+    LINK_COLOR,
+    document_to_email_html,
+    document_to_plain_text,
+)
+
+# Image formats mail clients display inline; others are attached as files.
+IMAGE_TYPES = {
+    "png": ("image/png", "png"),
+    "jpeg": ("image/jpeg", "jpg"),
+    "jpg": ("image/jpeg", "jpg"),
+    "gif": ("image/gif", "gif"),
+    "webp": ("image/webp", "webp"),
+    "bmp": ("image/bmp", "bmp"),
+}
+DEFAULT_POINT_SIZE = 11.0
+# When the viewport is not laid out yet (editor hidden), scale wide images to this.
+FALLBACK_MAX_WIDTH = 600
+_NAME_RE = re.compile(r"^mc-image-(\d+)\.")
+_SAFE_LINK_SCHEMES = ("http", "https", "mailto", "ftp", "tel")
+
+
+def sniff_image(data: bytes) -> tuple[str, str] | None:
+    """Return ``(content_type, extension)`` when ``data`` is an image Qt can show, else None."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    fmt = bytes(reader.format().data()).decode("ascii", "replace").lower()
+    if fmt not in IMAGE_TYPES or not reader.canRead():
+        return None
+    return IMAGE_TYPES[fmt]
+
+
+def normalize_url(text: str) -> str | None:
+    """Turn what the user typed as a link target into a safe URL, or None if unusable.
+
+    ``example.org`` becomes ``https://example.org``, ``ann@example.org`` becomes
+    ``mailto:ann@example.org``; only web, mail, ftp and tel links are allowed
+    (no ``javascript:``, ``file:`` or ``data:``).
+    """
+    text = text.strip()
+    if not text or any(c.isspace() for c in text):
+        return None
+    if re.fullmatch(r"[^@/:]+@[^@/:]+\.[^@/:]+", text):
+        return "mailto:" + text
+    url = QUrl(text, QUrl.ParsingMode.StrictMode)
+    if not url.isValid() or not url.scheme():
+        url = QUrl("https://" + text, QUrl.ParsingMode.StrictMode)
+        if not url.isValid() or "." not in url.host():
+            return None
+    scheme = url.scheme().lower()
+    if scheme not in _SAFE_LINK_SCHEMES:
+        return None
+    if scheme in ("http", "https", "ftp") and not url.host():
+        return None
+    if scheme in ("mailto", "tel") and not url.path():
+        return None
+    return url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
+
+
+def default_body_font() -> QFont:
+    """A readable proportional font for message text (not the small UI font)."""
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+    font.setPointSizeF(max(DEFAULT_POINT_SIZE, font.pointSizeF()))
+    return font
+
+
+def missing_image() -> QImage:
+    """A small grey box shown for an image the editor has no data for."""
+    image = QImage(16, 16, QImage.Format.Format_ARGB32)
+    image.fill(QColor("#d0d0d0"))
+    return image
+
+
+class _ScratchDocument(QTextDocument):
+    """Holds pasted HTML while its images are vetted; loads nothing by itself."""
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        return missing_image()
+
+
+class BodyEditor(QTextEdit):
+    """Rich-text (or plain-text) editor for the message body.
+
+    Images inserted from a file, pasted or dropped keep their original bytes and are
+    registered as document resources named ``mc-image-N.ext``; non-image files dropped
+    or pasted are handed to the window as attachments instead.
+
+    Attributes:
+        plain_text_mode: True when the message is sent as text/plain only.
+
+    Signals:
+        files_dropped(list[str]): local paths of non-image files dropped or pasted.
+        plain_text_mode_changed(bool): the new plain-text mode.
+        image_rejected(str): a translated reason an image could not be inserted.
+    """
+
+    files_dropped = Signal(list)
+    plain_text_mode_changed = Signal(bool)
+    image_rejected = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("bodyEditor")
+        self._images: dict[str, InlineImage] = {}
+        self._counter = itertools.count(1)
+        self._plain = False
+        self._reserved: list[QKeySequence] = []
+        font = default_body_font()
+        self.setFont(font)
+        self.document().setDefaultFont(font)
+        self.setTabChangesFocus(True)
+        self.setAcceptRichText(True)
+        self.setAutoFormatting(QTextEdit.AutoFormattingFlag.AutoBulletList)
+        self.setPlaceholderText(_("Write your message here…"))
+        self.setAccessibleName(_("Message body"))
+        self.document().setDocumentMargin(8)
+
+    # -- plain-text mode ---------------------------------------------------------------------
+
+    @property
+    def plain_text_mode(self) -> bool:
+        """True when the body is plain text (no HTML part is sent)."""
+        return self._plain
+
+    @plain_text_mode.setter
+    def plain_text_mode(self, value: bool) -> None:
+        self.set_plain_text_mode(value)
+
+    def set_plain_text_mode(self, plain: bool) -> None:
+        """Switch modes; going to plain text converts the document (formatting is lost)."""
+        plain = bool(plain)
+        if plain == self._plain:
+            return
+        self._plain = plain
+        if plain:
+            text = document_to_plain_text(self.document())
+            self._reset_document()
+            self.setAcceptRichText(False)
+            self.setPlainText(text)
+            self.moveCursor(QTextCursor.MoveOperation.End)
+        else:
+            self.setAcceptRichText(True)
+        self.setCurrentCharFormat(QTextCharFormat())
+        self.plain_text_mode_changed.emit(plain)
+
+    def _reset_document(self) -> None:
+        self.clear()
+        self.setCurrentCharFormat(QTextCharFormat())
+
+    # -- body in and out ---------------------------------------------------------------------
+
+    def body(self) -> tuple[str, str | None, list[InlineImage]]:
+        """Return ``(plain_text, html_or_None, inline_images_in_the_document)``."""
+        doc = self.document()
+        text = document_to_plain_text(doc)
+        if self._plain:
+            return text, None, []
+        names = self._image_names_in_order()
+        images = [self._images[name] for name in names if name in self._images]
+        return text, document_to_email_html(doc), images
+
+    def set_body(
+        self, text: str, html: str | None, images: list[InlineImage] | None = None
+    ) -> None:
+        """Show a stored body (draft or opened message); ``html`` srcs are image names."""
+        self._images = {}
+        self._counter = itertools.count(1)
+        for image in images or []:
+            self._register(image)
+        if html is None:
+            self.set_plain_text_mode(True)
+            self.setPlainText(text)
+        else:
+            self.set_plain_text_mode(False)
+            self.setHtml(html)
+            self._tidy_imported()
+        self.document().setModified(False)
+        self.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def _tidy_imported(self) -> None:
+        """Undo the quirks of Qt's HTML import so a saved body comes back as it was."""
+        doc = self.document()
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        block = doc.begin()
+        while block.isValid():
+            # Browsers ignore a <br> that ends a block; Qt shows it as an extra empty line.
+            if block.text().endswith(LINE_SEPARATOR):
+                cursor.setPosition(block.position() + block.length() - 2)
+                cursor.setPosition(
+                    block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor
+                )
+                cursor.removeSelectedText()
+            block = block.next()
+        cursor.endEditBlock()
+        self._scale_wide_images()
+        doc.clearUndoRedoStacks()
+
+    def images_in_document(self) -> set[str]:
+        """Names of the inline images still present in the text."""
+        return set(self._image_names_in_order())
+
+    def inline_images(self) -> dict[str, InlineImage]:
+        """Every image registered so far (including deleted ones, for undo)."""
+        return dict(self._images)
+
+    def _image_names_in_order(self) -> list[str]:
+        names: list[str] = []
+        block = self.document().begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    name = fmt.toImageFormat().name()
+                    if name not in names:
+                        names.append(name)
+                it += 1
+            block = block.next()
+        return names
+
+    # -- images ------------------------------------------------------------------------------
+
+    def _new_name(self, extension: str) -> str:
+        while True:
+            name = f"mc-image-{next(self._counter)}.{extension}"
+            if name not in self._images:
+                return name
+
+    def _register(self, image: InlineImage) -> QImage | None:
+        qimage = QImage.fromData(image.data)
+        if qimage.isNull():
+            return None
+        self._images[image.name] = image
+        self.document().addResource(
+            QTextDocument.ResourceType.ImageResource, QUrl(image.name), qimage
+        )
+        match = _NAME_RE.match(image.name)
+        if match:
+            # Keep fresh names clear of restored ones.
+            start = max(int(match.group(1)) + 1, 1)
+            current = next(self._counter)
+            self._counter = itertools.count(max(start, current))
+        return qimage
+
+    def add_image_data(self, data: bytes, filename: str = "") -> InlineImage:
+        """Register image bytes as a document resource, without inserting it.
+
+        Raises:
+            ValueError: the data is not an image that can be shown inline.
+        """
+        kind = sniff_image(data)
+        if kind is None:
+            raise ValueError(_("This is not an image that can be shown in a message."))
+        content_type, extension = kind
+        name = self._new_name(extension)
+        image = InlineImage(name, data, content_type, filename or name)
+        if self._register(image) is None:
+            raise ValueError(_("This image could not be read."))
+        return image
+
+    def insert_image_data(self, data: bytes, filename: str = "") -> InlineImage:
+        """Insert image bytes (kept as they are) at the cursor.
+
+        Raises:
+            ValueError: the data is not an image that can be shown inline.
+        """
+        image = self.add_image_data(data, filename)
+        self._insert_registered(image.name)
+        return image
+
+    def insert_image_file(self, path: str | Path) -> InlineImage:
+        """Insert the image file at ``path`` at the cursor, keeping its exact bytes.
+
+        Raises:
+            ValueError: the file cannot be read or is not an image.
+        """
+        path = Path(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ValueError(
+                _("Could not read {name}: {reason}").format(name=path.name, reason=exc.strerror)
+            ) from exc
+        return self.insert_image_data(data, path.name)
+
+    def insert_qimage(self, qimage: QImage) -> InlineImage:
+        """Insert pixels without a file (a screenshot on the clipboard), encoded as PNG once."""
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        qimage.save(buffer, "PNG")
+        return self.insert_image_data(bytes(buffer.data().data()))
+
+    def _max_image_width(self) -> int:
+        width = self.viewport().width() - 2 * int(self.document().documentMargin()) - 4
+        if not self.isVisible() or width < 100:
+            return FALLBACK_MAX_WIDTH
+        return width
+
+    def _image_format(self, name: str) -> QTextImageFormat:
+        fmt = QTextImageFormat()
+        fmt.setName(name)
+        qimage = self.document().resource(QTextDocument.ResourceType.ImageResource, QUrl(name))
+        if isinstance(qimage, QImage) and not qimage.isNull():
+            size = qimage.size() / max(1.0, qimage.devicePixelRatio())
+            limit = self._max_image_width()
+            if size.width() > limit:
+                # Display scaled; the original bytes are what gets sent.
+                fmt.setWidth(limit)
+                fmt.setHeight(round(size.height() * limit / size.width()))
+        return fmt
+
+    def _insert_registered(self, name: str) -> None:
+        cursor = self.textCursor()
+        cursor.insertImage(self._image_format(name))
+        self.setTextCursor(cursor)
+
+    def _scale_wide_images(self) -> None:
+        doc = self.document()
+        cursor = QTextCursor(doc)
+        block = doc.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                it += 1
+                fmt = fragment.charFormat()
+                if not fmt.isImageFormat() or fmt.toImageFormat().width() > 0:
+                    continue
+                scaled = self._image_format(fmt.toImageFormat().name())
+                if scaled.width() > 0:
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(
+                        fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                    )
+                    cursor.setCharFormat(scaled)
+            block = block.next()
+
+    def loadResource(self, kind: int, name: QUrl) -> object:
+        """Serve only registered images: never read local files or shares named in HTML."""
+        image = self._images.get(name.toString())
+        if image is not None and kind == QTextDocument.ResourceType.ImageResource.value:
+            return QImage.fromData(image.data)
+        # A non-null answer stops Qt from opening the path itself.
+        return missing_image()
+
+    # -- paste and drop ----------------------------------------------------------------------
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        """Accept images and local files besides text."""
+        if source.hasImage() or any(u.isLocalFile() for u in source.urls()):
+            return True
+        return super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        """Insert images inline, hand other files to the window, strip remote content."""
+        local = [u.toLocalFile() for u in source.urls() if u.isLocalFile()]
+        if local:
+            self._insert_files(local)
+            return
+        if source.hasImage() and not self._plain:
+            qimage = source.imageData()
+            if isinstance(qimage, QImage) and not qimage.isNull():
+                try:
+                    self.insert_qimage(qimage)
+                except ValueError as exc:
+                    self.image_rejected.emit(str(exc))
+                return
+        if source.hasHtml() and not self._plain and self.acceptRichText():
+            self._insert_html(source.html())
+            return
+        if source.hasText():
+            self.textCursor().insertText(source.text())
+            self.ensureCursorVisible()
+            return
+        super().insertFromMimeData(source)
+
+    def _insert_files(self, paths: list[str]) -> None:
+        others: list[str] = []
+        for path in paths:
+            if self._plain or not Path(path).is_file():
+                others.append(path)
+                continue
+            try:
+                data = Path(path).read_bytes()
+            except OSError:
+                others.append(path)
+                continue
+            if sniff_image(data) is None:
+                others.append(path)
+                continue
+            try:
+                self.insert_image_data(data, Path(path).name)
+            except ValueError:
+                others.append(path)
+        if others:
+            self.files_dropped.emit(others)
+
+    def _insert_html(self, html: str) -> None:
+        """Paste rich text, keeping local and embedded images, dropping remote ones."""
+        scratch = _ScratchDocument()
+        scratch.setDefaultFont(self.document().defaultFont())
+        scratch.setHtml(html)
+        self._adopt_images(scratch)
+        fragment = QTextDocumentFragment(scratch)
+        cursor = self.textCursor()
+        cursor.insertFragment(fragment)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def _adopt_images(self, scratch: QTextDocument) -> None:
+        """Rename images of pasted HTML to registered ones, or remove them."""
+        cursor = QTextCursor(scratch)
+        block = scratch.begin()
+        edits: list[tuple[int, int, str | None]] = []
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                it += 1
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    name = fmt.toImageFormat().name()
+                    edits.append((fragment.position(), fragment.length(), self._adopt(name)))
+            block = block.next()
+        for position, length, new_name in reversed(edits):
+            cursor.setPosition(position)
+            cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+            if new_name is None:
+                cursor.removeSelectedText()
+            else:
+                fmt = cursor.charFormat().toImageFormat()
+                fmt.setName(new_name)
+                scaled = self._image_format(new_name)
+                if scaled.width() > 0 and (fmt.width() <= 0 or fmt.width() > scaled.width()):
+                    fmt.setWidth(scaled.width())
+                    fmt.setHeight(scaled.height())
+                cursor.setCharFormat(fmt)
+        # Background images would be fetched from wherever they point.
+        block = scratch.begin()
+        while block.isValid():
+            bfmt = block.blockFormat()
+            if bfmt.hasProperty(QTextFormat.Property.BackgroundImageUrl):
+                bfmt.clearProperty(QTextFormat.Property.BackgroundImageUrl)
+                cursor.setPosition(block.position())
+                cursor.setBlockFormat(bfmt)
+            block = block.next()
+
+    def _adopt(self, name: str) -> str | None:
+        if name in self._images:
+            return name
+        data: bytes | None = None
+        if name.startswith("data:"):
+            header, _sep, payload = name.partition(",")
+            try:
+                if header.endswith(";base64"):
+                    data = base64.b64decode(payload, validate=False)
+                else:
+                    data = unquote_to_bytes(payload)
+            except (binascii.Error, ValueError):
+                data = None
+        else:
+            url = QUrl(name)
+            # No host: a file on this machine, never a network share.
+            if url.isLocalFile() and not url.host():
+                try:
+                    data = Path(url.toLocalFile()).read_bytes()
+                except OSError:
+                    data = None
+        if not data:
+            return None  # remote or unreadable: never fetched, never sent
+        try:
+            return self.add_image_data(data).name
+        except ValueError:
+            return None
+
+    # -- links -------------------------------------------------------------------------------
+
+    def link_at_cursor(self) -> tuple[int, int, str, str] | None:
+        """Return ``(start, end, text, href)`` of the link under the cursor, or None."""
+        cursor = self.textCursor()
+        low, high = cursor.selectionStart(), cursor.selectionEnd()
+        for start, end, text, href in _link_spans(cursor.block()):
+            if start <= high and end >= low:
+                return start, end, text, href
+        return None
+
+    def set_link(self, text: str, url: str) -> None:
+        """Make ``text`` a link to ``url``: replaces the link under the cursor or the selection."""
+        cursor = self.textCursor()
+        existing = self.link_at_cursor()
+        if existing is not None:
+            cursor.setPosition(existing[0])
+            cursor.setPosition(existing[1], QTextCursor.MoveMode.KeepAnchor)
+        elif not cursor.hasSelection():
+            cursor.clearSelection()
+        base = _without_link(cursor.charFormat())
+        fmt = QTextCharFormat(base)
+        fmt.setAnchor(True)
+        fmt.setAnchorHref(url)
+        fmt.setForeground(QColor(LINK_COLOR))
+        fmt.setFontUnderline(True)
+        cursor.beginEditBlock()
+        cursor.insertText(text or url, fmt)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+        # Typing after the link must not extend it.
+        self.setCurrentCharFormat(base)
+
+    def remove_link(self) -> None:
+        """Turn the link under the cursor back into ordinary text."""
+        existing = self.link_at_cursor()
+        if existing is None:
+            return
+        start, end = existing[0], existing[1]
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        for position, length, fmt in _fragments(self.document(), start, end):
+            cursor.setPosition(position)
+            cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(_without_link(fmt))
+        cursor.endEditBlock()
+
+    def clear_formatting(self) -> None:
+        """Remove character formatting from the selection (keeping images and links)."""
+        cursor = self.textCursor()
+        self.setCurrentCharFormat(QTextCharFormat())
+        if not cursor.hasSelection():
+            return
+        edit = QTextCursor(self.document())
+        edit.beginEditBlock()
+        for position, length, fmt in _fragments(
+            self.document(), cursor.selectionStart(), cursor.selectionEnd()
+        ):
+            if fmt.isImageFormat():
+                continue
+            plain = QTextCharFormat()
+            if fmt.isAnchor():
+                plain.setAnchor(True)
+                plain.setAnchorHref(fmt.anchorHref())
+                plain.setForeground(fmt.foreground())
+                plain.setFontUnderline(True)
+            edit.setPosition(position)
+            edit.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+            edit.setCharFormat(plain)
+        edit.endEditBlock()
+
+    def set_reserved_shortcuts(self, sequences: list[QKeySequence]) -> None:
+        """Let these shortcuts reach their actions even where QTextEdit has a binding.
+
+        On Linux, QTextEdit takes Ctrl+K (delete to end of line) and others for itself.
+        """
+        self._reserved = [QKeySequence(s) for s in sequences if not QKeySequence(s).isEmpty()]
+
+    def event(self, event: QEvent) -> bool:
+        """Give reserved shortcuts precedence over QTextEdit's own key bindings."""
+        if event.type() == QEvent.Type.ShortcutOverride and self._reserved:
+            assert isinstance(event, QKeyEvent)
+            pressed = QKeySequence(event.keyCombination())
+            if any(
+                pressed.matches(s) == QKeySequence.SequenceMatch.ExactMatch for s in self._reserved
+            ):
+                event.ignore()
+                return True
+        return super().event(event)
+
+    def sizeHint(self) -> QSize:
+        """Room for a short letter."""
+        return QSize(600, 320)
+
+
+def _without_link(fmt: QTextCharFormat) -> QTextCharFormat:
+    plain = QTextCharFormat(fmt)
+    plain.setAnchor(False)
+    plain.clearProperty(QTextFormat.Property.AnchorHref)
+    plain.clearProperty(QTextFormat.Property.ForegroundBrush)
+    plain.clearProperty(QTextFormat.Property.TextUnderlineStyle)
+    plain.clearProperty(QTextFormat.Property.FontUnderline)
+    return plain
+
+
+def _fragments(doc: QTextDocument, start: int, end: int) -> list[tuple[int, int, QTextCharFormat]]:
+    """The pieces of ``doc`` between ``start`` and ``end`` with their formats."""
+    pieces: list[tuple[int, int, QTextCharFormat]] = []
+    block = doc.findBlock(start)
+    while block.isValid() and block.position() < end:
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            it += 1
+            low = max(start, fragment.position())
+            high = min(end, fragment.position() + fragment.length())
+            if high > low:
+                pieces.append((low, high - low, fragment.charFormat()))
+        block = block.next()
+    return pieces
+
+
+def _link_spans(block: QTextBlock) -> list[tuple[int, int, str, str]]:
+    """Runs of ``block`` that link to one target: ``(start, end, text, href)``."""
+    spans: list[tuple[int, int, str, str]] = []
+    it = block.begin()
+    while not it.atEnd():
+        fragment = it.fragment()
+        it += 1
+        fmt = fragment.charFormat()
+        href = fmt.anchorHref() if fmt.isAnchor() else ""
+        if not href:
+            continue
+        start, end = fragment.position(), fragment.position() + fragment.length()
+        if spans and spans[-1][1] == start and spans[-1][3] == href:
+            spans[-1] = (spans[-1][0], end, spans[-1][2] + fragment.text(), href)
+        else:
+            spans.append((start, end, fragment.text(), href))
+    return spans

@@ -1,0 +1,497 @@
+"""Turn the editor's QTextDocument into small, inline-styled e-mail HTML and plain text."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import (
+    QBrush,
+    QFont,
+    QGuiApplication,
+    QTextBlock,
+    QTextCharFormat,
+    QTextDocument,
+    QTextFormat,
+    QTextFrame,
+    QTextList,
+    QTextListFormat,
+    QTextTable,
+)
+
+OBJECT_REPLACEMENT = "\ufffc"
+LINE_SEPARATOR = "\u2028"
+PARAGRAPH_SEPARATOR = "\u2029"
+NBSP = "\u00a0"
+HR_TEXT = "-" * 40
+
+# Colour the editor gives new links; exported links do not repeat it (mail clients
+# colour links themselves).
+LINK_COLOR = "#0b57d0"
+
+_BULLET_STYLES = {
+    QTextListFormat.Style.ListDisc: "disc",
+    QTextListFormat.Style.ListCircle: "circle",
+    QTextListFormat.Style.ListSquare: "square",
+}
+_ORDERED_TYPES = {
+    QTextListFormat.Style.ListDecimal: None,
+    QTextListFormat.Style.ListLowerAlpha: "a",
+    QTextListFormat.Style.ListUpperAlpha: "A",
+    QTextListFormat.Style.ListLowerRoman: "i",
+    QTextListFormat.Style.ListUpperRoman: "I",
+}
+_ALIGN = {
+    Qt.AlignmentFlag.AlignRight: "right",
+    Qt.AlignmentFlag.AlignHCenter: "center",
+    Qt.AlignmentFlag.AlignJustify: "justify",
+}
+
+
+def is_horizontal_rule(block: QTextBlock) -> bool:
+    """True when ``block`` is the empty block Qt uses to draw an ``<hr>``."""
+    return block.blockFormat().hasProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth)
+
+
+def is_ordered(style: QTextListFormat.Style) -> bool:
+    """True for numbered/lettered list styles."""
+    return style in _ORDERED_TYPES
+
+
+def _attr(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def _brush_color(brush: QBrush) -> str | None:
+    if brush.style() == Qt.BrushStyle.NoBrush:
+        return None
+    return brush.color().name()
+
+
+def _font_family_css(family: str) -> str:
+    if family.replace("-", "").replace("_", "").isalnum() and not family[0].isdigit():
+        return family
+    return "'" + family.replace("\\", "").replace("'", "") + "'"
+
+
+def _weight(fmt: QTextCharFormat) -> int:
+    weight = fmt.fontWeight()
+    return int(getattr(weight, "value", weight))
+
+
+def _is_bold(fmt: QTextCharFormat) -> bool:
+    return _weight(fmt) >= int(QFont.Weight.DemiBold.value)
+
+
+def _families(fmt: QTextCharFormat) -> list[str]:
+    families = fmt.fontFamilies()
+    if not families:
+        return []
+    return [str(f) for f in families if f]
+
+
+def _link_colors() -> set[str]:
+    colors = {LINK_COLOR}
+    if QGuiApplication.instance() is not None:
+        colors.add(QGuiApplication.palette().link().color().name())
+    return colors
+
+
+@dataclass
+class _Open:
+    """A list being written: its QTextList, indent, tag and whether an ``<li>`` is open."""
+
+    text_list: QTextList
+    indent: int
+    tag: str
+    li_open: bool = False
+
+
+@dataclass
+class _HtmlWriter:
+    doc: QTextDocument
+    out: list[str] = field(default_factory=list)
+    lists: list[_Open] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        font = self.doc.defaultFont()
+        self.default_family = font.family()
+        self.default_size = font.pointSizeF()
+        self.default_bold = font.bold()
+        self.default_italic = font.italic()
+        self.link_colors = _link_colors()
+        # Text in the editor's default colour is written without a colour, so it reads well
+        # in the recipient's theme too (dark mode included).
+        self.default_color = (
+            QGuiApplication.palette().text().color().name()
+            if QGuiApplication.instance() is not None
+            else "#000000"
+        )
+
+    # -- structure ---------------------------------------------------------------------------
+
+    def frame(self, frame: QTextFrame) -> None:
+        it = frame.begin()
+        after_frame = False
+        while not it.atEnd():
+            child = it.currentFrame()
+            block = it.currentBlock()
+            if child is not None:
+                self.close_lists(0)
+                if isinstance(child, QTextTable):
+                    self.table(child)
+                else:
+                    self.frame(child)
+                after_frame = True
+            elif block.isValid():
+                # Qt always puts an empty block after a table; it is not the user's line.
+                if not (after_frame and block.length() <= 1 and block.textList() is None):
+                    self.block(block)
+                after_frame = False
+            it += 1
+        self.close_lists(0)
+
+    def table(self, table: QTextTable) -> None:
+        fmt = table.format()
+        border = fmt.border()
+        style = "border-collapse:collapse"
+        self.out.append(f'<table cellpadding="4" style="{style}">')
+        cell_style = f' style="border:{border:g}px solid #888"' if border > 0 else ""
+        for row in range(table.rows()):
+            self.out.append("<tr>")
+            for col in range(table.columns()):
+                cell = table.cellAt(row, col)
+                if cell.row() != row or cell.column() != col:
+                    continue  # covered by a span
+                spans = ""
+                if cell.rowSpan() > 1:
+                    spans += f' rowspan="{cell.rowSpan()}"'
+                if cell.columnSpan() > 1:
+                    spans += f' colspan="{cell.columnSpan()}"'
+                self.out.append(f"<td{spans}{cell_style}>")
+                it = cell.begin()
+                while not it.atEnd():
+                    block = it.currentBlock()
+                    if block.isValid():
+                        self.block(block)
+                    it += 1
+                self.close_lists(0)
+                self.out.append("</td>")
+            self.out.append("</tr>")
+        self.out.append("</table>")
+
+    def close_lists(self, keep: int) -> None:
+        while len(self.lists) > keep:
+            top = self.lists.pop()
+            if top.li_open:
+                self.out.append("</li>")
+            self.out.append(f"</{top.tag}>")
+
+    def open_list(self, text_list: QTextList) -> None:
+        fmt = text_list.format()
+        style = fmt.style()
+        indent = fmt.indent()
+        if is_ordered(style):
+            tag = "ol"
+            attrs = ""
+            kind = _ORDERED_TYPES.get(style)
+            if kind:
+                attrs += f' type="{kind}"'
+            start = fmt.start() if hasattr(fmt, "start") else 1
+            if start != 1:
+                attrs += f' start="{start}"'
+        else:
+            tag = "ul"
+            bullet = _BULLET_STYLES.get(style, "disc")
+            attrs = f' style="list-style-type:{bullet}"' if bullet != "disc" else ""
+        self.out.append(f"<{tag}{attrs}>")
+        self.lists.append(_Open(text_list, indent, tag))
+
+    def block(self, block: QTextBlock) -> None:
+        text_list = block.textList()
+        if text_list is None:
+            self.close_lists(0)
+            self.plain_block(block)
+            return
+        indent = text_list.format().indent()
+        # Close deeper lists and other lists at the same depth.
+        while self.lists and (
+            self.lists[-1].indent > indent
+            or (self.lists[-1].indent == indent and self.lists[-1].text_list != text_list)
+        ):
+            self.close_lists(len(self.lists) - 1)
+        if self.lists and self.lists[-1].text_list == text_list:
+            if self.lists[-1].li_open:
+                self.out.append("</li>")
+        else:
+            self.open_list(text_list)
+        style = self.block_style(block, with_indent=False)
+        self.out.append(f"<li{style}>{self.inline(block) or '<br>'}")
+        self.lists[-1].li_open = True
+
+    def block_style(self, block: QTextBlock, *, with_indent: bool = True) -> str:
+        fmt = block.blockFormat()
+        parts = []
+        align = fmt.alignment() & Qt.AlignmentFlag.AlignHorizontal_Mask
+        for flag, name in _ALIGN.items():
+            if align & flag:
+                parts.append(f"text-align:{name}")
+                break
+        if with_indent and fmt.indent() > 0:
+            parts.append(f"margin-left:{fmt.indent() * int(self.doc.indentWidth())}px")
+        background = _brush_color(fmt.background())
+        if background:
+            parts.append(f"background-color:{background}")
+        return f' style="{";".join(parts)}"' if parts else ""
+
+    def plain_block(self, block: QTextBlock) -> None:
+        if is_horizontal_rule(block) and block.length() <= 1:
+            self.out.append("<hr>")
+            return
+        fmt = block.blockFormat()
+        level = fmt.headingLevel()
+        if 1 <= level <= 6:
+            tag = f"h{level}"
+        elif fmt.topMargin() > 0 or fmt.bottomMargin() > 0:
+            tag = "p"
+        else:
+            tag = "div"
+        content = self.inline(block) or "<br>"
+        self.out.append(f"<{tag}{self.block_style(block)}>{content}</{tag}>")
+        if is_horizontal_rule(block):
+            self.out.append("<hr>")
+
+    # -- inline ------------------------------------------------------------------------------
+
+    def inline(self, block: QTextBlock) -> str:
+        parts: list[str] = []
+        href: str | None = None
+        prev_space = True  # a leading space must survive HTML whitespace collapsing
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            it += 1
+            if not fragment.isValid():
+                continue
+            fmt = fragment.charFormat()
+            link = fmt.anchorHref() if fmt.isAnchor() and fmt.anchorHref() else None
+            if link != href:
+                if href is not None:
+                    parts.append("</a>")
+                if link is not None:
+                    parts.append(f'<a href="{_attr(link)}">')
+                href = link
+            if fmt.isImageFormat():
+                parts.append(self.image(fragment.text(), fmt))
+                prev_space = False
+                continue
+            text, prev_space = _escape_text(fragment.text(), prev_space)
+            parts.append(self.styled(text, fmt, in_link=link is not None))
+        if href is not None:
+            parts.append("</a>")
+        result = "".join(parts)
+        # Browsers ignore a <br> that ends a block, so a line break typed at the end of a
+        # paragraph needs a second one to show (the editor drops the extra one on import).
+        if result.endswith("<br>"):
+            result += "<br>"
+        return result
+
+    def image(self, text: str, fmt: QTextCharFormat) -> str:
+        image = fmt.toImageFormat()
+        attrs = f'src="{_attr(image.name())}"'
+        if image.width() > 0:
+            attrs += f' width="{round(image.width())}"'
+        if image.height() > 0:
+            attrs += f' height="{round(image.height())}"'
+        tag = f'<img {attrs} alt="">'
+        return tag * max(1, text.count(OBJECT_REPLACEMENT))
+
+    def styled(self, text: str, fmt: QTextCharFormat, *, in_link: bool) -> str:
+        if not text:
+            return ""
+        css = []
+        color = _brush_color(fmt.foreground())
+        if color == self.default_color and not in_link:
+            color = None
+        if color and not (in_link and color in self.link_colors):
+            css.append(f"color:{color}")
+        background = _brush_color(fmt.background())
+        if background:
+            css.append(f"background-color:{background}")
+        families = _families(fmt)
+        if families and families[0] != self.default_family:
+            css.append("font-family:" + ",".join(_font_family_css(f) for f in families))
+        size = fmt.fontPointSize()
+        if size > 0 and abs(size - self.default_size) > 0.01:
+            css.append(f"font-size:{size:g}pt")
+        if css:
+            text = f'<span style="{";".join(css)}">{text}</span>'
+        if fmt.fontStrikeOut():
+            text = f"<s>{text}</s>"
+        underline = fmt.fontUnderline() or (
+            fmt.underlineStyle() != QTextCharFormat.UnderlineStyle.NoUnderline
+        )
+        if underline and not in_link:
+            text = f"<u>{text}</u>"
+        if fmt.fontItalic() and not self.default_italic:
+            text = f"<i>{text}</i>"
+        if fmt.hasProperty(QTextFormat.Property.FontWeight):
+            if _is_bold(fmt) and not self.default_bold:
+                text = f"<b>{text}</b>"
+            elif not _is_bold(fmt) and self.default_bold:
+                text = f'<span style="font-weight:normal">{text}</span>'
+        valign = fmt.verticalAlignment()
+        if valign == QTextCharFormat.VerticalAlignment.AlignSuperScript:
+            text = f"<sup>{text}</sup>"
+        elif valign == QTextCharFormat.VerticalAlignment.AlignSubScript:
+            text = f"<sub>{text}</sub>"
+        return text
+
+
+def _escape_text(text: str, prev_space: bool) -> tuple[str, bool]:
+    """Escape ``text`` for HTML, keeping runs of spaces, tabs and line breaks visible."""
+    out: list[str] = []
+    for char in text:
+        if char == " ":
+            out.append("&nbsp;" if prev_space else " ")
+            prev_space = True
+            continue
+        if char == "\t":
+            out.append("&nbsp;" * 4)
+        elif char in (LINE_SEPARATOR, "\n", PARAGRAPH_SEPARATOR):
+            out.append("<br>")
+            prev_space = True
+            continue
+        elif char == NBSP:
+            out.append("&nbsp;")
+        elif char == OBJECT_REPLACEMENT:
+            continue
+        else:
+            out.append(html.escape(char, quote=False))
+        prev_space = False
+    return "".join(out), prev_space
+
+
+def document_to_email_html(doc: QTextDocument) -> str:
+    """Return ``doc`` as a small, self-contained HTML e-mail body.
+
+    Styles are inline (mail clients drop ``<style>`` blocks), there are no Qt-only
+    ``-qt-`` properties, and fonts, sizes and colours are written only where they differ
+    from the document's default, so the recipient's own default font is used otherwise.
+    Images are ``<img src="NAME">`` with the document resource name; the message
+    builder maps each name to a ``cid:``.
+
+    Args:
+        doc: the editor's document.
+
+    Returns:
+        A complete HTML document (``<html>…</html>``) as a string.
+    """
+    writer = _HtmlWriter(doc)
+    writer.frame(doc.rootFrame())
+    # No whitespace before </body>: Qt's importer would append it to the last line.
+    body = "\n".join(writer.out)
+    return (
+        f'<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head>\n<body>\n{body}</body></html>'
+    )
+
+
+def _plain_inline(block: QTextBlock) -> str:
+    parts: list[str] = []
+    link_text: list[str] = []
+    href: str | None = None
+
+    def flush_link() -> None:
+        text = "".join(link_text)
+        parts.append(text)
+        target = href or ""
+        bare = target.removeprefix("mailto:")
+        if target and text.strip() not in (target, bare):
+            parts.append(f" <{target}>")
+        link_text.clear()
+
+    it = block.begin()
+    while not it.atEnd():
+        fragment = it.fragment()
+        it += 1
+        if not fragment.isValid():
+            continue
+        fmt = fragment.charFormat()
+        text = "" if fmt.isImageFormat() else fragment.text()
+        link = fmt.anchorHref() if fmt.isAnchor() and fmt.anchorHref() else None
+        if link != href:
+            if href is not None:
+                flush_link()
+            href = link
+        (link_text if href is not None else parts).append(text)
+    if href is not None:
+        flush_link()
+    text = "".join(parts).replace(OBJECT_REPLACEMENT, "")
+    return text.replace(LINE_SEPARATOR, "\n").replace(PARAGRAPH_SEPARATOR, "\n").replace(NBSP, " ")
+
+
+def _plain_blocks(frame: QTextFrame, lines: list[str]) -> None:
+    it = frame.begin()
+    after_frame = False
+    while not it.atEnd():
+        child = it.currentFrame()
+        block = it.currentBlock()
+        if isinstance(child, QTextTable):
+            for row in range(child.rows()):
+                cells = []
+                for col in range(child.columns()):
+                    cell = child.cellAt(row, col)
+                    if cell.row() != row or cell.column() != col:
+                        continue
+                    texts = []
+                    cit = cell.begin()
+                    while not cit.atEnd():
+                        if cit.currentBlock().isValid():
+                            texts.append(_plain_inline(cit.currentBlock()))
+                        cit += 1
+                    cells.append(" ".join(t for t in texts if t))
+                lines.append("\t".join(cells))
+            after_frame = True
+        elif child is not None:
+            _plain_blocks(child, lines)
+            after_frame = True
+        elif block.isValid():
+            if not (after_frame and block.length() <= 1 and block.textList() is None):
+                lines.append(_plain_block(block))
+            after_frame = False
+        it += 1
+
+
+def _plain_block(block: QTextBlock) -> str:
+    text = _plain_inline(block)
+    text_list = block.textList()
+    if text_list is not None:
+        fmt = text_list.format()
+        pad = "  " * max(0, fmt.indent() - 1)
+        if is_ordered(fmt.style()):
+            marker = text_list.itemText(block) or f"{text_list.itemNumber(block) + 1}."
+        else:
+            marker = "-"
+        return f"{pad}{marker} {text}".replace("\n", "\n" + pad + " " * (len(marker) + 1))
+    if is_horizontal_rule(block) and not text:
+        return HR_TEXT
+    indent = block.blockFormat().indent()
+    if indent > 0:
+        pad = "    " * indent
+        text = pad + text.replace("\n", "\n" + pad)
+    if is_horizontal_rule(block):
+        text += "\n" + HR_TEXT
+    return text
+
+
+def document_to_plain_text(doc: QTextDocument) -> str:
+    """Return the text/plain alternative of ``doc``.
+
+    Unlike ``toPlainText()`` there is no U+FFFC where images were; list items get
+    ``- `` or ``1. `` markers, links read ``text <url>``, a horizontal rule is a line of
+    dashes and table cells are separated by tabs.
+    """
+    lines: list[str] = []
+    _plain_blocks(doc.rootFrame(), lines)
+    return "\n".join(lines)
