@@ -1,0 +1,112 @@
+"""Start the GUI: the QApplication, translations, the composer window and what it opens first."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication
+
+from mailcomposer import APP_NAME, __version__, i18n
+from mailcomposer.i18n import _
+from mailcomposer.store.paths import Home
+from mailcomposer.ui.icons import app_icon
+from mailcomposer.ui.window import ComposerWindow
+
+ORGANIZATION = "mailcomposer"
+
+# Kept alive for the application's lifetime (a collected QTranslator stops translating).
+_translators: list[QTranslator] = []
+
+
+def _ensure_application(argv: Sequence[str]) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([*argv] if argv else [APP_NAME])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("mailcomposer")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(ORGANIZATION)
+    app.setDesktopFileName(APP_NAME)
+    app.setWindowIcon(app_icon())
+    return app
+
+
+def _install_translations(app: QApplication) -> None:
+    language = i18n.detect_language()
+    i18n.set_language(language)
+    for old in _translators:
+        app.removeTranslator(old)
+    _translators.clear()
+    if language == "en":
+        return
+    # Qt's own strings (standard dialog buttons: "Cancel", "Save" ...).
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(language), "qtbase", "_", folder):
+        app.installTranslator(translator)
+        _translators.append(translator)
+
+
+def _initial_argument(argv: Sequence[str]) -> str | None:
+    """The .eml path or mailto: URL given on the command line, if any."""
+    for arg in argv[1:]:
+        if not arg.startswith("-") or arg.lower().startswith("mailto:"):
+            return arg
+    return None
+
+
+def create_window(argv: Sequence[str] | None = None) -> ComposerWindow:
+    """Create the application if needed and return the shown composer window.
+
+    The event loop is not started. An ``.eml`` path or a ``mailto:`` URL in
+    ``argv`` prefills the message; otherwise an autosaved draft is restored.
+    """
+    argv = list(sys.argv if argv is None else argv)
+    app = _ensure_application(argv)
+    _install_translations(app)
+    home = Home.from_env()
+    home.root.mkdir(parents=True, exist_ok=True)
+    window = ComposerWindow(home)
+    app.aboutToQuit.connect(window.shutdown)
+    argument = _initial_argument(argv)
+    if argument and argument.lower().startswith("mailto:"):
+        from mailcomposer.message.mailto import parse_mailto
+
+        try:
+            draft = parse_mailto(argument)
+        except ValueError as exc:
+            window.banner.show_message(
+                "error", _("Could not read the mailto link: {error}").format(error=exc)
+            )
+        else:
+            window.load_draft(draft, modified=True)
+    elif argument:
+        window.open_eml(argument)
+    else:
+        draft = window.drafts.load()
+        if draft is not None:
+            window.load_draft(draft)
+            window.statusBar().showMessage(_("Restored the draft you were writing."), 8000)
+    window.show()
+    if not window.to_field.text():
+        window.to_field.setFocus()
+    else:
+        window.editor.setFocus()
+    return window
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the composer until its window closes; return the exit status."""
+    window = create_window(argv)
+    app = QApplication.instance()
+    assert app is not None
+    status = app.exec()
+    window.shutdown()
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
