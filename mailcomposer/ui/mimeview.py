@@ -8,7 +8,15 @@ from email.message import EmailMessage, Message
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, Slot
-from PySide6.QtGui import QFontDatabase, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFontDatabase,
+    QPixmap,
+    QStandardItem,
+    QStandardItemModel,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -206,6 +214,8 @@ class MimeViewDialog(QDialog):
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The file name takes the spare width: long names are the ones worth reading.
+        self.tree.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.setAccessibleName(_("MIME parts"))
         self.tree.selectionModel().currentRowChanged.connect(self._on_tree_current_row_changed)
 
@@ -227,7 +237,7 @@ class MimeViewDialog(QDialog):
         self.headers_view.setObjectName("mimePartHeaders")
         self.headers_view.setReadOnly(True)
         self.headers_view.setFont(fixed)
-        self.headers_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.headers_view.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.headers_view.setAccessibleName(_("Part headers"))
         self.content_view = QPlainTextEdit(self)
         self.content_view.setObjectName("mimePartContent")
@@ -266,6 +276,11 @@ class MimeViewDialog(QDialog):
         source_layout.addWidget(self.source_note)
         source_layout.addWidget(self.source_view)
 
+        self.summary = QLabel(self)
+        self.summary.setObjectName("mimeSummary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+
         self.tabs = QTabWidget(self)
         self.tabs.addTab(structure, _("Structure"))
         self.tabs.addTab(source_page, _("Source"))
@@ -273,6 +288,7 @@ class MimeViewDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
         layout.addWidget(self.tabs)
         layout.addWidget(buttons)
 
@@ -307,6 +323,23 @@ class MimeViewDialog(QDialog):
         else:
             self.source_note.setText(_("{size} in total.").format(size=human_size(len(raw))))
         self.tree.setCurrentIndex(self.model.index(0, 0))
+        self.summary.setText(self._summary_text())
+
+    def _summary_text(self) -> str:
+        message = self.message
+        if message is None:
+            return ""
+        leaves = sum(1 for part in message.walk() if not part.is_multipart())
+        try:
+            subject = str(message.get("Subject", "") or "")
+        except Exception:  # a broken encoded word must not hide the rest
+            subject = ""
+        return _("{subject} — {type}, {n} parts, {size}").format(
+            subject=subject or _("(no subject)"),
+            type=message.get_content_type(),
+            n=leaves,
+            size=human_size(len(self.raw)),
+        )
 
     def part_paths(self) -> list[str]:
         """Return each part's content type, indented by depth (for tests and copy)."""
@@ -335,6 +368,9 @@ class MimeViewDialog(QDialog):
             marker = markers.get(level.lower(), "•")
             item = QListWidgetItem(f"{marker} {_level_word(level)}: {text}")
             item.setData(Qt.ItemDataRole.UserRole, (level, text))
+            colour = {"error": "#c62828", "warning": "#9a6400"}.get(level.lower())
+            if colour:
+                item.setForeground(QBrush(QColor(colour)))
             self.findings.addItem(item)
         if not findings and self.findings.count() == 0:
             self.findings.addItem(QListWidgetItem("✓ " + _("No problems found.")))
