@@ -1,0 +1,531 @@
+"""Connection test: connect, greet, secure, log in and quit (no mail), then say what it means."""
+
+from __future__ import annotations
+
+import dataclasses
+import ssl
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mailcomposer.i18n import _
+from mailcomposer.smtp import tls
+from mailcomposer.smtp.errors import ExitCode, SendError, SendResult, Stage
+from mailcomposer.smtp.session import CancelToken, _Session, _Transport
+from mailcomposer.smtp.settings import Secret, Security, ServerSettings, Timeouts
+from mailcomposer.smtp.transcript import Direction, TranscriptEvent
+
+EventCallback = Callable[[TranscriptEvent], None]
+
+# The order a session goes through; a failure at one stage means the earlier ones passed.
+STAGE_ORDER = (Stage.CONNECT, Stage.GREETING, Stage.EHLO, Stage.STARTTLS, Stage.AUTH, Stage.QUIT)
+
+DEFAULT_CANDIDATES: tuple[tuple[int, Security], ...] = (
+    (465, Security.TLS),
+    (587, Security.STARTTLS),
+    (25, Security.STARTTLS),
+)
+
+# Auto-detection tries several ports: a silent one must not hold the user for minutes.
+AUTODETECT_TIMEOUTS = Timeouts(connect=10.0, command=10.0, final_dot=10.0)
+
+
+@dataclass(frozen=True)
+class Extensions:
+    """What the server announced in its (last) EHLO reply.
+
+    Attributes:
+        size_limit: SIZE in bytes (0: no fixed limit announced), None if SIZE is absent.
+        auth: AUTH mechanisms offered (upper case).
+        eightbitmime, smtputf8, pipelining, dsn, chunking, starttls: announced or not.
+        names: every extension keyword, upper case, as announced.
+    """
+
+    size_limit: int | None = None
+    auth: tuple[str, ...] = ()
+    eightbitmime: bool = False
+    smtputf8: bool = False
+    pipelining: bool = False
+    dsn: bool = False
+    chunking: bool = False
+    starttls: bool = False
+    names: tuple[str, ...] = ()
+
+    @classmethod
+    def from_features(cls, features: dict[str, str]) -> Extensions:
+        """Build from smtplib's ``esmtp_features`` (lower-case keys)."""
+        size: int | None = None
+        if "size" in features:
+            value = features["size"].strip()
+            size = int(value) if value.isdigit() else 0
+        return cls(
+            size_limit=size,
+            auth=tuple(features.get("auth", "").upper().split()),
+            eightbitmime="8bitmime" in features,
+            smtputf8="smtputf8" in features,
+            pipelining="pipelining" in features,
+            dsn="dsn" in features,
+            chunking="chunking" in features,
+            starttls="starttls" in features,
+            names=tuple(name.upper() for name in features),
+        )
+
+    @property
+    def size_mb(self) -> float | None:
+        """The SIZE limit in megabytes (10^6 bytes), None if no limit is announced."""
+        return self.size_limit / 1_000_000 if self.size_limit else None
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    """The outcome of one connection test.
+
+    Attributes:
+        settings: what was tested.
+        ok: every stage passed (and login succeeded, if a user name was set).
+        stages: the stages that passed, in order.
+        extensions: what the server announced (the EHLO inside TLS when there was one).
+        tls_version: e.g. ``TLSv1.3`` (empty without TLS).
+        tls_cipher: the cipher suite name.
+        certificate: the server certificate once TLS was established.
+        mechanism: the AUTH mechanism used (empty when no login happened).
+        error: why it failed.
+    """
+
+    settings: ServerSettings
+    ok: bool
+    stages: tuple[Stage, ...] = ()
+    extensions: Extensions | None = None
+    tls_version: str = ""
+    tls_cipher: str = ""
+    certificate: tls.CertificateInfo | None = None
+    mechanism: str = ""
+    error: SendError | None = field(default=None, compare=False)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        """0 when it worked, else the exit code of the failure (as ``send`` would)."""
+        if self.ok or self.error is None:
+            return ExitCode.OK
+        return self.error.exit_code
+
+    @property
+    def untrusted_certificate(self) -> tls.CertificateInfo | None:
+        """The certificate the user may choose to trust, when that was the failure."""
+        if self.error is None:
+            return None
+        return getattr(self.error, "certificate", None)
+
+    @property
+    def where(self) -> str:
+        return f"{self.settings.host}:{self.settings.effective_port}"
+
+    def verdict_lines(self) -> list[str]:
+        """Return translated sentences: what worked, the server's limits, what to change."""
+        s = self.settings
+        lines: list[str] = []
+        if self.ok:
+            lines.append(
+                _("The connection test to {where} ({security}) succeeded; no mail was sent.")
+                .format(where=self.where, security=s.security.value)
+            )  # fmt: skip
+        else:
+            lines.append(
+                _("The connection test to {where} ({security}) failed.").format(
+                    where=self.where, security=s.security.value
+                )
+            )
+        lines.extend(self._worked_lines())
+        if self.extensions is not None:
+            lines.extend(self._extension_lines(self.extensions))
+        if not self.ok and self.error is not None:
+            lines.extend(self._failure_lines(self.error))
+        elif self.ok:
+            lines.append(_("Verdict: you can send with these settings."))
+        return lines
+
+    def _worked_lines(self) -> list[str]:
+        s, passed = self.settings, set(self.stages)
+        lines = []
+        if Stage.GREETING in passed:
+            lines.append(_("✓ The server answered and greeted us."))
+        if self.tls_version:
+            lines.append(
+                _("✓ The connection is encrypted ({version}, {cipher}).").format(
+                    version=self.tls_version, cipher=self.tls_cipher or "?"
+                )
+            )
+            if self.certificate is not None:
+                lines.append(
+                    _("✓ Certificate: {subject}, issued by {issuer}, SHA-256 {fingerprint}.")
+                    .format(
+                        subject=self.certificate.subject or "-",
+                        issuer=self.certificate.issuer or "-",
+                        fingerprint=self.certificate.sha256,
+                    )
+                )  # fmt: skip
+        elif Stage.EHLO in passed and s.security is Security.NONE:
+            lines.append(
+                _(
+                    "! The connection is not encrypted (security “none”): anyone on the "
+                    "network can read the password and the mail. Use it only for a server "
+                    "on this computer or in a lab."
+                )
+            )
+        if self.mechanism:
+            lines.append(
+                _("✓ Logged in as {user} with AUTH {mechanism}.").format(
+                    user=s.username, mechanism=self.mechanism
+                )
+            )
+        elif self.ok and not s.username:
+            if self.extensions is not None and self.extensions.auth:
+                lines.append(
+                    _(
+                        "! No login was tried (no user name set), but the server offers "
+                        "one; most servers only relay mail for logged-in users."
+                    )
+                )
+            else:
+                lines.append(_("✓ No login is needed (no user name set)."))
+        return lines
+
+    def _extension_lines(self, ext: Extensions) -> list[str]:
+        lines = []
+        if ext.size_mb is not None:
+            # base64 makes attachments about 37% larger on the wire.
+            lines.append(
+                _(
+                    "Size limit: {limit:.1f} MB per message (attachments grow by about a "
+                    "third when encoded, so about {files:.1f} MB of files)."
+                ).format(limit=ext.size_mb, files=ext.size_mb / 1.37)
+            )
+        elif ext.size_limit == 0:
+            lines.append(_("Size limit: the server announces SIZE without a fixed limit."))
+        else:
+            lines.append(_("Size limit: the server does not announce one."))
+        if ext.auth:
+            lines.append(
+                _("Login methods offered: {mechanisms}.").format(mechanisms=", ".join(ext.auth))
+            )
+        features = [
+            ("8BITMIME", ext.eightbitmime, _("8-bit text without re-encoding")),
+            ("SMTPUTF8", ext.smtputf8, _("non-ASCII addresses such as 张三@例子.中国")),
+            ("PIPELINING", ext.pipelining, _("several commands at once")),
+            ("DSN", ext.dsn, _("delivery status notifications")),
+            ("CHUNKING", ext.chunking, _("BDAT chunked upload")),
+            ("STARTTLS", ext.starttls, _("upgrade to encryption")),
+        ]
+        have = [f"{name} ({what})" for name, on, what in features if on]
+        missing = [name for name, on, _what in features if not on]
+        if have:
+            lines.append(_("Supported: {list}.").format(list="; ".join(have)))
+        if missing:
+            lines.append(_("Not supported: {list}.").format(list=", ".join(missing)))
+        return lines
+
+    def _failure_lines(self, error: SendError) -> list[str]:
+        s = self.settings
+        lines = [
+            _("✗ Failed at the {stage} stage: {message}").format(
+                stage=error.stage.value, message=error.user_message
+            )
+        ]
+        if error.code:
+            lines.append(
+                _("The server said: {code} {text}").format(code=error.code, text=error.server_text)
+            )
+        detail = (error.detail or "").upper()
+        port = s.effective_port
+        if "WRONG_VERSION_NUMBER" in detail or "RECORD_LAYER" in detail:
+            lines.append(
+                _(
+                    "WRONG_VERSION_NUMBER: this port expects STARTTLS (or plain text), not "
+                    "TLS from the first byte. Change the security to STARTTLS (usually port "
+                    "587) instead of TLS."
+                )
+            )
+        elif error.stage is Stage.GREETING and s.security is not Security.TLS:
+            lines.append(
+                _(
+                    "Port {port} did not greet in plain text: it probably expects TLS from "
+                    "the first byte. Change the security to TLS (usually port 465)."
+                ).format(port=port)
+            )
+        elif error.exit_code is ExitCode.CONNECTION and error.stage is Stage.CONNECT:
+            lines.append(
+                _(
+                    "What to change: check the server name and port {port}; a firewall or "
+                    "your network may block it (many networks block port 25). Auto-detect "
+                    "tries the usual ports."
+                ).format(port=port)
+            )
+        elif self.untrusted_certificate is not None:
+            lines.append(
+                _(
+                    "What to change: if the server uses a company or lab CA, give its CA "
+                    "file; if you know this server, trust its certificate (check the "
+                    "fingerprint {fingerprint} with its administrator)."
+                ).format(fingerprint=self.untrusted_certificate.sha256)
+            )
+        elif error.exit_code is ExitCode.TLS and error.stage is Stage.STARTTLS:
+            lines.append(
+                _(
+                    "What to change: this port does not offer STARTTLS; try TLS on port 465, "
+                    "or ask the administrator which port offers encryption."
+                )
+            )
+        elif error.exit_code is ExitCode.AUTH:
+            lines.append(
+                _(
+                    "What to change: check the user name (often the full e-mail address) "
+                    "and the password."
+                )
+            )
+            from mailcomposer.store.presets import presets
+
+            for preset in presets():
+                if preset.host == s.host.lower():
+                    lines.append(preset.note)
+                    break
+        elif error.exit_code is ExitCode.CANCELLED:
+            pass
+        return lines
+
+
+class _ProbeSession(_Session):
+    """The send session stopped after login: records what the probe reports, then QUITs.
+
+    It reuses every step of ``smtp.session`` (transcript, TLS, pinning, AUTH masking);
+    only the transfer is replaced by QUIT.
+    """
+
+    def __init__(self, settings: ServerSettings, secret: Secret | None, on_event: EventCallback,
+                 cancel: CancelToken) -> None:  # fmt: skip
+        super().__init__(settings, secret, None, on_event, None, cancel)
+        self.tls_version = ""
+        self.tls_cipher = ""
+        self.certificate: tls.CertificateInfo | None = None
+        self.mechanism = ""
+        self.features: dict[str, str] = {}
+        self.quit_done = False
+
+    def _handshake(self, client: _Transport) -> None:
+        super()._handshake(client)
+        sock = client.sock
+        if isinstance(sock, ssl.SSLSocket):
+            self.tls_version = sock.version() or ""
+            cipher = sock.cipher()
+            self.tls_cipher = cipher[0] if cipher else ""
+            der = sock.getpeercert(binary_form=True)
+            if der:
+                self.certificate = tls.describe_certificate(
+                    der, host=self.settings.host, port=self.settings.effective_port
+                )
+
+    def _ehlo(self, client: _Transport) -> None:
+        super()._ehlo(client)
+        self.features = dict(client.esmtp_features)
+
+    def _authenticate(self, client: _Transport, mechanism: str, user: str, secret: str):
+        reply = super()._authenticate(client, mechanism, user, secret)
+        if reply[0] in (235, 503):
+            self.mechanism = mechanism
+        return reply
+
+    def _transfer(self, client: _Transport) -> SendResult:
+        self.stage = Stage.QUIT
+        self._quietly(client, "QUIT")
+        self.quit_done = True
+        return SendResult(message_id="", accepted=())
+
+
+def _passed_before(stage: Stage, settings: ServerSettings) -> tuple[Stage, ...]:
+    passed = []
+    for step in STAGE_ORDER:
+        if step == stage:
+            break
+        if step is Stage.STARTTLS and settings.security is not Security.STARTTLS:
+            continue
+        if step is Stage.AUTH and not settings.username:
+            continue
+        passed.append(step)
+    return tuple(passed)
+
+
+def test_connection(
+    settings: ServerSettings,
+    secret: Secret | None,
+    *,
+    on_event: EventCallback,
+    cancel: CancelToken | None = None,
+) -> ConnectionReport:
+    """Connect, EHLO, secure, log in and QUIT; no mail is sent. Blocking.
+
+    Args:
+        settings: the server to test (``pinned_sha256`` honoured as in a send).
+        secret: the password or token; None tests without login.
+        on_event: receives each redacted transcript event (calling thread).
+        cancel: a token another thread may trigger.
+
+    Returns:
+        the report; it never raises for a protocol, network or TLS failure.
+    """
+    token = cancel if cancel is not None else CancelToken()
+    session = _ProbeSession(settings, secret if settings.username else None, on_event, token)
+    error: SendError | None = None
+    try:
+        session.run()
+    except SendError as exc:
+        error = exc
+    features = session.features
+    if error is None:
+        stages = (*_passed_before(Stage.QUIT, settings), Stage.QUIT)
+    else:
+        stages = _passed_before(error.stage, settings)
+    return ConnectionReport(
+        settings=settings,
+        ok=error is None,
+        stages=stages,
+        extensions=Extensions.from_features(features) if features else None,
+        tls_version=session.tls_version,
+        tls_cipher=session.tls_cipher,
+        certificate=session.certificate,
+        mechanism=session.mechanism,
+        error=error,
+    )
+
+
+# Its name starts with "test_": keep pytest from collecting it where tests import it.
+test_connection.__test__ = False  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class AutodetectReport:
+    """What auto-detection found.
+
+    Attributes:
+        host: the server tried.
+        reports: one connection report per candidate tried, in order.
+        cancelled: the user stopped it.
+    """
+
+    host: str
+    reports: tuple[ConnectionReport, ...]
+    cancelled: bool = False
+
+    @property
+    def best(self) -> ConnectionReport | None:
+        """The first candidate that worked (the preferred one), or None."""
+        return next((r for r in self.reports if r.ok), None)
+
+    @property
+    def ok(self) -> bool:
+        return self.best is not None
+
+    def lines(self) -> list[str]:
+        """Return one translated line per candidate and a conclusion."""
+        lines = []
+        for report in self.reports:
+            label = f"{report.settings.effective_port} ({report.settings.security.value})"
+            if report.ok:
+                lines.append(_("✓ Port {label}: works.").format(label=label))
+            else:
+                why = report.error.user_message if report.error else "?"
+                lines.append(_("✗ Port {label}: {why}").format(label=label, why=why))
+                mismatch = [
+                    line for line in report.verdict_lines() if "WRONG_VERSION_NUMBER" in line
+                    or line.startswith(_("Port {port} did not greet").split("{")[0])
+                ]  # fmt: skip
+                lines.extend("    " + line for line in mismatch)
+        best = self.best
+        if self.cancelled:
+            lines.append(_("Auto-detection was cancelled."))
+        elif best is not None:
+            lines.append(
+                _("Use port {port} with security {security}.").format(
+                    port=best.settings.effective_port, security=best.settings.security.value
+                )
+            )
+        else:
+            lines.append(
+                _("No candidate worked with {host}; check the server name and your network.")
+                .format(host=self.host)
+            )  # fmt: skip
+        return lines
+
+
+def autodetect(
+    host: str,
+    secret: Secret | None,
+    username: str,
+    *,
+    on_event: EventCallback,
+    cancel: CancelToken | None = None,
+    ports: Iterable[tuple[int, Security]] = DEFAULT_CANDIDATES,
+    base: ServerSettings | None = None,
+    timeouts: Timeouts = AUTODETECT_TIMEOUTS,
+) -> AutodetectReport:
+    """Try each (port, security) candidate on ``host`` and report which worked and why.
+
+    Args:
+        host: server name.
+        secret: password, or None to test without login.
+        username: login name ('' for none).
+        on_event: transcript events of every attempt (a note separates them).
+        cancel: stops between and during attempts.
+        ports: candidates in order of preference (tests pass loopback ones).
+        base: other settings to keep (CA file, pin, AUTH choice).
+        timeouts: per-attempt timeouts (short: a silent port must not stall long).
+
+    Returns:
+        the per-candidate reports; ``best`` is the first that worked. A candidate that
+        failed only on login still proves the port and security: detection stops there.
+    """
+    token = cancel if cancel is not None else CancelToken()
+    template = base or ServerSettings(host=host)
+    reports: list[ConnectionReport] = []
+    candidates: Sequence[tuple[int, Security]] = list(ports)
+    for port, security in candidates:
+        if token.cancelled:
+            return AutodetectReport(host, tuple(reports), cancelled=True)
+        on_event(
+            TranscriptEvent(
+                time.monotonic(),
+                Direction.NOTE,
+                _("Trying port {port} with {security}").format(port=port, security=security.value),
+            )
+        )
+        settings = dataclasses.replace(
+            template, host=host, port=port, security=security, username=username,
+            timeouts=timeouts,
+        )  # fmt: skip
+        report = test_connection(settings, secret, on_event=on_event, cancel=token)
+        reports.append(report)
+        if report.exit_code is ExitCode.CANCELLED or token.cancelled:
+            return AutodetectReport(host, tuple(reports), cancelled=True)
+        if report.ok or report.exit_code is ExitCode.AUTH:
+            # The port and the security work; a wrong password is not fixed by another port.
+            break
+    return AutodetectReport(host, tuple(reports))
+
+
+def report_to_dict(report: ConnectionReport) -> dict[str, Any]:
+    """Return a JSON-ready summary of ``report`` (for ``--json`` output)."""
+    ext = report.extensions
+    return {
+        "ok": report.ok,
+        "host": report.settings.host,
+        "port": report.settings.effective_port,
+        "security": report.settings.security.value,
+        "stages": [s.value for s in report.stages],
+        "tls_version": report.tls_version,
+        "tls_cipher": report.tls_cipher,
+        "certificate_sha256": report.certificate.sha256 if report.certificate else None,
+        "mechanism": report.mechanism,
+        "extensions": dataclasses.asdict(ext) if ext else None,
+        "error": report.error.to_dict() if report.error else None,
+        "verdict": report.verdict_lines(),
+        "exit_code": int(report.exit_code),
+    }
