@@ -79,7 +79,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line and exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError("", message)
+        # argparse says "argument --to: ..."; our form is "--to: ...".
+        raise UsageError("", message.removeprefix("argument "))
 
 
 # -- entry point --
@@ -375,10 +376,42 @@ def _send(args: argparse.Namespace, home: Home, out: _Output) -> int:
     try:
         submission = Submission(home, settings, secret, built, account_name)
         result = submission.run(out.event, None, CancelToken())
+    except SendError as error:
+        culprit = _smtputf8_culprit(args) if error.exit_code == ExitCode.INPUT else None
+        if culprit is None:
+            raise
+        option, address = culprit
+        message = _(
+            "“{address}” has non-ASCII characters before the @ and this server does not "
+            "support SMTPUTF8; nothing was sent, use an ASCII address"
+        ).format(address=address)
+        raise SendError(
+            error.stage, error.exit_code, f"{option}: {message}", field=error.field
+        ) from None
     finally:
         if server is not None:
             server.stop()
     return _report_result(out, result)
+
+
+def _smtputf8_culprit(args: argparse.Namespace) -> tuple[str, str] | None:
+    """Return the option and address that need SMTPUTF8, if any."""
+    from mailcomposer.message.addresses import parse_address_list
+
+    for option, values in (
+        ("--from", [args.from_addr or ""]),
+        ("--to", args.to),
+        ("--cc", args.cc),
+        ("--bcc", args.bcc),
+    ):
+        try:
+            addresses = parse_address_list(_split_values(values), option.lstrip("-"))
+        except ValueError:
+            continue
+        for address in addresses:
+            if address.needs_smtputf8:
+                return option, address.addr_spec
+    return None
 
 
 def _split_values(values: list[str]) -> str:
@@ -712,6 +745,9 @@ def _report_error(out: _Output, error: SendError) -> int:
         _print_json(out, code, error=error)
         return int(code)
     message = error.user_message
+    option = OPTION_OF_FIELD.get(error.field or "")
+    if code == ExitCode.INPUT and option and not message.startswith("-"):
+        message = f"{option}: {message}"
     if error.code is not None and error.server_text and error.server_text not in message:
         message += " " + _("(server said: {code} {text})").format(
             code=error.code, text=error.server_text

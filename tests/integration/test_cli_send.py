@@ -1,0 +1,462 @@
+"""``mailcomposer send`` end to end: real sockets to the sandbox and the test servers."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Iterator
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+
+from mailcomposer import cli
+from mailcomposer.sandbox.maildir import Inbox
+from mailcomposer.sandbox.server import SandboxServer
+from mailcomposer.smtp.errors import ExitCode
+from tests.servers import NO_SUCH_USER, RecordingHandler, SmtpTestServer, free_port
+
+# A 1x1 transparent PNG.
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
+    with SandboxServer(tmp_path / "Maildir") as server:
+        yield server
+
+
+def server_arg(server: SandboxServer | SmtpTestServer) -> list[str]:
+    return ["--server", f"127.0.0.1:{server.port}", "--security", "none", "--timeout", "5"]
+
+
+def parse(raw: bytes) -> EmailMessage:
+    return BytesParser(policy=policy.default).parsebytes(raw)
+
+
+def one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, f"expected one line, got: {text!r}"
+    return lines[0]
+
+
+def test_done_when_scenario_html_inline_image_and_unicode_attachment(
+    sandbox: SandboxServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "logo.png").write_bytes(PNG)
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html><body><p>Hello <b>Bob</b></p><img src="logo.png" alt="logo"></body></html>',
+        encoding="utf-8",
+    )
+    report = tmp_path / "报告.pdf"
+    report.write_bytes(PDF)
+    code = cli.main(
+        [
+            "send",
+            *server_arg(sandbox),
+            "--from",
+            "Ann <ann@example.org>",
+            "--to",
+            "bob@example.org",
+            "--bcc",
+            "carol@example.org",
+            "--subject",
+            "测试 ✓",
+            "--html-file",
+            str(page),
+            "--attach",
+            str(report),
+        ]
+    )
+    out = capsys.readouterr()
+    assert code == ExitCode.OK, out.err
+    assert "S: 220 " in out.out and "C: MAIL FROM:<ann@example.org>" in out.out
+    [stored] = Inbox(sandbox.maildir).messages()
+    assert stored.rcpt_tos == ("bob@example.org", "carol@example.org")
+    message = parse(stored.raw())
+    assert message["Subject"] == "测试 ✓"
+    assert "Bcc" not in message
+    assert b"carol@example.org" not in stored.raw().split(b"\r\n\r\n", 1)[1]
+    assert message.get_content_type() == "multipart/mixed"
+    alternative, attachment = message.get_payload()
+    assert alternative.get_content_type() == "multipart/alternative"
+    plain, related = alternative.get_payload()
+    assert plain.get_content_type() == "text/plain"
+    assert "Hello" in plain.get_content()
+    assert related.get_content_type() == "multipart/related"
+    html, image = related.get_payload()
+    assert html.get_content_type() == "text/html"
+    assert image.get_content_type() == "image/png"
+    cid = image["Content-ID"].strip("<>")
+    assert f"cid:{cid}" in html.get_content()
+    assert image.get_payload(decode=True) == PNG
+    assert attachment.get_filename() == "报告.pdf"
+    assert attachment.get_content_disposition() == "attachment"
+    assert attachment.get_payload(decode=True) == PDF
+    # The outbox is empty again and the send is in the history.
+    from mailcomposer.store.history import History
+    from mailcomposer.store.outbox import Outbox
+    from mailcomposer.store.paths import Home
+
+    home = Home.from_env()
+    assert Outbox(home).pending() == []
+    history = History(home)
+    [record] = history.recent()
+    history.close()
+    assert "carol@example.org" in record.recipients
+    assert record.subject == "测试 ✓"
+
+
+def test_default_account_starts_the_sandbox(capsys: pytest.CaptureFixture[str]) -> None:
+    from mailcomposer.store.paths import Home
+
+    code = cli.main(["send", "--to", "bob@example.org", "--subject", "hi", "--text", "x"])
+    out = capsys.readouterr()
+    assert code == ExitCode.OK, out.err
+    assert "* Started the built-in test server" in out.out
+    [stored] = Inbox(Home.from_env().sandbox_maildir).messages()
+    assert stored.rcpt_tos == ("bob@example.org",)
+
+
+def test_repeatable_and_comma_separated_recipients(
+    sandbox: SandboxServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.main(
+        [
+            "send",
+            *server_arg(sandbox),
+            "--from",
+            "ann@example.org",
+            "--to",
+            "bob@example.org, dan@example.org",
+            "--to",
+            "eve@example.org",
+            "--cc",
+            '"Doe, Fay" <fay@example.org>',
+            "--text",
+            "hello",
+            "--quiet",
+        ]
+    )
+    out = capsys.readouterr()
+    assert code == ExitCode.OK, out.err
+    one_line(out.out)
+    [stored] = Inbox(sandbox.maildir).messages()
+    assert set(stored.rcpt_tos) == {
+        "bob@example.org",
+        "dan@example.org",
+        "eve@example.org",
+        "fay@example.org",
+    }
+
+
+def test_json_result_shape(sandbox: SandboxServer, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(
+        [
+            "send",
+            *server_arg(sandbox),
+            "--from",
+            "ann@example.org",
+            "--to",
+            "bob@example.org",
+            "--text",
+            "hi",
+            "--json",
+        ]
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.OK
+    assert data["ok"] is True
+    assert data["exit_code"] == 0
+    assert data["message_id"].startswith("<")
+    assert data["accepted"] == ["bob@example.org"]
+    assert data["refused"] == []
+    assert data["error"] is None
+    assert isinstance(data["warnings"], list)
+    assert any(line.startswith("S: 220") for line in data["transcript"])
+    assert any(line.startswith("C: ") for line in data["transcript"])
+
+
+def test_json_error_shape_for_refused_recipients(capsys: pytest.CaptureFixture[str]) -> None:
+    handler = RecordingHandler(rcpt_replies={"bob@example.org": NO_SUCH_USER})
+    with SmtpTestServer(handler=handler) as server:
+        code = cli.main(
+            [
+                "send",
+                *server_arg(server),
+                "--from",
+                "ann@example.org",
+                "--to",
+                "bob@example.org",
+                "--text",
+                "x",
+                "--json",
+            ]
+        )
+    data = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.REFUSED
+    assert data["ok"] is False
+    assert data["exit_code"] == 6
+    assert data["error"]["code"] == NO_SUCH_USER.code
+    assert set(data["error"]) >= {"stage", "code", "enhanced", "server_text", "message"}
+    assert handler.received == []
+
+
+def test_partial_refusal_exits_1_and_lists_the_refused(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    handler = RecordingHandler(rcpt_replies={"bob@example.org": NO_SUCH_USER})
+    with SmtpTestServer(handler=handler) as server:
+        code = cli.main(
+            [
+                "send",
+                *server_arg(server),
+                "--from",
+                "ann@example.org",
+                "--to",
+                "bob@example.org, dan@example.org",
+                "--text",
+                "x",
+                "--quiet",
+            ]
+        )
+    out = capsys.readouterr()
+    assert code == ExitCode.PARTIAL
+    assert "bob@example.org" in out.out
+    assert len(handler.received) == 1
+
+
+def test_all_recipients_refused_exits_6(capsys: pytest.CaptureFixture[str]) -> None:
+    handler = RecordingHandler(
+        rcpt_replies={"bob@example.org": NO_SUCH_USER, "dan@example.org": NO_SUCH_USER}
+    )
+    with SmtpTestServer(handler=handler) as server:
+        code = cli.main(
+            [
+                "send",
+                *server_arg(server),
+                "--from",
+                "ann@example.org",
+                "--to",
+                "bob@example.org, dan@example.org",
+                "--text",
+                "x",
+            ]
+        )
+    err = capsys.readouterr().err
+    assert code == ExitCode.REFUSED
+    assert one_line(err).startswith("error: ")
+    assert handler.received == []
+
+
+def test_refused_connection_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
+    port = free_port()
+    code = cli.main(
+        [
+            "send",
+            "--server",
+            f"127.0.0.1:{port}",
+            "--security",
+            "none",
+            "--timeout",
+            "5",
+            "--from",
+            "ann@example.org",
+            "--to",
+            "bob@example.org",
+            "--text",
+            "x",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == ExitCode.CONNECTION
+    assert one_line(err).startswith("error: ")
+
+
+def test_dry_run_prints_tree_and_connects_to_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    attachment = tmp_path / "a.pdf"
+    attachment.write_bytes(PDF)
+    port = free_port()  # nothing listens there: a connection attempt would fail
+    code = cli.main(
+        [
+            "send",
+            "--server",
+            f"127.0.0.1:{port}",
+            "--from",
+            "ann@example.org",
+            "--to",
+            "bob@example.org",
+            "--text",
+            "hi",
+            "--attach",
+            str(attachment),
+            "--dry-run",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == ExitCode.OK
+    assert "multipart/mixed" in out
+    assert "application/pdf, attachment, “a.pdf”" in out
+    assert "S: " not in out
+
+
+def test_save_eml_then_inspect(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    saved = tmp_path / "out.eml"
+    attachment = tmp_path / "报告.pdf"
+    attachment.write_bytes(PDF)
+    code = cli.main(
+        [
+            "send",
+            "--server",
+            "127.0.0.1:1",
+            "--from",
+            "ann@example.org",
+            "--to",
+            "bob@example.org",
+            "--text",
+            "hi",
+            "--attach",
+            str(attachment),
+            "--dry-run",
+            "--save-eml",
+            str(saved),
+        ]
+    )
+    assert code == ExitCode.OK
+    capsys.readouterr()
+    assert cli.main(["inspect", str(saved)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "multipart/mixed" in out
+    assert "text/plain" in out
+    assert f"“报告.pdf”, {len(PDF)} bytes" in out
+
+
+def test_inspect_unreadable_file_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["inspect", str(tmp_path / "missing.eml")]) == ExitCode.INPUT
+    assert one_line(capsys.readouterr().err).startswith("error: ")
+
+
+# -- every bad input: exit 2, one line naming the option, nothing reaches the server --
+
+BAD_INPUTS = [
+    (["--to", "bob@"], "--to", "no domain"),
+    (["--to", "bob@example.org", "--cc", "not an address"], "--cc", ""),
+    (["--to", "bob@example.org", "--subject", "hi\nBcc: eve@example.org"], "--subject", "line"),
+    (["--to", "bob@example.org", "--subject", "trailing\r"], "--subject", "line"),
+    ([], "--to", "recipients"),
+    (["--to", "bob@example.org", "--attach", "{missing}"], "--attach", "does not exist"),
+    (["--to", "bob@example.org", "--html-file", "{missing}"], "--html-file", "does not exist"),
+    (["--to", "bob@example.org", "--html-file", "{folder}"], "--html-file", "folder"),
+    (["--to", "bob@example.org", "--header", "X-Test: a\rb"], "--header", "line"),
+    (["--to", "bob@example.org", "--header", "Bcc: eve@example.org"], "--header", "--bcc"),
+    (["--to", "bob@example.org", "--header", "no colon"], "--header", ""),
+    (["--to", "bob@example.org", "--timeout", "soon"], "--timeout", ""),
+    (["--to", "bob@example.org", "--cafile", "{missing}"], "--cafile", "does not exist"),
+]
+
+
+@pytest.mark.parametrize(("extra", "option", "words"), BAD_INPUTS)
+def test_bad_input_exits_2_with_one_line(
+    extra: list[str],
+    option: str,
+    words: str,
+    smtp_server: SmtpTestServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    extra = [
+        a.replace("{missing}", str(tmp_path / "missing.pdf")).replace("{folder}", str(tmp_path))
+        for a in extra
+    ]
+    code = cli.main(
+        ["send", *server_arg(smtp_server), "--from", "ann@example.org", "--text", "x", *extra]
+    )
+    out = capsys.readouterr()
+    assert code == ExitCode.INPUT
+    line = one_line(out.err)
+    assert line.startswith(f"error: {option}: "), line
+    assert words in line
+    assert "Traceback" not in out.err
+    assert smtp_server.received == []
+
+
+def unreadable_file(tmp_path: Path) -> Path:
+    """A file that exists but cannot be read (as root, chmod does not stop reading)."""
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        locked = tmp_path / "locked.pdf"
+        locked.write_bytes(PDF)
+        locked.chmod(0)
+        return locked
+    mem = Path("/proc/self/mem")  # reading offset 0 fails with EIO
+    if not mem.exists():
+        pytest.skip("no way to make an unreadable file here")
+    return mem
+
+
+def test_unreadable_attachment_exits_2(
+    smtp_server: SmtpTestServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = unreadable_file(tmp_path)
+    code = cli.main(
+        [
+            "send",
+            *server_arg(smtp_server),
+            "--from",
+            "ann@example.org",
+            "--to",
+            "bob@example.org",
+            "--attach",
+            str(secret),
+        ]
+    )
+    assert code == ExitCode.INPUT
+    assert one_line(capsys.readouterr().err).startswith("error: --attach: cannot read")
+    assert smtp_server.received == []
+
+
+def test_argparse_errors_are_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["send", "--priority", "urgent"]) == ExitCode.INPUT
+    assert one_line(capsys.readouterr().err).startswith("error: ")
+
+
+def test_non_ascii_local_part_without_smtputf8_exits_2(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with SmtpTestServer(smtputf8=False) as server:
+        code = cli.main(
+            [
+                "send",
+                *server_arg(server),
+                "--from",
+                "ann@example.org",
+                "--to",
+                "用户@example.org",
+                "--text",
+                "x",
+            ]
+        )
+        received = server.received
+    err = capsys.readouterr().err
+    assert code == ExitCode.INPUT
+    assert one_line(err).startswith("error: ")
+    assert "用户@example.org" in err
+    assert received == []
+
+
+def test_help_is_helpful(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["send", "-h"]) == 0
+    out = capsys.readouterr().out
+    for option in ("--account", "--server", "--bcc", "--attach", "--dry-run", "--json"):
+        assert option in out
+    assert "Exit codes" in out
