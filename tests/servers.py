@@ -170,10 +170,10 @@ class _LabSMTP(SMTP):
         user, _sep, digest = response.decode("utf-8", "replace").rpartition(" ")
         password = self._users.get(user)
         if password is None:
-            return AuthResult(success=False)
+            return AuthResult(success=False, handled=False)  # aiosmtpd then replies 535
         expected = hmac.new(password.encode("utf-8"), challenge, "md5").hexdigest()
         if not hmac.compare_digest(expected, digest.lower()):
-            return AuthResult(success=False)
+            return AuthResult(success=False, handled=False)  # aiosmtpd then replies 535
         return AuthResult(success=True, auth_data=LoginPassword(user.encode(), b""))
 
 
@@ -264,13 +264,13 @@ class SmtpTestServer:
         self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
     ) -> AuthResult:
         if not isinstance(data, LoginPassword) or self._users is None:
-            return AuthResult(success=False)
+            return AuthResult(success=False, handled=False)  # aiosmtpd then replies 535
         user = data.login.decode("utf-8", "replace")
         password = data.password.decode("utf-8", "replace")
         good = self._users.get(user)
         if good is not None and hmac.compare_digest(good.encode(), password.encode()):
             return AuthResult(success=True, auth_data=data)
-        return AuthResult(success=False)
+        return AuthResult(success=False, handled=False)  # aiosmtpd then replies 535
 
     def start(self) -> SmtpTestServer:
         """Bind a free port and start serving; retries if the port was taken meanwhile."""

@@ -111,3 +111,41 @@ def auth_server() -> Iterator[SmtpTestServer]:
     """A plaintext lab sink with AUTH PLAIN/LOGIN/CRAM-MD5 for ann (no TLS needed)."""
     with SmtpTestServer(auth={AUTH_USER: AUTH_PASSWORD}, auth_require_tls=False) as server:
         yield server
+
+
+class EventLog(list):
+    """Collects ``TranscriptEvent``s; pass it as ``on_event``."""
+
+    def __call__(self, event: Any) -> None:
+        self.append(event)
+
+    @property
+    def text(self) -> str:
+        """The transcript as the CLI prints it."""
+        return "\n".join(event.format() for event in self)
+
+    def lines(self, direction: str) -> list[str]:
+        """Texts of the events of one direction (``"C"``, ``"S"`` or ``"*"``)."""
+        return [event.text for event in self if event.direction.value == direction]
+
+
+def make_built(
+    *,
+    from_addr: str = "Ann Sender <ann@example.test>",
+    to: str = "bob@example.test",
+    subject: str = "Test message",
+    text: str = "Hello from the tests.\n.leading dot\n",
+    **draft_fields: Any,
+) -> Any:
+    """Build a real ``BuiltMessage`` from a small ``Draft``."""
+    from mailcomposer.message.draft import Draft
+    from mailcomposer.message.mime import build_message
+
+    draft = Draft(from_addr=from_addr, to=to, subject=subject, text=text, **draft_fields)
+    return build_message(draft)
+
+
+@pytest.fixture
+def events() -> EventLog:
+    """A fresh transcript collector."""
+    return EventLog()

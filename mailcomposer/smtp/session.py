@@ -208,6 +208,12 @@ class _Transport(smtplib.SMTP):
     """
 
     recorder: _Recorder | None = None
+    ehlo_msg = "EHLO"  # smtplib sends lower-case verbs; keep the transcript conventional
+
+    def putcmd(self, cmd: str, args: str = "") -> None:
+        if cmd in ("helo", "rset", "noop", "quit", "data", "mail", "rcpt"):
+            cmd = cmd.upper()
+        super().putcmd(cmd, args)
 
     def __init__(
         self, recorder: _Recorder, cancel: CancelToken, local_hostname: str, timeout: float
@@ -686,6 +692,7 @@ class _Session:
             options.append("BODY=8BITMIME")
         if envelope.smtputf8:
             options.append("SMTPUTF8")
+            client.command_encoding = "utf-8"  # smtplib encodes commands as ASCII otherwise
         code, text = client.docmd("MAIL", f"FROM:<{envelope.sender}>" + _opts(options))
         if code != 250:
             raise error_from_reply(Stage.MAIL, code, text)

@@ -71,3 +71,14 @@ def test_scripted_server_plays_its_dialogue():
         client.quit()
     assert server.mismatches == []
     assert server.data == [b"Subject: hi\r\n\r\n..dot first\r\n"]
+
+
+def test_auth_server_answers_535_to_a_wrong_password(auth_server):
+    with smtplib.SMTP(auth_server.host, auth_server.port, "c.test", timeout=5) as client:
+        client.ehlo()
+        try:
+            client.login(AUTH_USER, "wrong")
+        except smtplib.SMTPAuthenticationError as exc:
+            assert exc.smtp_code == 535
+        else:
+            raise AssertionError("login with a wrong password succeeded")
