@@ -1,0 +1,77 @@
+"""GUI fixtures: the composer window, quick autosave, and a guard against leaked send threads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from mailcomposer.store.paths import Home
+
+
+@pytest.fixture(autouse=True)
+def no_running_send_threads() -> Iterator[None]:
+    """Fail a test that leaves a send QThread running (it would abort the interpreter)."""
+    from mailcomposer.ui.sendcontroller import live_threads
+
+    before = set(map(id, live_threads()))
+    yield
+    leaked = [t for t in live_threads() if id(t) not in before]
+    for thread in leaked:
+        thread.wait(5000)  # let it end so the rest of the session survives
+    assert not leaked, f"send threads left running: {[t.objectName() for t in leaked]}"
+
+
+@pytest.fixture
+def home(mailcomposer_home: Path) -> Home:
+    return Home(mailcomposer_home)
+
+
+def close_window(window) -> None:
+    """Tear a window down whatever state a test left it in (questions open, send running)."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.isVisible():
+            widget.done(0)
+    window.shutdown()
+    window._force_close = True
+    window.close()
+    window.deleteLater()
+    QApplication.processEvents()
+
+
+@pytest.fixture
+def make_window(qtbot, mailcomposer_home: Path):
+    """Return a factory creating composer windows through ``create_window`` (closed after)."""
+    from mailcomposer.ui.app import create_window
+
+    windows = []
+
+    def make(argv: list[str] | None = None):
+        window = create_window(["mailcomposer", *(argv or [])])
+        window._autosave_timer.setInterval(50)  # the 2 s burst delay, shortened for tests
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        close_window(window)
+
+
+@pytest.fixture
+def window(make_window):
+    """A fresh composer window on an empty home folder."""
+    return make_window()
+
+
+def find_box(name: str) -> QMessageBox | None:
+    """The visible QMessageBox with objectName ``name``, if any."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QMessageBox) and widget.objectName() == name and widget.isVisible():
+            return widget
+    return None
+
+
+def click(box: QMessageBox, button: QMessageBox.StandardButton) -> None:
+    box.button(button).click()
