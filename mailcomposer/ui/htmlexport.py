@@ -185,7 +185,8 @@ class _HtmlWriter:
         while len(self.lists) > keep:
             top = self.lists.pop()
             if top.li_open:
-                self.out.append("</li>")
+                # On the same line: Qt's importer turns the newline into a trailing space.
+                self.out[-1] += "</li>"
             self.out.append(f"</{top.tag}>")
 
     def open_list(self, text_list: QTextList) -> None:
@@ -205,7 +206,10 @@ class _HtmlWriter:
             tag = "ul"
             bullet = _BULLET_STYLES.get(style, "disc")
             attrs = f' style="list-style-type:{bullet}"' if bullet != "disc" else ""
-        self.out.append(f"<{tag}{attrs}>")
+        if self.lists and self.lists[-1].li_open:
+            self.out[-1] += f"<{tag}{attrs}>"  # nested inside the open item
+        else:
+            self.out.append(f"<{tag}{attrs}>")
         self.lists.append(_Open(text_list, indent, tag))
 
     def block(self, block: QTextBlock) -> None:
@@ -223,7 +227,7 @@ class _HtmlWriter:
             self.close_lists(len(self.lists) - 1)
         if self.lists and self.lists[-1].text_list == text_list:
             if self.lists[-1].li_open:
-                self.out.append("</li>")
+                self.out[-1] += "</li>"
         else:
             self.open_list(text_list)
         style = self.block_style(block, with_indent=False)
