@@ -1,0 +1,287 @@
+"""The ``mailcomposer account`` subcommands: list, add, test and remove sending accounts."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from mailcomposer.i18n import _
+from mailcomposer.message.errors import InputError
+from mailcomposer.smtp.errors import ExitCode
+from mailcomposer.smtp.settings import Secret, Security, ServerSettings
+from mailcomposer.smtp.transcript import TranscriptEvent
+from mailcomposer.store import presets
+from mailcomposer.store.accounts import Account, AccountStore, Identity, validate
+from mailcomposer.store.credentials import Credentials
+from mailcomposer.store.paths import Home
+from mailcomposer.store.pins import PinStore, settings_with_pin
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the ``account`` command (and its subcommands) to ``subparsers``."""
+    parser = subparsers.add_parser("account", help=_("list, add, test or remove sending accounts"))
+    commands = parser.add_subparsers(dest="account_command", metavar="COMMAND")
+    commands.required = True
+
+    commands.add_parser("list", help=_("list the accounts"))
+
+    add = commands.add_parser("add", help=_("add (or replace) an account"))
+    add.add_argument("--name", required=True, help=_("account name"))
+    where = add.add_mutually_exclusive_group(required=True)
+    where.add_argument(
+        "--preset",
+        help=_("provider preset: {ids}").format(ids=", ".join(p.id for p in presets.presets())),
+    )
+    where.add_argument("--server", metavar="HOST[:PORT]", help=_("server name and port"))
+    add.add_argument(
+        "--security", choices=[s.value for s in Security], help=_("none, starttls or tls")
+    )
+    add.add_argument("--user", help=_("login name (default: the sender address)"))
+    add.add_argument("--from", dest="from_", metavar="ADDR", help=_("sender address"))
+    add.add_argument("--cafile", metavar="PATH", help=_("extra CA certificate file (PEM)"))
+    add.add_argument(
+        "--password-stdin", action="store_true", help=_("read the password from standard input")
+    )
+    add.add_argument("--no-login", action="store_true", help=_("the server needs no login"))
+
+    test = commands.add_parser("test", help=_("connect, TLS, AUTH; print transcript and verdict"))
+    test.add_argument("name", help=_("account name"))
+    test.add_argument(
+        "--password-stdin", action="store_true", help=_("read the password from standard input")
+    )
+    test.add_argument("--explain", action="store_true", help=_("explain each server reply"))
+    test.add_argument(
+        "--trust",
+        metavar="SHA256",
+        help=_("trust the server's certificate if its SHA-256 fingerprint is this one"),
+    )
+
+    remove = commands.add_parser("remove", help=_("remove an account and its stored password"))
+    remove.add_argument("name", help=_("account name"))
+    return parser
+
+
+def _fail(field: str, message: str) -> int:
+    print(_("mailcomposer: {field}: {message}").format(field=field, message=message),
+          file=sys.stderr)  # fmt: skip
+    return int(ExitCode.INPUT)
+
+
+def _read_password(stream: TextIO) -> Secret:
+    """Read one line as the password; raise InputError if there is none."""
+    try:
+        line = stream.readline()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            "password",
+            _("could not read the password from standard input ({error})").format(error=exc),
+        ) from None
+    # Only the line terminator is stripped: spaces can be part of a password.
+    value = line.rstrip("\r\n")
+    if not value:
+        raise InputError("password", _("no password was given on standard input"))
+    return Secret(value)
+
+
+def _parse_server(text: str) -> tuple[str, int]:
+    host, port = text.strip(), 0
+    if host.startswith("["):  # [IPv6]:port
+        end = host.find("]")
+        rest = host[end + 1 :]
+        host = host[: end + 1]
+        if rest.startswith(":"):
+            port = _port(rest[1:])
+    elif host.count(":") == 1:
+        host, _sep, number = host.partition(":")
+        port = _port(number)
+    return host, port
+
+
+def _port(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise InputError("port", _("The port must be a number from 1 to 65535."), text) from None
+
+
+def run(args: argparse.Namespace, home: Home | None = None) -> int:
+    """Run the ``account`` subcommand in ``args``; return the exit code."""
+    home = home or Home.from_env()
+    command = args.account_command
+    try:
+        if command == "list":
+            return _list(home)
+        if command == "add":
+            return _add(args, home)
+        if command == "test":
+            return _test(args, home)
+        if command == "remove":
+            return _remove(args, home)
+    except InputError as exc:
+        return _fail(exc.field, exc.message)
+    return _fail("command", _("unknown account command {command}").format(command=command))
+
+
+def _list(home: Home) -> int:
+    store = AccountStore(home)
+    default = store.default().name
+    for account in store.accounts():
+        server = account.server
+        if account.builtin_sandbox:
+            where = _("built-in server on this computer, started on demand")
+        else:
+            where = f"{server.host}:{server.effective_port} {server.security.value}"
+        sender = account.identity.formatted() if account.identity else "-"
+        mark = "*" if account.name == default else " "
+        print(f"{mark} {account.name}\t{where}\t{sender}")
+    return 0
+
+
+def _add(args: argparse.Namespace, home: Home) -> int:
+    store = AccountStore(home)
+    preset = None
+    if args.preset:
+        preset = presets.get(args.preset)
+        if preset is None:
+            return _fail(
+                "preset",
+                _("unknown preset “{preset}”; choose one of: {ids}").format(
+                    preset=args.preset, ids=", ".join(p.id for p in presets.presets())
+                ),
+            )
+        host, port, security = preset.host, preset.port, preset.security
+        if args.security and Security(args.security) is not preset.security:
+            return _fail("security", _("--security cannot be combined with --preset"))
+    else:
+        host, port = _parse_server(args.server)
+        if args.security:
+            security = Security(args.security)
+        else:
+            # Port 465 is TLS from the first byte; other submission ports upgrade.
+            security = Security.TLS if port == 465 else Security.STARTTLS
+        port = port or security.default_port
+
+    sender = args.from_ or (args.user if args.user and "@" in args.user else "")
+    if not sender:
+        return _fail("from", _("give the sender address with --from"))
+    display_name, address = "", sender.strip()
+    try:
+        from mailcomposer.message.addresses import parse_address
+    except ImportError:
+        parse_address = None
+    if parse_address is not None:
+        parsed = parse_address(sender, "from")
+        display_name, address = parsed.display_name, parsed.addr_spec
+    if preset is None:
+        preset = presets.preset_for_address(address)
+        if preset is not None and preset.host != host:
+            preset = None
+    username = "" if args.no_login else (args.user if args.user is not None else address)
+    account = Account(
+        name=args.name,
+        server=ServerSettings(
+            host=host,
+            port=port,
+            security=security,
+            username=username,
+            cafile=Path(args.cafile).expanduser() if args.cafile else None,
+        ),
+        identities=[Identity(display_name, address)],
+        preset=preset.id if preset else "",
+    )
+    validate(account)  # a bad field is reported before stdin is read
+    secret = _read_password(sys.stdin) if args.password_stdin else None
+    store.save(account)
+    print(_("Account “{name}” saved: {host}:{port} {security}.").format(
+        name=account.name, host=host, port=port, security=security.value))  # fmt: skip
+    if preset is not None:
+        print(_("Note for {provider}: {note}").format(provider=preset.name, note=preset.note))
+    if secret is not None:
+        credentials = Credentials()
+        if credentials.set(account.name, secret, username):
+            print(_("The password is stored in the system keyring."))
+        else:
+            print(credentials.why_unavailable, file=sys.stderr)
+    return 0
+
+
+def _remove(args: argparse.Namespace, home: Home) -> int:
+    store = AccountStore(home)
+    account = store.get(args.name)
+    store.remove(args.name)  # raises InputError for the sandbox or an unknown name
+    if account is not None:
+        credentials = Credentials()
+        credentials.delete(account.name, account.server.username)
+        credentials.delete(account.name)
+    print(_("Account “{name}” removed.").format(name=args.name))
+    return 0
+
+
+def _test(args: argparse.Namespace, home: Home) -> int:
+    from mailcomposer.smtp import probe
+
+    store = AccountStore(home)
+    account = store.get(args.name)
+    if account is None:
+        return _fail("name", _("There is no account called “{name}”.").format(name=args.name))
+
+    def on_event(event: TranscriptEvent) -> None:
+        print(event.format(explain=args.explain), flush=True)
+
+    if account.builtin_sandbox:
+        from mailcomposer.sandbox.server import SandboxServer
+
+        with SandboxServer(home.sandbox_maildir) as server:
+            report = probe.test_connection(server.settings(), server.secret(), on_event=on_event)
+        return _report(report)
+
+    settings = account.server
+    secret: Secret | None = None
+    if settings.username:
+        if args.password_stdin:
+            secret = _read_password(sys.stdin)
+        elif os.environ.get("MAILCOMPOSER_PASSWORD"):
+            secret = Secret(os.environ["MAILCOMPOSER_PASSWORD"])
+        else:
+            secret = Credentials().get(account.name, settings.username)
+        if secret is None:
+            return _fail(
+                "password",
+                _("no password is stored for “{name}”; use --password-stdin").format(
+                    name=account.name
+                ),
+            )
+    pins = PinStore(home)
+    report = probe.test_connection(settings_with_pin(settings, pins), secret, on_event=on_event)
+    info = report.untrusted_certificate
+    if info is not None and args.trust:
+        from mailcomposer.store.pins import normalize_fingerprint
+
+        if normalize_fingerprint(args.trust) != normalize_fingerprint(info.sha256):
+            return _fail(
+                "trust",
+                _("the server's certificate has fingerprint {actual}, not {given}").format(
+                    actual=info.sha256, given=args.trust
+                ),
+            )
+        pins.trust(info, settings.host, settings.effective_port)
+        print(_("* Trusted the certificate {fingerprint} for {host}:{port}.").format(
+            fingerprint=info.sha256, host=settings.host, port=settings.effective_port))  # fmt: skip
+        report = probe.test_connection(settings_with_pin(settings, pins), secret, on_event=on_event)
+    return _report(report)
+
+
+def _report(report) -> int:
+    print()
+    for line in report.verdict_lines():
+        print(line)
+    info = report.untrusted_certificate
+    if info is not None:
+        for line in info.describe():
+            print("  " + line)
+        print(_("If you know this server, trust it with: --trust {fingerprint}").format(
+            fingerprint=info.sha256))  # fmt: skip
+    return int(report.exit_code)

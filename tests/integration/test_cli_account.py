@@ -1,0 +1,192 @@
+"""``mailcomposer account list|add|test|remove`` run in-process against local servers."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from mailcomposer.cli import main
+from mailcomposer.smtp.errors import ExitCode
+from mailcomposer.smtp.settings import Secret, Security
+from mailcomposer.store.accounts import SANDBOX_NAME, AccountStore
+from mailcomposer.store.credentials import Credentials
+from mailcomposer.store.paths import Home
+from tests.integration.test_probe import AuthServer
+from tests.memory_keyring import MemoryKeyring
+from tests.servers import SmtpTestServer
+from tests.smtp_fixtures import AUTH_PASSWORD, AUTH_USER
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None,
+        monkeypatch: pytest.MonkeyPatch | None = None) -> tuple[int, str, str]:  # fmt: skip
+    if stdin is not None:
+        assert monkeypatch is not None
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(["account", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_list_shows_the_sandbox(capsys) -> None:
+    code, out, _err = run(capsys, "list")
+    assert code == 0
+    assert SANDBOX_NAME in out and out.startswith("*")
+
+
+def test_add_with_preset_stores_password_in_keyring(
+    capsys, monkeypatch, memory_keyring: MemoryKeyring, mailcomposer_home: Path
+) -> None:
+    code, out, err = run(
+        capsys, "add", "--name", "QQ", "--preset", "qq", "--from", "张三 <12345@qq.com>",
+        "--password-stdin", stdin="auth-code-xyz\n", monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "smtp.qq.com:465 tls" in out and "授权码" in out
+    account = AccountStore(Home(mailcomposer_home)).get("QQ")
+    assert account is not None
+    assert account.server.username == "12345@qq.com" and account.preset == "qq"
+    assert account.identities[0].name == "张三"
+    assert Credentials().get("QQ", "12345@qq.com") == Secret("auth-code-xyz")
+    for path in mailcomposer_home.rglob("*"):
+        if path.is_file():
+            assert b"auth-code-xyz" not in path.read_bytes()
+    code, out, _err = run(capsys, "list")
+    assert "QQ" in out and "* QQ" in out  # the first own account is the default
+
+
+def test_add_with_server(capsys, mailcomposer_home: Path) -> None:
+    code, _out, err = run(
+        capsys, "add", "--name", "Lab", "--server", "mail.lab.example:2525",
+        "--security", "starttls", "--from", "me@lab.example", "--user", "me",
+    )  # fmt: skip
+    assert code == 0, err
+    account = AccountStore(Home(mailcomposer_home)).get("Lab")
+    assert account is not None
+    assert (account.server.host, account.server.port) == ("mail.lab.example", 2525)
+    assert account.server.security is Security.STARTTLS and account.server.username == "me"
+
+
+@pytest.mark.parametrize(
+    ("argv", "field"),
+    [
+        (["--server", "mail.example.com:99999", "--from", "a@example.com"], "port"),
+        (["--server", "mail.example.com:abc", "--from", "a@example.com"], "port"),
+        (["--server", "bad host", "--from", "a@example.com"], "host"),
+        (["--preset", "nosuch", "--from", "a@example.com"], "preset"),
+        (["--server", "mail.example.com"], "from"),
+        (["--server", "mail.example.com", "--from", "not an address"], "from"),
+        (["--server", "mail.example.com", "--from", "a@example.com", "--cafile", "/no/ca.pem"],
+         "cafile"),
+    ],
+)  # fmt: skip
+def test_bad_input_exits_2_naming_the_field(capsys, argv: list[str], field: str) -> None:
+    code, _out, err = run(capsys, "add", "--name", "X", *argv)
+    assert code == ExitCode.INPUT
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and f"{field}:" in lines[0], err
+
+
+def test_empty_password_on_stdin_refused(capsys, monkeypatch, mailcomposer_home: Path) -> None:
+    code, _out, err = run(
+        capsys, "add", "--name", "Lab", "--server", "mail.lab.example", "--from", "a@lab.example",
+        "--password-stdin", stdin="", monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == ExitCode.INPUT and "password:" in err
+    assert AccountStore(Home(mailcomposer_home)).get("Lab") is None  # nothing half-saved
+
+
+def test_remove(capsys, mailcomposer_home: Path) -> None:
+    run(capsys, "add", "--name", "Lab", "--server", "mail.lab.example", "--from", "a@lab.example")
+    Credentials().set("Lab", "pw", "a@lab.example")
+    code, out, _err = run(capsys, "remove", "Lab")
+    assert code == 0 and "removed" in out
+    assert AccountStore(Home(mailcomposer_home)).get("Lab") is None
+    assert Credentials().get("Lab", "a@lab.example") is None
+    code, _out, err = run(capsys, "remove", SANDBOX_NAME)
+    assert code == ExitCode.INPUT and "name:" in err
+    code, _out, err = run(capsys, "remove", "Nope")
+    assert code == ExitCode.INPUT
+
+
+def add_local(capsys, server: SmtpTestServer, security: str, *extra: str) -> None:
+    code, _out, err = run(
+        capsys, "add", "--name", "Local", "--server", f"127.0.0.1:{server.port}",
+        "--security", security, "--from", "ann@example.test", *extra,
+    )  # fmt: skip
+    assert code == 0, err
+
+
+def test_test_prints_transcript_and_verdict(capsys, monkeypatch, client_cafile: Path,
+                                            server_ssl_context) -> None:  # fmt: skip
+    with AuthServer(starttls_context=server_ssl_context, require_starttls=True) as server:
+        add_local(capsys, server, "starttls", "--user", AUTH_USER, "--cafile", str(client_cafile))
+        code, out, _err = run(
+            capsys, "test", "Local", "--password-stdin",
+            stdin=AUTH_PASSWORD + "\n", monkeypatch=monkeypatch,
+        )  # fmt: skip
+        assert code == ExitCode.OK, out
+        assert "S: 220" in out and "C: EHLO" in out and "C: STARTTLS" in out
+        assert "* TLS established" in out and "C: QUIT" in out
+        assert "succeeded" in out and AUTH_PASSWORD not in out
+
+        code, out, _err = run(
+            capsys, "test", "Local", "--password-stdin", stdin="wrong\n", monkeypatch=monkeypatch
+        )
+        assert code == ExitCode.AUTH
+        assert "check the user name" in out
+
+
+def test_test_uses_the_stored_password(capsys, monkeypatch) -> None:
+    with AuthServer(auth_require_tls=False) as server:
+        add_local(capsys, server, "none", "--user", AUTH_USER)
+        Credentials().set("Local", AUTH_PASSWORD, AUTH_USER)
+        code, out, _err = run(capsys, "test", "Local", "--explain")
+        assert code == ExitCode.OK, out
+        assert "    # " in out  # --explain annotates the replies
+
+
+def test_test_without_password(capsys) -> None:
+    with AuthServer(auth_require_tls=False) as server:
+        add_local(capsys, server, "none", "--user", AUTH_USER)
+        code, _out, err = run(capsys, "test", "Local")
+        assert code == ExitCode.INPUT and "password:" in err
+
+
+def test_test_untrusted_then_trust(capsys, server_ssl_context) -> None:
+    with AuthServer(tls_context=server_ssl_context) as server:
+        add_local(capsys, server, "tls", "--no-login")
+        code, out, _err = run(capsys, "test", "Local")
+        assert code == ExitCode.TLS
+        fingerprint = next(
+            line.split("--trust ", 1)[1] for line in out.splitlines() if "--trust " in line
+        )
+        code, _out, err = run(capsys, "test", "Local", "--trust", "00" * 32)
+        assert code == ExitCode.INPUT and "trust:" in err
+        code, out, _err = run(capsys, "test", "Local", "--trust", fingerprint)
+        assert code == ExitCode.OK, out
+        code, out, _err = run(capsys, "test", "Local")  # remembered
+        assert code == ExitCode.OK, out
+
+
+def test_test_sandbox_account(capsys) -> None:
+    code, out, _err = run(capsys, "test", SANDBOX_NAME)
+    assert code == ExitCode.OK, out
+    assert "S: 220" in out and "succeeded" in out
+
+
+def test_test_unknown_account(capsys) -> None:
+    code, _out, err = run(capsys, "test", "Nope")
+    assert code == ExitCode.INPUT and "name:" in err
+
+
+def test_test_connection_refused(capsys) -> None:
+    from tests.servers import free_port
+
+    port = free_port()
+    run(capsys, "add", "--name", "Dead", "--server", f"127.0.0.1:{port}", "--security", "none",
+        "--from", "a@example.test", "--no-login")  # fmt: skip
+    code, out, _err = run(capsys, "test", "Dead")
+    assert code == ExitCode.CONNECTION
+    assert "failed" in out
