@@ -343,7 +343,12 @@ class Hang:
     """Stop answering: keep the connection open, reading and discarding, until stopped."""
 
 
-Step = Send | Expect | ReadData | StartTls | Close | Hang
+@dataclass(frozen=True)
+class Stall:
+    """Stop reading altogether (the client's writes fill the buffers and block) until stopped."""
+
+
+Step = Send | Expect | ReadData | StartTls | Close | Hang | Stall
 
 
 def ehlo_reply(*extensions: str, hostname: str = "mx.test.example") -> Send:
@@ -509,6 +514,9 @@ class ScriptedServer:
                 conn.sock = wrapped
                 conn.buffer.clear()
             elif isinstance(step, Close):
+                return
+            elif isinstance(step, Stall):
+                self._stop.wait()
                 return
             elif isinstance(step, Hang):
                 while self._recv(conn):
