@@ -1,0 +1,95 @@
+"""``mailcomposer inspect`` and the GUI hand-off decision of the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailcomposer import cli
+from mailcomposer.smtp.errors import ExitCode
+
+NESTED = (
+    b"From: ann@example.org\r\nTo: bob@example.org\r\nSubject: nested\r\n"
+    b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=outer\r\n\r\n"
+    b"--outer\r\nContent-Type: multipart/alternative; boundary=inner\r\n\r\n"
+    b"--inner\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nhello\r\n"
+    b"--inner\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>hello</p>\r\n"
+    b"--inner--\r\n"
+    b"--outer\r\nContent-Type: application/pdf\r\n"
+    b'Content-Disposition: attachment; filename="r.pdf"\r\n'
+    b"Content-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n"
+    b"--outer--\r\n"
+)
+
+
+def test_inspect_prints_indented_tree(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "m.eml"
+    path.write_bytes(NESTED)
+    assert cli.main(["inspect", str(path)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "Subject: nested" in out
+    lines = out.splitlines()
+    start = lines.index("MIME tree:")
+    tree = lines[start + 1 : start + 6]
+    assert tree == [
+        "  multipart/mixed",
+        "    multipart/alternative",
+        "      text/plain, 5 bytes",
+        "      text/html, 12 bytes",
+        "    application/pdf, attachment, “r.pdf”, 9 bytes",
+    ]
+
+
+def test_inspect_reports_lint_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bare-lf.eml"
+    path.write_bytes(b"From: ann@example.org\nSubject: " + b"x" * 1200 + b"\n\nbody\n")
+    assert cli.main(["inspect", str(path)]) == ExitCode.OK
+    out = capsys.readouterr().out
+    assert "Findings:" in out
+
+
+def test_inspect_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["inspect", str(tmp_path)]) == ExitCode.INPUT
+    assert capsys.readouterr().err.startswith("error: ")
+
+
+@pytest.mark.parametrize(
+    ("argv", "gui"),
+    [
+        ([], True),
+        (["message.eml"], True),
+        (["mailto:bob@example.org?subject=hi"], True),
+        (["send", "--to", "x"], False),
+        (["inspect", "a.eml"], False),
+        (["-h"], False),
+        (["nonsense"], False),
+    ],
+)
+def test_which_arguments_open_the_window(argv: list[str], gui: bool) -> None:
+    assert cli._wants_gui(argv) is gui
+
+
+def test_unknown_command_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["nonsense"]) == ExitCode.INPUT
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("smtp.example.org", ("smtp.example.org", 0)),
+        ("smtp.example.org:587", ("smtp.example.org", 587)),
+        ("[::1]:2525", ("::1", 2525)),
+        ("127.0.0.1", ("127.0.0.1", 0)),
+    ],
+)
+def test_server_option_parsing(text: str, expected: tuple[str, int]) -> None:
+    assert cli._parse_server(text) == expected
+
+
+@pytest.mark.parametrize("text", ["host:0", "host:99999", "host:abc", ":25", "[::1"])
+def test_bad_server_option(text: str) -> None:
+    with pytest.raises(cli.UsageError) as info:
+        cli._parse_server(text)
+    assert info.value.option == "--server"
