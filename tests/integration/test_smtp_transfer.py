@@ -1,0 +1,255 @@
+"""smtp.session.send while moving the message: progress, cancel, dropped connections, timeouts."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from mailcomposer.message.draft import Attachment
+from mailcomposer.smtp.errors import ExitCode, SendError, Stage
+from mailcomposer.smtp.session import CHUNK_SIZE, CancelToken, send
+from mailcomposer.smtp.settings import Timeouts
+from tests.servers import (
+    ACCEPTED,
+    GREETING,
+    OK,
+    START_INPUT,
+    Close,
+    Expect,
+    Hang,
+    ReadData,
+    ScriptedServer,
+    Send,
+    SmtpTestServer,
+    Stall,
+    accepting_dialogue,
+    ehlo_reply,
+    free_port,
+)
+from tests.smtp_fixtures import make_built, settings_for
+
+QUICK = Timeouts(connect=2.0, command=0.5, final_dot=0.5)
+
+
+def big_built(size: int):
+    data = bytes(range(256)) * (size // 256)
+    return make_built(attachments=[Attachment(filename="big.bin", data=data)])
+
+
+def test_data_is_summarised_not_shown(smtp_server, events):
+    built = make_built(subject="Quarterly numbers", text="the secret plan\n")
+    send(settings_for(smtp_server), None, built, on_event=events)
+
+    size = built.wire(eight_bit=True).size
+    assert f"DATA: {size:,} bytes — text/plain" in events.lines("*")
+    assert "Quarterly numbers" not in events.text
+    assert "secret plan" not in events.text
+    assert events.lines("C")[-2:] == [".", "QUIT"]
+
+
+def test_progress_reports_every_chunk_up_to_the_total(smtp_server, events):
+    built = big_built(600_000)
+    progress: list[tuple[int, int]] = []
+    result = send(
+        settings_for(smtp_server),
+        None,
+        built,
+        on_event=events,
+        on_progress=lambda *a: progress.append(a),
+    )
+
+    total = built.wire(eight_bit=True).size
+    assert progress[0] == (0, total)
+    assert progress[-1] == (total, total)
+    sent = [p[0] for p in progress]
+    assert sent == sorted(sent)
+    assert len(progress) >= total // CHUNK_SIZE
+    assert result.size == total
+    assert len(smtp_server.received[0].data) == total
+
+
+def test_cancel_from_progress_stops_before_the_final_dot(smtp_server, events):
+    token = CancelToken()
+
+    def on_progress(sent: int, total: int) -> None:
+        if sent > 0:
+            token.cancel()
+
+    with pytest.raises(SendError) as info:
+        send(
+            settings_for(smtp_server),
+            None,
+            big_built(1_000_000),
+            on_event=events,
+            on_progress=on_progress,
+            cancel=token,
+        )
+    assert info.value.exit_code is ExitCode.CANCELLED
+    assert "not sent" in info.value.user_message
+    assert smtp_server.received == []
+    assert "." not in events.lines("C")
+
+
+def test_cancel_from_another_thread_while_the_upload_is_blocked(events):
+    token = CancelToken()
+    started = threading.Event()
+    script = [*accepting_dialogue()[:9], Stall()]  # the server stops reading after 354
+    with ScriptedServer(script) as server:
+        canceller = threading.Thread(target=lambda: started.wait(5) and token.cancel())
+        canceller.start()
+        begin = time.monotonic()
+        with pytest.raises(SendError) as info:
+            send(
+                settings_for(server),
+                None,
+                big_built(12_000_000),
+                on_event=events,
+                on_progress=lambda sent, total: sent and started.set(),
+                cancel=token,
+            )
+        canceller.join()
+    assert info.value.exit_code is ExitCode.CANCELLED
+    assert time.monotonic() - begin < 4
+
+
+def test_cancel_while_waiting_for_the_greeting(events):
+    token = CancelToken()
+    with ScriptedServer([Hang()]) as server:
+        timer = threading.Timer(0.2, token.cancel)
+        timer.start()
+        settings = settings_for(server, timeouts=Timeouts(connect=5, command=5, final_dot=5))
+        begin = time.monotonic()
+        with pytest.raises(SendError) as info:
+            send(settings, None, make_built(), on_event=events, cancel=token)
+        timer.join()
+    assert info.value.exit_code is ExitCode.CANCELLED
+    assert time.monotonic() - begin < 3
+
+
+def test_cancel_before_start_connects_nowhere(smtp_server, events):
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(SendError) as info:
+        send(settings_for(smtp_server), None, make_built(), on_event=events, cancel=token)
+    assert info.value.exit_code is ExitCode.CANCELLED
+    assert smtp_server.received == []
+
+
+def test_connection_dropped_during_data(events):
+    script = [*accepting_dialogue()[:9], ReadData(drop_after=100_000)]
+    with ScriptedServer(script) as server, pytest.raises(SendError) as info:
+        send(settings_for(server), None, big_built(8_000_000), on_event=events)
+    assert info.value.exit_code is ExitCode.CONNECTION
+    assert info.value.stage is Stage.UPLOAD
+
+
+def test_connection_dropped_after_the_final_dot_is_unknown(events):
+    script = accepting_dialogue(after_dot=[Close()])
+    with ScriptedServer(script) as server, pytest.raises(SendError) as info:
+        send(settings_for(server), None, make_built(), on_event=events)
+    error = info.value
+    assert error.exit_code is ExitCode.UNKNOWN
+    assert error.stage is Stage.FINAL_DOT
+    assert "may have been delivered" in error.user_message
+
+
+def test_no_reply_to_the_final_dot_is_unknown(events):
+    script = accepting_dialogue(after_dot=[Hang()])
+    with ScriptedServer(script) as server, pytest.raises(SendError) as info:
+        send(settings_for(server, timeouts=QUICK), None, make_built(), on_event=events)
+    assert info.value.exit_code is ExitCode.UNKNOWN
+
+
+def test_quit_failure_after_acceptance_is_only_a_warning(events):
+    with ScriptedServer(accepting_dialogue(after_dot=[Send(ACCEPTED), Close()])) as server:
+        result = send(settings_for(server), None, make_built(), on_event=events)
+    assert result.exit_code is ExitCode.OK
+    assert result.final_reply == ACCEPTED.line
+    assert len(result.warnings) == 1
+    assert "was sent" in result.warnings[0]
+
+
+def test_silent_server_times_out(events):
+    with ScriptedServer([Hang()]) as server:
+        begin = time.monotonic()
+        with pytest.raises(SendError) as info:
+            send(settings_for(server, timeouts=QUICK), None, make_built(), on_event=events)
+    assert info.value.exit_code is ExitCode.CONNECTION
+    assert info.value.stage is Stage.GREETING
+    assert time.monotonic() - begin < 3
+
+
+def test_server_that_stops_answering_mid_session_times_out(events):
+    script = [Send(GREETING), Expect("EHLO"), ehlo_reply(), Expect("MAIL"), Hang()]
+    with ScriptedServer(script) as server, pytest.raises(SendError) as info:
+        send(settings_for(server, timeouts=QUICK), None, make_built(), on_event=events)
+    assert (info.value.stage, info.value.exit_code) == (Stage.MAIL, ExitCode.CONNECTION)
+    assert "did not answer in time" in info.value.user_message
+
+
+def test_nothing_listening_is_a_connection_error(events):
+    port = free_port()
+    server = SmtpTestServer()  # never started: only for host/port in settings_for
+    server.port = port
+    with pytest.raises(SendError) as info:
+        send(settings_for(server), None, make_built(), on_event=events)
+    assert info.value.exit_code is ExitCode.CONNECTION
+    assert str(port) in info.value.user_message
+
+
+def test_a_message_without_final_crlf_still_ends_cleanly(events):
+    script = [
+        Send(GREETING),
+        Expect("EHLO"),
+        ehlo_reply(),
+        Expect("MAIL"),
+        Send(OK),
+        Expect("RCPT"),
+        Send(OK),
+        Expect("DATA"),
+        Send(START_INPUT),
+        ReadData(),
+        Send(ACCEPTED),
+        Expect("QUIT"),
+        Close(),
+    ]
+
+    class NoTrailingCrlf:
+        size = 5
+
+        def data_chunks(self, chunk_size=65536):
+            yield b"x: y\r\n\r\nbody"[:13]
+
+    class Built:
+        envelope = make_built().envelope
+        message_id = "<id@example.test>"
+
+        def summary(self):
+            return "text/plain"
+
+        def wire(self, eight_bit=False):
+            return NoTrailingCrlf()
+
+    with ScriptedServer(script) as server:
+        send(settings_for(server), None, Built(), on_event=events)
+    assert server.data == [b"x: y\r\n\r\nbody\r\n"]
+
+
+@pytest.mark.slow
+def test_25_mib_attachment_streams_from_disk(tmp_path, events):
+    path = tmp_path / "big.bin"
+    with path.open("wb") as out:
+        block = bytes(range(256)) * 4096
+        for _ in range(25 * 1024 * 1024 // len(block)):
+            out.write(block)
+    built = make_built(attachments=[Attachment(filename="big.bin", path=path)])
+    with SmtpTestServer(data_size_limit=None) as server:
+        begin = time.monotonic()
+        result = send(settings_for(server), None, built, on_event=events)
+        elapsed = time.monotonic() - begin
+    assert result.exit_code is ExitCode.OK
+    assert result.size > 34_000_000
+    assert len(server.received[0].data) == result.size
+    assert elapsed < 10
