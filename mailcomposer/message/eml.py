@@ -82,7 +82,8 @@ def read_eml(source: str | os.PathLike[str] | bytes) -> Draft:
                 ),
                 os.fspath(source),
             ) from None
-    msg = BytesParser(policy=email_policy.default).parsebytes(raw)
+    # Local line ends first: otherwise 7bit/8bit text bodies keep their CRs.
+    msg = BytesParser(policy=email_policy.default).parsebytes(raw.replace(b"\r\n", b"\n"))
     assert isinstance(msg, EmailMessage)
     draft = Draft(
         from_addr=_header_text(msg, "From"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass
-from email import message_from_bytes
+from email import errors, message_from_bytes, message_from_string
 from email import policy as email_policy
 from email.message import Message
 
@@ -119,7 +119,7 @@ def _eight_bit_findings(raw: bytes, msg: Message, smtputf8: bool, findings: list
             )
 
 
-def _structure_findings(msg: Message, findings: list[Finding]) -> None:
+def _structure_findings(msg: Message, smtputf8: bool, findings: list[Finding]) -> None:
     for name in ("From", "Date", "Message-ID"):
         if msg.get(name) is None:
             findings.append(
@@ -133,6 +133,8 @@ def _structure_findings(msg: Message, findings: list[Finding]) -> None:
         findings.append(Finding(Level.INFO, _("There is no To or Cc header (Bcc-only message)")))
     for name, value in msg.items():
         for defect in getattr(value, "defects", ()):
+            if smtputf8 and isinstance(defect, errors.NonASCIILocalPartDefect):
+                continue  # allowed with SMTPUTF8 (RFC 6532)
             findings.append(
                 Finding(
                     Level.WARNING,
@@ -195,7 +197,12 @@ def lint(raw: bytes, *, smtputf8: bool | None = None) -> list[Finding]:
     """
     findings: list[Finding] = []
     _line_findings(raw, findings)
-    msg = message_from_bytes(raw, policy=email_policy.default)
+    try:
+        # WORKAROUND: the bytes parser turns raw UTF-8 headers (RFC 6532) into
+        # surrogates and defects; the str parser reads them properly.
+        msg = message_from_string(raw.decode("utf-8"), policy=email_policy.default)
+    except UnicodeDecodeError:
+        msg = message_from_bytes(raw, policy=email_policy.default)
     if smtputf8 is None:
         smtputf8 = _needs_smtputf8(msg)
         if smtputf8:
@@ -206,6 +213,6 @@ def lint(raw: bytes, *, smtputf8: bool | None = None) -> list[Finding]:
                 )
             )
     _eight_bit_findings(raw, msg, smtputf8, findings)
-    _structure_findings(msg, findings)
+    _structure_findings(msg, smtputf8, findings)
     order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
     return sorted(findings, key=lambda f: order[f.level])

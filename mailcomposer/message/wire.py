@@ -118,10 +118,12 @@ class WireMessage:
                 raise ValueError("multipart part without a boundary")
             delimiter = b"--" + boundary.encode("ascii")
             self._segments.append(self._headers(part))
-            for sub in part.get_payload():
-                self._segments.append(delimiter + b"\r\n")
+            # Each part ends with CRLF; like the email generator, a further CRLF opens
+            # the delimiter so that the part keeps its own final line break.
+            for index, sub in enumerate(part.get_payload()):
+                self._segments.append((b"\r\n" if index else b"") + delimiter + b"\r\n")
                 self._walk(sub)
-            self._segments.append(delimiter + b"--\r\n")
+            self._segments.append(b"\r\n" + delimiter + b"--\r\n")
         else:
             buf = io.BytesIO()
             BytesGenerator(buf, policy=self._policy).flatten(part, linesep="\r\n")

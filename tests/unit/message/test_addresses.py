@@ -60,7 +60,7 @@ def test_parse_address_list_accepts(text: str, expected: list[Address]) -> None:
         ("bob smith@example.org", "“bob smith@example.org” contains a space"),
         ("a@b@c.org", "“a@b@c.org” has more than one @"),
         ("Ann <ann@example.org", "“Ann <ann@example.org” is missing the closing “>”"),
-        ('"Ann <ann@example.org>', "“\"Ann <ann@example.org>” has an unclosed quote"),
+        ('"Ann <ann@example.org>', '“"Ann <ann@example.org>” has an unclosed quote'),
         ("a..b@example.org", "“a..b@example.org” has a misplaced dot before @"),
         ("a@-bad-.org", "“a@-bad-.org”: “-bad-.org” is not a valid domain"),
         ("a@exa_mple.org", "“a@exa_mple.org”: “exa_mple.org” is not a valid domain"),

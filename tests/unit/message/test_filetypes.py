@@ -16,13 +16,21 @@ from mailcomposer.message.filetypes import guess_type
         ("photo", b"\xff\xd8\xff\xe0", "image/jpeg"),
         ("x.gif", b"GIF89a", "image/gif"),
         ("x", b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"),
-        ("a.docx", b"PK\x03\x04", (
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        )),
-        ("a.xlsx", b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        ("a.pptx", b"PK\x03\x04", (
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-        )),
+        (
+            "a.docx",
+            b"PK\x03\x04",
+            ("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ),
+        (
+            "a.xlsx",
+            b"PK\x03\x04",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+        (
+            "a.pptx",
+            b"PK\x03\x04",
+            ("application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+        ),
         ("a.zip", b"PK\x03\x04", "application/zip"),
         ("a.gz", b"\x1f\x8b\x08", "application/gzip"),
         ("song.mp3", b"ID3\x03", "audio/mpeg"),

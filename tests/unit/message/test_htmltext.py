@@ -22,12 +22,16 @@ def test_nested_list_is_indented() -> None:
 
 
 def test_links_show_their_target() -> None:
-    text = html_to_text('<p>See <a href="https://x.org/">our site</a> or <a href="https://y.org">https://y.org</a></p>')
+    text = html_to_text(
+        '<p>See <a href="https://x.org/">our site</a> or <a href="https://y.org">https://y.org</a></p>'
+    )
     assert text == "See our site <https://x.org/> or https://y.org\n"
 
 
 def test_headings_quotes_and_rules() -> None:
-    text = html_to_text("<h1>Title</h1><blockquote><p>quoted</p><p>more</p></blockquote><hr><p>end</p>")
+    text = html_to_text(
+        "<h1>Title</h1><blockquote><p>quoted</p><p>more</p></blockquote><hr><p>end</p>"
+    )
     assert text.startswith("Title\n=====\n")
     assert "> quoted\n>\n> more" in text
     assert "-" * 40 in text
@@ -35,7 +39,9 @@ def test_headings_quotes_and_rules() -> None:
 
 
 def test_scripts_styles_and_object_marks_are_dropped() -> None:
-    text = html_to_text("<head><style>p{color:red}</style><title>T</title></head><script>x()</script><p>a\ufffcb</p>")
+    text = html_to_text(
+        "<head><style>p{color:red}</style><title>T</title></head><script>x()</script><p>a\ufffcb</p>"
+    )
     assert text == "ab\n"
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from email import message_from_string
 from email import policy as email_policy
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from mailcomposer.message.errors import InputError
 from mailcomposer.message.mime import build_message
 from tests.unit.message.helpers import JPEG, PDF, PNG, assert_wire_clean, draft, parse, shape
 
-HTML = '<p>Hello <img src="logo.png"> and <img src=\'a&amp;b.jpg\'></p>'
+HTML = "<p>Hello <img src=\"logo.png\"> and <img src='a&amp;b.jpg'></p>"
 
 
 def images() -> list[InlineImage]:
@@ -36,7 +36,9 @@ def test_text_only_is_text_plain() -> None:
 
 
 def test_html_is_alternative_with_generated_text() -> None:
-    built = build_message(draft(html="<ul><li>one</li></ul><p><a href='https://x.org'>site</a></p>"))
+    built = build_message(
+        draft(html="<ul><li>one</li></ul><p><a href='https://x.org'>site</a></p>")
+    )
     msg = parse(built.wire().to_bytes())
     assert shape(msg) == ("multipart/alternative", ["text/plain", "text/html"])
     plain = msg.get_body(("plain",)).get_content()
@@ -72,12 +74,14 @@ def test_full_nesting_order(tmp_path: Path) -> None:
     assert built.summary() == (
         "multipart/mixed: text/plain, text/html, image/png, image/jpeg, application/pdf"
     )
-    att = list(msg.iter_attachments())[0]
+    att = next(iter(msg.iter_attachments()))
     assert att.get_content() == PDF
 
 
 def test_text_with_attachment_is_mixed() -> None:
-    built = build_message(draft(text="see file", attachments=[Attachment("a.bin", data=b"\x00\x01")]))
+    built = build_message(
+        draft(text="see file", attachments=[Attachment("a.bin", data=b"\x00\x01")])
+    )
     msg = parse(built.wire().to_bytes())
     assert shape(msg) == ("multipart/mixed", ["text/plain", "application/octet-stream"])
 
@@ -133,7 +137,7 @@ def test_non_ascii_filename_has_both_forms(name: str) -> None:
     head = raw.decode("ascii")
     assert "filename*" in head  # RFC 2231 on Content-Disposition
     assert 'name="=?utf-8?b?' in head  # RFC 2047 on Content-Type, as Thunderbird writes
-    att = list(parse(raw).iter_attachments())[0]
+    att = next(iter(parse(raw).iter_attachments()))
     assert att.get_filename() == name
     assert att.get_param("name") == name
     assert att.get_content() == PDF
@@ -141,7 +145,7 @@ def test_non_ascii_filename_has_both_forms(name: str) -> None:
 
 def test_ascii_filename_is_plain() -> None:
     built = build_message(draft(text="x", attachments=[Attachment('my "file"; v2.pdf', data=PDF)]))
-    att = list(parse(built.wire().to_bytes()).iter_attachments())[0]
+    att = next(iter(parse(built.wire().to_bytes()).iter_attachments()))
     assert att.get_filename() == 'my "file"; v2.pdf'
     assert att.get_param("name") == 'my "file"; v2.pdf'
 
@@ -221,9 +225,7 @@ def test_bcc_only_is_fine_and_stays_off_the_wire() -> None:
 
 
 def test_envelope_dedupes_and_punycodes() -> None:
-    built = build_message(
-        draft(to="a@x.org, zoe@bücher.de", cc="A@X.org", bcc="b@y.org", text="x")
-    )
+    built = build_message(draft(to="a@x.org, zoe@bücher.de", cc="A@X.org", bcc="b@y.org", text="x"))
     assert built.envelope.sender == "ann@example.org"
     assert built.envelope.recipients == ("a@x.org", "zoe@xn--bcher-kva.de", "b@y.org")
     assert not built.envelope.smtputf8
@@ -248,7 +250,20 @@ def test_smtputf8_for_bcc_only_keeps_headers_ascii() -> None:
     assert built.wire().to_bytes().isascii()
 
 
-SEPARATORS = ["\r", "\n", "\r\n", "\x00", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+SEPARATORS = [
+    "\r",
+    "\n",
+    "\r\n",
+    "\x00",
+    "\v",
+    "\f",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "\x85",
+    "\u2028",
+    "\u2029",
+]
 FIELDS = {
     "subject": lambda s: {"subject": f"Hi{s}Bcc: evil@x.org"},
     "from": lambda s: {"from_addr": f"Ann{s} <ann@example.org>"},
@@ -278,8 +293,20 @@ def test_header_injection_is_rejected(field: str, separator: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["From", "bcc", "Subject", "Content-Type", "content-transfer-encoding", "MIME-Version",
-             "Message-ID", "Date", "To", "Cc", "Reply-To"]
+    "name",
+    [
+        "From",
+        "bcc",
+        "Subject",
+        "Content-Type",
+        "content-transfer-encoding",
+        "MIME-Version",
+        "Message-ID",
+        "Date",
+        "To",
+        "Cc",
+        "Reply-To",
+    ],
 )
 def test_owned_headers_cannot_be_added(name: str) -> None:
     with pytest.raises(InputError) as info:
@@ -304,7 +331,9 @@ def test_bad_address_names_itself() -> None:
 
 def test_unreadable_attachment(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
-        build_message(draft(text="x", attachments=[Attachment("gone.pdf", path=tmp_path / "gone.pdf")]))
+        build_message(
+            draft(text="x", attachments=[Attachment("gone.pdf", path=tmp_path / "gone.pdf")])
+        )
     assert info.value.field == "attachments"
     assert "gone.pdf" in info.value.message
 
@@ -318,6 +347,6 @@ def test_attachment_type_is_sniffed(tmp_path: Path) -> None:
     path = tmp_path / "scan"
     path.write_bytes(PDF)
     built = build_message(draft(text="x", attachments=[Attachment("scan", path=path)]))
-    assert list(parse(built.wire().to_bytes()).iter_attachments())[0].get_content_type() == (
+    assert next(iter(parse(built.wire().to_bytes()).iter_attachments())).get_content_type() == (
         "application/pdf"
     )
