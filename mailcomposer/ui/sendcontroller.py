@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from mailcomposer.ui.sendworker import SendJob, SendWorker, run_job
 
@@ -82,7 +82,9 @@ class SendController(QObject):
         worker.succeeded.connect(self._on_worker_succeeded)
         worker.failed.connect(self._on_worker_failed)
         worker.cancelled.connect(self._on_worker_cancelled)
-        worker.finished.connect(self._on_worker_finished)
+        # quit() is thread-safe; calling it from the worker's thread lets shutdown() wait()
+        # for the thread without needing the GUI event loop to run meanwhile.
+        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         thread.finished.connect(self._on_thread_finished)
         self._thread, self._worker = thread, worker
         _LIVE.append(thread)
@@ -105,8 +107,6 @@ class SendController(QObject):
         ended = thread.wait(timeout_ms)
         if ended:
             # Deliver the worker's queued signals so the terminal one is still emitted.
-            from PySide6.QtCore import QCoreApplication
-
             for _attempt in range(100):
                 if self._thread is None:
                     break
@@ -147,11 +147,6 @@ class SendController(QObject):
     def _on_worker_cancelled(self) -> None:
         self._flush()
         self.cancelled.emit()
-
-    @Slot()
-    def _on_worker_finished(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
 
     @Slot()
     def _on_thread_finished(self) -> None:

@@ -39,7 +39,7 @@ def run_job(job: SendJob, on_event, on_progress, cancel) -> Any:
     """Run ``job`` through the submission pipeline (outbox -> SMTP -> history)."""
     from mailcomposer.submission import Submission
 
-    submission = Submission(job.home, job.settings, job.secret, job.built)
+    submission = Submission(job.home, job.settings, job.secret, job.built, job.account)
     return submission.run(on_event=on_event, on_progress=on_progress, cancel=cancel)
 
 
