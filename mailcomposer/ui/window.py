@@ -591,10 +591,10 @@ class ComposerWindow(QMainWindow):
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(960, 760)
         state = self.ui_settings.bytes_value("window/state")
-        if state is None or not self.restoreState(state):
-            if self.log_dock is not None:
-                # The body gets most of the height; the log a readable strip below it.
-                self.resizeDocks([self.log_dock], [200], Qt.Orientation.Vertical)
+        restored = state is not None and self.restoreState(state)
+        if not restored and self.log_dock is not None:
+            # The body gets most of the height; the log a readable strip below it.
+            self.resizeDocks([self.log_dock], [200], Qt.Orientation.Vertical)
         self.cc_button.setChecked(self.ui_settings.bool_value("fields/cc", False))
         self.bcc_button.setChecked(self.ui_settings.bool_value("fields/bcc", False))
 
