@@ -569,8 +569,9 @@ class BodyEditor(QTextEdit):
     def clear_formatting(self) -> None:
         """Remove character formatting from the selection (keeping images and links)."""
         cursor = self.textCursor()
-        self.setCurrentCharFormat(QTextCharFormat())
         if not cursor.hasSelection():
+            # (With a selection this would also wipe image formats, hence the loop below.)
+            self.setCurrentCharFormat(QTextCharFormat())
             return
         edit = QTextCursor(self.document())
         edit.beginEditBlock()

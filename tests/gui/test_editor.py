@@ -281,3 +281,18 @@ def test_tab_leaves_the_editor(qtbot):
     qtbot.keyClick(editor, Qt.Key.Key_Tab)
     qtbot.wait_until(after.hasFocus)
     assert "\t" not in editor.toPlainText()
+
+
+def test_every_string_has_a_chinese_translation():
+    import re
+
+    from mailcomposer.i18n import parse_po, resources_dir
+
+    root = Path(__file__).resolve().parents[2] / "mailcomposer" / "ui"
+    source = "".join(
+        (root / f"{n}.py").read_text(encoding="utf-8") for n in ("editor", "formatbar")
+    )
+    wanted = set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"\s*\)', source))
+    catalog = parse_po((resources_dir() / "i18n" / "zh_CN" / "editor.po").read_text("utf-8"))
+    assert wanted, "no strings found"
+    assert wanted <= set(catalog), sorted(wanted - set(catalog))
