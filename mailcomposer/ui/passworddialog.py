@@ -1,0 +1,106 @@
+"""Dialog asking for an account's password (once per session)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mailcomposer.i18n import _
+from mailcomposer.smtp.settings import Secret
+from mailcomposer.store.credentials import Credentials
+
+
+class PasswordDialog(QDialog):
+    """Asks for the password of one account and stores it in ``credentials``.
+
+    The "Remember password" box is only offered when the keyring works; otherwise
+    the dialog says why the password is kept for this session only.
+
+    Attributes:
+        secret: the password entered, once accepted.
+    """
+
+    def __init__(
+        self,
+        account: str,
+        user: str,
+        credentials: Credentials,
+        parent: QWidget | None = None,
+        *,
+        note: str = "",
+        remember: bool = True,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("passwordDialog")
+        self.setWindowTitle(_("Password for {account}").format(account=account))
+        self.account = account
+        self.user = user
+        self.credentials = credentials
+        self.secret: Secret | None = None
+        layout = QVBoxLayout(self)
+        prompt = QLabel(
+            _("Enter the password for {user} (account “{account}”).").format(
+                user=user or "-", account=account
+            )
+        )
+        prompt.setWordWrap(True)
+        layout.addWidget(prompt)
+        if note:
+            hint = QLabel(note)
+            hint.setObjectName("passwordNote")
+            hint.setWordWrap(True)
+            layout.addWidget(hint)
+        self.password_edit = QLineEdit()
+        self.password_edit.setObjectName("passwordField")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        layout.addWidget(self.password_edit)
+        self.remember_box = QCheckBox(_("Remember password"))
+        self.remember_box.setObjectName("rememberPassword")
+        self.remember_box.setChecked(remember and credentials.backend_available)
+        self.remember_box.setVisible(credentials.backend_available)
+        layout.addWidget(self.remember_box)
+        self.keyring_note = QLabel(credentials.why_unavailable)
+        self.keyring_note.setObjectName("keyringNote")
+        self.keyring_note.setWordWrap(True)
+        self.keyring_note.setVisible(not credentials.backend_available)
+        layout.addWidget(self.keyring_note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """Store the password (keyring or session memory) and close."""
+        self.secret = Secret(self.password_edit.text())
+        self.credentials.set(
+            self.account, self.secret, self.user, remember=self.remember_box.isChecked()
+        )
+        # The keyring may have failed just now: the memory copy still serves this session.
+        super().accept()
+
+
+def ask_password(
+    account: str,
+    user: str,
+    credentials: Credentials,
+    parent: QWidget | None = None,
+    *,
+    note: str = "",
+) -> Secret | None:
+    """Return the stored secret, or ask for it (modal); None if the user cancelled."""
+    secret = credentials.get(account, user)
+    if secret is not None:
+        return secret
+    dialog = PasswordDialog(account, user, credentials, parent, note=note)
+    if dialog.exec() == QDialog.DialogCode.Accepted:
+        return dialog.secret
+    return None
