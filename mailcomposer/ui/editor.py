@@ -566,6 +566,27 @@ class BodyEditor(QTextEdit):
             cursor.setCharFormat(_without_link(fmt))
         cursor.endEditBlock()
 
+    def clear_char_property(self, prop: QTextFormat.Property) -> None:
+        """Remove one character property (a colour, say) from the selection or next typing."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            fmt = self.currentCharFormat()
+            fmt.clearProperty(prop)
+            self.setCurrentCharFormat(fmt)
+            return
+        edit = QTextCursor(self.document())
+        edit.beginEditBlock()
+        for position, length, fmt in _fragments(
+            self.document(), cursor.selectionStart(), cursor.selectionEnd()
+        ):
+            if fmt.isImageFormat() or not fmt.hasProperty(prop):
+                continue
+            fmt.clearProperty(prop)
+            edit.setPosition(position)
+            edit.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+            edit.setCharFormat(fmt)
+        edit.endEditBlock()
+
     def clear_formatting(self) -> None:
         """Remove character formatting from the selection (keeping images and links)."""
         cursor = self.textCursor()

@@ -34,17 +34,34 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from mailcomposer.i18n import _, resources_dir
+from mailcomposer.i18n import N_, _, resources_dir
 from mailcomposer.ui.editor import BodyEditor, normalize_url
 from mailcomposer.ui.htmlexport import is_ordered
 
 FONT_SIZES = (8, 9, 10, 11, 12, 14, 16, 18, 20, 24, 28, 36, 48, 72)
+TEXT_COLORS = (
+    (N_("Red"), "#c5221f"),
+    (N_("Orange"), "#e8710a"),
+    (N_("Green"), "#188038"),
+    (N_("Blue"), "#1a73e8"),
+    (N_("Purple"), "#9334e6"),
+    (N_("Grey"), "#5f6368"),
+)
+HIGHLIGHT_COLORS = (
+    (N_("Yellow"), "#fff475"),
+    (N_("Green"), "#ccff90"),
+    (N_("Blue"), "#cbf0f8"),
+    (N_("Pink"), "#fdcfe8"),
+    (N_("Orange"), "#fbbc04"),
+)
 _BULLETS = (
     QTextListFormat.Style.ListDisc,
     QTextListFormat.Style.ListCircle,
@@ -382,6 +399,55 @@ class FormatToolBar(QToolBar):
                 self.addSeparator()
             else:
                 self.addAction(action)
+        # Quick colour choices on the buttons' arrows; the actions themselves (also in the
+        # Format menu) open the full colour dialog.
+        self.text_color_menu = self._swatch_menu(
+            "textColorMenu", _("Automatic"), TEXT_COLORS, self._apply_text_color
+        )
+        self.highlight_menu = self._swatch_menu(
+            "highlightMenu", _("No Highlight"), HIGHLIGHT_COLORS, self._apply_highlight
+        )
+        for action, menu in (
+            (self.text_color_action, self.text_color_menu),
+            (self.highlight_action, self.highlight_menu),
+        ):
+            button = self.widgetForAction(action)
+            if isinstance(button, QToolButton):
+                button.setMenu(menu)
+                button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+
+    def _swatch_menu(
+        self,
+        name: str,
+        none_text: str,
+        colors: tuple[tuple[str, str], ...],
+        apply: Callable[[QColor | None], None],
+    ) -> QMenu:
+        menu = QMenu(self)
+        menu.setObjectName(name)
+        menu.addAction(none_text).triggered.connect(lambda: apply(None))
+        menu.addSeparator()
+        for label, value in colors:
+            pixmap = QPixmap(16, 16)
+            pixmap.fill(QColor(value))
+            action = menu.addAction(QIcon(pixmap), _(label))
+            action.setData(value)
+            action.triggered.connect(lambda _checked=False, v=value: apply(QColor(v)))
+        return menu
+
+    def _apply_text_color(self, color: QColor | None) -> None:
+        if color is None:
+            self.editor.clear_char_property(QTextFormat.Property.ForegroundBrush)
+            self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.set_text_color(color)
+
+    def _apply_highlight(self, color: QColor | None) -> None:
+        if color is None:
+            self.editor.clear_char_property(QTextFormat.Property.BackgroundBrush)
+            self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.set_highlight_color(color)
 
     def menu_actions(self) -> list[QAction | None]:
         """The actions for the window's Format menu, ``None`` marking a separator."""

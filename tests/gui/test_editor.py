@@ -292,7 +292,33 @@ def test_every_string_has_a_chinese_translation():
     source = "".join(
         (root / f"{n}.py").read_text(encoding="utf-8") for n in ("editor", "formatbar")
     )
-    wanted = set(re.findall(r'_\(\s*"((?:[^"\\]|\\.)*)"\s*\)', source))
+    wanted = set(re.findall(r'\bN?_\(\s*"((?:[^"\\]|\\.)*)"\s*\)', source))
     catalog = parse_po((resources_dir() / "i18n" / "zh_CN" / "editor.po").read_text("utf-8"))
     assert wanted, "no strings found"
     assert wanted <= set(catalog), sorted(wanted - set(catalog))
+
+
+def test_real_drop_event_on_the_viewport(editor, tmp_path, qtbot):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4 test")
+    picture = tmp_path / "pic.jpg"
+    data = make_image(picture, "JPG")
+    editor.insertPlainText("text")
+    mime = file_mime(picture, pdf)
+    viewport = editor.viewport()
+    point = QPointF(20, 10)
+    action = Qt.DropAction.CopyAction
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(point, action, mime, buttons, mods)
+    QApplication.sendEvent(viewport, enter)
+    assert enter.isAccepted()
+    QApplication.sendEvent(viewport, QDragMoveEvent(point, action, mime, buttons, mods))
+    with qtbot.wait_signal(editor.files_dropped) as blocker:
+        QApplication.sendEvent(viewport, QDropEvent(point, action, mime, buttons, mods))
+    assert blocker.args == [[str(pdf)]]
+    text, _html, images = editor.body()
+    assert text == "text"
+    assert [i.data for i in images] == [data]

@@ -289,3 +289,21 @@ def test_cursor_moves_keep_state(ui, qtbot):
     qtbot.keyClicks(editor, "x")
     editor.moveCursor(QTextCursor.MoveOperation.Start)
     assert bar.align_left_action.isChecked()
+
+
+def test_colour_swatches_and_automatic(ui, qtbot):
+    editor, bar = ui
+    red = next(a for a in bar.text_color_menu.actions() if a.data() == "#c5221f")
+    red.trigger()
+    qtbot.keyClicks(editor, "red")
+    assert '<span style="color:#c5221f">red</span>' in body_html(editor)
+    editor.selectAll()
+    bar.text_color_menu.actions()[0].trigger()  # Automatic
+    assert body_html(editor) == "<div>red</div>"
+    yellow = next(a for a in bar.highlight_menu.actions() if a.data() == "#fff475")
+    editor.selectAll()
+    yellow.trigger()
+    assert "background-color:#fff475" in body_html(editor)
+    editor.selectAll()
+    bar.highlight_menu.actions()[0].trigger()  # No highlight
+    assert body_html(editor) == "<div>red</div>"
