@@ -187,6 +187,7 @@ class ComposerWindow(QMainWindow):
         self.last_error: SendError | None = None
         self.ask_password: Callable[[Any], Any] = self._ask_password_dialog
         self._sandbox: Any = None
+        self._credentials: Any = None
         self._session_secrets: dict[str, Any] = {}
         self._message_id: str | None = None
         self._loading = False
@@ -1089,9 +1090,7 @@ class ComposerWindow(QMainWindow):
             return settings, None
         secret = self._session_secrets.get(account.name)
         if secret is None:
-            from mailcomposer.store.credentials import Credentials
-
-            credentials = Credentials()
+            credentials = self.credentials()
             secret = credentials.get(account.name, settings.username) or credentials.get(
                 account.name
             )
@@ -1102,11 +1101,18 @@ class ComposerWindow(QMainWindow):
         self._session_secrets[account.name] = secret
         return settings, secret
 
+    def credentials(self) -> Any:
+        """The one ``Credentials`` of this window (its session-only memory must persist)."""
+        if self._credentials is None:
+            from mailcomposer.store.credentials import Credentials
+
+            self._credentials = Credentials()
+        return self._credentials
+
     def _ask_password_dialog(self, account: Any) -> Any:
-        from mailcomposer.store.credentials import Credentials
         from mailcomposer.ui.passworddialog import ask_password
 
-        return ask_password(account.name, account.server.username, Credentials(), self)
+        return ask_password(account.name, account.server.username, self.credentials(), self)
 
     def ensure_sandbox(self) -> Any:
         """Start the built-in local server on a free port (first use only); return it."""
@@ -1219,6 +1225,9 @@ class ComposerWindow(QMainWindow):
     @Slot(object)
     def _on_controller_failed(self, error: SendError) -> None:
         self.last_error = error
+        if error.exit_code == ExitCode.AUTH and self._send_account is not None:
+            # A rejected password must not be retried silently: ask again next time.
+            self._session_secrets.pop(self._send_account.name, None)
         if error.exit_code != ExitCode.UNKNOWN:
             # Not delivered: a resend is a new attempt and may get a new Message-ID.
             self._message_id = None
@@ -1325,10 +1334,15 @@ class ComposerWindow(QMainWindow):
     def show_accounts(self) -> None:
         from mailcomposer.ui.accountdialog import AccountDialog
 
-        dialog = AccountDialog(self.home, self)
+        dialog = AccountDialog(self._account_store(), self.credentials(), self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accounts_changed.connect(self._on_account_dialog_accounts_changed)
         dialog.finished.connect(self._on_account_dialog_finished)
         dialog.open()
+
+    @Slot()
+    def _on_account_dialog_accounts_changed(self) -> None:
+        self._reload_accounts()
 
     @Slot(int)
     def _on_account_dialog_finished(self, result: int) -> None:

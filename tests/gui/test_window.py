@@ -1,0 +1,303 @@
+"""The composer window: object names, fields, keyboard, drops, autosave, closing, layout memory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QAction, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QListView,
+    QMessageBox,
+    QProgressBar,
+    QTextEdit,
+)
+
+from mailcomposer.message.draft import Draft
+from mailcomposer.store.drafts import DraftStore
+from mailcomposer.store.paths import Home
+from tests.gui.conftest import click, find_box
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
+
+
+def test_object_names_of_the_design_contract(window) -> None:
+    assert window.objectName() == "composerWindow"
+    assert window.isVisible()
+    for name, kind in [
+        ("fromCombo", QComboBox),
+        ("toField", QLineEdit),
+        ("ccField", QLineEdit),
+        ("bccField", QLineEdit),
+        ("subjectField", QLineEdit),
+        ("bodyEditor", QTextEdit),
+        ("attachmentList", QListView),
+        ("sendProgress", QProgressBar),
+    ]:
+        assert isinstance(window.findChild(kind, name), kind), name
+    send = window.findChild(QAction, "sendAction")
+    assert QKeySequence("Ctrl+Return") in send.shortcuts()
+    assert QKeySequence("Ctrl+Enter") in send.shortcuts()
+    cancel = window.findChild(QAction, "cancelSendAction")
+    assert not cancel.isEnabled()
+    assert window.findChild(QAction, "sendAction").isEnabled()
+    assert window.findChild(object, "protocolLog") is not None
+
+
+def test_default_sender_is_the_local_test_server(window) -> None:
+    assert window.current_account().builtin_sandbox
+    combo = window.from_combo
+    assert "Local test server" in combo.currentText()
+    assert combo.itemText(combo.count() - 1) == "Manage accounts…"
+
+
+def test_title_follows_subject_and_edits_set_the_modified_mark(qtbot, window) -> None:
+    assert window.windowTitle() == "New message[*] — mailcomposer"
+    assert not window.isWindowModified()
+    qtbot.keyClicks(window.subject_field, "Weekly")  # QTest types ASCII only
+    assert window.windowTitle() == "Weekly[*] — mailcomposer"
+    assert window.isWindowModified()
+    window.subject_field.setText("周报")
+    assert window.windowTitle() == "周报[*] — mailcomposer"
+
+
+def test_cc_and_bcc_rows_fold_but_always_exist(qtbot, window) -> None:
+    assert not window.cc_field.isVisible() and not window.bcc_field.isVisible()
+    qtbot.mouseClick(window.cc_button, Qt.MouseButton.LeftButton)
+    assert window.cc_field.isVisible()
+    window.bcc_button.setChecked(True)
+    assert window.bcc_field.isVisible()
+    window.cc_button.setChecked(False)
+    assert not window.cc_field.isVisible()
+
+
+def test_tab_order_from_to_cc_bcc_subject_body(window) -> None:
+    window.cc_button.setChecked(True)
+    window.bcc_button.setChecked(True)
+    order = [window.from_combo]
+    widget = window.from_combo
+    for _step in range(5):
+        widget = widget.nextInFocusChain()
+        while not widget.isVisible() or widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+            widget = widget.nextInFocusChain()
+        order.append(widget)
+    names = [w.objectName() for w in order]
+    assert names == ["fromCombo", "toField", "ccField", "bccField", "subjectField", "bodyEditor"]
+
+
+def test_typing_autosaves_and_a_new_window_restores(qtbot, make_window, home: Home) -> None:
+    window = make_window()
+    qtbot.keyClicks(window.to_field, "Bo <bo@example.org>")
+    qtbot.keyClicks(window.subject_field, "Draft ")
+    window.subject_field.insert("草稿")
+    window.editor.setFocus()
+    with qtbot.wait_signal(window.draft_saved, timeout=5000):
+        qtbot.keyClicks(window.editor, "Body text")
+    saved = DraftStore(home).load()
+    assert saved is not None
+    assert (saved.to, saved.subject) == ("Bo <bo@example.org>", "Draft 草稿")
+    assert "Body text" in saved.text
+    # "Crash": the next start restores it.
+    again = make_window()
+    assert again.to_field.text() == "Bo <bo@example.org>"
+    assert again.subject_field.text() == "Draft 草稿"
+    assert "Body text" in again.editor.toPlainText()
+    assert not again.isWindowModified()
+
+
+def test_closing_unsaved_work_asks_and_cancel_keeps_the_window(qtbot, window) -> None:
+    window.subject_field.setText("unsaved")
+    assert not window.close()
+    box = find_box("unsavedDialog")
+    assert box is not None
+    click(box, QMessageBox.StandardButton.Cancel)
+    assert window.isVisible()
+    assert window.pending_question() is None
+
+
+def test_closing_with_save_draft_keeps_it(qtbot, window, home: Home) -> None:
+    window.subject_field.setText("keep me")
+    window.close()
+    click(find_box("unsavedDialog"), QMessageBox.StandardButton.Save)
+    qtbot.wait_until(lambda: not window.isVisible())
+    assert DraftStore(home).load().subject == "keep me"
+
+
+def test_closing_with_discard_removes_the_draft(qtbot, window, home: Home) -> None:
+    window.subject_field.setText("throw away")
+    window.autosave()
+    assert DraftStore(home).exists()
+    window.close()
+    click(find_box("unsavedDialog"), QMessageBox.StandardButton.Discard)
+    qtbot.wait_until(lambda: not window.isVisible())
+    assert not DraftStore(home).exists()
+
+
+def test_closing_an_untouched_window_does_not_ask(window) -> None:
+    assert window.close()
+    assert find_box("unsavedDialog") is None
+
+
+def test_save_draft_shortcut_clears_the_modified_mark(qtbot, window, home: Home) -> None:
+    window.subject_field.setText("saved")
+    assert window.save_draft()
+    assert not window.isWindowModified()
+    assert DraftStore(home).load().subject == "saved"
+    assert window.save_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Save)
+
+
+def drop_event(target, paths: list[Path]) -> QDropEvent:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    event._mime = mime  # keep the data alive as long as the event
+    return event
+
+
+def test_files_dropped_on_the_window_are_attached(window, tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.pdf"
+    a.write_text("a")
+    b.write_bytes(b"%PDF")
+    event = drop_event(window, [a, b])
+    window.dropEvent(event)
+    assert event.isAccepted()
+    assert [x.filename for x in window.attachments.model.attachments()] == ["a.txt", "b.pdf"]
+    assert window.attachments.view.isVisible()
+    assert window.isWindowModified()
+
+
+def test_files_dropped_on_the_editor_that_are_not_images_become_attachments(window, tmp_path):
+    doc = tmp_path / "notes.txt"
+    doc.write_text("x")
+    window.editor.files_dropped.emit([str(doc)])
+    assert [x.filename for x in window.attachments.model.attachments()] == ["notes.txt"]
+
+
+def test_delete_key_removes_an_attachment_in_the_window(qtbot, window, tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    a.write_text("a")
+    window.attachments.model.add_files([a])
+    view = window.attachments.view
+    view.setFocus()
+    view.setCurrentIndex(window.attachments.model.index(0))
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert window.attachments.model.rowCount() == 0
+    assert not view.isVisible() and window.attachments.hint.isVisible()
+
+
+def test_geometry_and_folded_rows_are_remembered(qtbot, make_window) -> None:
+    first = make_window()
+    first.resize(700, 520)  # within the offscreen 800x600 screen (restore clamps to it)
+    first.bcc_button.setChecked(True)
+    size = first.size()
+    assert first.close()
+    second = make_window()
+    assert second.size() == size
+    assert second.bcc_field.isVisible()
+
+
+def test_mailto_argument_prefills(make_window) -> None:
+    window = make_window(["mailto:bo@example.org?subject=Hi%20there&cc=c@example.org&body=Yo"])
+    assert window.to_field.text() == "bo@example.org"
+    assert window.subject_field.text() == "Hi there"
+    assert window.cc_field.text() == "c@example.org" and window.cc_field.isVisible()
+    assert "Yo" in window.editor.toPlainText()
+
+
+def test_eml_argument_opens_it(make_window, tmp_path: Path) -> None:
+    path = tmp_path / "in.eml"
+    path.write_bytes(
+        b"From: Ann <ann@example.org>\r\nTo: Bo <bo@example.org>\r\nSubject: From a file\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nFile body\r\n"
+    )
+    window = make_window([str(path)])
+    assert window.subject_field.text() == "From a file"
+    assert window.to_field.text() == "Bo <bo@example.org>"
+    assert "File body" in window.editor.toPlainText()
+
+
+def test_autosaved_draft_is_not_restored_over_a_mailto(make_window, home: Home) -> None:
+    DraftStore(home).save(Draft(subject="old draft", to="x@example.org"))
+    window = make_window(["mailto:bo@example.org"])
+    assert window.to_field.text() == "bo@example.org"
+
+
+def test_edit_actions_follow_the_focused_widget(qtbot, window) -> None:
+    window.activateWindow()
+    window.subject_field.setFocus()
+    qtbot.wait_until(lambda: QApplication.focusWidget() is window.subject_field)
+    qtbot.keyClicks(window.subject_field, "abc")
+    window._update_edit_actions()
+    assert window.undo_action.isEnabled()
+    assert not window.copy_action.isEnabled()
+    window.select_all_action.trigger()
+    window._update_edit_actions()
+    assert window.copy_action.isEnabled()
+    window.cut_action.trigger()
+    assert window.subject_field.text() == ""
+    window.paste_action.trigger()
+    assert window.subject_field.text() == "abc"
+
+
+def test_about_dialog_names_version_and_qt(window) -> None:
+    window.about_action.trigger()
+    box = find_box("aboutDialog")
+    assert box is not None and not box.isModal() or box.windowModality() != Qt.ApplicationModal
+    from PySide6.QtCore import qVersion
+
+    from mailcomposer import __version__
+
+    assert __version__ in box.informativeText() and qVersion() in box.informativeText()
+    box.done(0)
+
+
+def test_view_menu_opens_mime_structure_and_inbox(qtbot, window) -> None:
+    window.to_field.setText("bo@example.org")
+    window.subject_field.setText("MIME please")
+    window.editor.setPlainText("hello")
+    window.mime_action.trigger()
+    mime_view = window.findChild(QWidgetType(), "mimeView")
+    assert mime_view is not None and mime_view.isVisible()
+    mime_view.close()
+    window.inbox_action.trigger()
+    inbox = window.findChild(QWidgetType(), "sandboxInbox")
+    assert inbox is not None and inbox.isVisible()
+    inbox.close()
+
+
+def QWidgetType():  # noqa: N802 - reads like the type it returns
+    from PySide6.QtWidgets import QWidget
+
+    return QWidget
+
+
+def test_protocol_log_dock_can_be_toggled(window) -> None:
+    toggle = window.findChild(QAction, "protocolLogToggle")
+    assert window.log_dock.isVisible()
+    toggle.trigger()
+    assert not window.log_dock.isVisible()
+    toggle.trigger()
+    assert window.log_dock.isVisible()
+
+
+def test_no_drops_while_sending(window, tmp_path: Path) -> None:
+    a = tmp_path / "z.txt"
+    a.write_text("z")
+    window.attachments.model.set_read_only(True)
+    assert not window.attachments.model.canDropMimeData(
+        drop_event(window, [a]).mimeData(),
+        Qt.DropAction.CopyAction,
+        -1,
+        -1,
+        window.attachments.model.index(-1),
+    )
