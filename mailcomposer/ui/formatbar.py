@@ -259,7 +259,7 @@ class FormatToolBar(QToolBar):
             "format-justify-left",
             "format-justify-left",
             lambda: self._align(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute),
-            "Ctrl+L",
+            "Ctrl+Shift+L",
             checkable=True,
         )
         self.align_center_action = self._action(
@@ -268,7 +268,7 @@ class FormatToolBar(QToolBar):
             "format-justify-center",
             "format-justify-center",
             lambda: self._align(Qt.AlignmentFlag.AlignHCenter),
-            "Ctrl+E",
+            "Ctrl+Shift+E",
             checkable=True,
         )
         self.align_right_action = self._action(
@@ -277,7 +277,7 @@ class FormatToolBar(QToolBar):
             "format-justify-right",
             "format-justify-right",
             lambda: self._align(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute),
-            "Ctrl+R",
+            "Ctrl+Shift+R",
             checkable=True,
         )
         self.align_justify_action = self._action(
@@ -286,7 +286,7 @@ class FormatToolBar(QToolBar):
             "format-justify-fill",
             "format-justify-fill",
             lambda: self._align(Qt.AlignmentFlag.AlignJustify),
-            "Ctrl+J",
+            "Ctrl+Shift+J",
             checkable=True,
         )
         for action in (

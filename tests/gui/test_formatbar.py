@@ -307,3 +307,13 @@ def test_colour_swatches_and_automatic(ui, qtbot):
     editor.selectAll()
     bar.highlight_menu.actions()[0].trigger()  # No highlight
     assert body_html(editor) == "<div>red</div>"
+
+
+def test_shortcuts_are_unique_and_leave_the_window_its_own(ui):
+    _editor, bar = ui
+    keys = [s.toString() for a in bar.findChildren(QAction) for s in a.shortcuts()]
+    assert len(keys) == len(set(keys))
+    # Taken by the composer window: New/Open/Save/Quit, attach, send, protocol log (Ctrl+L).
+    window_keys = {"Ctrl+N", "Ctrl+O", "Ctrl+S", "Ctrl+Q", "Ctrl+L", "Ctrl+Shift+A",
+                   "Ctrl+Shift+S", "Ctrl+Shift+M", "Ctrl+Shift+I", "Ctrl+Return"}  # fmt: skip
+    assert not window_keys & set(keys)
