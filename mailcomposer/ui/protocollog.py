@@ -53,6 +53,34 @@ from mailcomposer.smtp.transcript import Direction, TranscriptEvent
 
 DEFAULT_MAX_LINES = 200_000
 
+
+def keep_none_alive() -> int:
+    """Pin ``None`` when this PySide6 build loses a reference to it; return refs lost.
+
+    WORKAROUND for PySide6/shiboken6 6.12 (abi3 wheel) on Python 3.11: every binding
+    that returns ``None`` (each void call such as ``QPainter.setPen``, or an empty
+    ``QModelIndex.data()``) returns it without a new reference, as if ``None`` were
+    immortal (true only from Python 3.12). A log repainting thousands of rows drives
+    the count to zero within seconds and the interpreter aborts ("none_dealloc").
+    Giving ``None`` a huge reference count makes it immortal as on 3.12.
+    """
+    import ctypes
+    import sys
+
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    probe.setObjectName("probe")
+    probe.setObjectName("probe")
+    lost = before - sys.getrefcount(None)
+    if lost > 0 and sys.version_info < (3, 12) and sys.implementation.name == "cpython":
+        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 48
+    return lost
+
+
+keep_none_alive()
+
 # A NOTE that announces the switch to TLS; the core's wording may vary a little
 # ("TLS established", "TLS 1.3 negotiated", "TLS handshake complete").
 _TLS_NOTE = re.compile(r"^\s*TLS\b.*\b(established|negotiated|started|complete)", re.IGNORECASE)
@@ -235,9 +263,9 @@ class ProtocolLogModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return event.format()
         if role == Qt.ItemDataRole.ForegroundRole:
-            return self._brush(kind_of(event), 0)
+            return self.brush(kind_of(event), background=False)
         if role == Qt.ItemDataRole.BackgroundRole:
-            return self._brush(kind_of(event), 1)
+            return self.brush(kind_of(event), background=True)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(event)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -251,7 +279,7 @@ class ProtocolLogModel(QAbstractListModel):
         if role == self.TlsStartRole:
             return self.is_tls_start(row)
         if role == self.RelativeTimeRole:
-            return event.time - (self._origin if self._origin is not None else event.time)
+            return self.relative_time(row)
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
@@ -265,7 +293,14 @@ class ProtocolLogModel(QAbstractListModel):
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _brush(self, kind: str, which: int) -> QBrush | None:
+    def relative_time(self, row: int) -> float:
+        """Return seconds between the first line ever logged (since a clear) and ``row``."""
+        event = self._events[row]
+        return event.time - (self._origin if self._origin is not None else event.time)
+
+    def brush(self, kind: str, background: bool) -> QBrush | None:
+        """Return the text or background brush of a line class (None: the palette's)."""
+        which = 1 if background else 0
         key = (kind, which)
         if key not in self._brushes:
             light, dark, tint = _COLOURS[kind]
@@ -347,9 +382,15 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         return QSize(metrics.horizontalAdvance("x") * 80, metrics.height() + 4)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
-        event: TranscriptEvent | None = index.data(ProtocolLogModel.EventRole)
-        if event is None:
+        # Ask our model directly: cheaper than QVariant round trips for every cell
+        # (and index.data() returning None loses a reference; see keep_none_alive).
+        model = index.model()
+        if not isinstance(model, ProtocolLogModel) or index.row() >= model.rowCount():
+            super().paint(painter, option, index)
             return
+        row = index.row()
+        event = model.event_at(row)
+        kind = kind_of(event)
         painter.save()
         rect = option.rect
         palette = option.palette
@@ -358,14 +399,14 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         char = metrics.horizontalAdvance("0")
 
-        background = index.data(Qt.ItemDataRole.BackgroundRole)
+        background = model.brush(kind, background=True)
         if selected:
             painter.fillRect(rect, palette.brush(QPalette.ColorRole.Highlight))
         elif background is not None:
             painter.fillRect(rect, background)
 
-        tls_start = bool(index.data(ProtocolLogModel.TlsStartRole))
-        foreground = index.data(Qt.ItemDataRole.ForegroundRole)
+        tls_start = model.is_tls_start(row)
+        foreground = model.brush(kind, background=False)
         text_colour = (
             palette.color(QPalette.ColorRole.HighlightedText)
             if selected
@@ -385,7 +426,7 @@ class ProtocolLogDelegate(QStyledItemDelegate):
 
         # Relative time column.
         x = baseline_rect.left()
-        offset = index.data(ProtocolLogModel.RelativeTimeRole) or 0.0
+        offset = model.relative_time(row)
         stamp = f"+{offset:.3f}"
         time_width = char * 9
         painter.setPen(grey)
@@ -398,7 +439,6 @@ class ProtocolLogDelegate(QStyledItemDelegate):
 
         # Marker column: glyph, or a lock for the TLS note; secure lines get a small lock.
         marker_rect = QRectF(x, rect.top(), char * 2, rect.height())
-        kind = index.data(ProtocolLogModel.KindRole)
         if kind == Kind.TLS:
             draw_lock(painter, marker_rect.adjusted(0, 2, 0, -2), text_colour)
         else:
@@ -411,7 +451,7 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         x += char * 2
 
         # The line itself, with find matches highlighted.
-        line = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        line = event.format()
         line_left = x
         if self.find_text and not selected:
             needle = self.find_text.lower()
@@ -544,7 +584,7 @@ class ProtocolLogView(QListView):
         model = self.model()
         rows = sorted(index.row() for index in self.selectionModel().selectedRows())
         if not isinstance(model, ProtocolLogModel):
-            return "".join(str(model.index(row, 0).data()) + "\n" for row in rows)
+            return "".join(str(model.index(row, 0).data() or "") + "\n" for row in rows)
         return transcript_text([model.event_at(row) for row in rows], self.delegate.explain)
 
     @Slot()
@@ -747,6 +787,7 @@ __all__ = [
     "ProtocolLogView",
     "draw_lock",
     "is_tls_note",
+    "keep_none_alive",
     "kind_of",
     "transcript_text",
 ]
