@@ -225,6 +225,25 @@ class ConnectionReport:
             lines.append(_("Not supported: {list}.").format(list=", ".join(missing)))
         return lines
 
+    def mismatch_hint(self) -> str:
+        """Return the advice when the security setting does not match the port, else ''."""
+        error, s = self.error, self.settings
+        if error is None:
+            return ""
+        detail = (error.detail or "").upper()
+        if "WRONG_VERSION_NUMBER" in detail or "RECORD_LAYER" in detail:
+            return _(
+                "WRONG_VERSION_NUMBER: this port expects STARTTLS (or plain text), not "
+                "TLS from the first byte. Change the security to STARTTLS (usually port "
+                "587) instead of TLS."
+            )
+        if error.stage is Stage.GREETING and s.security is not Security.TLS:
+            return _(
+                "Port {port} did not greet in plain text: it probably expects TLS from "
+                "the first byte. Change the security to TLS (usually port 465)."
+            ).format(port=s.effective_port)
+        return ""
+
     def _failure_lines(self, error: SendError) -> list[str]:
         s = self.settings
         lines = [
@@ -236,23 +255,10 @@ class ConnectionReport:
             lines.append(
                 _("The server said: {code} {text}").format(code=error.code, text=error.server_text)
             )
-        detail = (error.detail or "").upper()
         port = s.effective_port
-        if "WRONG_VERSION_NUMBER" in detail or "RECORD_LAYER" in detail:
-            lines.append(
-                _(
-                    "WRONG_VERSION_NUMBER: this port expects STARTTLS (or plain text), not "
-                    "TLS from the first byte. Change the security to STARTTLS (usually port "
-                    "587) instead of TLS."
-                )
-            )
-        elif error.stage is Stage.GREETING and s.security is not Security.TLS:
-            lines.append(
-                _(
-                    "Port {port} did not greet in plain text: it probably expects TLS from "
-                    "the first byte. Change the security to TLS (usually port 465)."
-                ).format(port=port)
-            )
+        hint = self.mismatch_hint()
+        if hint:
+            lines.append(hint)
         elif error.exit_code is ExitCode.CONNECTION and error.stage is Stage.CONNECT:
             lines.append(
                 _(
@@ -434,11 +440,9 @@ class AutodetectReport:
             else:
                 why = report.error.user_message if report.error else "?"
                 lines.append(_("✗ Port {label}: {why}").format(label=label, why=why))
-                mismatch = [
-                    line for line in report.verdict_lines() if "WRONG_VERSION_NUMBER" in line
-                    or line.startswith(_("Port {port} did not greet").split("{")[0])
-                ]  # fmt: skip
-                lines.extend("    " + line for line in mismatch)
+                hint = report.mismatch_hint()
+                if hint:
+                    lines.append("    " + hint)
         best = self.best
         if self.cancelled:
             lines.append(_("Auto-detection was cancelled."))

@@ -87,3 +87,44 @@ def test_documented_settings() -> None:
         "smtp.gmail.com", 587, Security.STARTTLS, "me@gmail.com",
     )  # fmt: skip
     assert get("nope") is None
+
+
+MY_MODULES = [
+    "mailcomposer/store/accounts.py", "mailcomposer/store/credentials.py",
+    "mailcomposer/store/pins.py", "mailcomposer/store/presets.py",
+    "mailcomposer/smtp/probe.py", "mailcomposer/cliaccount.py",
+    "mailcomposer/ui/accountdialog.py", "mailcomposer/ui/certdialog.py",
+    "mailcomposer/ui/passworddialog.py",
+]  # fmt: skip
+
+
+def _catalog() -> dict[str, str]:
+    path = i18n.resources_dir() / "i18n" / "zh_CN" / "accounts.po"
+    return i18n.parse_po(path.read_text(encoding="utf-8"))
+
+
+def test_every_account_string_has_a_chinese_translation() -> None:
+    import ast
+
+    root = i18n.resources_dir().parent
+    merged: dict[str, str] = {}
+    for po in (i18n.resources_dir() / "i18n" / "zh_CN").glob("*.po"):
+        merged.update(i18n.parse_po(po.read_text(encoding="utf-8")))
+    missing = []
+    for module in MY_MODULES:
+        tree = ast.parse((root / module).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id in ("_", "N_") and node.args
+                    and isinstance(node.args[0], ast.Constant)
+                    and node.args[0].value not in merged):  # fmt: skip
+                missing.append(f"{module}: {node.args[0].value!r}")
+    assert not missing, "\n".join(missing)
+
+
+def test_translations_keep_the_placeholders() -> None:
+    import re
+
+    names = re.compile(r"\{(\w*)[^}]*\}")
+    for msgid, msgstr in _catalog().items():
+        assert sorted(names.findall(msgid)) == sorted(names.findall(msgstr)), msgid
