@@ -7,6 +7,7 @@ from pathlib import Path
 import keyring
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 
 from mailcomposer import i18n
 from mailcomposer.smtp.settings import Secret, Security
@@ -181,6 +182,30 @@ def test_untrusted_certificate_then_trust(qtbot, dialog: AccountDialog, server_s
             qtbot.mouseClick(cert_dialog.trust_button, Qt.MouseButton.LeftButton)
         assert dialog.last_report.ok, dialog.verdict.text()
         assert "explicit exception" in dialog.test_log.toPlainText()
+
+
+def test_changed_certificate_warns_without_trust(qtbot, dialog: AccountDialog, server_ssl_context,
+                                                home: Home) -> None:  # fmt: skip
+    from mailcomposer.store.pins import PinStore
+
+    with AuthServer(tls_context=server_ssl_context) as server:
+        PinStore(home).trust(_FakeInfo("127.0.0.1", server.port, "00" * 32))
+        fill_local(qtbot, dialog, server.port, Security.TLS, AUTH_PASSWORD)
+        with qtbot.wait_signal(dialog.test_finished, timeout=WAIT_MS):
+            dialog.start_test()
+        assert not dialog.last_report.ok
+        cert_dialog = dialog.certificate_dialog
+        assert cert_dialog is not None
+        assert cert_dialog.trust_button is None  # no way to accept it by reflex
+        assert "has changed" in cert_dialog.findChild(QLabel, "certificateHeadline").text()
+        assert PinStore(home).pin_for("127.0.0.1", server.port).sha256 == "00" * 32
+
+
+class _FakeInfo:
+    """The fields PinStore.trust reads from a CertificateInfo."""
+
+    def __init__(self, host: str, port: int, sha256: str) -> None:
+        self.host, self.port, self.sha256, self.subject = host, port, sha256, "CN=old"
 
 
 def test_autodetect_fills_port_and_security(qtbot, dialog: AccountDialog, server_ssl_context,

@@ -162,10 +162,17 @@ def test_cancelled_before_start(smtp_server: SmtpTestServer) -> None:
     assert result.cancelled
 
 
-def test_pinning_flow(any_server, mailcomposer_home: Path) -> None:
-    tls_server, security = any_server
-    if security is Security.NONE:
-        pytest.skip("no certificate without TLS")
+@pytest.mark.parametrize("security", [Security.STARTTLS, Security.TLS])
+def test_pinning_flow(security: Security, server_ssl_context, mailcomposer_home: Path) -> None:
+    if security is Security.TLS:
+        server = AuthServer(tls_context=server_ssl_context)
+    else:
+        server = AuthServer(starttls_context=server_ssl_context, require_starttls=True)
+    with server:
+        _pinning_flow(server, security, mailcomposer_home)
+
+
+def _pinning_flow(tls_server: AuthServer, security: Security, mailcomposer_home: Path) -> None:
     pins = PinStore(Home(mailcomposer_home))
     # Without the test CA the certificate does not verify: the user is asked.
     settings = settings_for(tls_server, security, user=AUTH_USER, cafile=None)
