@@ -359,7 +359,6 @@ def _send(args: argparse.Namespace, home: Home, out: _Output) -> int:
     if settings.username and secret is None:
         secret = _ask_password(args, settings, account_name)
 
-    from mailcomposer.smtp.session import CancelToken
     from mailcomposer.submission import Submission
 
     server = None
@@ -375,7 +374,7 @@ def _send(args: argparse.Namespace, home: Home, out: _Output) -> int:
         )
     try:
         submission = Submission(home, settings, secret, built, account_name)
-        result = submission.run(out.event, None, CancelToken())
+        result = _run_cancellable(submission, out)
     except SendError as error:
         culprit = _smtputf8_culprit(args) if error.exit_code == ExitCode.INPUT else None
         if culprit is None:
@@ -392,6 +391,37 @@ def _send(args: argparse.Namespace, home: Home, out: _Output) -> int:
         if server is not None:
             server.stop()
     return _report_result(out, result)
+
+
+def _run_cancellable(submission: Any, out: _Output) -> SendResult:
+    """Run the submission in a worker thread so Ctrl+C becomes a clean cancel.
+
+    The token closes the socket; the session then reports the right stage (nothing
+    sent, not delivered, or unknown after the final dot) instead of a traceback.
+    """
+    from mailcomposer.smtp.session import CancelToken
+
+    token = CancelToken()
+    outcome: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = submission.run(out.event, None, token)
+        except BaseException as exc:  # carried back to the main thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="mailcomposer-send")
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:
+        out.note(_("Cancelling…"))
+        token.cancel()
+        worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
 def _smtputf8_culprit(args: argparse.Namespace) -> tuple[str, str] | None:
