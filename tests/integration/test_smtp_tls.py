@@ -167,3 +167,38 @@ def test_plain_to_an_implicit_tls_port_times_out_with_a_hint(tls_server, events)
     assert info.value.exit_code is ExitCode.CONNECTION
     assert info.value.stage is Stage.GREETING
     assert "choose TLS" in info.value.user_message
+
+
+def test_expired_certificate_is_refused_and_says_so(ca, client_cafile, events):
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
+    expired = ca.issue_cert(
+        "localhost",
+        "127.0.0.1",
+        not_before=now - dt.timedelta(days=400),
+        not_after=now - dt.timedelta(days=30),
+    )
+    with SmtpTestServer(tls_context=server_context(expired)) as server:
+        settings = settings_for(server, Security.TLS, cafile=client_cafile)
+        with pytest.raises(SendError) as info:
+            send(settings, None, make_built(), on_event=events)
+    assert info.value.exit_code is ExitCode.TLS
+    assert "expired" in info.value.user_message
+    assert info.value.certificate.not_after < now
+
+
+def test_self_signed_certificate_is_refused_and_says_so(events):
+    import trustme
+
+    lonely = trustme.CA(organization_unit_name="Self-signed server")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    with lonely.cert_pem.tempfile() as certfile, lonely.private_key_pem.tempfile() as keyfile:
+        context.load_cert_chain(certfile, keyfile)
+    with SmtpTestServer(tls_context=context) as server:
+        settings = settings_for(server, Security.TLS)
+        with pytest.raises(SendError) as info:
+            send(settings, None, make_built(), on_event=events)
+    assert info.value.exit_code is ExitCode.TLS
+    assert "self-signed" in info.value.user_message
+    assert info.value.certificate.self_signed
