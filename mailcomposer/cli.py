@@ -403,22 +403,29 @@ def _run_cancellable(submission: Any, out: _Output) -> SendResult:
 
     token = CancelToken()
     outcome: dict[str, Any] = {}
+    done = threading.Event()
 
     def work() -> None:
         try:
             outcome["result"] = submission.run(out.event, None, token)
         except BaseException as exc:  # carried back to the main thread
             outcome["error"] = exc
+        finally:
+            done.set()
 
     worker = threading.Thread(target=work, name="mailcomposer-send")
     worker.start()
+    # WORKAROUND for https://github.com/python/cpython/issues/90882: a Ctrl+C that
+    # interrupts Thread.join() can make later joins return while the thread still
+    # runs, so wait on an Event the worker sets instead.
     try:
-        while worker.is_alive():
-            worker.join(0.2)
+        while not done.wait(0.2):
+            pass
     except KeyboardInterrupt:
         out.note(_("Cancelling…"))
         token.cancel()
-        worker.join()
+        done.wait()
+    worker.join()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]
