@@ -107,7 +107,7 @@ class LinkDialog(QDialog):
         self._problem = QLabel()
         self._problem.setObjectName("linkProblemLabel")
         self._problem.setWordWrap(True)
-        self._problem.setStyleSheet("color: palette(highlight);")
+        self._problem.setStyleSheet("color: #b3261e;")
         form = QFormLayout()
         form.addRow(_("&Text:"), self.text_field)
         form.addRow(_("&Address:"), self.url_field)
@@ -377,7 +377,7 @@ class FormatToolBar(QToolBar):
         self.font_combo.setObjectName("fontFamilyCombo")
         self.font_combo.setToolTip(_("Font"))
         self.font_combo.setAccessibleName(_("Font"))
-        self.font_combo.setMaximumWidth(180)
+        self.font_combo.setMaximumWidth(160)
         self.font_combo.textActivated.connect(self._on_font_combo_text_activated)
         self.size_combo = QComboBox(self)
         self.size_combo.setObjectName("fontSizeCombo")
@@ -397,8 +397,10 @@ class FormatToolBar(QToolBar):
         for action in self.menu_actions():
             if action is None:
                 self.addSeparator()
-            else:
+            elif action is not self.align_justify_action:  # rare in mail: menu only
                 self.addAction(action)
+        # ... but its shortcut still works in the editor.
+        self.editor.addAction(self.align_justify_action)
         # Quick colour choices on the buttons' arrows; the actions themselves (also in the
         # Format menu) open the full colour dialog.
         self.text_color_menu = self._swatch_menu(
@@ -415,6 +417,11 @@ class FormatToolBar(QToolBar):
             if isinstance(button, QToolButton):
                 button.setMenu(menu)
                 button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        # A page icon alone does not say "plain text"; the words do.
+        self.plain_text_action.setIconText(_("Plain text"))
+        button = self.widgetForAction(self.plain_text_action)
+        if isinstance(button, QToolButton):
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
 
     def _swatch_menu(
         self,
