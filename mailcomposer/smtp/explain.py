@@ -94,6 +94,8 @@ def explain_reply(code: int, text: str, command: str | None = None) -> str:
     verb = (command or "").strip().split(" ", 1)[0].upper()
     if code == 250 and verb in _OK_BY_COMMAND:
         base = _(_OK_BY_COMMAND[verb])
+    elif code == 220 and verb == "STARTTLS":
+        base = _("The server is ready to start encryption (TLS).")
     elif code in _BY_CODE:
         base = _(_BY_CODE[code])
     else:

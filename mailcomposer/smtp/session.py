@@ -356,16 +356,24 @@ class _Session:
     def _error(self, exc: BaseException) -> SendError:
         stage = Stage.FINAL_DOT if self.final_dot_sent else self.stage
         error = error_from_exception(exc, stage)
-        if isinstance(exc, TimeoutError) and stage is Stage.GREETING:
-            error.user_message = _(
+        better = ""
+        if (
+            isinstance(exc, TimeoutError)
+            and stage is Stage.GREETING
+            and self.settings.security is not Security.TLS
+        ):
+            better = _(
                 "The server accepted the connection but never greeted. If this port "
                 "expects TLS from the first byte (usually 465), choose TLS."
             )
-        if isinstance(exc, ConnectionRefusedError):
-            error.user_message = _(
+        elif isinstance(exc, ConnectionRefusedError):
+            better = _(
                 "Nothing accepts connections at {host} port {port}: check the port and "
                 "the security setting."
             ).format(host=self.settings.host, port=self.settings.effective_port)
+        if better:
+            error.user_message = better
+            error.args = (better,)
         self.recorder.note(_("Failed: {message}").format(message=error.user_message))
         return error
 

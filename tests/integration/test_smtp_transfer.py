@@ -253,3 +253,13 @@ def test_25_mib_attachment_streams_from_disk(tmp_path, events):
     assert result.size > 34_000_000
     assert len(server.received[0].data) == result.size
     assert elapsed < 10
+
+
+def test_silent_tls_server_times_out_without_the_465_hint(events):
+    with ScriptedServer([Hang()]) as server:
+        settings = settings_for(server, "tls", timeouts=QUICK)
+        with pytest.raises(SendError) as info:
+            send(settings, None, make_built(), on_event=events)
+    assert info.value.exit_code is ExitCode.CONNECTION
+    assert "choose TLS" not in info.value.user_message
+    assert str(info.value) == info.value.user_message

@@ -69,3 +69,8 @@ def test_explanations_are_translated():
     chinese = explain_reply(535, "5.7.8 bad credentials")
     assert chinese != english
     assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese)
+
+
+def test_220_to_starttls_means_encryption_starts():
+    assert "encryption" in explain_reply(220, "Ready to start TLS", "STARTTLS")
+    assert "ready" in explain_reply(220, "mx ESMTP")
