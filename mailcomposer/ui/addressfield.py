@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
@@ -69,6 +69,7 @@ class AddressField(QLineEdit):
         self.setStyleSheet(STYLE)
         self.setProperty(INVALID_PROPERTY, False)
         self.setClearButtonEnabled(True)
+        self._source: Callable[[], Iterable[str]] | None = None
         self._model = QStringListModel(self)
         completer = QCompleter(self._model, self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -82,8 +83,13 @@ class AddressField(QLineEdit):
 
     # -- public API --
 
+    def set_address_source(self, source: Callable[[], Iterable[str]] | None) -> None:
+        """Read completions from ``source`` when first needed (keeps start-up fast)."""
+        self._source = source
+
     def set_known_addresses(self, addresses: Iterable[str]) -> None:
         """Offer ``addresses`` (most used first) for completion."""
+        self._source = None
         seen: dict[str, None] = {}
         for address in addresses:
             if address and address not in seen:
@@ -137,6 +143,8 @@ class AddressField(QLineEdit):
         cursor = self.cursorPosition()
         start = current_piece_start(text, cursor)
         prefix = text[start:cursor]
+        if self._source is not None:
+            self.set_known_addresses(self._source())
         if len(prefix.strip()) < 1 or not self._model.rowCount():
             self._completer.popup().hide()
             return

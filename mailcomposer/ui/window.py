@@ -218,8 +218,7 @@ class ComposerWindow(QMainWindow):
         self._update_title()
         self._update_edit_actions()
         QApplication.instance().focusChanged.connect(self._on_app_focus_changed)
-        # Completion data reads the history database: not worth delaying the first paint.
-        QTimer.singleShot(0, self._load_known_addresses)
+        self._load_known_addresses()
 
     # ------------------------------------------------------------------ building
 
@@ -736,6 +735,20 @@ class ComposerWindow(QMainWindow):
 
     @Slot()
     def _load_known_addresses(self) -> None:
+        """Let the address fields read the history when the user first types an address."""
+        cache: list[str] = []
+
+        def source() -> list[str]:
+            # Shared by the three fields: the history database is read once.
+            if not cache:
+                cache.extend(self.known_addresses())
+            return cache
+
+        for field in (self.to_field, self.cc_field, self.bcc_field):
+            field.set_address_source(source)
+
+    def known_addresses(self) -> list[str]:
+        """Addresses used before (most used first), then the identities'."""
         addresses: list[str] = []
         try:
             from mailcomposer.store.history import History
@@ -749,8 +762,7 @@ class ComposerWindow(QMainWindow):
             pass
         for account in self._accounts_cache:
             addresses.extend(i.formatted() for i in account.identities)
-        for field in (self.to_field, self.cc_field, self.bcc_field):
-            field.set_known_addresses(addresses)
+        return addresses
 
     # ------------------------------------------------------------------ the draft
 
@@ -1176,6 +1188,7 @@ class ComposerWindow(QMainWindow):
     def _on_controller_succeeded(self, result: SendResult) -> None:
         self.last_result = result
         self._message_id = None
+        self._load_known_addresses()  # the history now holds these recipients too
         self._autosave_timer.stop()
         self.drafts.clear()
         self.setWindowModified(False)

@@ -297,3 +297,24 @@ def test_no_drops_while_sending(window, tmp_path: Path) -> None:
         -1,
         window.attachments.model.index(-1),
     )
+
+
+def test_addresses_sent_to_before_are_completed(qtbot, window, home: Home) -> None:
+    from mailcomposer.store.history import History
+
+    history = History(home)
+    history.record(
+        "<1@example.org>",
+        None,
+        "me@localhost",
+        ["Bo Li <bo@example.org>"],
+        "hi",
+        10,
+        "127.0.0.1:25",
+        "sent",
+    )
+    history.close()
+    window.activateWindow()
+    qtbot.keyClicks(window.to_field, "bo")
+    qtbot.wait_until(window.to_field.completer_popup_visible)
+    assert "Bo Li <bo@example.org>" in window.to_field.known_addresses()
