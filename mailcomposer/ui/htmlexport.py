@@ -25,6 +25,7 @@ LINE_SEPARATOR = "\u2028"
 PARAGRAPH_SEPARATOR = "\u2029"
 NBSP = "\u00a0"
 HR_TEXT = "-" * 40
+_PLAIN_SPACES = frozenset((" ", "\t", "\n", LINE_SEPARATOR, PARAGRAPH_SEPARATOR, NBSP))
 
 # Colour the editor gives new links; exported links do not repeat it (mail clients
 # colour links themselves).
@@ -356,13 +357,28 @@ class _HtmlWriter:
 def _escape_text(text: str, prev_space: bool) -> tuple[str, bool]:
     """Escape ``text`` for HTML, keeping runs of spaces, tabs and line breaks visible."""
     out: list[str] = []
+    other_spaces: list[str] = []
+
+    def flush() -> None:
+        # Qt's importer collapses every Unicode space (U+3000 indents of Chinese text
+        # included) unless told otherwise; browsers keep them either way.
+        if other_spaces:
+            out.append(f'<span style="white-space:pre-wrap">{"".join(other_spaces)}</span>')
+            other_spaces.clear()
+
     for char in text:
+        if char.isspace() and char not in _PLAIN_SPACES:
+            other_spaces.append(char)
+            prev_space = False
+            continue
+        flush()
         if char == " ":
             out.append("&nbsp;" if prev_space else " ")
             prev_space = True
             continue
         if char == "\t":
-            out.append("&nbsp;" * 4)
+            # As Gmail writes it; Qt reads it back as a tab too.
+            out.append('<span style="white-space:pre">\t</span>')
         elif char in (LINE_SEPARATOR, "\n", PARAGRAPH_SEPARATOR):
             out.append("<br>")
             prev_space = True
@@ -374,6 +390,7 @@ def _escape_text(text: str, prev_space: bool) -> tuple[str, bool]:
         else:
             out.append(html.escape(char, quote=False))
         prev_space = False
+    flush()
     return "".join(out), prev_space
 
 

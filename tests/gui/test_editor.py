@@ -6,6 +6,8 @@ import base64
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import QBuffer, QIODevice, QMimeData, Qt, QUrl
 from PySide6.QtGui import QColor, QFontDatabase, QImage, QTextCursor
 from PySide6.QtWidgets import QApplication
@@ -322,3 +324,28 @@ def test_real_drop_event_on_the_viewport(editor, tmp_path, qtbot):
     text, _html, images = editor.body()
     assert text == "text"
     assert [i.data for i in images] == [data]
+
+
+def test_chinese_full_width_indent_survives_a_round_trip(editor):
+    text = "\u3000\u3000第一段。\n\tTabbed  two spaces"
+    editor.insertPlainText(text)
+    _plain, html, _images = editor.body()
+    editor.set_body("", html, [])
+    assert editor.body()[0] == text
+
+
+_TEXT = st.characters(
+    blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\ufffc\u00a0"
+) | st.sampled_from(["\n", " ", "\t", "<", ">", "&", '"', "'"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(_TEXT, max_size=30))
+def test_any_text_survives_html_export_and_reimport(qapp, text):
+    editor = BodyEditor()
+    editor.insertPlainText(text)
+    plain, html, _images = editor.body()
+    assert plain == text
+    editor.set_body("", html, [])
+    assert editor.body()[0] == text
+    assert editor.body()[1] == html
