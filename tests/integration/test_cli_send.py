@@ -460,3 +460,33 @@ def test_help_is_helpful(capsys: pytest.CaptureFixture[str]) -> None:
     for option in ("--account", "--server", "--bcc", "--attach", "--dry-run", "--json"):
         assert option in out
     assert "Exit codes" in out
+
+
+def test_starttls_to_sandbox_with_its_certificate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with SandboxServer(tmp_path / "Maildir", tls=True, cert_dir=tmp_path / "certs") as server:
+        base = [
+            "send",
+            "--server",
+            f"127.0.0.1:{server.port}",
+            "--security",
+            "starttls",
+            "--timeout",
+            "5",
+            "--from",
+            "ann@example.org",
+            "--to",
+            "bob@example.org",
+            "--text",
+            "x",
+        ]
+        untrusted = cli.main(base)
+        err = capsys.readouterr().err
+        trusted = cli.main([*base, "--cafile", str(server.settings().cafile)])
+        out = capsys.readouterr()
+    assert untrusted == ExitCode.TLS
+    assert one_line(err).startswith("error: ")
+    assert trusted == ExitCode.OK, out.err
+    assert "C: STARTTLS" in out.out
+    assert len(Inbox(tmp_path / "Maildir").messages()) == 1
