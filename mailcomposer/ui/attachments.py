@@ -9,6 +9,7 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QFileInfo,
     QMimeData,
+    QMimeDatabase,
     QModelIndex,
     QPersistentModelIndex,
     QSize,
@@ -17,7 +18,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -83,6 +84,7 @@ class AttachmentModel(QAbstractListModel):
         self._rows: list[Attachment] = []
         self._read_only = False
         self._icons = QFileIconProvider()
+        self._mime_db = QMimeDatabase()
 
     # -- public API --
 
@@ -149,12 +151,23 @@ class AttachmentModel(QAbstractListModel):
             where = str(item.path) if item.path else _("(kept in the message)")
             return f"{item.filename}\n{human_size(item.size)}\n{where}"
         if role == Qt.ItemDataRole.DecorationRole:
-            if item.path is not None:
-                return self._icons.icon(QFileInfo(str(item.path)))
-            return self._icons.icon(QFileIconProvider.IconType.File)
+            return self._type_icon(item)
         if role == Qt.ItemDataRole.UserRole:
             return item
         return None
+
+    def _type_icon(self, item: Attachment) -> QIcon:
+        """The desktop theme's icon for the file type, else the platform's file icon."""
+        if item.path is not None:
+            fallback = self._icons.icon(QFileInfo(str(item.path)))
+            mime = self._mime_db.mimeTypeForFile(str(item.path))
+        else:
+            fallback = self._icons.icon(QFileIconProvider.IconType.File)
+            mime = self._mime_db.mimeTypeForFileNameAndData(item.filename, item.data or b"")
+        themed = QIcon.fromTheme(mime.iconName())
+        if themed.isNull():
+            themed = QIcon.fromTheme(mime.genericIconName())
+        return fallback if themed.isNull() else themed
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsDropEnabled
@@ -317,7 +330,9 @@ class AttachmentPane(QWidget):
         row.addStretch(1)
         layout.addLayout(row)
         layout.addWidget(self.warning)
-        self.view.setMaximumHeight(90)
+        # Room for two rows of chips; more attachments scroll rather than eat the body's space.
+        row = max(self.view.iconSize().height(), self.view.fontMetrics().height()) + 8
+        self.view.setFixedHeight(2 * row + 2 * self.view.frameWidth() + 4)
         self.model.changed.connect(self.refresh)
         self.model.modelReset.connect(self.refresh)
         self.refresh()

@@ -650,7 +650,8 @@ class ComposerWindow(QMainWindow):
             for index, identity in enumerate(account.identities or []):
                 label = identity.formatted()
                 if len(accounts) > 1 or account.builtin_sandbox:
-                    label = f"{label}  —  {account.name}"
+                    shown = _("Local test server") if account.builtin_sandbox else account.name
+                    label = f"{label}  —  {shown}"
                 combo.addItem(label, (account.name, str(index)))
                 key = (account.name, str(index))
                 if previous is not None and tuple(previous) == key:
