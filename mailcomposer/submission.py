@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
+import email.utils
 import enum
 import sqlite3
 import threading
@@ -171,7 +173,7 @@ class Submission:
         try:
             history.record(
                 message_id=result.message_id or self.built.message_id,
-                date=str(message.get("Date", "")) or None,
+                date=_header_date(message),
                 sender=str(message.get("From", "")),
                 recipients=recipients or list(result.accepted),
                 subject=str(message.get("Subject", "")),
@@ -187,6 +189,17 @@ class Submission:
         finally:
             history.close()
         return result
+
+
+def _header_date(message: Any) -> datetime.datetime | None:
+    value = message.get("Date")
+    datetime_value = getattr(value, "datetime", None)
+    if datetime_value is not None:
+        return datetime_value
+    try:
+        return email.utils.parsedate_to_datetime(str(value)) if value else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _header_list(message: Any, name: str) -> list[str]:

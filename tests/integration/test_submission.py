@@ -77,6 +77,7 @@ def test_success_removes_outbox_entry_and_records_history(home: Home, tmp_path: 
     [record] = history.recent()
     history.close()
     assert record.result == "sent"
+    assert record.date[:4].isdigit() and "T" in record.date  # ISO 8601 from the Date header
     assert record.subject == "Quarterly report"
     assert "carol@example.org" in record.recipients
     assert any(r == "Bob <bob@example.org>" for r in record.recipients)
