@@ -389,3 +389,104 @@ def test_shutdown_cancels_and_joins(qtbot, home: Home) -> None:
     assert controller.shutdown(5000)
     assert seen == ["cancelled", "finished"]
     assert not live_threads()
+
+
+# --------------------------------------------------------------------------- accounts & trust
+
+
+def add_account(window, port: int, *, security: Security, username: str = "") -> None:
+    store = AccountStore(window.home)
+    store.save(
+        Account(
+            name="Work",
+            server=ServerSettings("127.0.0.1", port, security, username=username, timeouts=QUICK),
+            identities=[Identity("Ann Sender", "ann@example.org")],
+        )
+    )
+    window._reload_accounts()
+    assert window.select_identity("ann@example.org")
+
+
+def test_password_is_asked_once_per_session(qtbot, window, tmp_path, auth_server) -> None:
+    from mailcomposer.smtp.settings import Secret
+    from tests.smtp_fixtures import AUTH_PASSWORD, AUTH_USER
+
+    add_account(window, auth_server.port, security=Security.NONE, username=AUTH_USER)
+    asked: list[str] = []
+
+    def ask(account):
+        asked.append(account.name)
+        return Secret(AUTH_PASSWORD)
+
+    window.ask_password = ask
+    fill(window, tmp_path)
+    send_and_wait(qtbot, window)
+    assert window.last_error is None, window.last_error and window.last_error.user_message
+    send_and_wait(qtbot, window)
+    assert window.last_error is None
+    assert asked == ["Work"]
+    assert len(auth_server.received) == 2
+    assert AUTH_PASSWORD not in window.log_dock.transcript_text()
+
+
+def test_cancelling_the_password_question_sends_nothing(qtbot, window, tmp_path, auth_server):
+    add_account(window, auth_server.port, security=Security.NONE, username="ann")
+    window.ask_password = lambda account: None
+    fill(window, tmp_path)
+    assert not window.send()
+    assert not window.controller.is_running()
+    assert auth_server.received == []
+
+
+def test_untrusted_certificate_offers_to_trust_it(qtbot, window, tmp_path, starttls_server):
+    from mailcomposer.smtp.settings import Secret
+    from tests.smtp_fixtures import AUTH_PASSWORD, AUTH_USER
+
+    # No cafile: the test CA is unknown to the client, so verification fails.
+    add_account(window, starttls_server.port, security=Security.STARTTLS, username=AUTH_USER)
+    window.ask_password = lambda account: Secret(AUTH_PASSWORD)
+    fill(window, tmp_path)
+    send_and_wait(qtbot, window)
+    assert window.last_error is not None and window.last_error.exit_code == ExitCode.TLS
+    from PySide6.QtWidgets import QDialog
+
+    dialog = window.findChild(QDialog, "certificateDialog")
+    assert dialog is not None and dialog.isVisible()
+    assert starttls_server.received == []
+    dialog.trust_button.click()
+    assert "trusted" in window.banner.text().lower()
+    send_and_wait(qtbot, window)
+    assert window.last_error is None, window.last_error.user_message
+    assert len(starttls_server.received) == 1
+
+
+def test_server_size_limit_is_remembered_and_warns(qtbot, window, tmp_path) -> None:
+    with SmtpTestServer(data_size_limit=200_000) as server:
+        use_server(window, server.port)
+        fill(window, tmp_path)
+        send_and_wait(qtbot, window)
+    assert window.ui_settings.server_size_limit("Test server") == 200_000
+    assert window.attachments.size_limit == 200_000
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"\0" * 180_000)
+    window.attachments.model.add_files([big])
+    assert window.attachments.warning.isVisible()
+
+
+def test_unknown_outcome_keeps_the_message_id_for_a_resend(qtbot, window, tmp_path) -> None:
+    from tests.servers import Close, accepting_dialogue
+
+    with ScriptedServer(accepting_dialogue(after_dot=[Close()])) as server:
+        use_server(window, server.port)
+        fill(window, tmp_path)
+        window.bcc_field.clear()  # the script expects one RCPT
+        send_and_wait(qtbot, window)
+    assert window.last_error.exit_code == ExitCode.UNKNOWN
+    box = find_box("sendFailedDialog")
+    assert "may have been delivered" in box.informativeText()
+    first_id = window.current_draft().message_id
+    assert first_id and first_id in server.data[0].decode()
+    with SmtpTestServer() as second:
+        use_server(window, second.port)
+        send_and_wait(qtbot, window)
+    assert window.last_result.message_id == first_id
