@@ -318,3 +318,15 @@ def test_addresses_sent_to_before_are_completed(qtbot, window, home: Home) -> No
     qtbot.keyClicks(window.to_field, "bo")
     qtbot.wait_until(window.to_field.completer_popup_visible)
     assert "Bo Li <bo@example.org>" in window.to_field.known_addresses()
+
+
+def test_ctrl_return_in_the_body_sends(qtbot, window) -> None:
+    window.activateWindow()
+    qtbot.wait_until(lambda: QApplication.activeWindow() is window)
+    window.editor.setFocus()
+    qtbot.keyClicks(window.editor, "no recipient yet")
+    qtbot.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    # Nothing to send to: the send was attempted, stopped at validation, and said why.
+    assert window.banner.isVisible()
+    assert "no recipient yet" in window.editor.toPlainText()
+    assert "\n" not in window.editor.toPlainText()  # the key did not reach the text
