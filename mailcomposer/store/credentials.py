@@ -12,6 +12,10 @@ from mailcomposer.smtp.settings import Secret
 
 SERVICE = "mailcomposer"
 
+# keyring's own errors, plus what some backends let escape unwrapped (D-Bus errors of
+# the Secret Service, a Windows credential API error): any of them means "no keyring now".
+_BACKEND_ERRORS = (KeyringError, OSError, RuntimeError)
+
 
 def _key(account: str, user: str = "") -> str:
     # One entry per account and login: renaming the user name must not reuse a stale secret.
@@ -61,7 +65,7 @@ class Credentials:
         if self.backend_available:
             try:
                 value = keyring.get_password(self.service, key)
-            except KeyringError as exc:
+            except _BACKEND_ERRORS as exc:
                 self._fail(exc)
             else:
                 return Secret(value) if value is not None else None
@@ -84,7 +88,7 @@ class Credentials:
         if remember and self.backend_available:
             try:
                 keyring.set_password(self.service, key, secret.value)
-            except KeyringError as exc:
+            except _BACKEND_ERRORS as exc:
                 self._fail(exc)
             else:
                 with self._lock:
@@ -103,7 +107,7 @@ class Credentials:
             keyring.delete_password(self.service, key)
         except PasswordDeleteError:
             pass  # nothing stored: fine
-        except KeyringError as exc:
+        except _BACKEND_ERRORS as exc:
             self._fail(exc)
 
     def delete(self, account: str, user: str = "") -> None:

@@ -212,7 +212,9 @@ class AccountDialog(QDialog):
         self.host_edit = self._line("hostField", "smtp.example.com")
         self.port_spin = QSpinBox()
         self.port_spin.setObjectName("portField")
-        self.port_spin.setRange(1, 65535)
+        self.port_spin.setRange(0, 65535)
+        # 0 is the built-in server's "any free port, started on demand".
+        self.port_spin.setSpecialValueText(_("automatic"))
         self.port_spin.setValue(587)
         self.security_combo = QComboBox()
         self.security_combo.setObjectName("securityCombo")
@@ -409,7 +411,8 @@ class AccountDialog(QDialog):
             self.preset_combo.setCurrentIndex(max(index, 0))
             self._show_note(presets.get(account.preset) if account.preset else None)
             self.host_edit.setText(server.host)
-            self.port_spin.setValue(server.port or server.security.default_port)
+            port = server.port or server.security.default_port
+            self.port_spin.setValue(0 if account.builtin_sandbox else port)
             self.security_combo.setCurrentIndex(self.security_combo.findData(server.security.value))
             self.user_edit.setText(server.username)
             self.auth_combo.setCurrentIndex(self.auth_combo.findData(server.auth.value))

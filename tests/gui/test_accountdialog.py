@@ -58,6 +58,7 @@ def test_object_name_and_sandbox_first_shown(dialog: AccountDialog) -> None:
     assert dialog.objectName() == "accountDialog"
     assert dialog.account_list.count() == 1
     assert dialog.name_edit.text() == SANDBOX_NAME
+    assert dialog.port_spin.value() == 0 and dialog.port_spin.text() == "automatic"
     assert not dialog.save_button.isEnabled() and not dialog.remove_button.isEnabled()
 
 

@@ -69,3 +69,21 @@ def test_secret_never_in_repr() -> None:
 def test_any_account_name(name: str) -> None:
     Credentials().set(name, "pw")
     assert Credentials().get(name) == Secret("pw")
+
+
+class BrokenBackend(MemoryKeyring):
+    """A backend whose platform API fails with an error keyring does not wrap."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise RuntimeError("org.freedesktop.DBus.Error.ServiceUnknown")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise RuntimeError("org.freedesktop.DBus.Error.ServiceUnknown")
+
+
+def test_unwrapped_backend_errors_also_fall_back() -> None:
+    keyring.set_keyring(BrokenBackend())
+    creds = Credentials()
+    assert creds.set("Work", "pw") is False
+    assert creds.get("Work") == Secret("pw")
+    assert creds.session_only and "DBus" in creds.why_unavailable
