@@ -136,7 +136,9 @@ def _open_gui(argv: list[str]) -> int:
             sys.stderr,
         )
         return 1
-    return int(app.main(argv) or 0)
+    # ui.app takes a full argv like sys.argv (program name first), as QApplication does.
+    program = sys.argv[0] if sys.argv and sys.argv[0] else "mailcomposer"
+    return int(app.main([program, *argv]) or 0)
 
 
 def _print_error(message: str, stream: TextIO) -> None:
