@@ -323,9 +323,13 @@ class Expect:
 
 @dataclass(frozen=True)
 class ReadData:
-    """Read DATA content up to the final dot (or only ``drop_after`` bytes, then close)."""
+    """Read DATA content up to the final dot (or only ``drop_after`` bytes, then close).
+
+    ``pause`` seconds between reads make a slow reader (a slow line, a scanning server).
+    """
 
     drop_after: int | None = None
+    pause: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -505,7 +509,7 @@ class ScriptedServer:
                 if not line.upper().startswith(step.prefix.upper()):
                     self.mismatches.append((step.prefix, line))
             elif isinstance(step, ReadData):
-                if not self._read_data(conn, step.drop_after):
+                if not self._read_data(conn, step.drop_after, step.pause):
                     return
             elif isinstance(step, StartTls):
                 wrapped = self._wrap(conn.sock)
@@ -548,8 +552,9 @@ class ScriptedServer:
         del conn.buffer[: end + 2]
         return line.decode("utf-8", "replace")
 
-    def _read_data(self, conn: _Connection, drop_after: int | None) -> bool:
+    def _read_data(self, conn: _Connection, drop_after: int | None, pause: float) -> bool:
         terminator = b"\r\n.\r\n"
+        searched = 0  # where the terminator search may resume (keeps big messages linear)
         while True:
             if drop_after is not None and len(conn.buffer) >= drop_after:
                 self.data.append(bytes(conn.buffer[:drop_after]))
@@ -558,11 +563,14 @@ class ScriptedServer:
                 self.data.append(b"")
                 del conn.buffer[:3]
                 return True
-            end = conn.buffer.find(terminator)
+            end = conn.buffer.find(terminator, searched)
             if end >= 0:
                 self.data.append(bytes(conn.buffer[: end + 2]))
                 del conn.buffer[: end + len(terminator)]
                 return True
+            searched = max(0, len(conn.buffer) - len(terminator))
+            if pause and self._stop.wait(pause):
+                raise _Stopped
             if not self._recv(conn):
                 self.data.append(bytes(conn.buffer))
                 return False

@@ -202,3 +202,15 @@ def test_self_signed_certificate_is_refused_and_says_so(events):
     assert info.value.exit_code is ExitCode.TLS
     assert "self-signed" in info.value.user_message
     assert info.value.certificate.self_signed
+
+
+def test_starttls_checks_the_host_name(ca, client_cafile, events):
+    # smtplib leaves _host empty after SMTP() + connect(); the session must set it so a
+    # verified STARTTLS checks the name (PITFALLS).
+    other = ca.issue_cert("mail.other.test")
+    with SmtpTestServer(starttls_context=server_context(other)) as server:
+        settings = settings_for(server, Security.STARTTLS, cafile=client_cafile)
+        with pytest.raises(SendError) as info:
+            send(settings, None, make_built(), on_event=events)
+    assert (info.value.stage, info.value.exit_code) == (Stage.STARTTLS, ExitCode.TLS)
+    assert "different server name than 127.0.0.1" in info.value.user_message
