@@ -490,3 +490,45 @@ def test_starttls_to_sandbox_with_its_certificate(
     assert trusted == ExitCode.OK, out.err
     assert "C: STARTTLS" in out.out
     assert len(Inbox(tmp_path / "Maildir").messages()) == 1
+
+
+def test_json_for_bad_input(
+    smtp_server: SmtpTestServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.main(
+        ["send", *server_arg(smtp_server), "--from", "ann@example.org", "--to", "bob@", "--json"]
+    )
+    out = capsys.readouterr()
+    data = json.loads(out.out)
+    assert code == ExitCode.INPUT
+    assert data["ok"] is False
+    assert data["exit_code"] == 2
+    assert data["error"]["stage"] == "build"
+    assert data["error"]["message"].startswith("--to: ")
+    assert data["transcript"] == []
+    assert smtp_server.received == []
+
+
+def test_json_dry_run(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(
+        [
+            "send",
+            "--server",
+            "127.0.0.1:1",
+            "--from",
+            "ann@example.org",
+            "--to",
+            "bob@example.org",
+            "--bcc",
+            "carol@example.org",
+            "--text",
+            "hi",
+            "--dry-run",
+            "--json",
+        ]
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert code == ExitCode.OK
+    assert data["dry_run"] is True
+    assert data["envelope"]["recipients"] == ["bob@example.org", "carol@example.org"]
+    assert data["mime_tree"][0].startswith("text/plain")
