@@ -44,6 +44,7 @@ from mailcomposer.ui.htmlexport import (
     LINK_COLOR,
     document_to_email_html,
     document_to_plain_text,
+    list_of,
 )
 
 # Image formats mail clients display inline; others are attached as files.
@@ -235,6 +236,17 @@ class BodyEditor(QTextEdit):
                     block.position() + block.length() - 1, QTextCursor.MoveMode.KeepAnchor
                 )
                 cursor.removeSelectedText()
+            # Our own margin-left comes back as a margin; make it indent levels again so
+            # "Indent Less" works on it.
+            fmt = block.blockFormat()
+            step = doc.indentWidth()
+            if fmt.leftMargin() > 0 and step > 0 and list_of(block) is None:
+                levels, rest = divmod(fmt.leftMargin(), step)
+                if rest == 0:
+                    fmt.setIndent(fmt.indent() + int(levels))
+                    fmt.setLeftMargin(0)
+                    cursor.setPosition(block.position())
+                    cursor.setBlockFormat(fmt)
             block = block.next()
         cursor.endEditBlock()
         self._scale_wide_images()

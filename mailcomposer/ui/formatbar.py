@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 
 from mailcomposer.i18n import N_, _, resources_dir
 from mailcomposer.ui.editor import BodyEditor, normalize_url
-from mailcomposer.ui.htmlexport import is_ordered
+from mailcomposer.ui.htmlexport import font_families, is_ordered, list_of
 
 FONT_SIZES = (8, 9, 10, 11, 12, 14, 16, 18, 20, 24, 28, 36, 48, 72)
 TEXT_COLORS = (
@@ -592,11 +592,11 @@ class FormatToolBar(QToolBar):
     def toggle_list(self, *, ordered: bool) -> None:
         """Make the selected paragraphs a bulleted/numbered list, or back to paragraphs."""
         cursor = self.editor.textCursor()
-        current = cursor.currentList()
+        current = list_of(cursor.block())
         cursor.beginEditBlock()
         if current is not None and is_ordered(current.format().style()) == ordered:
             for block in self._selected_blocks():
-                text_list = block.textList()
+                text_list = list_of(block)
                 if text_list is not None:
                     text_list.remove(block)
                     fmt = block.blockFormat()
@@ -604,9 +604,9 @@ class FormatToolBar(QToolBar):
                     QTextCursor(block).setBlockFormat(fmt)
         elif current is not None:
             for text_list in {
-                id(b.textList()): b.textList()
+                id(list_of(b)): list_of(b)
                 for b in self._selected_blocks()
-                if b.textList() is not None
+                if list_of(b) is not None
             }.values():
                 fmt = text_list.format()
                 fmt.setStyle(list_style(ordered, fmt.indent()))
@@ -636,7 +636,7 @@ class FormatToolBar(QToolBar):
     @staticmethod
     def _indent_block(block: QTextBlock, delta: int, edit: QTextCursor) -> None:
         edit.setPosition(block.position())
-        text_list = block.textList()
+        text_list = list_of(block)
         if text_list is None:
             fmt = block.blockFormat()
             fmt.setIndent(max(0, fmt.indent() + delta))
@@ -650,10 +650,14 @@ class FormatToolBar(QToolBar):
             fmt.setIndent(0)
             edit.setBlockFormat(fmt)
             return
+        # An item can only go one level below the item above it (HTML cannot say more).
+        above = list_of(block.previous())
+        if delta > 0 and (above is None or above.format().indent() < level - 1):
+            return
         # Join the list at that level just above, so items stay one numbered list.
         previous = block.previous()
-        while previous.isValid() and previous.textList() is not None:
-            other = previous.textList()
+        while previous.isValid() and list_of(previous) is not None:
+            other = list_of(previous)
             if other.format().indent() == level:
                 other.add(block)
                 return
@@ -753,8 +757,8 @@ class FormatToolBar(QToolBar):
         self.underline_action.setChecked(fmt.fontUnderline() and not fmt.isAnchor())
         self.strike_action.setChecked(fmt.fontStrikeOut())
         default = self.editor.document().defaultFont()
-        families = fmt.fontFamilies() or []
-        family = str(families[0]) if families else default.family()
+        families = font_families(fmt)
+        family = families[0] if families else default.family()
         size = fmt.fontPointSize() or default.pointSizeF()
         # textActivated (user choice only) drives formatting, so setting these is silent.
         self.font_combo.setCurrentFont(QFont(family))
@@ -771,7 +775,7 @@ class FormatToolBar(QToolBar):
             self.align_justify_action.setChecked(True)
         else:
             self.align_left_action.setChecked(True)
-        text_list = self.editor.textCursor().currentList()
+        text_list = list_of(self.editor.textCursor().block())
         ordered = text_list is not None and is_ordered(text_list.format().style())
         self.bullet_list_action.setChecked(text_list is not None and not ordered)
         self.number_list_action.setChecked(ordered)

@@ -50,6 +50,59 @@ _ALIGN = {
 }
 
 
+def keep_none_alive() -> int:
+    """Pin ``None`` when this PySide6 build loses a reference to it; return refs lost.
+
+    WORKAROUND for PySide6/shiboken6 6.12 (abi3 wheel) on Python 3.11: every binding
+    that returns ``None`` (each void call such as ``QAction.setChecked``, or a null
+    ``QTextBlock.textList()``) returns it without a new reference, as if ``None`` were
+    immortal (true only from Python 3.12). An editor updating its toolbar on every
+    keystroke drives the count to zero and the interpreter aborts ("none_dealloc").
+    Same defence as ``protocollog.keep_none_alive`` (kept here so the editor is safe
+    on its own): give ``None`` a huge reference count, immortal as on 3.12.
+    """
+    import ctypes
+    import sys
+
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    probe.setObjectName("probe")
+    probe.setObjectName("probe")
+    lost = before - sys.getrefcount(None)
+    if lost > 0 and sys.version_info < (3, 12) and sys.implementation.name == "cpython":
+        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 48
+    return lost
+
+
+keep_none_alive()
+
+
+# The getters below also avoid the None-returning calls where it is easy.
+
+
+def list_of(block: QTextBlock) -> QTextList | None:
+    """The list ``block`` belongs to, or None (without the PySide6 None bug)."""
+    if not block.isValid() or block.blockFormat().objectIndex() < 0:
+        return None
+    return block.textList()
+
+
+def current_frame(it: QTextFrame.iterator) -> QTextFrame | None:
+    """The child frame at ``it``, or None when it is at a block."""
+    if it.currentBlock().isValid():
+        return None
+    return it.currentFrame()
+
+
+def font_families(fmt: QTextCharFormat) -> list[str]:
+    """The font families set on ``fmt`` (empty when none are)."""
+    if not fmt.hasProperty(QTextFormat.Property.FontFamilies):
+        return []
+    return [str(f) for f in (fmt.fontFamilies() or []) if f]
+
+
 def is_horizontal_rule(block: QTextBlock) -> bool:
     """True when ``block`` is the empty block Qt uses to draw an ``<hr>``."""
     return block.blockFormat().hasProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth)
@@ -83,13 +136,6 @@ def _weight(fmt: QTextCharFormat) -> int:
 
 def _is_bold(fmt: QTextCharFormat) -> bool:
     return _weight(fmt) >= int(QFont.Weight.DemiBold.value)
-
-
-def _families(fmt: QTextCharFormat) -> list[str]:
-    families = fmt.fontFamilies()
-    if not families:
-        return []
-    return [str(f) for f in families if f]
 
 
 def _link_colors() -> set[str]:
@@ -136,7 +182,7 @@ class _HtmlWriter:
         it = frame.begin()
         after_frame = False
         while not it.atEnd():
-            child = it.currentFrame()
+            child = current_frame(it)
             block = it.currentBlock()
             if child is not None:
                 self.close_lists(0)
@@ -147,7 +193,7 @@ class _HtmlWriter:
                 after_frame = True
             elif block.isValid():
                 # Qt always puts an empty block after a table; it is not the user's line.
-                if not (after_frame and block.length() <= 1 and block.textList() is None):
+                if not (after_frame and block.length() <= 1 and list_of(block) is None):
                     self.block(block)
                 after_frame = False
             it += 1
@@ -214,7 +260,7 @@ class _HtmlWriter:
         self.lists.append(_Open(text_list, indent, tag))
 
     def block(self, block: QTextBlock) -> None:
-        text_list = block.textList()
+        text_list = list_of(block)
         if text_list is None:
             self.close_lists(0)
             self.plain_block(block)
@@ -243,8 +289,9 @@ class _HtmlWriter:
             if align & flag:
                 parts.append(f"text-align:{name}")
                 break
-        if with_indent and fmt.indent() > 0:
-            parts.append(f"margin-left:{fmt.indent() * int(self.doc.indentWidth())}px")
+        margin = round(fmt.indent() * self.doc.indentWidth() + fmt.leftMargin())
+        if with_indent and margin > 0:
+            parts.append(f"margin-left:{margin}px")
         background = _brush_color(fmt.background())
         if background:
             parts.append(f"background-color:{background}")
@@ -273,6 +320,16 @@ class _HtmlWriter:
         parts: list[str] = []
         href: str | None = None
         prev_space = True  # a leading space must survive HTML whitespace collapsing
+        # Neighbouring fragments that differ only in properties we do not write share
+        # one set of tags (smaller HTML, and the same HTML again after a re-import).
+        wrapper: tuple[str, str] | None = None
+        pending: list[str] = []
+
+        def flush() -> None:
+            if wrapper is not None and pending:
+                parts.append(wrapper[0] + "".join(pending) + wrapper[1])
+            pending.clear()
+
         it = block.begin()
         while not it.atEnd():
             fragment = it.fragment()
@@ -282,17 +339,28 @@ class _HtmlWriter:
             fmt = fragment.charFormat()
             link = fmt.anchorHref() if fmt.isAnchor() and fmt.anchorHref() else None
             if link != href:
+                flush()
+                wrapper = None
                 if href is not None:
                     parts.append("</a>")
                 if link is not None:
                     parts.append(f'<a href="{_attr(link)}">')
                 href = link
             if fmt.isImageFormat():
+                flush()
+                wrapper = None
                 parts.append(self.image(fragment.text(), fmt))
                 prev_space = False
                 continue
             text, prev_space = _escape_text(fragment.text(), prev_space)
-            parts.append(self.styled(text, fmt, in_link=link is not None))
+            if not text:
+                continue
+            tags = self.tags(fmt, in_link=link is not None)
+            if tags != wrapper:
+                flush()
+                wrapper = tags
+            pending.append(text)
+        flush()
         if href is not None:
             parts.append("</a>")
         result = "".join(parts)
@@ -312,9 +380,9 @@ class _HtmlWriter:
         tag = f'<img {attrs} alt="">'
         return tag * max(1, text.count(OBJECT_REPLACEMENT))
 
-    def styled(self, text: str, fmt: QTextCharFormat, *, in_link: bool) -> str:
-        if not text:
-            return ""
+    def tags(self, fmt: QTextCharFormat, *, in_link: bool) -> tuple[str, str]:
+        """The opening and closing tags that give text the look of ``fmt``."""
+        wraps: list[tuple[str, str]] = []  # innermost first
         css = []
         color = _brush_color(fmt.foreground())
         if color == self.default_color and not in_link:
@@ -324,34 +392,36 @@ class _HtmlWriter:
         background = _brush_color(fmt.background())
         if background:
             css.append(f"background-color:{background}")
-        families = _families(fmt)
+        families = font_families(fmt)
         if families and families[0] != self.default_family:
             css.append("font-family:" + ",".join(_font_family_css(f) for f in families))
         size = fmt.fontPointSize()
         if size > 0 and abs(size - self.default_size) > 0.01:
             css.append(f"font-size:{size:g}pt")
         if css:
-            text = f'<span style="{";".join(css)}">{text}</span>'
+            wraps.append((f'<span style="{";".join(css)}">', "</span>"))
         if fmt.fontStrikeOut():
-            text = f"<s>{text}</s>"
+            wraps.append(("<s>", "</s>"))
         underline = fmt.fontUnderline() or (
             fmt.underlineStyle() != QTextCharFormat.UnderlineStyle.NoUnderline
         )
         if underline and not in_link:
-            text = f"<u>{text}</u>"
+            wraps.append(("<u>", "</u>"))
         if fmt.fontItalic() and not self.default_italic:
-            text = f"<i>{text}</i>"
+            wraps.append(("<i>", "</i>"))
         if fmt.hasProperty(QTextFormat.Property.FontWeight):
             if _is_bold(fmt) and not self.default_bold:
-                text = f"<b>{text}</b>"
+                wraps.append(("<b>", "</b>"))
             elif not _is_bold(fmt) and self.default_bold:
-                text = f'<span style="font-weight:normal">{text}</span>'
+                wraps.append(('<span style="font-weight:normal">', "</span>"))
         valign = fmt.verticalAlignment()
         if valign == QTextCharFormat.VerticalAlignment.AlignSuperScript:
-            text = f"<sup>{text}</sup>"
+            wraps.append(("<sup>", "</sup>"))
         elif valign == QTextCharFormat.VerticalAlignment.AlignSubScript:
-            text = f"<sub>{text}</sub>"
-        return text
+            wraps.append(("<sub>", "</sub>"))
+        opening = "".join(o for o, _c in reversed(wraps))
+        closing = "".join(c for _o, c in wraps)
+        return opening, closing
 
 
 def _escape_text(text: str, prev_space: bool) -> tuple[str, bool]:
@@ -456,7 +526,7 @@ def _plain_blocks(frame: QTextFrame, lines: list[str]) -> None:
     it = frame.begin()
     after_frame = False
     while not it.atEnd():
-        child = it.currentFrame()
+        child = current_frame(it)
         block = it.currentBlock()
         if isinstance(child, QTextTable):
             for row in range(child.rows()):
@@ -478,7 +548,7 @@ def _plain_blocks(frame: QTextFrame, lines: list[str]) -> None:
             _plain_blocks(child, lines)
             after_frame = True
         elif block.isValid():
-            if not (after_frame and block.length() <= 1 and block.textList() is None):
+            if not (after_frame and block.length() <= 1 and list_of(block) is None):
                 lines.append(_plain_block(block))
             after_frame = False
         it += 1
@@ -486,7 +556,7 @@ def _plain_blocks(frame: QTextFrame, lines: list[str]) -> None:
 
 def _plain_block(block: QTextBlock) -> str:
     text = _plain_inline(block)
-    text_list = block.textList()
+    text_list = list_of(block)
     if text_list is not None:
         fmt = text_list.format()
         pad = "  " * max(0, fmt.indent() - 1)

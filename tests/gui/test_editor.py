@@ -349,3 +349,18 @@ def test_any_text_survives_html_export_and_reimport(qapp, text):
     editor.set_body("", html, [])
     assert editor.body()[0] == text
     assert editor.body()[1] == html
+
+
+def test_none_survives_many_toolbar_updates(qapp):
+    """PySide6 6.12 on Python 3.11 loses a reference to None on each void call."""
+    import sys
+
+    from mailcomposer.ui.formatbar import FormatToolBar
+
+    editor = BodyEditor()
+    bar = FormatToolBar(editor)
+    editor.insertPlainText("some text")
+    for _ in range(20_000):  # about 100,000 void calls: enough to abort without the guard
+        bar._on_editor_cursor_position_changed()
+        bar._on_editor_current_char_format_changed(editor.currentCharFormat())
+    assert sys.getrefcount(None) > 0

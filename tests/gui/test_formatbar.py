@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QColor, QImage, QTextCursor
+from PySide6.QtGui import QAction, QColor, QFont, QImage, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QDialogButtonBox, QVBoxLayout, QWidget
 
 from mailcomposer.ui.editor import BodyEditor
@@ -317,3 +319,46 @@ def test_shortcuts_are_unique_and_leave_the_window_its_own(ui):
     window_keys = {"Ctrl+N", "Ctrl+O", "Ctrl+S", "Ctrl+Q", "Ctrl+L", "Ctrl+Shift+A",
                    "Ctrl+Shift+S", "Ctrl+Shift+M", "Ctrl+Shift+I", "Ctrl+Return"}  # fmt: skip
     assert not window_keys & set(keys)
+
+
+_RUN = st.tuples(
+    st.text(st.sampled_from("ab <&\n\t\u3000中"), min_size=1, max_size=6),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from([None, "#ff0000"]),
+    st.sampled_from([None, "https://x.org/", "mailto:a@b.example"]),
+    st.sampled_from([None, 16.0]),
+    st.sampled_from([None, "bullets", "numbers", "center", "indent", "outdent"]),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(runs=st.lists(_RUN, min_size=1, max_size=6))
+def test_formatted_body_survives_export_and_reimport(qapp, runs):
+    editor = BodyEditor()
+    bar = FormatToolBar(editor)
+    paragraph = {
+        "bullets": lambda: bar.toggle_list(ordered=False),
+        "numbers": lambda: bar.toggle_list(ordered=True),
+        "center": bar.align_center_action.trigger,
+        "indent": lambda: bar.change_indent(1),
+        "outdent": lambda: bar.change_indent(-1),
+    }
+    for text, bold, italic, color, href, size, para in runs:
+        if para:
+            paragraph[para]()
+        fmt = QTextCharFormat()
+        fmt.setFontWeight(QFont.Weight.Bold if bold else QFont.Weight.Normal)
+        fmt.setFontItalic(italic)
+        if color:
+            fmt.setForeground(QColor(color))
+        if size:
+            fmt.setFontPointSize(size)
+        if href:
+            fmt.setAnchor(True)
+            fmt.setAnchorHref(href)
+        editor.textCursor().insertText(text, fmt)
+    plain, html, _images = editor.body()
+    assert "<style" not in html and "-qt-" not in html
+    editor.set_body("", html, [])
+    assert editor.body()[:2] == (plain, html)
