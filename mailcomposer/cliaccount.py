@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from mailcomposer.i18n import _
+from mailcomposer.message.addresses import parse_address
 from mailcomposer.message.errors import InputError
 from mailcomposer.smtp.errors import ExitCode
 from mailcomposer.smtp.settings import Secret, Security, ServerSettings
@@ -167,14 +168,8 @@ def _add(args: argparse.Namespace, home: Home) -> int:
     sender = args.from_ or (args.user if args.user and "@" in args.user else "")
     if not sender:
         return _fail("from", _("give the sender address with --from"))
-    display_name, address = "", sender.strip()
-    try:
-        from mailcomposer.message.addresses import parse_address
-    except ImportError:
-        parse_address = None
-    if parse_address is not None:
-        parsed = parse_address(sender, "from")
-        display_name, address = parsed.display_name, parsed.addr_spec
+    parsed = parse_address(sender, "from")
+    display_name, address = parsed.display_name, parsed.addr_spec
     if preset is None:
         preset = presets.preset_for_address(address)
         if preset is not None and preset.host != host:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mailcomposer.i18n import _
+from mailcomposer.message.addresses import parse_address
 from mailcomposer.message.errors import InputError
 from mailcomposer.smtp.settings import AuthMethod, Security, ServerSettings, Timeouts
 from mailcomposer.store.paths import Home, atomic_write
@@ -92,21 +93,11 @@ def check_address(address: str, field_name: str) -> None:
         raise InputError(field_name, _("An e-mail address is required."), address)
     if _CONTROL.search(address):
         raise InputError(field_name, _("The address contains a line break."), address)
-    try:
-        from mailcomposer.message.addresses import parse_address
-    except ImportError:  # the message package's parser has not landed yet
-        parse_address = None
-    if parse_address is not None:
-        parse_address(address, field_name)  # raises AddressError naming the problem
-        return
-    local, at, domain = address.strip().rpartition("@")
-    no_dot = "." not in domain and domain != "localhost"
-    if not at or not local or not domain or " " in address.strip() or no_dot:
+    parsed = parse_address(address, field_name)  # raises AddressError naming the problem
+    if parsed.addr_spec != address.strip():
         raise InputError(
             field_name,
-            _("“{address}” is not an e-mail address (expected name@example.com).").format(
-                address=address
-            ),
+            _("Enter only the address here (name@example.com); the name has its own field."),
             address,
         )
 

@@ -142,6 +142,10 @@ def test_identity_address_validated(home: Home) -> None:
     with pytest.raises(InputError) as info:
         AccountStore(home).save(bad)
     assert info.value.field == "from"
+    named = Account(account.name, account.server, [Identity("", "Me <me@example.com>")])
+    with pytest.raises(InputError) as info:
+        AccountStore(home).save(named)
+    assert info.value.field == "from" and "own field" in info.value.message
     none = Account(account.name, account.server, [])
     with pytest.raises(InputError):
         AccountStore(home).save(none)
