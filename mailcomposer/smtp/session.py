@@ -255,11 +255,16 @@ class _Transport(smtplib.SMTP):
         assert self.sock is not None
         timeout = self.sock.gettimeout()
         self.sock.settimeout(handshake_timeout)
-        wrapped = context.wrap_socket(self.sock, server_hostname=self._host)
-        wrapped.settimeout(timeout)
+        # wrap_socket() detaches the plain socket object: register the TLS one with the
+        # cancel token BEFORE the handshake, so a cancel can interrupt the handshake too.
+        wrapped = context.wrap_socket(
+            self.sock, server_hostname=self._host, do_handshake_on_connect=False
+        )
         self.sock = wrapped
         self.file = None
         self.cancel_token.attach(wrapped)
+        wrapped.do_handshake()
+        wrapped.settimeout(timeout)
         return wrapped
 
     # -- transcript hooks --

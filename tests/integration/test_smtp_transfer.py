@@ -10,7 +10,7 @@ import pytest
 from mailcomposer.message.draft import Attachment
 from mailcomposer.smtp.errors import ExitCode, SendError, Stage
 from mailcomposer.smtp.session import CHUNK_SIZE, CancelToken, send
-from mailcomposer.smtp.settings import Timeouts
+from mailcomposer.smtp.settings import Secret, Timeouts
 from tests.servers import (
     ACCEPTED,
     GREETING,
@@ -114,18 +114,33 @@ def test_cancel_from_another_thread_while_the_upload_is_blocked(events):
     assert time.monotonic() - begin < 4
 
 
-def test_cancel_while_waiting_for_the_greeting(events):
+@pytest.mark.parametrize(
+    ("security", "script", "stage"),
+    [
+        ("none", [Hang()], Stage.GREETING),
+        ("tls", [Hang()], Stage.CONNECT),  # stuck in the TLS handshake
+        (
+            "none",
+            [Send(GREETING), Expect("EHLO"), ehlo_reply("AUTH PLAIN"), Expect("AUTH"), Hang()],
+            Stage.AUTH,
+        ),
+    ],
+    ids=["greeting", "tls-handshake", "auth"],
+)
+def test_cancel_from_another_thread_while_waiting(events, security, script, stage):
     token = CancelToken()
-    with ScriptedServer([Hang()]) as server:
+    slow = Timeouts(connect=5, command=5, final_dot=5)
+    with ScriptedServer(script) as server:
+        settings = settings_for(server, security, timeouts=slow, user="ann")
         timer = threading.Timer(0.2, token.cancel)
         timer.start()
-        settings = settings_for(server, timeouts=Timeouts(connect=5, command=5, final_dot=5))
         begin = time.monotonic()
         with pytest.raises(SendError) as info:
-            send(settings, None, make_built(), on_event=events, cancel=token)
+            send(settings, Secret("pw"), make_built(), on_event=events, cancel=token)
         timer.join()
     assert info.value.exit_code is ExitCode.CANCELLED
-    assert time.monotonic() - begin < 3
+    assert info.value.stage is stage
+    assert time.monotonic() - begin < 3, "cancel does not wait for the timeout"
 
 
 def test_cancel_before_start_connects_nowhere(smtp_server, events):
