@@ -165,6 +165,8 @@ class ConnectionReport:
                         fingerprint=self.certificate.sha256,
                     )
                 )  # fmt: skip
+        elif Stage.EHLO in passed and s.security is Security.NONE and s.is_loopback:
+            lines.append(_("✓ Not encrypted, which is fine: the server is on this computer."))
         elif Stage.EHLO in passed and s.security is Security.NONE:
             lines.append(
                 _(

@@ -74,7 +74,7 @@ def test_right_password_in_every_mode(any_server, events: EventLog) -> None:
     assert report.extensions.smtputf8 and report.extensions.auth
     if security is Security.NONE:
         assert not report.tls_version
-        assert any("not encrypted" in line for line in report.verdict_lines())
+        assert any("on this computer" in line for line in report.verdict_lines())
     else:
         assert report.tls_version.startswith("TLSv1.")
         assert report.certificate is not None and report.certificate.sha256
@@ -197,3 +197,13 @@ def _pinning_flow(tls_server: AuthServer, security: Security, mailcomposer_home:
     assert third.untrusted_certificate is not None
     assert third.untrusted_certificate.sha256 == info.sha256
     assert "different certificate" in third.error.user_message
+
+
+def test_plaintext_to_a_remote_server_is_warned_about() -> None:
+    from mailcomposer.smtp.probe import ConnectionReport
+    from mailcomposer.smtp.settings import ServerSettings
+
+    settings = ServerSettings("mail.example.com", 25, Security.NONE)
+    report = ConnectionReport(settings, ok=True, stages=(Stage.CONNECT, Stage.GREETING,
+                                                         Stage.EHLO, Stage.QUIT))  # fmt: skip
+    assert any("anyone on the network" in line for line in report.verdict_lines())
