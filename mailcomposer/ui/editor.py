@@ -549,8 +549,6 @@ class BodyEditor(QTextEdit):
         if existing is not None:
             cursor.setPosition(existing[0])
             cursor.setPosition(existing[1], QTextCursor.MoveMode.KeepAnchor)
-        elif not cursor.hasSelection():
-            cursor.clearSelection()
         base = _without_link(cursor.charFormat())
         fmt = QTextCharFormat(base)
         fmt.setAnchor(True)
