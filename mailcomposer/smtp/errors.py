@@ -168,8 +168,19 @@ def error_from_reply(stage: Stage, code: int, text: str | bytes) -> SendError:
     from mailcomposer.smtp.explain import enhanced_code, explain_reply
 
     text = _decode(text)
-    enhanced = enhanced_code(text)
     where = stage_phrase(stage)
+    if not 200 <= code <= 599:
+        return SendError(
+            stage,
+            ExitCode.UNKNOWN if stage is Stage.FINAL_DOT else ExitCode.CONNECTION,
+            _(
+                "The server sent something that is not an SMTP reply {where}: is this "
+                "really a mail server, and the right port?"
+            ).format(where=where),
+            server_text=text,
+            detail=f"{code} {text}",
+        )
+    enhanced = enhanced_code(text)
     meaning = explain_reply(code, text)
     if stage is Stage.FINAL_DOT and code < 400:
         exit_code = ExitCode.UNKNOWN

@@ -191,11 +191,11 @@ def summarise_challenge(payload: str) -> str:
     if not payload:
         return _("(waiting for the login data)")
     try:
-        decoded = base64.b64decode(payload, validate=True).decode("ascii")
+        decoded = base64.b64decode(payload, validate=True).decode("ascii").rstrip("\x00")
     except (binascii.Error, UnicodeDecodeError, ValueError):
         decoded = ""
     if decoded and decoded.isprintable() and len(decoded) <= 80 and "{" not in decoded:
-        return _("(challenge: {text})").format(text=decoded.rstrip("\x00"))
+        return _("(challenge: {text})").format(text=decoded)
     return _("(challenge, {n} characters)").format(n=len(payload))
 
 

@@ -406,3 +406,11 @@ def _attachment(size: int):
     from mailcomposer.message.draft import Attachment
 
     return Attachment(filename="blob.bin", data=bytes(range(256)) * (size // 256))
+
+
+def test_not_an_smtp_server(events):
+    script = [Send("HTTP/1.1 400 Bad Request"), Close()]
+    with ScriptedServer(script) as server, pytest.raises(SendError) as info:
+        send(settings_for(server), None, make_built(), on_event=events)
+    assert info.value.exit_code is ExitCode.CONNECTION
+    assert "not an SMTP reply" in info.value.user_message

@@ -33,6 +33,9 @@ def test_auth_arguments_are_masked(line, shown):
 
 def test_challenges_are_summarised():
     assert "Username:" in summarise_challenge(base64.b64encode(b"Username:").decode())
+    assert "(challenge: User Name)" in summarise_challenge(
+        base64.b64encode(b"User Name\0").decode()
+    )
     assert "characters" in summarise_challenge(base64.b64encode(bytes(range(40))).decode())
     assert "characters" in summarise_challenge("not base64 at all!")
     xoauth_error = base64.b64encode(b'{"status":"401","schemes":"bearer"}').decode()
