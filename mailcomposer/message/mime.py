@@ -110,7 +110,9 @@ class BuiltMessage:
     def policy(self, eight_bit: bool = False) -> email_policy.EmailPolicy:
         """Return the serialisation policy: CRLF, 7bit or 8bit, UTF-8 headers if needed."""
         pol = email_policy.SMTPUTF8 if self._utf8_headers else email_policy.SMTP
-        return pol.clone(cte_type="8bit" if eight_bit else "7bit")
+        # refold_source="none": headers stored raw are folded by us already (address
+        # lists, the RFC 2047 file name); refolding would bring back the bugs avoided.
+        return pol.clone(cte_type="8bit" if eight_bit else "7bit", refold_source="none")
 
     def wire(self, eight_bit: bool = False, *, include_bcc: bool = False) -> WireMessage:
         """Return the wire form.
@@ -142,7 +144,10 @@ class BuiltMessage:
         sources: dict[int, Source] = {}
         root = EmailMessage(policy=pol)
         for name, value in self._headers:
-            root[name] = value
+            if isinstance(value, tuple):
+                root.set_raw(name, _address_header_value(name, value, self._utf8_headers))
+            else:
+                root[name] = value
             if include_bcc and name == "Cc":
                 self._add_bcc(root)
         if include_bcc and "Cc" not in root:
@@ -199,7 +204,82 @@ class BuiltMessage:
 
     def _add_bcc(self, root: EmailMessage) -> None:
         if self._bcc_header:
-            root["Bcc"] = tuple(a.header_address() for a in self._bcc_header)
+            root.set_raw("Bcc", _address_header_value("Bcc", self._bcc_header, self._utf8_headers))
+
+
+_PHRASE_ATOMS = re.compile(r"^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+$")
+_FOLD_AT = 78
+
+
+def _encoded_words(text: str) -> list[str]:
+    """Split ``text`` into RFC 2047 base64 encoded-words of at most 60 characters each.
+
+    Every word holds whole characters, and spaces stay inside the words, so a
+    decoder that drops the whitespace between adjacent words (RFC 2047 6.2) gets
+    the text back exactly.
+    """
+    words = []
+    chunk = ""
+    for ch in text:
+        if len((chunk + ch).encode("utf-8")) > 36:
+            words.append(chunk)
+            chunk = ""
+        chunk += ch
+    if chunk:
+        words.append(chunk)
+    return [
+        "=?utf-8?b?" + base64.b64encode(w.encode("utf-8")).decode("ascii") + "?=" for w in words
+    ]
+
+
+def _name_tokens(name: str, utf8: bool) -> list[str]:
+    """Return the display name as tokens that may be joined by single spaces."""
+    if not name:
+        return []
+    plain_ok = name.isascii() or utf8
+    words = name.split(" ")
+    if plain_ok and all(len(w.encode("utf-8")) <= 70 for w in words):
+        if name.isascii() and _PHRASE_ATOMS.match(name) and "" not in words:
+            return words
+        quoted = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return quoted.split(" ")
+    return _encoded_words(name)
+
+
+def _address_header_value(name: str, addresses: tuple[Address, ...], utf8: bool) -> str:
+    """Format and fold an address list ourselves.
+
+    WORKAROUND: the 3.11 folder can move the space between two words of a display
+    name into the folding whitespace between encoded-words, where RFC 2047 decoders
+    drop it ("Ann Lee" arrives as "AnnLee"); IDN domains are also written as
+    encoded-words. Here names are encoded whole and domains go as punycode.
+    """
+    tokens: list[str] = []
+    for index, addr in enumerate(addresses):
+        header = addr.header_address()
+        spec = f"{header.username}@{header.domain}" if header.username else header.addr_spec
+        local = addr.local_part
+        if local.startswith('"'):
+            spec = f"{local}@{header.domain}"
+        piece = _name_tokens(addr.display_name, utf8)
+        piece.append(f"<{spec}>" if piece else spec)
+        if index < len(addresses) - 1:
+            piece[-1] += ","
+        tokens.extend(piece)
+    lines: list[str] = []
+    line = ""
+    used = len(name) + 2
+    for token in tokens:
+        if not line:
+            line = token
+        elif used + len(line) + 1 + len(token) <= _FOLD_AT:
+            line += " " + token
+        else:
+            lines.append(line)
+            used = 0
+            line = " " + token
+    lines.append(line)
+    return "\n".join(lines)
 
 
 def _text_cte(text: str, eight_bit: bool) -> str:
@@ -215,29 +295,13 @@ def _text_cte(text: str, eight_bit: bool) -> str:
     return "quoted-printable"
 
 
-def _encode_word_list(text: str) -> list[str]:
-    """Split ``text`` into RFC 2047 base64 encoded-words of at most 75 characters each."""
-    words = []
-    chunk = ""
-    for ch in text:
-        if len((chunk + ch).encode("utf-8")) > 36:
-            words.append(chunk)
-            chunk = ""
-        chunk += ch
-    if chunk:
-        words.append(chunk)
-    return [
-        "=?utf-8?b?" + base64.b64encode(w.encode("utf-8")).decode("ascii") + "?=" for w in words
-    ]
-
-
 def _set_binary_headers(part: MIMEPart, spec: _BinaryPart) -> None:
     filename = spec.filename
     if filename and not filename.isascii():
         # WORKAROUND: Outlook ignores RFC 2231 filename*= and shows "ATT00001";
         # Thunderbird also writes an RFC 2047 name= on Content-Type. set_param would
         # re-encode it as RFC 2231, so the folded header is stored raw.
-        words = _encode_word_list(filename)
+        words = _encoded_words(filename)
         raw = f'{spec.content_type};\n name="' + "\n ".join(words) + '"'
         part.set_raw("Content-Type", raw)
     elif filename:
@@ -413,15 +477,17 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
 
     headers: list[tuple[str, object]] = [
         ("Date", format_datetime(when)),
-        ("From", (sender.header_address(),)),
+        ("From", (sender,)),
     ]
     if reply_to:
-        headers.append(("Reply-To", tuple(a.header_address() for a in reply_to)))
+        headers.append(("Reply-To", tuple(reply_to)))
     if to:
-        headers.append(("To", tuple(a.header_address() for a in to)))
+        headers.append(("To", tuple(to)))
     if cc:
-        headers.append(("Cc", tuple(a.header_address() for a in cc)))
-    headers.append(("Subject", draft.subject))
+        headers.append(("Cc", tuple(cc)))
+    # Parsers drop leading blanks of a header value; strip both ends so what the
+    # recipient sees is exactly what we send.
+    headers.append(("Subject", draft.subject.strip()))
     headers.append(("Message-ID", message_id))
     headers.append(("User-Agent", USER_AGENT))
     headers.append(("X-Mailer", USER_AGENT))
@@ -437,6 +503,8 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
     # Headers must parse back without defects (a last line of defence).
     probe = EmailMessage(policy=email_policy.SMTPUTF8 if utf8_headers else email_policy.SMTP)
     for name, value in headers:
+        if isinstance(value, tuple):
+            value = tuple(a.header_address() for a in value)
         probe[name] = value
         defects = probe[name].defects
         if defects:
@@ -486,7 +554,8 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
 
     attachments: list[_BinaryPart] = []
     for att in draft.attachments:
-        filename = att.filename or (att.path.name if att.path else "")
+        # Blanks at either end do not survive parsers and mean nothing in a file name.
+        filename = (att.filename or (att.path.name if att.path else "")).strip()
         _check_header_text(
             filename, "attachments", _("The file name “{name}”").format(name=filename)
         )

@@ -350,3 +350,28 @@ def test_attachment_type_is_sniffed(tmp_path: Path) -> None:
     assert next(iter(parse(built.wire().to_bytes()).iter_attachments())).get_content_type() == (
         "application/pdf"
     )
+
+
+def test_display_name_spaces_survive_rfc2047_decoding() -> None:
+    """Regression: the stdlib folder put a name's space between two encoded-words."""
+    from email import message_from_bytes
+    from email.header import decode_header, make_header
+    from email.policy import compat32
+
+    name = "000¡¡¡¡¡¡¡¡¡¡𐀀𐀀𐀀𐀀𐀀 ["
+    built = build_message(draft(from_addr=f'"{name}" <ann@example.org>', text="x"))
+    raw = built.wire().to_bytes()
+    value = message_from_bytes(raw, policy=compat32)["From"]
+    assert str(make_header(decode_header(value))) == f"{name} <ann@example.org>"
+
+
+def test_address_headers_are_folded_and_ascii() -> None:
+    many = ", ".join(f"Person Number {i} <p{i}@example.org>" for i in range(40))
+    built = build_message(draft(to=many, cc="Zoë <zoe@bücher.de>", text="x"))
+    raw = built.wire().to_bytes()
+    assert raw.isascii()
+    assert_wire_clean(raw)
+    assert all(len(line) <= 78 for line in raw.split(b"\r\n\r\n")[0].split(b"\r\n"))
+    msg = parse(raw)
+    assert len(msg["To"].addresses) == 40
+    assert msg["Cc"].addresses[0].domain == "xn--bcher-kva.de"
