@@ -153,7 +153,7 @@ def test_cancel_before_start_connects_nowhere(smtp_server, events):
 
 
 def test_connection_dropped_during_data(events):
-    script = [*accepting_dialogue()[:9], ReadData(drop_after=100_000)]
+    script = [*accepting_dialogue()[:9], ReadData(drop_after=10_000)]
     with ScriptedServer(script) as server, pytest.raises(SendError) as info:
         send(settings_for(server), None, big_built(8_000_000), on_event=events)
     assert info.value.exit_code is ExitCode.CONNECTION
