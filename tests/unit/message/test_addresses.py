@@ -124,3 +124,33 @@ def test_errors_are_translated() -> None:
     assert message is not None
     assert "bob@" in message
     assert message != "“bob@” has no domain after @"
+
+
+def test_every_message_string_has_a_translation() -> None:
+    """Each _("...") literal of the message package is in message.po, placeholders kept."""
+    import ast
+    import re
+    from pathlib import Path
+
+    from mailcomposer.i18n import parse_po, resources_dir
+
+    catalog = parse_po((resources_dir() / "i18n" / "zh_CN" / "message.po").read_text("utf-8"))
+    package = Path(__file__).resolve().parents[3] / "mailcomposer" / "message"
+    missing = []
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                msgid = node.args[0].value
+                if msgid not in catalog:
+                    missing.append(msgid)
+                else:
+                    assert set(re.findall(r"\{\w+\}", msgid)) == set(
+                        re.findall(r"\{\w+\}", catalog[msgid])
+                    ), msgid
+    assert missing == []
