@@ -165,6 +165,7 @@ def test_wrong_password_is_an_auth_error_with_advice(auth_server, events):
     assert "app password" in error.user_message
     assert auth_server.received == []
     assert_no_secret(events.text, "wrong-password")
+    assert_no_secret(repr(error.to_dict()), "wrong-password")
 
 
 def test_explicit_mechanism_not_offered_is_an_auth_error(events):
@@ -414,3 +415,10 @@ def test_not_an_smtp_server(events):
         send(settings_for(server), None, make_built(), on_event=events)
     assert info.value.exit_code is ExitCode.CONNECTION
     assert "not an SMTP reply" in info.value.user_message
+
+
+def test_size_zero_means_no_fixed_limit(events):
+    with ScriptedServer(_accepting(extensions=("SIZE 0", "8BITMIME"))) as server:
+        result = send(settings_for(server), None, make_built(), on_event=events)
+    assert result.exit_code is ExitCode.OK
+    assert "SIZE=" in next(c for c in server.commands if c.startswith("MAIL"))
