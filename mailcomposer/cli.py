@@ -23,6 +23,7 @@ from mailcomposer.smtp.settings import Secret, Security, ServerSettings, Timeout
 from mailcomposer.store.paths import Home
 
 SUBCOMMANDS = ("send", "sandbox", "inspect", "account")
+PROGRESS_MIN_BYTES = 1024 * 1024
 
 # Draft/model field names (as InputError.field carries them) -> the option to name.
 OPTION_OF_FIELD = {
@@ -313,6 +314,7 @@ class _Output:
     explain: bool
     transcript: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    last_quarter: int = 0
 
     def event(self, event: Any) -> None:
         line = event.format(self.explain)
@@ -321,9 +323,24 @@ class _Output:
         if not (self.json or self.quiet):
             print(line, flush=True)
 
+    def progress(self, sent: int, total: int) -> None:
+        # A note at each quarter of a large upload, so a long DATA phase shows life.
+        if total < PROGRESS_MIN_BYTES:
+            return
+        quarter = min(sent * 4 // total, 4)
+        if quarter <= self.last_quarter or quarter >= 4:
+            return
+        self.last_quarter = quarter
+        self.note(
+            _("Uploaded {percent}% ({sent} of {total} bytes)").format(
+                percent=quarter * 25, sent=f"{sent:,}", total=f"{total:,}"
+            )
+        )
+
     def note(self, text: str) -> None:
         line = f"* {text}"
-        self.transcript.append(line)
+        with self.lock:
+            self.transcript.append(line)
         if not (self.json or self.quiet):
             print(line, flush=True)
 
@@ -409,7 +426,7 @@ def _run_cancellable(submission: Any, out: _Output) -> SendResult:
 
     def work() -> None:
         try:
-            outcome["result"] = submission.run(out.event, None, token)
+            outcome["result"] = submission.run(out.event, out.progress, token)
         except BaseException as exc:  # carried back to the main thread
             outcome["error"] = exc
         finally:

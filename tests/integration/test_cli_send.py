@@ -532,3 +532,29 @@ def test_json_dry_run(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["dry_run"] is True
     assert data["envelope"]["recipients"] == ["bob@example.org", "carol@example.org"]
     assert data["mime_tree"][0].startswith("text/plain")
+
+
+def test_large_upload_prints_progress_notes(
+    sandbox: SandboxServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    big = tmp_path / "big.bin"
+    big.write_bytes(os.urandom(2 * 1024 * 1024))
+    code = cli.main(
+        [
+            "send",
+            *server_arg(sandbox),
+            "--from",
+            "ann@example.org",
+            "--to",
+            "bob@example.org",
+            "--attach",
+            str(big),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == ExitCode.OK
+    notes = [line for line in out.splitlines() if line.startswith("* Uploaded ")]
+    assert [n.split()[2] for n in notes] == ["25%", "50%", "75%"]
+    [stored] = Inbox(sandbox.maildir).messages()
+    attachment = next(p for p in parse(stored.raw()).iter_attachments())
+    assert attachment.get_payload(decode=True) == big.read_bytes()
