@@ -395,6 +395,13 @@ def _send(args: argparse.Namespace, home: Home, out: _Output) -> int:
         submission = Submission(home, settings, secret, built, account_name)
         result = _run_cancellable(submission, out)
     except SendError as error:
+        if error.exit_code == ExitCode.UNKNOWN and submission.outbox_id:
+            # Say where the copy is, so the user can check before sending again.
+            error.user_message += " " + _(
+                "A copy is kept in the outbox as {path}; check with the recipient before "
+                "sending it again."
+            ).format(path=home.outbox / f"{submission.outbox_id}.eml")
+            raise
         culprit = _smtputf8_culprit(args) if error.exit_code == ExitCode.INPUT else None
         if culprit is None:
             raise

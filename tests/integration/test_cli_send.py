@@ -558,3 +558,33 @@ def test_large_upload_prints_progress_notes(
     [stored] = Inbox(sandbox.maildir).messages()
     attachment = next(p for p in parse(stored.raw()).iter_attachments())
     assert attachment.get_payload(decode=True) == big.read_bytes()
+
+
+def test_connection_lost_after_final_dot_exits_8_and_keeps_the_copy(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tests.servers import Close, ScriptedServer, accepting_dialogue
+
+    with ScriptedServer(accepting_dialogue(after_dot=[Close()])) as server:
+        code = cli.main(
+            [
+                "send",
+                *server_arg(server),
+                "--from",
+                "ann@example.org",
+                "--to",
+                "bob@example.org",
+                "--text",
+                "x",
+            ]
+        )
+    err = capsys.readouterr().err
+    assert code == ExitCode.UNKNOWN
+    line = one_line(err)
+    assert "outbox" in line
+    from mailcomposer.store.outbox import Outbox, OutboxState
+    from mailcomposer.store.paths import Home
+
+    [entry] = Outbox(Home.from_env()).pending()
+    assert entry.state is OutboxState.UNKNOWN
+    assert str(entry.path) in line
