@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from email import message_from_string
 from email import policy as email_policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -85,17 +86,18 @@ def read_eml(source: str | os.PathLike[str] | bytes) -> Draft:
     # Local line ends first: otherwise 7bit/8bit text bodies keep their CRs.
     msg = BytesParser(policy=email_policy.default).parsebytes(raw.replace(b"\r\n", b"\n"))
     assert isinstance(msg, EmailMessage)
+    heads = _utf8_headers(raw) or msg
     draft = Draft(
-        from_addr=_header_text(msg, "From"),
-        to=_header_text(msg, "To"),
-        cc=_header_text(msg, "Cc"),
-        bcc=_header_text(msg, "Bcc"),
-        reply_to=_header_text(msg, "Reply-To"),
-        subject=str(msg.get("Subject", "")),
-        priority=_priority(msg),
+        from_addr=_header_text(heads, "From"),
+        to=_header_text(heads, "To"),
+        cc=_header_text(heads, "Cc"),
+        bcc=_header_text(heads, "Bcc"),
+        reply_to=_header_text(heads, "Reply-To"),
+        subject=str(heads.get("Subject", "")),
+        priority=_priority(heads),
     )
     for name in _KEPT_HEADERS:
-        value = msg.get(name)
+        value = heads.get(name)
         if value is not None:
             draft.extra_headers.append((name, " ".join(str(value).split())))
 
@@ -136,6 +138,26 @@ def read_eml(source: str | os.PathLike[str] | bytes) -> Draft:
     draft.text = text or ""
     draft.html = html
     return draft
+
+
+def _utf8_headers(raw: bytes) -> EmailMessage | None:
+    """Parse raw UTF-8 headers (RFC 6532, SMTPUTF8 mail) from text, or return None.
+
+    WORKAROUND: the bytes parser turns them into surrogates; only the header block
+    is parsed as text because 8-bit bodies must stay bytes.
+    """
+    normal = raw.replace(b"\r\n", b"\n")
+    end = normal.find(b"\n\n")
+    block = normal if end < 0 else normal[: end + 1]
+    if block.isascii():
+        return None
+    try:
+        text = block.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    parsed = message_from_string(text + "\n", policy=email_policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
 
 
 def _text_of(part: EmailMessage) -> str:

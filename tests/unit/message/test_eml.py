@@ -84,3 +84,18 @@ def test_write_without_bcc(tmp_path: Path) -> None:
 def test_unreadable_file(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         read_eml(tmp_path / "missing.eml")
+
+
+def test_round_trip_smtputf8_and_8bit() -> None:
+    original = draft(
+        from_addr="Zoë <用户@例子.中国>", to="李 <li@example.org>", subject="你好", text="正文 ü\n"
+    )
+    first = build_message(original)
+    raw = first.wire(eight_bit=True).to_bytes()
+    reopened = read_eml(raw)
+    assert reopened.from_addr == "Zoë <用户@xn--fsqu00a.xn--fiqs8s>"
+    assert reopened.to == "李 <li@example.org>"
+    assert reopened.subject == "你好"
+    assert reopened.text == "正文 ü\n"
+    second = build_message(reopened)
+    assert second.envelope == first.envelope
