@@ -46,3 +46,13 @@ def test_encoded_subject_is_decoded(tmp_path: Path) -> None:
     [message] = Inbox(tmp_path).messages()
     assert message.subject == "测试 ✓"
     assert message.rcpt_tos == ()
+
+
+def test_get_by_key(tmp_path: Path) -> None:
+    path = store(tmp_path, "one", 1_000_000)
+    inbox = Inbox(tmp_path)
+    key = path.name
+    assert inbox.get(key).subject == "one"
+    assert inbox.get(key).raw() == path.read_bytes()
+    with pytest.raises(KeyError):
+        inbox.get("nope")

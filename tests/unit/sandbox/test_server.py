@@ -150,3 +150,21 @@ def test_loopback_detection() -> None:
     assert is_loopback_host("localhost")
     assert is_loopback_host("::1")
     assert not is_loopback_host("10.0.0.1")
+
+
+def test_port_in_use_is_an_error_and_leaves_no_thread(maildir: Path) -> None:
+    with SandboxServer(maildir) as first:
+        second = SandboxServer(maildir, port=first.port)
+        with pytest.raises(OSError):
+            second.start()
+        assert not second.running
+
+
+def test_on_stored_reports_each_message(maildir: Path) -> None:
+    stored: list[tuple[str, list[str]]] = []
+    with (
+        SandboxServer(maildir, on_stored=lambda path, s, r: stored.append((s, r))) as server,
+        client(server) as smtp,
+    ):
+        smtp.sendmail("ann@example.org", ["bob@example.org"], MESSAGE)
+    assert stored == [("ann@example.org", ["bob@example.org"])]
