@@ -61,12 +61,16 @@ class AddressField(QLineEdit):
 
     validity_changed = Signal(bool)
 
-    def __init__(self, field_name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, field_name: str, parent: QWidget | None = None, *, styled: bool = True
+    ) -> None:
+        """Create the field; ``styled=False`` when a parent already applies ``STYLE``."""
         super().__init__(parent)
         self.field_name = field_name
         self._valid = True
         self._help_tip = ""
-        self.setStyleSheet(STYLE)
+        if styled:
+            self.setStyleSheet(STYLE)
         self.setProperty(INVALID_PROPERTY, False)
         self.setClearButtonEnabled(True)
         self._source: Callable[[], Iterable[str]] | None = None

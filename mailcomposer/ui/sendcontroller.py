@@ -98,13 +98,17 @@ class SendController(QObject):
         if self._token is not None and self._thread is not None:
             self._token.cancel()
 
-    def shutdown(self, timeout_ms: int = 10000) -> bool:
-        """Cancel and block until the thread has ended (for application exit). True if ended."""
+    def shutdown(self, timeout_ms: int | None = 10000) -> bool:
+        """Cancel and block until the thread has ended (for application exit). True if ended.
+
+        Args:
+            timeout_ms: how long to wait; None waits for as long as it takes.
+        """
         thread = self._thread
         if thread is None:
             return True
         self.cancel()
-        ended = thread.wait(timeout_ms)
+        ended = thread.wait() if timeout_ms is None else thread.wait(timeout_ms)
         if ended:
             # Deliver the worker's queued signals so the terminal one is still emitted.
             for _attempt in range(100):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ClassVar
@@ -36,6 +37,7 @@ from mailcomposer.message.errors import InputError
 from mailcomposer.smtp.errors import ExitCode, SendError, SendResult
 from mailcomposer.store.drafts import DraftStore
 from mailcomposer.store.paths import Home
+from mailcomposer.ui.addressfield import STYLE as ADDRESS_STYLE
 from mailcomposer.ui.addressfield import AddressField
 from mailcomposer.ui.attachments import AttachmentPane, human_size, local_files
 from mailcomposer.ui.icons import app_icon, icon
@@ -44,6 +46,7 @@ from mailcomposer.ui.sendworker import SendJob
 from mailcomposer.ui.uisettings import UiSettings
 
 AUTOSAVE_DELAY_MS = 2000
+AUTOSAVE_MAX_DELAY_S = 15.0
 STATUS_TIMEOUT_MS = 8000
 MANAGE_ACCOUNTS = "manage-accounts"
 _SIZE_LINE = re.compile(r"^250[- ]SIZE\s+(\d+)", re.IGNORECASE)
@@ -191,6 +194,7 @@ class ComposerWindow(QMainWindow):
         self._session_secrets: dict[str, Any] = {}
         self._message_id: str | None = None
         self._loading = False
+        self._first_unsaved_edit = 0.0
         self._force_close = False
         self._close_after_send = False
         self._pending_question: QMessageBox | None = None
@@ -230,6 +234,9 @@ class ComposerWindow(QMainWindow):
         outer.setSpacing(4)
 
         header = QWidget(central)
+        header.setObjectName("headerFields")
+        # One style sheet for the three address fields (parsed once, not per field).
+        header.setStyleSheet(ADDRESS_STYLE)
         grid = QGridLayout(header)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(6)
@@ -241,11 +248,11 @@ class ComposerWindow(QMainWindow):
         self.from_combo.activated.connect(self._on_from_combo_activated)
         self.from_combo.currentIndexChanged.connect(self._on_from_combo_current_index_changed)
 
-        self.to_field = AddressField("to", header)
+        self.to_field = AddressField("to", header, styled=False)
         self.to_field.setObjectName("toField")
-        self.cc_field = AddressField("cc", header)
+        self.cc_field = AddressField("cc", header, styled=False)
         self.cc_field.setObjectName("ccField")
-        self.bcc_field = AddressField("bcc", header)
+        self.bcc_field = AddressField("bcc", header, styled=False)
         self.bcc_field.setObjectName("bccField")
         tip = _(
             "Separate addresses with commas or semicolons: Ann <ann@example.org>, bo@example.org"
@@ -822,6 +829,13 @@ class ComposerWindow(QMainWindow):
         if self._loading:
             return
         self.setWindowModified(True)
+        now = time.monotonic()
+        if not self._autosave_timer.isActive():
+            self._first_unsaved_edit = now
+        elif now - self._first_unsaved_edit > AUTOSAVE_MAX_DELAY_S:
+            # Someone typing without pause would otherwise postpone the save forever.
+            self.autosave()
+            return
         self._autosave_timer.start()
 
     @Slot()
@@ -1234,7 +1248,7 @@ class ComposerWindow(QMainWindow):
     @Slot(int)
     def _on_sent_dialog_finished(self, result: int) -> None:
         if result == QMessageBox.StandardButton.Yes and not self.controller.is_running():
-            self.clear_message()
+            self.new_message()  # asks first if the user already edited since the send
 
     @Slot(object)
     def _on_controller_failed(self, error: SendError) -> None:
@@ -1477,8 +1491,13 @@ class ComposerWindow(QMainWindow):
         event.accept()
 
     def shutdown(self) -> None:
-        """Stop everything that runs in the background (send thread, local server)."""
-        self.controller.shutdown()
+        """Stop everything that runs in the background (send thread, local server).
+
+        Blocks until the send thread has ended: a running QThread destroyed at exit
+        aborts the process, so there is no time limit (cancel unblocks every socket
+        operation; only a DNS lookup can hold it, and that times out by itself).
+        """
+        self.controller.shutdown(timeout_ms=None)
         self.stop_sandbox()
 
 

@@ -330,3 +330,13 @@ def test_ctrl_return_in_the_body_sends(qtbot, window) -> None:
     assert window.banner.isVisible()
     assert "no recipient yet" in window.editor.toPlainText()
     assert "\n" not in window.editor.toPlainText()  # the key did not reach the text
+
+
+def test_continuous_typing_still_autosaves(qtbot, window, home: Home, monkeypatch) -> None:
+    import mailcomposer.ui.window as window_module
+
+    monkeypatch.setattr(window_module, "AUTOSAVE_MAX_DELAY_S", 0.0)
+    window._autosave_timer.setInterval(60_000)  # the burst never ends ...
+    window.subject_field.setText("a")
+    window.subject_field.setText("ab")  # ... but the maximum delay has passed
+    assert DraftStore(home).load().subject == "ab"
