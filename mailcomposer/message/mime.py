@@ -34,7 +34,7 @@ OWNED_HEADERS = frozenset(
 )
 _FIELD_NAME = re.compile(r"^[\x21-\x39\x3b-\x7e]+$")
 _MIME_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$")
-_TAG = re.compile(r"<[A-Za-z][^>]*>")
+_TAG = re.compile(r"""<[A-Za-z](?:[^>"']|"[^"]*"|'[^']*')*>""")
 _SRC_ATTR = re.compile(
     r"""(?<![\w-])(src|background)(\s*=\s*)("([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
 )

@@ -375,3 +375,11 @@ def test_address_headers_are_folded_and_ascii() -> None:
     msg = parse(raw)
     assert len(msg["To"].addresses) == 40
     assert msg["Cc"].addresses[0].domain == "xn--bcher-kva.de"
+
+
+def test_src_rewrite_handles_gt_in_attributes_and_text_mentions() -> None:
+    html = '<p title="a>b">logo.png</p><img alt="x > y" src="logo.png">'
+    built = build_message(draft(html=html, inline_images=images()[:1]))
+    out = parse(built.wire().to_bytes()).get_body(("html",)).get_content()
+    assert '<p title="a>b">logo.png</p>' in out
+    assert re.search(r'<img alt="x > y" src="cid:[^"]+">', out)

@@ -77,3 +77,18 @@ def test_round_trip(subject: str, name: str, body: str, filename: str, eight_bit
     assert attachment.get_filename() == filename.strip()
     assert attachment.get_param("name") == filename.strip()
     assert attachment.get_content() == b"payload"
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.text(SAFE, max_size=40), local=st.from_regex(r"[a-z0-9.+_-]{1,20}", fullmatch=True))
+def test_formatted_address_parses_back(name: str, local: str) -> None:
+    from hypothesis import assume
+
+    from mailcomposer.message.addresses import Address, parse_address_list
+
+    assume(not local.startswith(".") and not local.endswith(".") and ".." not in local)
+    address = Address(" ".join(name.split()), f"{local}@example.org")
+    assert parse_address_list(address.formatted() + ", x@example.org;", "to") == [
+        address,
+        Address("", "x@example.org"),
+    ]
