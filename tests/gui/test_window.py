@@ -340,3 +340,23 @@ def test_continuous_typing_still_autosaves(qtbot, window, home: Home, monkeypatc
     window.subject_field.setText("a")
     window.subject_field.setText("ab")  # ... but the maximum delay has passed
     assert DraftStore(home).load().subject == "ab"
+
+
+def test_chinese_interface_with_qt_standard_buttons(qtbot, make_window, monkeypatch) -> None:
+    from mailcomposer.ui import app as app_module
+
+    monkeypatch.setenv("MAILCOMPOSER_LANG", "zh_CN")
+    try:
+        window = make_window()
+        titles = [a.text() for a in window.menuBar().actions()]
+        assert titles[0] == "文件(&F)"
+        assert window.windowTitle() == "新邮件[*] — mailcomposer"
+        window.subject_field.setText("x")
+        window.close()
+        box = find_box("unsavedDialog")
+        texts = {b.text() for b in box.buttons()}
+        assert "取消" in texts  # Qt's own button, from qtbase_zh_CN.qm
+        click(box, QMessageBox.StandardButton.Cancel)
+    finally:
+        monkeypatch.setenv("MAILCOMPOSER_LANG", "en")
+        app_module._install_translations(QApplication.instance())
