@@ -31,6 +31,7 @@ from mailcomposer.message.wire import Source, WireMessage
 # Headers the builder writes itself; extra headers may not set them.
 OWNED_HEADERS = frozenset(
     {"from", "to", "cc", "bcc", "subject", "date", "message-id", "mime-version", "reply-to"}
+    | {"user-agent", "x-mailer", "x-priority", "importance"}
 )
 _FIELD_NAME = re.compile(r"^[\x21-\x39\x3b-\x7e]+$")
 _MIME_TYPE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*$")

@@ -306,6 +306,10 @@ def test_header_injection_is_rejected(field: str, separator: str) -> None:
         "To",
         "Cc",
         "Reply-To",
+        "User-Agent",
+        "X-Mailer",
+        "X-Priority",
+        "Importance",
     ],
 )
 def test_owned_headers_cannot_be_added(name: str) -> None:
