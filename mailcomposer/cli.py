@@ -1018,6 +1018,12 @@ def cmd_sandbox(args: argparse.Namespace) -> int:
         if size:
             print(_("Largest message accepted: {size} bytes").format(size=size))
         print(_("Mail is stored in {path}").format(path=server.maildir))
+        example = f"mailcomposer send --server 127.0.0.1:{server.port} --security " + (
+            f"starttls --cafile {server.certificate.cert}" if server.certificate else "none"
+        )
+        if auth:
+            example += f" --user {auth[0]} --password-stdin"
+        print(_("Try: {command} --to you@example.org --text hello").format(command=example))
         print(_("Press Ctrl+C to stop."), flush=True)
         stop = threading.Event()
         try:
