@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,9 +12,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from mailcomposer.store.paths import Home
 
 
-@pytest.fixture(autouse=True)
-def no_running_send_threads() -> Iterator[None]:
-    """Fail a test that leaves a send QThread running (it would abort the interpreter)."""
+@contextlib.contextmanager
+def send_thread_guard() -> Iterator[None]:
+    """Raise AssertionError if the block leaves a send QThread registered as running."""
     from mailcomposer.ui.sendcontroller import live_threads
 
     before = set(map(id, live_threads()))
@@ -22,6 +23,13 @@ def no_running_send_threads() -> Iterator[None]:
     for thread in leaked:
         thread.wait(5000)  # let it end so the rest of the session survives
     assert not leaked, f"send threads left running: {[t.objectName() for t in leaked]}"
+
+
+@pytest.fixture(autouse=True)
+def no_running_send_threads() -> Iterator[None]:
+    """Fail a test that leaves a send QThread running (it would abort the interpreter)."""
+    with send_thread_guard():
+        yield
 
 
 @pytest.fixture

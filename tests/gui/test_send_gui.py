@@ -490,3 +490,20 @@ def test_unknown_outcome_keeps_the_message_id_for_a_resend(qtbot, window, tmp_pa
         use_server(window, second.port)
         send_and_wait(qtbot, window)
     assert window.last_result.message_id == first_id
+
+
+def test_the_leak_guard_fails_a_test_that_leaves_a_send_thread(qtbot, home: Home) -> None:
+    from mailcomposer.smtp.session import CancelToken
+    from tests.gui.conftest import send_thread_guard
+
+    def runner(job, on_event, on_progress, cancel):
+        cancel.wait(0.3)
+        return "done"
+
+    controller = SendController(runner=runner)
+    with pytest.raises(AssertionError, match="send threads left running"), send_thread_guard():
+        # A "test" that ends with the thread still registered.
+        controller.start(SendJob(home, ServerSettings("127.0.0.1"), None, None), CancelToken())
+    with qtbot.wait_signal(controller.finished, timeout=SEND_TIMEOUT_MS):
+        pass
+    assert not live_threads()
