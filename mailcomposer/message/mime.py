@@ -165,7 +165,11 @@ class BuiltMessage:
             return part
 
         def container(subtype: str, children: list[MIMEPart], part: MIMEPart) -> MIMEPart:
-            part["Content-Type"] = f'multipart/{subtype}; boundary="{self._boundaries[subtype]}"'
+            # RFC 2387 asks multipart/related to name its root part's type.
+            extra = '; type="text/html"' if subtype == "related" else ""
+            part["Content-Type"] = (
+                f'multipart/{subtype}{extra}; boundary="{self._boundaries[subtype]}"'
+            )
             part.set_payload(children)
             return part
 
