@@ -355,7 +355,7 @@ class AttachmentPane(QWidget):
         self.hint.setVisible(count == 0)
         self.total_label.setVisible(count > 0)
         self.total_label.setText(
-            _("{n} attachments, {size} in total").format(n=count, size=human_size(total))
+            _("Attachments: {n}, {size} in total").format(n=count, size=human_size(total))
         )
         wire = encoded_size(total)
         limit = self.effective_limit()

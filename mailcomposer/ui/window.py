@@ -35,6 +35,7 @@ from mailcomposer.i18n import _
 from mailcomposer.message.draft import Draft
 from mailcomposer.message.errors import InputError
 from mailcomposer.smtp.errors import ExitCode, SendError, SendResult
+from mailcomposer.smtp.settings import Security
 from mailcomposer.store.drafts import DraftStore
 from mailcomposer.store.paths import Home
 from mailcomposer.ui.addressfield import STYLE as ADDRESS_STYLE
@@ -737,7 +738,12 @@ class ComposerWindow(QMainWindow):
         if account.builtin_sandbox:
             where = _("local test server (messages stay on this computer)")
         else:
-            where = f"{server.host}:{server.effective_port} ({server.security.value})"
+            security = {
+                Security.NONE: _("no encryption"),
+                Security.STARTTLS: "STARTTLS",
+                Security.TLS: "TLS",
+            }.get(server.security, str(server.security))
+            where = f"{server.host}:{server.effective_port} ({security})"
         self.server_label.setText(where)
         self.attachments.set_size_limit(self.ui_settings.server_size_limit(account.name))
 
