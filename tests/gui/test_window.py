@@ -360,3 +360,37 @@ def test_chinese_interface_with_qt_standard_buttons(qtbot, make_window, monkeypa
     finally:
         monkeypatch.setenv("MAILCOMPOSER_LANG", "en")
         app_module._install_translations(QApplication.instance())
+
+
+def test_manage_accounts_entry_opens_the_account_dialog(qtbot, window) -> None:
+    combo = window.from_combo
+    before = combo.currentIndex()
+    manage = combo.count() - 1
+    combo.setCurrentIndex(manage)
+    combo.activated.emit(manage)
+    dialog = window.findChild(QWidget, "accountDialog")
+    assert dialog is not None and dialog.isVisible()
+    assert combo.currentIndex() == before  # the sender did not become "Manage accounts…"
+    assert window.current_account().builtin_sandbox
+    dialog.reject()
+    qtbot.wait_until(lambda: not dialog.isVisible())
+
+
+def test_save_as_eml_then_open_it_again(qtbot, window, tmp_path: Path) -> None:
+    window.to_field.setText("Bo <bo@example.org>")
+    window.bcc_field.setText("hidden@example.org")
+    window.subject_field.setText("往返 round trip")
+    window.editor.setPlainText("Body line")
+    path = tmp_path / "out.eml"
+    assert window.save_eml(path)
+    assert b"\r\nSubject: " in path.read_bytes() or path.read_bytes().startswith(b"Subject: ")
+    window.clear_message()
+    assert window.open_eml(path)
+    assert window.subject_field.text() == "往返 round trip"
+    assert window.to_field.text() == "Bo <bo@example.org>"
+    assert "Body line" in window.editor.toPlainText()
+
+
+def test_opening_a_missing_file_says_so(window, tmp_path: Path) -> None:
+    assert not window.open_eml(tmp_path / "missing.eml")
+    assert window.banner.isVisible() and "missing.eml" in window.banner.text()
