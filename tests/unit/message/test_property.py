@@ -92,3 +92,32 @@ def test_formatted_address_parses_back(name: str, local: str) -> None:
         address,
         Address("", "x@example.org"),
     ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    names=st.lists(
+        st.text(SAFE, min_size=1, max_size=30).filter(lambda s: s.strip()),
+        min_size=1,
+        max_size=4,
+        unique=True,
+    ),
+    quote=st.sampled_from(['"', "'"]),
+)
+def test_inline_images_resolve_whatever_their_names(names: list[str], quote: str) -> None:
+    import html
+
+    from mailcomposer.message.draft import InlineImage
+    from mailcomposer.message.lint import Level, lint
+    from tests.unit.message.helpers import PNG
+
+    tags = "".join(f"<img src={quote}{html.escape(n, quote=True)}{quote}>" for n in names)
+    images = [InlineImage(n, PNG, "image/png") for n in names]
+    built = build_message(draft(html=f"<p>{tags}</p>", inline_images=images))
+    raw = built.wire().to_bytes()
+    assert_wire_clean(raw)
+    assert [f for f in lint(raw) if f.level == Level.ERROR] == []
+    msg = parse(raw)
+    body = msg.get_body(("html",)).get_content()
+    assert body.count('src="cid:') == len(names)
+    assert len([p for p in msg.walk() if p.get_content_maintype() == "image"]) == len(names)
