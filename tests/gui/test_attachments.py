@@ -141,3 +141,22 @@ def test_human_size(size: int, text: str) -> None:
 
 def test_encoded_size_accounts_for_base64() -> None:
     assert encoded_size(3_000_000) > 4_000_000
+
+
+def test_dropping_on_the_list_view_attaches(qtbot, pane: AttachmentPane, files) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDropEvent
+
+    mime = file_urls(*files)
+    event = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.wait_signal(pane.view.files_dropped) as blocker:
+        pane.view.dropEvent(event)
+    assert event.isAccepted()
+    assert len(blocker.args[0]) == 2
+    assert pane.model.rowCount() == 2
