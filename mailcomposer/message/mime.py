@@ -564,16 +564,17 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
         _check_header_text(
             filename, "attachments", _("The file name “{name}”").format(name=filename)
         )
+        if att.data is None and att.path is None:
+            raise InputError(
+                "attachments", _("“{name}” has no content").format(name=filename), filename
+            )
         head = _read_head(att)
         ctype = _check_content_type(att.content_type, "attachments") or guess_type(filename, head)
         if att.data is not None:
             source = Source.of_bytes(att.data, filename)
-        elif att.path is not None:
-            source = Source.of_file(Path(att.path), filename)
         else:
-            raise InputError(
-                "attachments", _("“{name}” has no content").format(name=filename), filename
-            )
+            assert att.path is not None
+            source = Source.of_file(Path(att.path), filename)
         attachments.append(_BinaryPart(ctype, filename, source, "attachment"))
 
     recipients: list[str] = []

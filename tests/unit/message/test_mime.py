@@ -387,3 +387,12 @@ def test_src_rewrite_handles_gt_in_attributes_and_text_mentions() -> None:
     out = parse(built.wire().to_bytes()).get_body(("html",)).get_content()
     assert '<p title="a>b">logo.png</p>' in out
     assert re.search(r'<img alt="x > y" src="cid:[^"]+">', out)
+
+
+def test_attachment_without_content_or_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as info:
+        build_message(draft(text="x", attachments=[Attachment("empty")]))
+    assert info.value.field == "attachments"
+    with pytest.raises(InputError) as info:
+        build_message(draft(text="x", attachments=[Attachment("dir", path=tmp_path)]))
+    assert info.value.field == "attachments"
