@@ -1268,7 +1268,8 @@ class ComposerWindow(QMainWindow):
         self.autosave()
         headline, details = describe_failure(error)
         self.statusBar().showMessage(headline, STATUS_TIMEOUT_MS)
-        self.banner.show_message("error", f"<b>{_escape(headline)}</b><br>{_escape(details)}")
+        link = f' <a href="log">{_escape(_("Show the protocol log"))}</a>'
+        self.banner.show_message("error", f"<b>{_escape(headline)}</b><br>{_escape(details)}{link}")
         if error.field:
             self._field_widget(error.field).setFocus()
         certificate = getattr(error, "certificate", None)
@@ -1338,6 +1339,7 @@ class ComposerWindow(QMainWindow):
     def _on_banner_link_activated(self, href: str) -> None:
         if href == "log" and self.log_dock is not None:
             self.log_dock.show()
+            self.log_dock.raise_()
 
     # ------------------------------------------------------------------ other windows
 

@@ -507,3 +507,15 @@ def test_the_leak_guard_fails_a_test_that_leaves_a_send_thread(qtbot, home: Home
     with qtbot.wait_signal(controller.finished, timeout=SEND_TIMEOUT_MS):
         pass
     assert not live_threads()
+
+
+def test_failure_banner_links_to_the_protocol_log(qtbot, window, tmp_path: Path) -> None:
+    with SmtpTestServer() as server:
+        use_server(window, server.port, security=Security.STARTTLS)
+        fill(window, tmp_path)
+        send_and_wait(qtbot, window)
+    assert 'href="log"' in window.banner.text()
+    window.log_dock.hide()
+    window.banner.label.linkActivated.emit("log")
+    assert window.log_dock.isVisible()
+    assert "STARTTLS" in window.log_dock.transcript_text()
