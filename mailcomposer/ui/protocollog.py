@@ -36,13 +36,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
     QFileDialog,
+    QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
     QMessageBox,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -147,6 +148,24 @@ def transcript_text(events: Sequence[TranscriptEvent], explain: bool = False) ->
     return "".join(event.format(explain) + "\n" for event in events)
 
 
+_Row = tuple[float, str, str, "int | None", str, bool]
+_DIRECTIONS = {d.value: d for d in Direction}
+
+
+def _event(row: _Row) -> TranscriptEvent:
+    time, direction, text, code, explanation, secure = row
+    return TranscriptEvent(time, _DIRECTIONS[direction], text, code, explanation, secure)
+
+
+def _line(row: _Row) -> str:
+    # Same text as TranscriptEvent.format() (a test pins it), for fast scans.
+    return f"* {row[2]}" if row[1] == "*" else f"{row[1]}: {row[2]}"
+
+
+def _is_tls_row(row: _Row) -> bool:
+    return row[1] == "*" and bool(_TLS_NOTE.match(row[2]))
+
+
 class ProtocolLogModel(QAbstractListModel):
     """Transcript events in a bounded ring: the oldest lines go once ``max_lines`` is reached.
 
@@ -175,10 +194,13 @@ class ProtocolLogModel(QAbstractListModel):
         if max_lines < 1:
             raise ValueError("max_lines must be at least 1")
         self.max_lines = max_lines
-        # A plain list: index access is O(1) for painting; dropping the oldest lines is a
-        # pointer memmove, far cheaper than the view's relayout anyway.
-        self._events: list[TranscriptEvent] = []
+        # Rows are kept as flat tuples of str/float/int/bool: the garbage collector
+        # untracks such tuples, so 200,000 lines add nothing to its full collections
+        # (with dataclass instances a gen-2 pass over them stalled the window ~80 ms).
+        # A plain list: O(1) index for painting; dropping the oldest is a memmove.
+        self._rows: list[_Row] = []
         self._origin: float | None = None
+        self.longest_line = 0  # characters, for the view's horizontal extent
         self._dark = False
         self._brushes: dict[tuple[str, int], QBrush | None] = {}
 
@@ -193,37 +215,48 @@ class ProtocolLogModel(QAbstractListModel):
             self._origin = batch[0].time
         if len(batch) > self.max_lines:
             batch = batch[-self.max_lines :]
-        first = len(self._events)
+        rows = [(e.time, e.direction.value, e.text, e.code, e.explanation, e.secure) for e in batch]
+        self.longest_line = max(
+            self.longest_line, *(len(e.text) + len(e.explanation) for e in batch)
+        )
+        first = len(self._rows)
         # Insert before trimming so a view that follows the bottom sees the new rows
         # arrive first, then the old ones leave at the top.
-        self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)
-        self._events.extend(batch)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
         self.endInsertRows()
-        overflow = len(self._events) - self.max_lines
+        overflow = len(self._rows) - self.max_lines
         if overflow > 0:
             self.beginRemoveRows(QModelIndex(), 0, overflow - 1)
-            del self._events[:overflow]
+            del self._rows[:overflow]
             self.endRemoveRows()
 
     def clear(self) -> None:
         """Remove every line."""
         self.beginResetModel()
-        self._events = []
+        self._rows = []
         self._origin = None
+        self.longest_line = 0
         self.endResetModel()
         self.cleared.emit()
 
     def events(self) -> list[TranscriptEvent]:
-        """Return a copy of the events held, oldest first."""
-        return list(self._events)
+        """Return the events held, oldest first."""
+        return [_event(row) for row in self._rows]
 
     def event_at(self, row: int) -> TranscriptEvent:
         """Return the event at ``row``."""
-        return self._events[row]
+        return _event(self._rows[row])
+
+    def line_at(self, row: int) -> str:
+        """Return the line at ``row`` in the CLI form, without building an event."""
+        return _line(self._rows[row])
 
     def transcript_text(self, explain: bool = False) -> str:
         """Return the whole log in the CLI transcript form."""
-        return transcript_text(self._events, explain)
+        if not explain:
+            return "".join(_line(row) + "\n" for row in self._rows)
+        return transcript_text(self.events(), explain)
 
     def set_dark(self, dark: bool) -> None:
         """Pick foreground colours readable on a dark (True) or light palette."""
@@ -231,35 +264,35 @@ class ProtocolLogModel(QAbstractListModel):
             return
         self._dark = dark
         self._brushes.clear()
-        if self._events:
+        if self._rows:
             self.dataChanged.emit(
                 self.index(0),
-                self.index(len(self._events) - 1),
+                self.index(len(self._rows) - 1),
                 [Qt.ItemDataRole.ForegroundRole],
             )
 
     def is_tls_start(self, row: int) -> bool:
         """Return True where encryption starts: the TLS note, or the first secure line."""
-        event = self._events[row]
-        if is_tls_note(event):
+        current = self._rows[row]
+        if _is_tls_row(current):
             return True
-        if not event.secure or row == 0:
+        if not current[5] or row == 0:
             return False
-        previous = self._events[row - 1]
-        return not previous.secure and not is_tls_note(previous)
+        previous = self._rows[row - 1]
+        return not previous[5] and not _is_tls_row(previous)
 
     # -- Qt model interface ----------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._events)
+        return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0):
         if not index.isValid():
             return None
         row = index.row()
-        if row >= len(self._events):
+        if row >= len(self._rows):
             return None
-        event = self._events[row]
+        event = _event(self._rows[row])
         if role == Qt.ItemDataRole.DisplayRole:
             return event.format()
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -295,8 +328,8 @@ class ProtocolLogModel(QAbstractListModel):
 
     def relative_time(self, row: int) -> float:
         """Return seconds between the first line ever logged (since a clear) and ``row``."""
-        event = self._events[row]
-        return event.time - (self._origin if self._origin is not None else event.time)
+        time = self._rows[row][0]
+        return time - (self._origin if self._origin is not None else time)
 
     def brush(self, kind: str, background: bool) -> QBrush | None:
         """Return the text or background brush of a line class (None: the palette's)."""
@@ -509,8 +542,12 @@ def _is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
 
-class ProtocolLogView(QListView):
-    """The log list: monospace, uniform rows, follows new lines only while at the bottom.
+class ProtocolLogView(QTableView):
+    """The log list: monospace, fixed rows, follows new lines only while at the bottom.
+
+    A one-column table rather than a QListView: QListView relayouts every row on each
+    insertion (one Python ``rowCount`` call per row: 100,000 lines stalled ~150 ms per
+    batch), while a table with fixed-height rows only touches what is visible.
 
     Signals:
         copied: lines were put on the clipboard (carries how many).
@@ -521,13 +558,21 @@ class ProtocolLogView(QListView):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("protocolLog")
-        self.setUniformItemSizes(True)  # O(1) layout: 200,000 rows stay cheap
-        self.setLayoutMode(QListView.LayoutMode.SinglePass)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        self.horizontalHeader().hide()
+        self.verticalHeader().hide()
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._update_metrics()
         self.setAccessibleName(_("Protocol log"))
         self.delegate = ProtocolLogDelegate(self)
         self.setItemDelegate(self.delegate)
@@ -554,6 +599,7 @@ class ProtocolLogView(QListView):
                 model.set_dark(_is_dark(self.palette()))
             # Replayed history: start at its end, like a terminal.
             self._follow = True
+            self._update_column_width()
             self.scrollToBottom()
 
     def is_at_bottom(self) -> bool:
@@ -568,14 +614,42 @@ class ProtocolLogView(QListView):
 
     @Slot()
     def _on_model_rows_inserted(self) -> None:
+        self._update_column_width()
         if self._follow:
             self.scrollToBottom()
+
+    def row_height(self) -> int:
+        """Return the height of every row in pixels."""
+        return self.verticalHeader().defaultSectionSize()
+
+    def _update_metrics(self) -> None:
+        metrics = QFontMetrics(self.font())
+        self.verticalHeader().setMinimumSectionSize(1)
+        self.verticalHeader().setDefaultSectionSize(metrics.height() + 4)
+        self._update_column_width()
+
+    def _update_column_width(self) -> None:
+        model = self.model()
+        if model is None:
+            return
+        chars = getattr(model, "longest_line", 0) + 24  # + time, marker and gap columns
+        wanted = max(
+            self.viewport().width(), QFontMetrics(self.font()).horizontalAdvance("0") * chars
+        )
+        if self.columnWidth(0) != wanted:
+            self.setColumnWidth(0, wanted)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._update_column_width()
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         model = self.model()
         if event.type() == event.Type.PaletteChange and isinstance(model, ProtocolLogModel):
             model.set_dark(_is_dark(self.palette()))
+        elif event.type() == event.Type.FontChange:
+            self._update_metrics()
 
     # -- clipboard ---------------------------------------------------------------------------
 
@@ -585,6 +659,8 @@ class ProtocolLogView(QListView):
         rows = sorted(index.row() for index in self.selectionModel().selectedRows())
         if not isinstance(model, ProtocolLogModel):
             return "".join(str(model.index(row, 0).data() or "") + "\n" for row in rows)
+        if not self.delegate.explain:
+            return "".join(model.line_at(row) + "\n" for row in rows)
         return transcript_text([model.event_at(row) for row in rows], self.delegate.explain)
 
     @Slot()
@@ -759,12 +835,13 @@ class ProtocolLogDock(QDockWidget):
             return False
         current = self.view.currentIndex()
         start = current.row() if current.isValid() else (-1 if step > 0 else count)
-        events = self.model._events  # read-only scan; avoids copying 200,000 references
+        rows = self.model._rows  # read-only scan: no copy of 200,000 lines
         explain = self.view.delegate.explain
         for offset in range(1, count + 1):
             row = (start + step * offset) % count
-            event = events[row]
-            haystack = event.format(explain) if explain else event.format()
+            haystack = _line(rows[row])
+            if explain and rows[row][4]:
+                haystack += "    # " + rows[row][4]
             if needle in haystack.lower():
                 index = self.model.index(row)
                 self.view.selectionModel().setCurrentIndex(

@@ -182,14 +182,29 @@ def test_custom_role_gives_the_event(qtbot):
     model = ProtocolLogModel()
     event = server(OK)
     model.append_events([event])
-    assert model.index(0).data(ProtocolLogModel.EventRole) is event
+    assert model.index(0).data(ProtocolLogModel.EventRole) == event
 
 
-def test_view_has_object_name_and_uniform_rows(dock):
+def test_view_has_object_name_and_fixed_rows(dock):
     assert dock.objectName() == "protocolLogDock"
     assert dock.windowTitle() == "Protocol log"
     assert dock.view.objectName() == "protocolLog"
-    assert dock.view.uniformItemSizes()
+    dock.append_events(session())
+    heights = {dock.view.rowHeight(row) for row in range(dock.model.rowCount())}
+    assert heights == {dock.view.row_height()}
+
+
+def test_fast_line_equals_the_event_format(qtbot):
+    model = ProtocolLogModel()
+    model.append_events(session())
+    for row, event in enumerate(session()):
+        assert model.line_at(row) == event.format()
+        assert model.event_at(row) == event
+
+
+def test_wide_lines_scroll_horizontally(dock):
+    dock.append_events([client("RCPT TO:<" + "x" * 400 + "@example.org>")])
+    assert dock.view.columnWidth(0) > dock.view.viewport().width()
 
 
 def test_history_is_replayed_into_a_late_view(qtbot):

@@ -1,0 +1,178 @@
+"""Benchmark: the protocol log dock taking 100,000 lines in batches, against a QPlainTextEdit.
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/gui_log.py [--lines N]``.
+Budget (DESIGN.md): the log takes 100,000 lines without the window stalling, memory
+bounded. We call it a PASS when no single batch (append + the repaint it causes)
+blocks the event loop for more than 30 ms, the same figure as the send budget, and
+when the dock's memory per line stays under 1 KiB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit, QTextEdit
+
+from mailcomposer.smtp.transcript import Direction, TranscriptEvent
+from mailcomposer.ui.protocollog import ProtocolLogDock
+
+STALL_BUDGET_S = 0.030
+BYTES_PER_LINE_BUDGET = 1024
+BATCH = 50
+
+
+def rss_bytes() -> int:
+    """Current resident set size (Linux /proc; 0 where unavailable)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+_PATTERN = [
+    (Direction.CLIENT, "RCPT TO:<student{i}@example.org>", None, ""),
+    (Direction.SERVER, "250 2.1.5 Ok", 250, "This recipient is accepted."),
+    (Direction.NOTE, "sent {i} of 26,214,400 bytes", None, ""),
+    (Direction.SERVER, "451 4.7.1 Greylisted, try later", 451, "Temporary refusal."),
+    (Direction.CLIENT, "NOOP", None, ""),
+    (Direction.SERVER, "550 5.1.1 <x{i}@example.org>: User unknown", 550, "No such user."),
+]
+
+
+def make_batch(first: int, count: int, start: float) -> list[TranscriptEvent]:
+    """Fresh events, made per batch as the send worker makes them (a realistic mix)."""
+    batch = []
+    for i in range(first, first + count):
+        direction, text, code, explanation = _PATTERN[i % len(_PATTERN)]
+        batch.append(
+            TranscriptEvent(
+                start + i * 0.001, direction, text.format(i=i), code, explanation, secure=i > 10
+            )
+        )
+    return batch
+
+
+def run(
+    name: str,
+    build: Callable[[QMainWindow], Callable[[Sequence[TranscriptEvent]], None]],
+    lines: int,
+    app: QApplication,
+    trace_memory: bool = False,
+) -> dict[str, float | str]:
+    """Append ``lines`` events in batches through the sink ``build`` makes; measure.
+
+    With ``trace_memory`` the Python heap peak is recorded too (tracemalloc slows
+    Python down, so timing figures come from a run without it).
+    """
+    window = QMainWindow()
+    window.setCentralWidget(QTextEdit())
+    window.resize(1000, 700)
+    append = build(window)
+    window.show()
+    app.processEvents()
+    gc.collect()
+    rss_before = rss_bytes()
+    if trace_memory:
+        tracemalloc.start()
+    longest = 0.0
+    start = time.monotonic()
+    started = time.perf_counter()
+    for first in range(0, lines, BATCH):
+        batch = make_batch(first, min(BATCH, lines - first), start)
+        tick = time.perf_counter()
+        append(batch)
+        # The repaint the batch causes runs here, as it would between two worker signals.
+        app.processEvents()
+        longest = max(longest, time.perf_counter() - tick)
+    total = time.perf_counter() - started
+    peak = 0
+    if trace_memory:
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    rss_after = rss_bytes()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return {
+        "name": name,
+        "total_s": total,
+        "longest_stall_s": longest,
+        "py_peak_bytes": peak,
+        "rss_delta_bytes": max(0, rss_after - rss_before),
+    }
+
+
+def dock_sink(window: QMainWindow) -> Callable[[Sequence[TranscriptEvent]], None]:
+    dock = ProtocolLogDock(window)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    window.resizeDocks([dock], [450], Qt.Orientation.Vertical)
+    return dock.append_events
+
+
+def plaintext_sink(window: QMainWindow) -> Callable[[Sequence[TranscriptEvent]], None]:
+    edit = QPlainTextEdit()
+    edit.setReadOnly(True)
+    window.setCentralWidget(edit)
+
+    def append(batch: Sequence[TranscriptEvent]) -> None:
+        for event in batch:
+            edit.appendPlainText(event.format())
+
+    return append
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=100_000)
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication([])
+    results = [
+        run("ProtocolLogDock (ours)", dock_sink, args.lines, app),
+        run("QPlainTextEdit baseline", plaintext_sink, args.lines, app),
+    ]
+    memory = run("ProtocolLogDock (ours)", dock_sink, args.lines, app, trace_memory=True)
+    results[0]["py_peak_bytes"] = memory["py_peak_bytes"]
+    platform = os.environ.get("QT_QPA_PLATFORM")
+    print(f"{args.lines:,} lines in batches of {BATCH} (QT_QPA_PLATFORM={platform})")
+    print(
+        f"{'sink':26} {'total s':>9} {'longest stall ms':>17} {'py peak MiB':>12} {'RSS +MiB':>9}"
+    )
+    for r in results:
+        py_peak = f"{r['py_peak_bytes'] / 2**20:12.1f}" if r["py_peak_bytes"] else f"{'-':>12}"
+        print(
+            f"{r['name']:26} {r['total_s']:9.2f} {r['longest_stall_s'] * 1000:17.1f} "
+            f"{py_peak} {r['rss_delta_bytes'] / 2**20:9.1f}"
+        )
+    ours, base = results
+    per_line = max(ours["py_peak_bytes"], ours["rss_delta_bytes"]) / args.lines
+    stall_ok = ours["longest_stall_s"] <= STALL_BUDGET_S
+    memory_ok = per_line <= BYTES_PER_LINE_BUDGET
+    print(
+        f"ratio ours/baseline: time {ours['total_s'] / base['total_s']:.2f}x, "
+        f"longest stall {ours['longest_stall_s'] / max(base['longest_stall_s'], 1e-9):.2f}x"
+    )
+    print(
+        f"longest stall {ours['longest_stall_s'] * 1000:.1f} ms (budget "
+        f"{STALL_BUDGET_S * 1000:.0f} ms): {'PASS' if stall_ok else 'FAIL'}"
+    )
+    print(
+        f"memory {per_line:.0f} bytes/line (budget {BYTES_PER_LINE_BUDGET}): "
+        f"{'PASS' if memory_ok else 'FAIL'}"
+    )
+    return 0 if stall_ok and memory_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
