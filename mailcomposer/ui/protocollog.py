@@ -295,20 +295,21 @@ class ProtocolLogModel(QAbstractListModel):
         event = _event(self._rows[row])
         if role == Qt.ItemDataRole.DisplayRole:
             return event.format()
+        kind = self.kind_at(row)
         if role == Qt.ItemDataRole.ForegroundRole:
-            return self.brush(kind_of(event), background=False)
+            return self.brush(kind, background=False)
         if role == Qt.ItemDataRole.BackgroundRole:
-            return self.brush(kind_of(event), background=True)
+            return self.brush(kind, background=True)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(event)
+            return self._tooltip(event, kind)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{_kind_word(kind_of(event))}: {event.format(True)}"
+            return f"{_kind_word(kind)}: {event.format(True)}"
         if role == self.EventRole:
             return event
         if role == self.KindRole:
-            return kind_of(event)
+            return kind
         if role == self.MarkerRole:
-            return MARKERS[kind_of(event)]
+            return MARKERS[kind]
         if role == self.TlsStartRole:
             return self.is_tls_start(row)
         if role == self.RelativeTimeRole:
@@ -325,6 +326,16 @@ class ProtocolLogModel(QAbstractListModel):
         )
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def kind_at(self, row: int) -> str:
+        """Return the class of ``row``; a note where encryption starts counts as the TLS note.
+
+        The position catches the TLS note in any language (its text is translated).
+        """
+        kind = kind_of(_event(self._rows[row]))
+        if kind == Kind.NOTE and self.is_tls_start(row):
+            return Kind.TLS
+        return kind
 
     def relative_time(self, row: int) -> float:
         """Return seconds between the first line ever logged (since a clear) and ``row``."""
@@ -349,9 +360,9 @@ class ProtocolLogModel(QAbstractListModel):
                     self._brushes[key] = None
         return self._brushes[key]
 
-    def _tooltip(self, event: TranscriptEvent) -> str:
+    def _tooltip(self, event: TranscriptEvent, kind: str) -> str:
         offset = event.time - (self._origin if self._origin is not None else event.time)
-        parts = [_kind_word(kind_of(event))]
+        parts = [_kind_word(kind)]
         if event.explanation:
             parts.append(event.explanation)
         parts.append(_("at +{seconds} s").format(seconds=f"{offset:.3f}"))
@@ -423,7 +434,7 @@ class ProtocolLogDelegate(QStyledItemDelegate):
             return
         row = index.row()
         event = model.event_at(row)
-        kind = kind_of(event)
+        kind = model.kind_at(row)
         painter.save()
         rect = option.rect
         palette = option.palette

@@ -389,3 +389,16 @@ def test_dock_in_chinese(qtbot):
     qtbot.add_widget(dock)
     assert dock.windowTitle() == "协议日志"
     assert dock.explain_action.text() == "解释回复"
+
+
+def test_translated_tls_note_is_still_the_tls_marker(qtbot):
+    model = ProtocolLogModel()
+    model.append_events(
+        [
+            server((220, "2.0.0 Ready to start TLS")),
+            note("TLS 已建立：TLSv1.3，密码套件 TLS_AES_256_GCM_SHA384", secure=True),
+            note("证书：CN=localhost", secure=True),
+        ]
+    )
+    kinds = [model.index(r).data(ProtocolLogModel.KindRole) for r in range(3)]
+    assert kinds == [Kind.OK, Kind.TLS, Kind.NOTE]
