@@ -76,7 +76,7 @@ class SandboxInboxDialog(QDialog):
 
     refreshed = Signal(int)
 
-    COLUMNS = 5
+    COLUMNS = 6
 
     def __init__(self, maildir: Path | str, parent=None) -> None:
         super().__init__(parent)
@@ -89,7 +89,14 @@ class SandboxInboxDialog(QDialog):
 
         self.model = QStandardItemModel(0, self.COLUMNS, self)
         self.model.setHorizontalHeaderLabels(
-            [_("Date"), _("From"), _("To (envelope)"), _("Subject"), _("Size")]
+            [
+                _("Date"),
+                _("From"),
+                _("To (envelope)"),
+                _("Bcc (envelope only)"),
+                _("Subject"),
+                _("Size"),
+            ]
         )
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
@@ -106,14 +113,16 @@ class SandboxInboxDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.setAccessibleName(_("Received messages"))
         self.table.doubleClicked.connect(self._on_table_double_clicked)
 
         self.intro = QLabel(
             _(
                 'Messages the built-in local server received. "To (envelope)" lists '
-                "every RCPT TO recipient, including Bcc copies that no header shows."
+                'every RCPT TO recipient; "Bcc" shows those that no To or Cc header names.'
             ),
             self,
         )
@@ -177,8 +186,8 @@ class SandboxInboxDialog(QDialog):
         for message in messages:
             self.model.appendRow(self._row(message))
         self.table.resizeColumnToContents(0)
-        self.table.resizeColumnToContents(4)
-        for column in (1, 2):
+        self.table.resizeColumnToContents(5)
+        for column in (1, 2, 3):
             self.table.setColumnWidth(
                 column, min(240, max(120, self.table.sizeHintForColumn(column)))
             )
@@ -285,6 +294,7 @@ class SandboxInboxDialog(QDialog):
             (date_text, date.timestamp() if date else 0.0),
             (message.mail_from or "<>", (message.mail_from or "").lower()),
             (recipients, recipients.lower()),
+            (", ".join(hidden), ", ".join(hidden).lower()),
             (message.subject or _("(no subject)"), (message.subject or "").lower()),
             (human_size(message.size), message.size),
         ]
@@ -295,12 +305,14 @@ class SandboxInboxDialog(QDialog):
             item.setData(key, SORT_ROLE)
             item.setData(message.key, KEY_ROLE)
             items.append(item)
-        items[4].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        items[5].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         tip = [_("Envelope recipients (RCPT TO): {list}").format(list=recipients)]
         if hidden:
             tip.append(_("Not in To/Cc (Bcc): {list}").format(list=", ".join(hidden)))
-            items[2].setText(recipients + "  " + _("(Bcc: {list})").format(list=", ".join(hidden)))
         items[2].setToolTip("\n".join(tip))
+        items[3].setToolTip(
+            _("Recipients given in RCPT TO but in no To or Cc header: the Bcc copies.")
+        )
         if message.peer:
             items[1].setToolTip(_("Sent from {peer}").format(peer=message.peer))
         return items
