@@ -602,10 +602,12 @@ class ProtocolLogView(QTableView):
         if old is not None:
             old.rowsAboutToBeInserted.disconnect(self._on_model_rows_about_to_be_inserted)
             old.rowsInserted.disconnect(self._on_model_rows_inserted)
+            old.rowsRemoved.disconnect(self._on_model_rows_removed)
         super().setModel(model)
         if model is not None:
             model.rowsAboutToBeInserted.connect(self._on_model_rows_about_to_be_inserted)
             model.rowsInserted.connect(self._on_model_rows_inserted)
+            model.rowsRemoved.connect(self._on_model_rows_removed)
             if isinstance(model, ProtocolLogModel):
                 model.set_dark(_is_dark(self.palette()))
             # Replayed history: start at its end, like a terminal.
@@ -628,6 +630,14 @@ class ProtocolLogView(QTableView):
         self._update_column_width()
         if self._follow:
             self.scrollToBottom()
+
+    @Slot(QModelIndex, int, int)
+    def _on_model_rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
+        # The ring dropped its oldest lines: keep a reader who scrolled up on the same
+        # lines instead of letting the text slide under their eyes.
+        if first == 0 and not self._follow:
+            bar = self.verticalScrollBar()
+            bar.setValue(max(0, bar.value() - (last + 1) * self.row_height()))
 
     def row_height(self) -> int:
         """Return the height of every row in pixels."""

@@ -402,3 +402,23 @@ def test_translated_tls_note_is_still_the_tls_marker(qtbot):
     )
     kinds = [model.index(r).data(ProtocolLogModel.KindRole) for r in range(3)]
     assert kinds == [Kind.OK, Kind.TLS, Kind.NOTE]
+
+
+def test_reader_scrolled_up_keeps_the_same_lines_when_the_ring_drops(qtbot):
+    window = QMainWindow()
+    qtbot.add_widget(window)
+    dock = ProtocolLogDock(window, model=ProtocolLogModel(max_lines=300))
+    window.setCentralWidget(dock)
+    window.resize(700, 300)
+    window.show()
+    qtbot.wait_exposed(window)
+    dock.append_events(numbered(300))
+    bar = dock.view.verticalScrollBar()
+    qtbot.wait_until(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum() // 2)
+    top = dock.view.indexAt(_up(-2)).row()
+    first_text = dock.model.event_at(top).text
+    dock.append_events(numbered(20, 300))  # the 20 oldest lines go
+    qtbot.wait(10)
+    top_after = dock.view.indexAt(_up(-2)).row()
+    assert dock.model.event_at(top_after).text == first_text
