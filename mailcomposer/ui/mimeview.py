@@ -12,6 +12,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFontDatabase,
+    QGuiApplication,
     QPixmap,
     QStandardItem,
     QStandardItemModel,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
@@ -41,6 +43,9 @@ from mailcomposer.i18n import _
 SOURCE_LIMIT = 1024 * 1024  # the raw tab shows the first 1 MB: enough to learn, cheap to draw
 TEXT_LIMIT = 200_000  # characters of a text part shown
 IMAGE_LIMIT = 20 * 1024 * 1024  # bigger images are described, not decoded
+# Linting re-parses and scans every line (about 3 s for a 25 MiB attachment): bigger
+# messages get a button instead of a frozen window.
+LINT_AUTO_LIMIT = 4 * 1024 * 1024
 
 PART_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -226,6 +231,11 @@ class MimeViewDialog(QDialog):
         box_layout = QVBoxLayout(findings_box)
         box_layout.setContentsMargins(4, 4, 4, 4)
         box_layout.addWidget(self.findings)
+        self.lint_button = QPushButton(_("Check the message"), findings_box)
+        self.lint_button.setObjectName("mimeLintButton")
+        self.lint_button.clicked.connect(self.run_lint)
+        self.lint_button.hide()
+        box_layout.addWidget(self.lint_button)
 
         left = QSplitter(Qt.Orientation.Vertical, self)
         left.addWidget(self.tree)
@@ -306,12 +316,25 @@ class MimeViewDialog(QDialog):
         )
 
     def set_raw(self, raw: bytes) -> None:
-        """Show the message given as raw bytes."""
+        """Show the message given as raw bytes (large ones are linted on request)."""
+        busy = len(raw) > SOURCE_LIMIT
+        if busy:
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._set_raw(raw)
+        finally:
+            if busy:
+                QGuiApplication.restoreOverrideCursor()
+
+    def _set_raw(self, raw: bytes) -> None:
         self.raw = raw
         self.message = parse(raw)
         self.model.set_message(self.message)
         self.tree.expandAll()
-        self._show_findings(raw, self.message)
+        if len(raw) <= LINT_AUTO_LIMIT:
+            self._show_findings(lint_findings(raw), self.message)
+        else:
+            self._show_findings([], self.message, linted=False)
         shown = raw[:SOURCE_LIMIT]
         self.source_view.setPlainText(shown.decode("utf-8", "replace"))
         if len(raw) > SOURCE_LIMIT:
@@ -354,9 +377,30 @@ class MimeViewDialog(QDialog):
         walk(QModelIndex(), 0)
         return lines
 
-    def _show_findings(self, raw: bytes, message: Message) -> None:
+    @Slot()
+    def run_lint(self) -> None:
+        """Run the lint now (large messages are not linted when opened)."""
+        if self.message is None:
+            return
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._show_findings(lint_findings(self.raw), self.message)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+
+    def _show_findings(
+        self, findings: list[tuple[str, str]] | None, message: Message, linted: bool = True
+    ) -> None:
         self.findings.clear()
-        findings = lint_findings(raw)
+        self.lint_button.setVisible(not linted)
+        if not linted:
+            item = QListWidgetItem(
+                _("The message is large ({size}): press “Check the message” to lint it.").format(
+                    size=human_size(len(self.raw))
+                )
+            )
+            item.setForeground(self.palette().placeholderText())
+            self.findings.addItem(item)
         if findings is None:
             item = QListWidgetItem(_("Lint is not available in this build."))
             item.setForeground(self.palette().placeholderText())
@@ -372,7 +416,7 @@ class MimeViewDialog(QDialog):
             if colour:
                 item.setForeground(QBrush(QColor(colour)))
             self.findings.addItem(item)
-        if not findings and self.findings.count() == 0:
+        if linted and not findings and self.findings.count() == 0:
             self.findings.addItem(QListWidgetItem("✓ " + _("No problems found.")))
 
     @Slot(QModelIndex, QModelIndex)

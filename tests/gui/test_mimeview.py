@@ -161,3 +161,20 @@ def test_unknown_charset_still_shows_text(qtbot):
     dialog = MimeViewDialog(raw)
     qtbot.add_widget(dialog)
     assert "plain words" in dialog.content_view.toPlainText()
+
+
+def test_large_message_is_linted_on_request(qtbot, monkeypatch):
+    from mailcomposer.ui import mimeview
+
+    monkeypatch.setattr(mimeview, "LINT_AUTO_LIMIT", 1000)  # any message is "large" now
+    broken = multipart_message().replace(b"Hello Bob,\r\n", b"Hello Bob,\n" + b"y" * 1200 + b"\r\n")
+    dialog = MimeViewDialog(broken)
+    qtbot.add_widget(dialog)
+    texts = [dialog.findings.item(i).text() for i in range(dialog.findings.count())]
+    assert "Check the message" in texts[0]
+    assert not dialog.lint_button.isHidden()
+    dialog.lint_button.click()
+    texts = [dialog.findings.item(i).text() for i in range(dialog.findings.count())]
+    if mimeview.lint_findings(broken) is not None:
+        assert any("998" in t for t in texts)
+    assert dialog.lint_button.isHidden()
