@@ -87,6 +87,7 @@ def run(
     if trace_memory:
         tracemalloc.start()
     longest = 0.0
+    worst_line = 0
     start = time.monotonic()
     started = time.perf_counter()
     for first in range(0, lines, BATCH):
@@ -95,7 +96,9 @@ def run(
         append(batch)
         # The repaint the batch causes runs here, as it would between two worker signals.
         app.processEvents()
-        longest = max(longest, time.perf_counter() - tick)
+        spent = time.perf_counter() - tick
+        if spent > longest:
+            longest, worst_line = spent, first
     total = time.perf_counter() - started
     peak = 0
     if trace_memory:
@@ -109,6 +112,7 @@ def run(
         "name": name,
         "total_s": total,
         "longest_stall_s": longest,
+        "worst_at_line": worst_line,
         "py_peak_bytes": peak,
         "rss_delta_bytes": max(0, rss_after - rss_before),
     }
@@ -147,12 +151,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     platform = os.environ.get("QT_QPA_PLATFORM")
     print(f"{args.lines:,} lines in batches of {BATCH} (QT_QPA_PLATFORM={platform})")
     print(
-        f"{'sink':26} {'total s':>9} {'longest stall ms':>17} {'py peak MiB':>12} {'RSS +MiB':>9}"
+        f"{'sink':26} {'total s':>9} {'longest stall ms':>17} {'at line':>8} "
+        f"{'py peak MiB':>12} {'RSS +MiB':>9}"
     )
     for r in results:
         py_peak = f"{r['py_peak_bytes'] / 2**20:12.1f}" if r["py_peak_bytes"] else f"{'-':>12}"
         print(
             f"{r['name']:26} {r['total_s']:9.2f} {r['longest_stall_s'] * 1000:17.1f} "
+            f"{r['worst_at_line']:8,} "
             f"{py_peak} {r['rss_delta_bytes'] / 2**20:9.1f}"
         )
     ours, base = results
