@@ -16,13 +16,13 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from mailcomposer import __version__, i18n
+from mailcomposer import __version__, cliaccount, i18n
 from mailcomposer.i18n import _
 from mailcomposer.smtp.errors import ExitCode, SendError, SendResult, Stage
 from mailcomposer.smtp.settings import Secret, Security, ServerSettings, Timeouts
 from mailcomposer.store.paths import Home
 
-SUBCOMMANDS = ("send", "sandbox", "inspect", "account")
+SUBCOMMANDS = ("send", "sandbox", "inspect", "account", "selftest")
 PROGRESS_MIN_BYTES = 1024 * 1024
 
 # Draft/model field names (as InputError.field carries them) -> the option to name.
@@ -108,9 +108,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "inspect":
         return cmd_inspect(args)
     if args.command == "account":
-        from mailcomposer import cliaccount  # type: ignore[attr-defined]
-
         return int(cliaccount.run(args))
+    if args.command == "selftest":
+        from mailcomposer import selftest
+
+        return selftest.run(as_json=args.json)
     parser.print_help()
     return int(ExitCode.INPUT)
 
@@ -163,12 +165,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_send(subparsers)
     _add_sandbox(subparsers)
     _add_inspect(subparsers)
-    try:
-        from mailcomposer import cliaccount  # type: ignore[attr-defined]
-    except ImportError:
-        pass
-    else:
-        cliaccount.add_parser(subparsers)
+    cliaccount.add_parser(subparsers)
+    selftest = subparsers.add_parser(
+        "selftest",
+        help=_("check this installation: resources, keyring backend, TLS roots"),
+    )
+    selftest.add_argument("--json", action="store_true", help=_("print one JSON object"))
     return parser
 
 

@@ -1,0 +1,85 @@
+"""Self-test of an installed or frozen copy: resources, catalogs, keyring, TLS roots."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import sys
+from dataclasses import dataclass
+
+from mailcomposer import __version__, i18n
+from mailcomposer.i18n import _
+
+
+@dataclass(frozen=True)
+class Check:
+    """One self-test finding."""
+
+    name: str
+    ok: bool
+    detail: str
+
+
+def keyring_check() -> Check:
+    """A real keyring backend must be found (a frozen app loses them without metadata)."""
+    try:
+        import keyring
+        from keyring.backends import chainer, fail
+    except Exception as exc:  # a broken install must report, not crash
+        return Check("keyring", False, str(exc))
+    backend = keyring.get_keyring()
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    usable = not isinstance(backend, fail.Keyring)
+    if isinstance(backend, chainer.ChainerBackend):
+        usable = bool(backend.backends)
+        name += " [" + ", ".join(type(b).__name__ for b in backend.backends) + "]"
+    return Check("keyring", usable, name)
+
+
+def resources_check() -> Check:
+    """Icons, presets and the Chinese catalog must ship with the app."""
+    root = i18n.resources_dir()
+    catalogs = list((root / "i18n" / "zh_CN").glob("*.po"))
+    presets = root / "presets.json"
+    ok = root.is_dir() and presets.is_file() and bool(catalogs)
+    return Check("resources", ok, f"{root} ({len(catalogs)} zh_CN catalogs)")
+
+
+def tls_check() -> Check:
+    """TLS verification needs trusted roots: the OS store (truststore) or OpenSSL's."""
+    from mailcomposer.smtp.tls import make_ssl_context
+
+    try:
+        context = make_ssl_context()
+    except (OSError, ssl.SSLError) as exc:
+        return Check("tls", False, str(exc))
+    kind = type(context).__module__ + "." + type(context).__name__
+    roots = len(context.get_ca_certs()) if isinstance(context, ssl.SSLContext) else 0
+    ok = context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
+    return Check("tls", ok, f"{kind}, verified, {roots} roots loaded now ({ssl.OPENSSL_VERSION})")
+
+
+def run(as_json: bool = False) -> int:
+    """Print the checks; return 0 when all pass, 1 otherwise."""
+    checks = [resources_check(), keyring_check(), tls_check()]
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "version": __version__,
+                    "python": sys.version.split()[0],
+                    "frozen": bool(getattr(sys, "frozen", False)),
+                    "checks": [c.__dict__ for c in checks],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(
+            f"mailcomposer {__version__}, Python {sys.version.split()[0]}"
+            + (" (frozen)" if getattr(sys, "frozen", False) else "")
+        )
+        for check in checks:
+            verdict = _("ok") if check.ok else _("FAILED")
+            print(f"{check.name:10} {verdict:6} {check.detail}")
+    return 0 if all(c.ok for c in checks) else 1
