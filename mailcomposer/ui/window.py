@@ -41,7 +41,10 @@ from mailcomposer.store.paths import Home
 from mailcomposer.ui.addressfield import STYLE as ADDRESS_STYLE
 from mailcomposer.ui.addressfield import AddressField
 from mailcomposer.ui.attachments import AttachmentPane, human_size, local_files
+from mailcomposer.ui.editor import BodyEditor
+from mailcomposer.ui.formatbar import FormatToolBar
 from mailcomposer.ui.icons import app_icon, icon
+from mailcomposer.ui.protocollog import ProtocolLogDock
 from mailcomposer.ui.sendcontroller import SendController
 from mailcomposer.ui.sendworker import SendJob
 from mailcomposer.ui.uisettings import UiSettings
@@ -51,33 +54,6 @@ AUTOSAVE_MAX_DELAY_S = 15.0
 STATUS_TIMEOUT_MS = 8000
 MANAGE_ACCOUNTS = "manage-accounts"
 _SIZE_LINE = re.compile(r"^250[- ]SIZE\s+(\d+)", re.IGNORECASE)
-
-
-def _make_editor(parent: QWidget) -> QTextEdit:
-    """Return engineer E's BodyEditor, or a plain stand-in while it is missing."""
-    try:
-        from mailcomposer.ui.editor import BodyEditor
-    except ImportError:
-        return _PlainBodyEditor(parent)
-    return BodyEditor(parent)
-
-
-class _PlainBodyEditor(QTextEdit):
-    """Minimal stand-in with BodyEditor's interface (plain text only)."""
-
-    files_dropped = Signal(list)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("bodyEditor")
-        self.setAcceptRichText(False)
-        self.plain_text_mode = True
-
-    def body(self) -> tuple[str, str | None, list]:
-        return self.toPlainText(), None, []
-
-    def set_body(self, text: str, html: str | None = None, images: list | None = None) -> None:
-        self.setPlainText(text)
 
 
 class Banner(QFrame):
@@ -309,11 +285,11 @@ class ComposerWindow(QMainWindow):
         self.banner.link_activated.connect(self._on_banner_link_activated)
         outer.addWidget(self.banner)
 
-        self.editor = _make_editor(central)
+        self.editor = BodyEditor(central)
         self.editor.setObjectName("bodyEditor")
-        self.format_bar = self._make_format_bar()
-        if self.format_bar is not None:
-            outer.addWidget(self.format_bar)
+        self.format_bar = FormatToolBar(self.editor)
+        self.format_bar.confirm_plain_text = self._confirm_plain_text
+        outer.addWidget(self.format_bar)
         outer.addWidget(self.editor, 1)
 
         self.attachments = AttachmentPane(central)
@@ -330,25 +306,22 @@ class ComposerWindow(QMainWindow):
         self.subject_field.textChanged.connect(self._update_title)
         self.editor.textChanged.connect(self._on_content_edited)
         self.attachments.model.changed.connect(self._on_content_edited)
-        files_dropped = getattr(self.editor, "files_dropped", None)
-        if files_dropped is not None:
-            files_dropped.connect(self._on_editor_files_dropped)
+        self.editor.files_dropped.connect(self._on_editor_files_dropped)
 
-    def _make_format_bar(self) -> QWidget | None:
-        try:
-            from mailcomposer.ui.formatbar import FormatToolBar
-        except ImportError:
-            return None
-        bar = FormatToolBar(self.editor)
-        bar.setParent(self.centralWidget() or self)
-        return bar
+    def _confirm_plain_text(self) -> bool:
+        """Asked by the format bar before plain text drops formatting and inline images."""
+        if self.editor.document().isEmpty():
+            return True
+        answer = QMessageBox.question(
+            self,
+            _("Switch to plain text?"),
+            _("Plain text removes all formatting and inline images from this message."),
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Ok
 
     def _build_log_dock(self) -> None:
-        try:
-            from mailcomposer.ui.protocollog import ProtocolLogDock
-        except ImportError:
-            self.log_dock = None
-            return
         self.log_dock = ProtocolLogDock(self)
         self.log_dock.setObjectName("protocolLogDock")
         self.log_dock.setAllowedAreas(
@@ -519,21 +492,18 @@ class ComposerWindow(QMainWindow):
         ):
             edit_menu.addSeparator() if action is None else edit_menu.addAction(action)
         edit_menu.aboutToShow.connect(self._update_edit_actions)
-        menu_actions = getattr(self.format_bar, "menu_actions", None)
-        if menu_actions is not None:
-            format_menu = bar.addMenu(_("F&ormat"))
-            for action in menu_actions():
-                if action is None or action.isSeparator():
-                    format_menu.addSeparator()
-                else:
-                    format_menu.addAction(action)
+        format_menu = bar.addMenu(_("F&ormat"))
+        for action in self.format_bar.menu_actions():
+            if action is None or action.isSeparator():
+                format_menu.addSeparator()
+            else:
+                format_menu.addAction(action)
         view_menu = bar.addMenu(_("&View"))
-        if self.log_dock is not None:
-            toggle = self.log_dock.toggleViewAction()
-            toggle.setText(_("&Protocol log"))
-            toggle.setShortcut(QKeySequence("Ctrl+L"))
-            toggle.setObjectName("protocolLogToggle")
-            view_menu.addAction(toggle)
+        toggle = self.log_dock.toggleViewAction()
+        toggle.setText(_("&Protocol log"))
+        toggle.setShortcut(QKeySequence("Ctrl+L"))
+        toggle.setObjectName("protocolLogToggle")
+        view_menu.addAction(toggle)
         view_menu.addSeparator()
         view_menu.addAction(self.mime_action)
         view_menu.addAction(self.inbox_action)
@@ -600,7 +570,7 @@ class ComposerWindow(QMainWindow):
             self.resize(960, 760)
         state = self.ui_settings.bytes_value("window/state")
         restored = state is not None and self.restoreState(state)
-        if not restored and self.log_dock is not None:
+        if not restored:
             # The body gets most of the height; the log a readable strip below it.
             self.resizeDocks([self.log_dock], [200], Qt.Orientation.Vertical)
         self.cc_button.setChecked(self.ui_settings.bool_value("fields/cc", False))
@@ -1164,8 +1134,7 @@ class ComposerWindow(QMainWindow):
         for field in (self.to_field, self.cc_field, self.bcc_field, self.subject_field):
             field.setReadOnly(sending)
         self.editor.setReadOnly(sending)
-        if self.format_bar is not None:
-            self.format_bar.setEnabled(not sending)
+        self.format_bar.setEnabled(not sending)
         self.from_combo.setEnabled(not sending)
         self.attachments.model.set_read_only(sending)
         for action in (self.send_action, self.attach_action, self.new_action, self.open_action):
@@ -1185,8 +1154,7 @@ class ComposerWindow(QMainWindow):
 
     @Slot(tuple)
     def _on_controller_event_batch(self, events: tuple) -> None:
-        if self.log_dock is not None:
-            self.log_dock.append_events(events)
+        self.log_dock.append_events(events)
         account = self._send_account
         for event in events:
             match = _SIZE_LINE.match(getattr(event, "text", ""))
@@ -1337,7 +1305,7 @@ class ComposerWindow(QMainWindow):
 
     @Slot(str)
     def _on_banner_link_activated(self, href: str) -> None:
-        if href == "log" and self.log_dock is not None:
+        if href == "log":
             self.log_dock.show()
             self.log_dock.raise_()
 

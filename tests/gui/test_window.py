@@ -394,3 +394,18 @@ def test_save_as_eml_then_open_it_again(qtbot, window, tmp_path: Path) -> None:
 def test_opening_a_missing_file_says_so(window, tmp_path: Path) -> None:
     assert not window.open_eml(tmp_path / "missing.eml")
     assert window.banner.isVisible() and "missing.eml" in window.banner.text()
+
+
+def test_switching_to_plain_text_asks_before_dropping_formatting(window, monkeypatch) -> None:
+    asked: list[str] = []
+
+    def question(parent, title, text, buttons, default):
+        asked.append(text)
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    window.editor.setHtml("<p><b>bold</b> text</p>")
+    window.format_bar.plain_text_action.trigger()
+    assert asked and "formatting" in asked[0]
+    assert not window.editor.plain_text_mode
+    assert window.editor.body()[1] is not None
