@@ -52,6 +52,7 @@ from mailcomposer.ui.uisettings import UiSettings
 AUTOSAVE_DELAY_MS = 2000
 AUTOSAVE_MAX_DELAY_S = 15.0
 STATUS_TIMEOUT_MS = 8000
+WARM_UP_DELAY_MS = 1500
 MANAGE_ACCOUNTS = "manage-accounts"
 _SIZE_LINE = re.compile(r"^250[- ]SIZE\s+(\d+)", re.IGNORECASE)
 
@@ -200,6 +201,9 @@ class ComposerWindow(QMainWindow):
         self._update_edit_actions()
         QApplication.instance().focusChanged.connect(self._on_app_focus_changed)
         self._load_known_addresses()
+        # Load the sending machinery once the window is up, so the first Send does not
+        # stall the event loop importing it (and launch does not pay for it either).
+        QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
 
     # ------------------------------------------------------------------ building
 
@@ -747,6 +751,13 @@ class ComposerWindow(QMainWindow):
         for account in self._accounts_cache:
             addresses.extend(i.formatted() for i in account.identities)
         return addresses
+
+    @Slot()
+    def _warm_up(self) -> None:
+        import mailcomposer.message.mime
+        import mailcomposer.submission
+
+        del mailcomposer  # only the import (now cached) was wanted
 
     # ------------------------------------------------------------------ the draft
 
