@@ -21,19 +21,27 @@ class Check:
 
 
 def keyring_check() -> Check:
-    """A real keyring backend must be found (a frozen app loses them without metadata)."""
+    """A real keyring backend must be found (a frozen app loses them without metadata).
+
+    keyring registers even its own backends as ``keyring.backends`` entry points, so
+    their count is reported too: zero means the build dropped the metadata.
+    """
+    from importlib.metadata import entry_points
+
+    plugins = len(entry_points(group="keyring.backends"))
     try:
         import keyring
         from keyring.backends import chainer, fail
-    except Exception as exc:  # a broken install must report, not crash
-        return Check("keyring", False, str(exc))
-    backend = keyring.get_keyring()
+
+        backend = keyring.get_keyring()
+    except Exception as exc:  # a broken install or environment must report, not crash
+        return Check("keyring", False, f"{type(exc).__name__}: {exc}; {plugins} entry points")
     name = f"{type(backend).__module__}.{type(backend).__name__}"
     usable = not isinstance(backend, fail.Keyring)
     if isinstance(backend, chainer.ChainerBackend):
         usable = bool(backend.backends)
         name += " [" + ", ".join(type(b).__name__ for b in backend.backends) + "]"
-    return Check("keyring", usable, name)
+    return Check("keyring", usable and plugins > 0, f"{name}; {plugins} backend entry points")
 
 
 def resources_check() -> Check:

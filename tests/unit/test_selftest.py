@@ -28,3 +28,14 @@ def test_selftest_fails_without_a_keyring_backend(capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert "keyring" in out and "FAILED" in out
     keyring.set_keyring(NoKeyring())
+
+
+def test_selftest_reports_a_broken_keyring_setting_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring.core
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "")
+    monkeypatch.setattr(keyring.core, "_keyring_backend", None)
+    assert cli.main(["selftest"]) == 1
+    assert "ValueError" in capsys.readouterr().out
