@@ -54,9 +54,10 @@ def human_size(size: int) -> str:
     """Return ``size`` as a short human-readable string (bytes, KiB, MiB)."""
     if size < 1024:
         return _("{n} bytes").format(n=size)
+    # Unit symbols are the same in every language: not translated.
     if size < 1024 * 1024:
-        return _("{n} KiB").format(n=f"{size / 1024:.1f}")
-    return _("{n} MiB").format(n=f"{size / (1024 * 1024):.1f}")
+        return f"{size / 1024:.1f} KiB"
+    return f"{size / (1024 * 1024):.1f} MiB"
 
 
 def parse(raw: bytes) -> EmailMessage:
