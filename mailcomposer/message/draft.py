@@ -99,8 +99,15 @@ class Draft:
     def is_empty(self) -> bool:
         """True when there is nothing worth keeping (no addresses, text or files)."""
         return not any(
-            (self.to, self.cc, self.bcc, self.subject, self.text.strip(),
-             self.attachments, self.inline_images)
+            (
+                self.to,
+                self.cc,
+                self.bcc,
+                self.subject,
+                self.text.strip(),
+                self.attachments,
+                self.inline_images,
+            )
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -131,8 +138,10 @@ class Draft:
         kwargs["priority"] = Priority(data.get("priority", "normal"))
         kwargs["inline_images"] = [
             InlineImage(
-                name=i["name"], data=base64.b64decode(i["data"]),
-                content_type=i["content_type"], filename=i.get("filename", ""),
+                name=i["name"],
+                data=base64.b64decode(i["data"]),
+                content_type=i["content_type"],
+                filename=i.get("filename", ""),
             )
             for i in data.get("inline_images", [])
         ]

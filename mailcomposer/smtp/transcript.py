@@ -36,8 +36,11 @@ class TranscriptEvent:
 
     def format(self, explain: bool = False) -> str:
         """Render as ``S: 250 OK`` / ``C: EHLO x`` / ``* note`` (DESIGN.md's CLI form)."""
-        line = f"{self.direction.value} {self.text}" if self.direction is Direction.NOTE \
+        line = (
+            f"{self.direction.value} {self.text}"
+            if self.direction is Direction.NOTE
             else f"{self.direction.value}: {self.text}"
+        )
         if explain and self.explanation:
             line += f"    # {self.explanation}"
         return line

@@ -50,35 +50,6 @@ _ALIGN = {
 }
 
 
-def keep_none_alive() -> int:
-    """Pin ``None`` when this PySide6 build loses a reference to it; return refs lost.
-
-    WORKAROUND for PySide6/shiboken6 6.12 (abi3 wheel) on Python 3.11: every binding
-    that returns ``None`` (each void call such as ``QAction.setChecked``, or a null
-    ``QTextBlock.textList()``) returns it without a new reference, as if ``None`` were
-    immortal (true only from Python 3.12). An editor updating its toolbar on every
-    keystroke drives the count to zero and the interpreter aborts ("none_dealloc").
-    Same defence as ``protocollog.keep_none_alive`` (kept here so the editor is safe
-    on its own): give ``None`` a huge reference count, immortal as on 3.12.
-    """
-    import ctypes
-    import sys
-
-    from PySide6.QtCore import QObject
-
-    probe = QObject()
-    before = sys.getrefcount(None)
-    probe.setObjectName("probe")
-    probe.setObjectName("probe")
-    lost = before - sys.getrefcount(None)
-    if lost > 0 and sys.version_info < (3, 12) and sys.implementation.name == "cpython":
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 48
-    return lost
-
-
-keep_none_alive()
-
-
 # The getters below also avoid the None-returning calls where it is easy.
 
 

@@ -55,33 +55,6 @@ from mailcomposer.smtp.transcript import Direction, TranscriptEvent
 DEFAULT_MAX_LINES = 200_000
 
 
-def keep_none_alive() -> int:
-    """Pin ``None`` when this PySide6 build loses a reference to it; return refs lost.
-
-    WORKAROUND for PySide6/shiboken6 6.12 (abi3 wheel) on Python 3.11: every binding
-    that returns ``None`` (each void call such as ``QPainter.setPen``, or an empty
-    ``QModelIndex.data()``) returns it without a new reference, as if ``None`` were
-    immortal (true only from Python 3.12). A log repainting thousands of rows drives
-    the count to zero within seconds and the interpreter aborts ("none_dealloc").
-    Giving ``None`` a huge reference count makes it immortal as on 3.12.
-    """
-    import ctypes
-    import sys
-
-    from PySide6.QtCore import QObject
-
-    probe = QObject()
-    before = sys.getrefcount(None)
-    probe.setObjectName("probe")
-    probe.setObjectName("probe")
-    lost = before - sys.getrefcount(None)
-    if lost > 0 and sys.version_info < (3, 12) and sys.implementation.name == "cpython":
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 48
-    return lost
-
-
-keep_none_alive()
-
 # A NOTE that announces the switch to TLS; the core's wording may vary a little
 # ("TLS established", "TLS 1.3 negotiated", "TLS handshake complete").
 _TLS_NOTE = re.compile(r"^\s*TLS\b.*\b(established|negotiated|started|complete)", re.IGNORECASE)
@@ -885,7 +858,6 @@ __all__ = [
     "ProtocolLogView",
     "draw_lock",
     "is_tls_note",
-    "keep_none_alive",
     "kind_of",
     "transcript_text",
 ]

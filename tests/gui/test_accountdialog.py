@@ -21,7 +21,6 @@ from tests.smtp_fixtures import AUTH_PASSWORD, AUTH_USER
 
 WAIT_MS = 15000
 # The offscreen platform warns that it cannot propagate size hints; harmless.
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import QApplication
 from mailcomposer.ui.addressfield import INVALID_PROPERTY, AddressField, current_piece_start
 
 # The offscreen platform cannot raise, grab or resize windows natively; harmless here.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from mailcomposer.ui.attachments import (
 )
 
 # The offscreen platform cannot raise, grab or resize windows natively; harmless here.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 def file_urls(*paths: Path | str) -> QMimeData:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import keyring
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
@@ -15,8 +14,6 @@ from mailcomposer.store.credentials import Credentials
 from mailcomposer.ui.certdialog import CertificateDialog
 from mailcomposer.ui.passworddialog import PasswordDialog
 from tests.memory_keyring import NoKeyring
-
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 FINGERPRINT = ":".join(["AB"] * 32)
 OLD = "cd" * 32

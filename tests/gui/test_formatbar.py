@@ -15,7 +15,6 @@ from mailcomposer.ui.editor import BodyEditor
 from mailcomposer.ui.formatbar import FormatToolBar, LinkDialog
 
 # The offscreen platform warns about window size hints it cannot forward.
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 

@@ -27,7 +27,6 @@ from mailcomposer.ui.htmlexport import (
 )
 
 # The offscreen platform warns about window size hints it cannot forward.
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 @pytest.fixture

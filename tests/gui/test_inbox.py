@@ -14,7 +14,6 @@ from mailcomposer.ui.inbox import SandboxInboxDialog
 from mailcomposer.ui.mimeview import MimeViewDialog
 
 # The offscreen platform warns about top-level size hints; harmless here.
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 def message(subject: str) -> EmailMessage:

@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QImage
 from mailcomposer.ui.mimeview import SOURCE_LIMIT, MimeViewDialog, lint_findings
 
 # The offscreen platform warns about top-level size hints; harmless here.
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 def png_bytes() -> bytes:

@@ -63,7 +63,6 @@ def numbered(count: int, start: int = 0) -> list[TranscriptEvent]:
 
 
 # The offscreen platform warns about docks' size hints; harmless here.
-pytestmark = pytest.mark.qt_log_ignore("propagateSizeHints")
 
 
 @pytest.fixture
@@ -352,7 +351,7 @@ def test_none_survives_many_void_calls(qtbot):
     # Without keep_none_alive() this aborts the interpreter on PySide6 6.12 + 3.11.
     from PySide6.QtCore import QObject
 
-    from mailcomposer.ui.protocollog import keep_none_alive
+    from mailcomposer.ui import keep_none_alive
 
     keep_none_alive()
     probe = QObject()

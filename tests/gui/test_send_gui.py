@@ -33,8 +33,6 @@ from tests.servers import (
     SmtpTestServer,
 )
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
-
 QUICK = Timeouts(connect=5.0, command=5.0, final_dot=10.0)
 SEND_TIMEOUT_MS = 15000
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -22,8 +21,6 @@ from mailcomposer.message.draft import Draft
 from mailcomposer.store.drafts import DraftStore
 from mailcomposer.store.paths import Home
 from tests.gui.conftest import click, find_box
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support")
 
 
 def test_object_names_of_the_design_contract(window) -> None:

@@ -71,8 +71,8 @@ def test_every_user_visible_string_has_a_chinese_translation() -> None:
     strings = translatable_strings()
     assert strings, "no translatable strings found"
     missing = [f"{where}: {text!r}" for text, where in strings.items() if i18n._(text) == text]
-    assert not missing, "untranslated strings (add them to resources/i18n/zh_CN/*.po):\n" + "\n".join(
-        missing
+    assert not missing, (
+        "untranslated strings (add them to resources/i18n/zh_CN/*.po):\n" + "\n".join(missing)
     )
 
 
