@@ -374,9 +374,10 @@ class AccountDialog(QDialog):
         self.account_list.clear()
         chosen: QListWidgetItem | None = None
         for account in self.store.accounts():
-            label = account.name
+            # The built-in account's stored name is a fixed key; show it translated.
+            label = _("Local test server") if account.builtin_sandbox else account.name
             if account.name == default:
-                label = _("{name} (default)").format(name=account.name)
+                label = _("{name} (default)").format(name=label)
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, account.name)
             self.account_list.addItem(item)
@@ -510,6 +511,9 @@ class AccountDialog(QDialog):
         if not user or "@" in user:
             # Providers log in with the full address.
             self.user_edit.setText(text.strip())
+        if self._current is None and not self.name_edit.isModified():
+            # A new account is named after its address until the user names it.
+            self.name_edit.setText(text.strip())
 
     @Slot(int)
     def _on_preset_changed(self, index: int) -> None:
