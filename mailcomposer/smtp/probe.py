@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import ssl
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,8 +10,8 @@ from typing import Any
 
 from mailcomposer.i18n import _
 from mailcomposer.smtp import tls
-from mailcomposer.smtp.errors import ExitCode, SendError, SendResult, Stage
-from mailcomposer.smtp.session import CancelToken, _Session, _Transport
+from mailcomposer.smtp.errors import ExitCode, SendError, Stage
+from mailcomposer.smtp.session import CancelToken, Capabilities, open_session
 from mailcomposer.smtp.settings import Secret, Security, ServerSettings, Timeouts
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
 
@@ -31,50 +30,8 @@ DEFAULT_CANDIDATES: tuple[tuple[int, Security], ...] = (
 AUTODETECT_TIMEOUTS = Timeouts(connect=10.0, command=10.0, final_dot=10.0)
 
 
-@dataclass(frozen=True)
-class Extensions:
-    """What the server announced in its (last) EHLO reply.
-
-    Attributes:
-        size_limit: SIZE in bytes (0: no fixed limit announced), None if SIZE is absent.
-        auth: AUTH mechanisms offered (upper case).
-        eightbitmime, smtputf8, pipelining, dsn, chunking, starttls: announced or not.
-        names: every extension keyword, upper case, as announced.
-    """
-
-    size_limit: int | None = None
-    auth: tuple[str, ...] = ()
-    eightbitmime: bool = False
-    smtputf8: bool = False
-    pipelining: bool = False
-    dsn: bool = False
-    chunking: bool = False
-    starttls: bool = False
-    names: tuple[str, ...] = ()
-
-    @classmethod
-    def from_features(cls, features: dict[str, str]) -> Extensions:
-        """Build from smtplib's ``esmtp_features`` (lower-case keys)."""
-        size: int | None = None
-        if "size" in features:
-            value = features["size"].strip()
-            size = int(value) if value.isdigit() else 0
-        return cls(
-            size_limit=size,
-            auth=tuple(features.get("auth", "").upper().split()),
-            eightbitmime="8bitmime" in features,
-            smtputf8="smtputf8" in features,
-            pipelining="pipelining" in features,
-            dsn="dsn" in features,
-            chunking="chunking" in features,
-            starttls="starttls" in features,
-            names=tuple(name.upper() for name in features),
-        )
-
-    @property
-    def size_mb(self) -> float | None:
-        """The SIZE limit in megabytes (10^6 bytes), None if no limit is announced."""
-        return self.size_limit / 1_000_000 if self.size_limit else None
+# Connection facts that ``report_to_dict`` keeps out of its "extensions" object.
+_TLS_FIELDS = frozenset({"tls_version", "tls_cipher", "certificate"})
 
 
 @dataclass(frozen=True)
@@ -85,10 +42,8 @@ class ConnectionReport:
         settings: what was tested.
         ok: every stage passed (and login succeeded, if a user name was set).
         stages: the stages that passed, in order.
-        extensions: what the server announced (the EHLO inside TLS when there was one).
-        tls_version: e.g. ``TLSv1.3`` (empty without TLS).
-        tls_cipher: the cipher suite name.
-        certificate: the server certificate once TLS was established.
+        capabilities: what the server announced (the EHLO inside TLS when there was one)
+            and the TLS session (``extensions`` and the ``tls_*`` properties read it).
         mechanism: the AUTH mechanism used (empty when no login happened).
         error: why it failed.
     """
@@ -96,12 +51,27 @@ class ConnectionReport:
     settings: ServerSettings
     ok: bool
     stages: tuple[Stage, ...] = ()
-    extensions: Extensions | None = None
-    tls_version: str = ""
-    tls_cipher: str = ""
-    certificate: tls.CertificateInfo | None = None
+    capabilities: Capabilities | None = None
     mechanism: str = ""
     error: SendError | None = field(default=None, compare=False)
+
+    @property
+    def extensions(self) -> Capabilities | None:
+        """What the last EHLO announced, None when no EHLO was answered."""
+        caps = self.capabilities
+        return caps if caps is not None and caps.names else None
+
+    @property
+    def tls_version(self) -> str:
+        return self.capabilities.tls_version if self.capabilities else ""
+
+    @property
+    def tls_cipher(self) -> str:
+        return self.capabilities.tls_cipher if self.capabilities else ""
+
+    @property
+    def certificate(self) -> tls.CertificateInfo | None:
+        return self.capabilities.certificate if self.capabilities else None
 
     @property
     def exit_code(self) -> ExitCode:
@@ -193,7 +163,7 @@ class ConnectionReport:
                 lines.append(_("✓ No login is needed (no user name set)."))
         return lines
 
-    def _extension_lines(self, ext: Extensions) -> list[str]:
+    def _extension_lines(self, ext: Capabilities) -> list[str]:
         lines = []
         if ext.size_mb is not None:
             # base64 makes attachments about 37% larger on the wire.
@@ -302,53 +272,6 @@ class ConnectionReport:
         return lines
 
 
-class _ProbeSession(_Session):
-    """The send session stopped after login: records what the probe reports, then QUITs.
-
-    It reuses every step of ``smtp.session`` (transcript, TLS, pinning, AUTH masking);
-    only the transfer is replaced by QUIT.
-    """
-
-    def __init__(self, settings: ServerSettings, secret: Secret | None, on_event: EventCallback,
-                 cancel: CancelToken) -> None:  # fmt: skip
-        super().__init__(settings, secret, None, on_event, None, cancel)
-        self.tls_version = ""
-        self.tls_cipher = ""
-        self.certificate: tls.CertificateInfo | None = None
-        self.mechanism = ""
-        self.features: dict[str, str] = {}
-        self.quit_done = False
-
-    def _handshake(self, client: _Transport) -> None:
-        super()._handshake(client)
-        sock = client.sock
-        if isinstance(sock, ssl.SSLSocket):
-            self.tls_version = sock.version() or ""
-            cipher = sock.cipher()
-            self.tls_cipher = cipher[0] if cipher else ""
-            der = sock.getpeercert(binary_form=True)
-            if der:
-                self.certificate = tls.describe_certificate(
-                    der, host=self.settings.host, port=self.settings.effective_port
-                )
-
-    def _ehlo(self, client: _Transport) -> None:
-        super()._ehlo(client)
-        self.features = dict(client.esmtp_features)
-
-    def _authenticate(self, client: _Transport, mechanism: str, user: str, secret: str):
-        reply = super()._authenticate(client, mechanism, user, secret)
-        if reply[0] in (235, 503):
-            self.mechanism = mechanism
-        return reply
-
-    def _transfer(self, client: _Transport) -> SendResult:
-        self.stage = Stage.QUIT
-        self._quietly(client, "QUIT")
-        self.quit_done = True
-        return SendResult(message_id="", accepted=())
-
-
 def _passed_before(stage: Stage, settings: ServerSettings) -> tuple[Stage, ...]:
     passed = []
     for step in STAGE_ORDER:
@@ -380,14 +303,17 @@ def test_connection(
     Returns:
         the report; it never raises for a protocol, network or TLS failure.
     """
-    token = cancel if cancel is not None else CancelToken()
-    session = _ProbeSession(settings, secret if settings.username else None, on_event, token)
     error: SendError | None = None
-    try:
-        session.run()
-    except SendError as exc:
-        error = exc
-    features = session.features
+    login_secret = secret if settings.username else None
+    with open_session(settings, login_secret, on_event=on_event, cancel=cancel) as connection:
+        try:
+            connection.connect()
+            connection.ehlo()
+            connection.secure()
+            connection.login()
+            connection.quit()
+        except SendError as exc:
+            error = exc
     if error is None:
         stages = (*_passed_before(Stage.QUIT, settings), Stage.QUIT)
     else:
@@ -396,11 +322,8 @@ def test_connection(
         settings=settings,
         ok=error is None,
         stages=stages,
-        extensions=Extensions.from_features(features) if features else None,
-        tls_version=session.tls_version,
-        tls_cipher=session.tls_cipher,
-        certificate=session.certificate,
-        mechanism=session.mechanism,
+        capabilities=connection.capabilities,
+        mechanism=connection.mechanism,
         error=error,
     )
 
@@ -517,6 +440,12 @@ def autodetect(
     return AutodetectReport(host, tuple(reports))
 
 
+def _extensions_dict(ext: Capabilities) -> dict[str, Any]:
+    return {
+        f.name: getattr(ext, f.name) for f in dataclasses.fields(ext) if f.name not in _TLS_FIELDS
+    }
+
+
 def report_to_dict(report: ConnectionReport) -> dict[str, Any]:
     """Return a JSON-ready summary of ``report`` (for ``--json`` output)."""
     ext = report.extensions
@@ -530,7 +459,7 @@ def report_to_dict(report: ConnectionReport) -> dict[str, Any]:
         "tls_cipher": report.tls_cipher,
         "certificate_sha256": report.certificate.sha256 if report.certificate else None,
         "mechanism": report.mechanism,
-        "extensions": dataclasses.asdict(ext) if ext else None,
+        "extensions": _extensions_dict(ext) if ext else None,
         "error": report.error.to_dict() if report.error else None,
         "verdict": report.verdict_lines(),
         "exit_code": int(report.exit_code),

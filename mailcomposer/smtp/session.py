@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
+import dataclasses
 import hmac
 import re
 import smtplib
@@ -17,7 +19,7 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
 from mailcomposer.i18n import _
@@ -35,7 +37,15 @@ from mailcomposer.smtp.explain import explain_reply
 from mailcomposer.smtp.settings import AuthMethod, Secret, Security, ServerSettings
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
 
-__all__ = ["CHUNK_SIZE", "CancelToken", "send"]
+__all__ = [
+    "CHUNK_SIZE",
+    "CancelToken",
+    "Capabilities",
+    "Connection",
+    "choose_mechanism",
+    "open_session",
+    "send",
+]
 
 CHUNK_SIZE = 64 * 1024
 MASK = "****"
@@ -312,48 +322,237 @@ class _Transport(smtplib.SMTP):
         super().close()
 
 
-class _Session:
-    """One attempt-or-two at sending ``built`` (two only when a pinned cert needs checking)."""
+@dataclasses.dataclass(frozen=True)
+class Capabilities:
+    """What the server offers on this connection: its last EHLO reply and the TLS in use.
+
+    Attributes:
+        size_limit: SIZE in bytes (0: no fixed limit announced), None if SIZE is absent.
+        auth: AUTH mechanisms offered (upper case).
+        eightbitmime, smtputf8, pipelining, dsn, chunking, starttls: announced or not.
+        names: every extension keyword, upper case, as announced (empty before a successful
+            EHLO, or when the server only understood HELO).
+        tls_version: e.g. ``TLSv1.3`` (empty without TLS).
+        tls_cipher: the cipher suite name.
+        certificate: the server certificate once TLS was established.
+    """
+
+    size_limit: int | None = None
+    auth: tuple[str, ...] = ()
+    eightbitmime: bool = False
+    smtputf8: bool = False
+    pipelining: bool = False
+    dsn: bool = False
+    chunking: bool = False
+    starttls: bool = False
+    names: tuple[str, ...] = ()
+    tls_version: str = ""
+    tls_cipher: str = ""
+    certificate: tls.CertificateInfo | None = None
+
+    @classmethod
+    def from_features(cls, features: dict[str, str], **tls_info: Any) -> Capabilities:
+        """Build from smtplib's ``esmtp_features`` (lower-case keys) plus the TLS fields."""
+        size: int | None = None
+        if "size" in features:
+            value = features["size"].strip()
+            size = int(value) if value.isdigit() else 0
+        return cls(
+            size_limit=size,
+            auth=tuple(features.get("auth", "").upper().split()),
+            eightbitmime="8bitmime" in features,
+            smtputf8="smtputf8" in features,
+            pipelining="pipelining" in features,
+            dsn="dsn" in features,
+            chunking="chunking" in features,
+            starttls="starttls" in features,
+            names=tuple(name.upper() for name in features),
+            **tls_info,
+        )
+
+    @property
+    def size_mb(self) -> float | None:
+        """The SIZE limit in megabytes (10^6 bytes), None if no limit is announced."""
+        return self.size_limit / 1_000_000 if self.size_limit else None
+
+
+class Connection:
+    """One SMTP connection driven step by step, with a redacted transcript.
+
+    Get one from ``open_session`` (a context manager: leaving it closes the connection)
+    and call the steps in order: ``connect()`` (TCP, the TLS handshake when security is
+    TLS, the greeting), ``ehlo()``, ``secure()`` (STARTTLS when asked for), ``login()``,
+    then ``transfer()`` and/or ``quit()``. Every step raises only ``SendError``, already
+    classified by stage and exit code (a cancel becomes ``ExitCode.CANCELLED``, or
+    ``UNKNOWN`` once the final dot is out); before raising it has said goodbye when the
+    server still listens, closed the connection and noted the failure in the transcript.
+    A verification failure with a pinned certificate reconnects and compares the pin.
+    """
 
     def __init__(
         self,
         settings: ServerSettings,
         secret: Secret | None,
-        built: _Built,
+        *,
         on_event: EventCallback,
-        on_progress: ProgressCallback | None,
-        cancel: CancelToken,
+        cancel: CancelToken | None = None,
     ) -> None:
         self.settings = settings
         self.secret = secret
-        self.built = built
-        self.on_progress = on_progress
-        self.cancel = cancel
-        self.recorder = _Recorder(on_event)
+        self.cancel = cancel if cancel is not None else CancelToken()
         self.stage = Stage.CONNECT
+        self.mechanism = ""  # the AUTH mechanism that logged in
         self.final_dot_sent = False
-        self.client: _Transport | None = None
-        self.pinned = False
+        self.accepted = False  # the server took the message (250 to the final dot)
+        self._recorder = _Recorder(on_event)
+        self._pinned = False
+        self._features: dict[str, str] = {}  # the last successful EHLO
+        self._tls: tuple[str, str, bytes] = ("", "", b"")  # version, cipher, certificate
+        self._capabilities: Capabilities | None = None
+        self._closed = False
+        self._client = self._new_transport()
 
-    # -- entry --
+    def __enter__(self) -> Connection:
+        return self
 
-    def run(self) -> SendResult:
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop the connection without a goodbye (idempotent)."""
+        self._closed = True
+        self.cancel.detach()
         try:
+            self._client.close()
+        except OSError:
+            pass
+
+    @property
+    def capabilities(self) -> Capabilities:
+        """What the last EHLO announced and the TLS session in use (also after a failure)."""
+        if self._capabilities is None:
+            version, cipher, der = self._tls
+            certificate = (
+                tls.describe_certificate(
+                    der, host=self.settings.host, port=self.settings.effective_port
+                )
+                if der
+                else None
+            )
+            self._capabilities = Capabilities.from_features(
+                self._features, tls_version=version, tls_cipher=cipher, certificate=certificate
+            )
+        return self._capabilities
+
+    # -- the public steps --
+
+    def connect(self) -> None:
+        """Open the connection (TLS from the first byte if so set) and read the greeting."""
+        with self._step():
             try:
-                return self._attempt()
+                self._connect()
             except _RetryPinned:
-                self.pinned = True
-                self.stage = Stage.CONNECT
-                self.recorder.secure = False
-                return self._attempt()
-        except _Cancelled:
-            raise self._cancelled_error() from None
+                self._restart_pinned()
+                self._connect()
+
+    def ehlo(self) -> Capabilities:
+        """Say EHLO (HELO if the server does not know EHLO); return what it offers."""
+        with self._step():
+            self._ehlo()
+            self._check_cancel()
+        return self.capabilities
+
+    def secure(self) -> None:
+        """Upgrade with STARTTLS and EHLO again when the settings ask for it; else nothing.
+
+        Raises ``SendError`` (``ExitCode.TLS``) when STARTTLS is not offered or the
+        certificate is not trusted: no password is ever sent over a stripped connection.
+        """
+        with self._step():
+            if self.settings.security is Security.STARTTLS:
+                try:
+                    self._starttls()
+                except _RetryPinned:
+                    self._restart_pinned()
+                    self._connect()
+                    self._ehlo()
+                    self._starttls()
+                self._ehlo()
+            self._check_cancel()
+
+    def login(self) -> str:
+        """Log in with AUTH when a user name is set; return the mechanism used ('' for none)."""
+        with self._step():
+            if self.settings.username:
+                self._login()
+                self._check_cancel()
+        return self.mechanism
+
+    def transfer(self, built: Any, on_progress: ProgressCallback | None = None) -> SendResult:
+        """Hand over ``built`` (MAIL, RCPT, DATA, the body, the final dot); no QUIT.
+
+        Args:
+            built: a ``message.mime.BuiltMessage``.
+            on_progress: receives ``(sent_bytes, total_bytes)`` during DATA.
+
+        Returns:
+            the result without warnings (``quit()`` gives those).
+        """
+        with self._step():
+            return self._transfer(built, on_progress)
+
+    def quit(self) -> tuple[str, ...]:
+        """Say goodbye; never raises (nothing is left to lose).
+
+        Returns:
+            translated warnings, only after an accepted message (a bad goodbye then does not
+            undo the send; they are noted in the transcript too).
+        """
+        if self._closed:
+            return ()
+        self.stage = Stage.QUIT
+        try:
+            code, _text = self._client.docmd("QUIT")
+        except (OSError, smtplib.SMTPException) as exc:
+            code, detail = None, str(exc) or type(exc).__name__
+        if not self.accepted or code == 221:
+            return ()
+        if code is None:
+            warning = _(
+                "The connection closed badly after the message was accepted ({detail}); "
+                "the message was sent."
+            ).format(detail=detail)
+        else:
+            warning = _("The server answered {code} to QUIT; the message was sent anyway.").format(
+                code=code
+            )
+        self._recorder.note(warning)
+        return (warning,)
+
+    # -- failure handling shared by every step --
+
+    @contextlib.contextmanager
+    def _step(self) -> Iterator[None]:
+        if self._closed:  # a step after a failure: refuse before anything reaches the wire
+            raise error_from_exception(
+                smtplib.SMTPServerDisconnected(_("not connected")), self.stage
+            )
+        try:
+            yield
         except SendError as error:
+            # The server is still talking: say goodbye properly (best effort).
+            if error.code is not None and error.code != 421 and error.stage is not Stage.GREETING:
+                self._quietly("QUIT")
+            self.close()
             if self.cancel.cancelled and error.exit_code is not ExitCode.UNKNOWN:
                 raise self._cancelled_error() from error
-            self.recorder.note(_("Failed: {message}").format(message=error.user_message))
+            self._recorder.note(_("Failed: {message}").format(message=error.user_message))
             raise
+        except _Cancelled:
+            self.close()
+            raise self._cancelled_error() from None
         except Exception as exc:
+            self.close()
             if self.cancel.cancelled:
                 raise self._cancelled_error() from exc
             raise self._error(exc) from exc
@@ -379,7 +578,7 @@ class _Session:
         if better:
             error.user_message = better
             error.args = (better,)
-        self.recorder.note(_("Failed: {message}").format(message=error.user_message))
+        self._recorder.note(_("Failed: {message}").format(message=error.user_message))
         return error
 
     def _cancelled_error(self) -> SendError:
@@ -398,74 +597,60 @@ class _Session:
                 ExitCode.CANCELLED,
                 _("Cancelled: the message was not sent."),
             )
-        self.recorder.note(error.user_message)
+        self._recorder.note(error.user_message)
         return error
 
     def _check_cancel(self) -> None:
         if self.cancel.cancelled:
             raise _Cancelled
 
-    # -- one attempt --
-
-    def _attempt(self) -> SendResult:
-        settings = self.settings
-        timeouts = settings.timeouts
-        client = _Transport(
-            self.recorder, self.cancel, _local_name(settings), timeout=timeouts.command
+    def _new_transport(self) -> _Transport:
+        return _Transport(
+            self._recorder,
+            self.cancel,
+            _local_name(self.settings),
+            timeout=self.settings.timeouts.command,
         )
-        self.client = client
-        try:
-            self.stage = Stage.CONNECT
-            port = settings.effective_port
-            self.recorder.note(
-                _("Connecting to {host} port {port} ({security})").format(
-                    host=settings.host, port=port, security=settings.security.value
-                )
+
+    def _restart_pinned(self) -> None:
+        """Start over on a new connection that checks the pin instead of the CA chain."""
+        self.close()
+        self._pinned = True
+        self._recorder.secure = False
+        self._client = self._new_transport()
+        self._closed = False
+
+    # -- the protocol --
+
+    def _connect(self) -> None:
+        settings = self.settings
+        self.stage = Stage.CONNECT
+        port = settings.effective_port
+        self._recorder.note(
+            _("Connecting to {host} port {port} ({security})").format(
+                host=settings.host, port=port, security=settings.security.value
             )
-            client.open(settings.host, port, timeouts.connect, timeouts.command)
-            self._check_cancel()
-            if settings.security is Security.TLS:
-                self._handshake(client)
+        )
+        timeouts = settings.timeouts
+        self._client.open(settings.host, port, timeouts.connect, timeouts.command)
+        self._check_cancel()
+        if settings.security is Security.TLS:
+            self._handshake()
 
-            self.stage = Stage.GREETING
-            code, text = client.getreply()
-            if code != 220:
-                raise error_from_reply(Stage.GREETING, code, text)
-            self._check_cancel()
+        self.stage = Stage.GREETING
+        code, text = self._client.getreply()
+        if code != 220:
+            raise error_from_reply(Stage.GREETING, code, text)
+        self._check_cancel()
 
-            self._ehlo(client)
-            if settings.security is Security.STARTTLS:
-                self._starttls(client)
-                self._ehlo(client)
-            self._check_cancel()
-
-            if settings.username:
-                self._login(client)
-                self._check_cancel()
-
-            return self._transfer(client)
-        except SendError as error:
-            # The server is still talking: say goodbye properly (best effort).
-            if error.code is not None and error.code != 421 and error.stage is not Stage.GREETING:
-                self._quietly(client, "QUIT")
-            raise
-        finally:
-            self.cancel.detach()
-            try:
-                client.close()
-            except OSError:
-                pass
-
-    # -- steps --
-
-    def _handshake(self, client: _Transport) -> None:
+    def _handshake(self) -> None:
         context = (
             tls.make_unverified_context()
-            if self.pinned
+            if self._pinned
             else tls.make_ssl_context(self.settings.cafile)
         )
         try:
-            sock = client.wrap(context, self.settings.timeouts.connect)
+            sock = self._client.wrap(context, self.settings.timeouts.connect)
         except ssl.SSLCertVerificationError as exc:
             if self.cancel.cancelled:
                 raise _Cancelled from exc
@@ -484,16 +669,20 @@ class _Session:
                 detail=f"{type(exc).__name__}: {exc}",
             ) from exc
         else:
-            if self.pinned:
+            if self._pinned:
                 self._check_pin(sock)
-            self.recorder.secure = True
+            self._recorder.secure = True
+            cipher = sock.cipher()
+            der = sock.getpeercert(binary_form=True) or b""
+            self._tls = (sock.version() or "", cipher[0] if cipher else "", der)
+            self._capabilities = None
             for line in tls.session_notes(sock):
-                self.recorder.note(line)
+                self._recorder.note(line)
 
     def _verification_failed(self, exc: ssl.SSLCertVerificationError) -> None:
         reason = tls.verification_reason(exc, self.settings.host)
         if self.settings.pinned_sha256:
-            self.recorder.note(
+            self._recorder.note(
                 _(
                     "The certificate was not verified ({reason}); reconnecting to compare "
                     "it with the certificate you chose to trust."
@@ -523,7 +712,7 @@ class _Session:
     def _check_pin(self, sock: ssl.SSLSocket) -> None:
         der = sock.getpeercert(binary_form=True) or b""
         if tls.matches_pin(der, self.settings.pinned_sha256):
-            self.recorder.note(
+            self._recorder.note(
                 _(
                     "Certificate {fingerprint} is not verified, but trusted by your explicit "
                     "exception."
@@ -549,21 +738,24 @@ class _Session:
         error.certificate = info
         raise error
 
-    def _ehlo(self, client: _Transport) -> None:
+    def _ehlo(self) -> None:
         self.stage = Stage.EHLO
-        name = client.local_hostname
-        code, text = client.ehlo(name)
+        name = self._client.local_hostname
+        code, text = self._client.ehlo(name)
         if code == 250:
+            self._features = dict(self._client.esmtp_features)
+            self._capabilities = None
             return
         if code == 421:
             raise error_from_reply(Stage.EHLO, code, text)
-        code, text = client.helo(name)
+        code, text = self._client.helo(name)
         if code != 250:
             raise error_from_reply(Stage.EHLO, code, text)
+        self._features, self._capabilities = {}, None
 
-    def _starttls(self, client: _Transport) -> None:
+    def _starttls(self) -> None:
         self.stage = Stage.STARTTLS
-        if not client.has_extn("starttls"):
+        if not self.capabilities.starttls:
             raise SendError(
                 Stage.STARTTLS,
                 ExitCode.TLS,
@@ -573,21 +765,22 @@ class _Session:
                     "the server uses port 465, or check the server and port."
                 ),
             )
-        code, text = client.docmd("STARTTLS")
+        code, text = self._client.docmd("STARTTLS")
         if code != 220:
             raise error_from_reply(Stage.STARTTLS, code, text)
-        self._handshake(client)
+        self._handshake()
         # Forget what was learnt in plaintext (RFC 3207): EHLO again.
-        client.helo_resp = None
-        client.ehlo_resp = None
-        client.esmtp_features = {}
-        client.does_esmtp = False
+        self._client.helo_resp = None
+        self._client.ehlo_resp = None
+        self._client.esmtp_features = {}
+        self._client.does_esmtp = False
+        self._features, self._capabilities = {}, None
 
-    def _login(self, client: _Transport) -> None:
+    def _login(self) -> None:
         self.stage = Stage.AUTH
         settings = self.settings
-        if not self.recorder.secure:
-            self.recorder.note(
+        if not self._recorder.secure:
+            self._recorder.note(
                 _(
                     "Warning: the connection is not encrypted; your user name and password "
                     'travel in plain text (you chose security "none").'
@@ -599,8 +792,8 @@ class _Session:
                 ExitCode.AUTH,
                 _("A user name is set but no password was given."),
             )
-        offered = client.esmtp_features.get("auth", "").upper().split()
-        if not client.has_extn("auth"):
+        offered = self.capabilities.auth
+        if "AUTH" not in self.capabilities.names:
             raise SendError(
                 Stage.AUTH,
                 ExitCode.AUTH,
@@ -621,59 +814,58 @@ class _Session:
             )
         user, secret = settings.username, self.secret.value
         try:
-            code, text = self._authenticate(client, mechanism, user, secret)
+            code, text = self._authenticate(mechanism, user, secret)
         finally:
-            self.recorder.in_auth = False
+            self._recorder.in_auth = False
         if code not in (235, 503):
             raise error_from_reply(Stage.AUTH, code, text)
+        self.mechanism = mechanism
 
-    def _authenticate(
-        self, client: _Transport, mechanism: str, user: str, secret: str
-    ) -> tuple[int, bytes]:
-        rec = self.recorder
+    def _authenticate(self, mechanism: str, user: str, secret: str) -> tuple[int, bytes]:
+        rec = self._recorder
         rec.last_command = "AUTH"
         if mechanism == "PLAIN":
             blob = _b64(f"\0{user}\0{secret}")
             rec.mask_next(f"AUTH PLAIN {MASK}")
             rec.in_auth = True
-            return client.docmd("AUTH", f"PLAIN {blob}")
+            return self._client.docmd("AUTH", f"PLAIN {blob}")
         if mechanism == "LOGIN":
             rec.in_auth = True
             rec.mask_next("AUTH LOGIN")
-            code, _text = client.docmd("AUTH", "LOGIN")
+            code, _text = self._client.docmd("AUTH", "LOGIN")
             if code != 334:
                 return code, _text
             rec.mask_next(_b64(user) + _("  (user name {user}, base64)").format(user=user))
-            code, _text = client.docmd(_b64(user))
+            code, _text = self._client.docmd(_b64(user))
             if code != 334:
                 return code, _text
             rec.mask_next(MASK)
-            return client.docmd(_b64(secret))
+            return self._client.docmd(_b64(secret))
         if mechanism == "CRAM-MD5":
             rec.in_auth = True
             rec.mask_next("AUTH CRAM-MD5")
-            code, challenge = client.docmd("AUTH", "CRAM-MD5")
+            code, challenge = self._client.docmd("AUTH", "CRAM-MD5")
             if code != 334:
                 return code, challenge
             decoded = base64.b64decode(challenge)
             digest = hmac.new(secret.encode("utf-8"), decoded, "md5").hexdigest()
             rec.mask_next(MASK)
-            return client.docmd(_b64(f"{user} {digest}"))
+            return self._client.docmd(_b64(f"{user} {digest}"))
         # XOAUTH2: the bearer token is as good as a password.
         rec.mask_next(f"AUTH XOAUTH2 {MASK}")
         rec.in_auth = True
-        code, text = client.docmd(
+        code, text = self._client.docmd(
             "AUTH", "XOAUTH2 " + _b64(f"user={user}\x01auth=Bearer {secret}\x01\x01")
         )
         if code == 334:  # an error report in JSON; the empty reply makes the server answer
             rec.mask_next("")
-            code, text = client.docmd("")
+            code, text = self._client.docmd("")
         return code, text
 
-    def _transfer(self, client: _Transport) -> SendResult:
-        built = self.built
+    def _transfer(self, built: _Built, on_progress: ProgressCallback | None) -> SendResult:
         envelope = built.envelope
-        if envelope.smtputf8 and not client.has_extn("smtputf8"):
+        offered = self.capabilities
+        if envelope.smtputf8 and not offered.smtputf8:
             raise SendError(
                 Stage.MAIL,
                 ExitCode.INPUT,
@@ -683,9 +875,9 @@ class _Session:
                 ),
                 field="to",
             )
-        eight_bit = client.has_extn("8bitmime")
+        eight_bit = offered.eightbitmime
         wire = built.wire(eight_bit=eight_bit)
-        limit = _advertised_size(client)
+        limit = offered.size_limit
         if limit and wire.size > limit:
             raise SendError(
                 Stage.MAIL,
@@ -705,8 +897,8 @@ class _Session:
             options.append("BODY=8BITMIME")
         if envelope.smtputf8:
             options.append("SMTPUTF8")
-            client.command_encoding = "utf-8"  # smtplib encodes commands as ASCII otherwise
-        code, text = client.docmd("MAIL", f"FROM:<{envelope.sender}>" + _opts(options))
+            self._client.command_encoding = "utf-8"  # smtplib encodes commands as ASCII otherwise
+        code, text = self._client.docmd("MAIL", f"FROM:<{envelope.sender}>" + _opts(options))
         if code != 250:
             raise error_from_reply(Stage.MAIL, code, text)
         self._check_cancel()
@@ -715,7 +907,7 @@ class _Session:
         accepted: list[str] = []
         refused: list[Refusal] = []
         for rcpt in envelope.recipients:
-            code, text = client.docmd("RCPT", f"TO:<{rcpt}>")
+            code, text = self._client.docmd("RCPT", f"TO:<{rcpt}>")
             if code in (250, 251):
                 accepted.append(rcpt)
             elif code == 421:
@@ -724,8 +916,7 @@ class _Session:
                 refused.append(Refusal(rcpt, code, text.decode("utf-8", "replace")))
             self._check_cancel()
         if not accepted:
-            self._quietly(client, "RSET")
-            self._quietly(client, "QUIT")
+            self._quietly("RSET")  # the step's failure handling says QUIT
             listing = "; ".join(f"{r.address} ({r.code} {r.text})" for r in refused)
             first = refused[0] if refused else None
             raise SendError(
@@ -740,60 +931,37 @@ class _Session:
             )
 
         self.stage = Stage.DATA
-        code, text = client.docmd("DATA")
+        code, text = self._client.docmd("DATA")
         if code != 354:
             raise error_from_reply(Stage.DATA, code, text)
         self._check_cancel()
 
         self.stage = Stage.UPLOAD
-        sent = self._upload(client, wire)
+        sent = self._upload(wire, built.summary(), on_progress)
 
         self.stage = Stage.FINAL_DOT
-        code, text = self._final_dot(client)
+        code, text = self._final_dot()
         if code != 250:
             raise error_from_reply(Stage.FINAL_DOT, code, text)
         final_reply = f"{code} {text.decode('utf-8', 'replace')}"
-        self.recorder.note(_("Message accepted by the server."))
-
-        warnings: list[str] = []
-        self.stage = Stage.QUIT
-        try:
-            code, text = client.docmd("QUIT")
-            if code != 221:
-                warnings.append(
-                    _("The server answered {code} to QUIT; the message was sent anyway.").format(
-                        code=code
-                    )
-                )
-        except (OSError, smtplib.SMTPException) as exc:
-            warnings.append(
-                _(
-                    "The connection closed badly after the message was accepted ({detail}); "
-                    "the message was sent."
-                ).format(detail=str(exc) or type(exc).__name__)
-            )
-        for warning in warnings:
-            self.recorder.note(warning)
+        self.accepted = True
+        self._recorder.note(_("Message accepted by the server."))
         return SendResult(
             message_id=built.message_id,
             accepted=tuple(accepted),
             refused=tuple(refused),
-            warnings=tuple(warnings),
             size=sent,
             final_reply=final_reply,
         )
 
-    def _upload(self, client: _Transport, wire: _Wire) -> int:
+    def _upload(self, wire: _Wire, contents: str, progress: ProgressCallback | None) -> int:
         total = wire.size
-        summary = _("DATA: {size} bytes — {summary}").format(
-            size=f"{total:,}", summary=self.built.summary()
-        )
-        self.recorder.note(summary)
-        sock = client.sock
+        summary = _("DATA: {size} bytes — {summary}").format(size=f"{total:,}", summary=contents)
+        self._recorder.note(summary)
+        sock = self._client.sock
         assert sock is not None
         sent = 0
         tail = b""
-        progress = self.on_progress
         if progress is not None:
             progress(0, total)
         for chunk in wire.data_chunks(CHUNK_SIZE):
@@ -811,25 +979,25 @@ class _Session:
             sock.sendall(_CRLF)  # the final dot must start a line of its own
         return min(sent, total) if total else sent
 
-    def _final_dot(self, client: _Transport) -> tuple[int, bytes]:
-        sock = client.sock
+    def _final_dot(self) -> tuple[int, bytes]:
+        sock = self._client.sock
         assert sock is not None
-        self.recorder.client(".")
+        self._recorder.client(".")
         # From here on the server may hold the whole message: any loss is "unknown".
         self.final_dot_sent = True
         sock.sendall(b".\r\n")
         sock.settimeout(self.settings.timeouts.final_dot)
         try:
-            return client.getreply()
+            return self._client.getreply()
         finally:
             try:
                 sock.settimeout(self.settings.timeouts.command)
             except OSError:
                 pass
 
-    def _quietly(self, client: _Transport, command: str) -> None:
+    def _quietly(self, command: str) -> None:
         try:
-            client.docmd(command)
+            self._client.docmd(command)
         except (OSError, smtplib.SMTPException):
             pass
 
@@ -846,14 +1014,6 @@ def _megabytes(size: int) -> str:
     value = size / 1_000_000
     text = f"{value:.1f}".removesuffix(".0") if value >= 0.1 else f"{value:.2f}"
     return f"{text} MB"
-
-
-def _advertised_size(client: _Transport) -> int | None:
-    """Return the SIZE limit (0 = no fixed limit), or None when SIZE is not offered."""
-    if not client.has_extn("size"):
-        return None
-    value = client.esmtp_features.get("size", "").strip()
-    return int(value) if value.isdigit() else 0
 
 
 def _local_name(settings: ServerSettings) -> str:
@@ -905,6 +1065,24 @@ def fetch_peer_certificate(settings: ServerSettings) -> bytes | None:
             pass
 
 
+def open_session(
+    settings: ServerSettings,
+    secret: Secret | None,
+    *,
+    on_event: EventCallback,
+    cancel: CancelToken | None = None,
+) -> Connection:
+    """Return a not yet connected ``Connection``; use it as a context manager.
+
+    Args:
+        settings: where and how to connect.
+        secret: the password or OAuth2 token (None when no user name is set).
+        on_event: receives each redacted ``TranscriptEvent`` (calling thread).
+        cancel: a ``CancelToken`` another thread may trigger.
+    """
+    return Connection(settings, secret, on_event=on_event, cancel=cancel)
+
+
 def send(
     settings: ServerSettings,
     secret: Secret | None,
@@ -932,6 +1110,10 @@ def send(
         SendError: with stage, exit code and a user message; ``.certificate`` is set for an
             untrusted certificate.
     """
-    token = cancel if cancel is not None else CancelToken()
-    session = _Session(settings, secret, built, on_event, on_progress, token)
-    return session.run()
+    with open_session(settings, secret, on_event=on_event, cancel=cancel) as connection:
+        connection.connect()
+        connection.ehlo()
+        connection.secure()
+        connection.login()
+        result = connection.transfer(built, on_progress)
+        return dataclasses.replace(result, warnings=connection.quit())

@@ -10,6 +10,7 @@ import pytest
 from mailcomposer.smtp.session import (
     MASK,
     CancelToken,
+    Capabilities,
     choose_mechanism,
     mask_command,
     summarise_challenge,
@@ -87,3 +88,21 @@ def test_attaching_after_cancel_closes_at_once():
     finally:
         left.close()
         right.close()
+
+
+@pytest.mark.parametrize(
+    ("features", "size_limit"),
+    [({"size": "1000000"}, 1_000_000), ({"size": ""}, 0), ({"size": "lots"}, 0), ({}, None)],
+)
+def test_capabilities_read_the_size_limit(features, size_limit):
+    assert Capabilities.from_features(features).size_limit == size_limit
+
+
+def test_capabilities_from_ehlo_keywords():
+    features = {"auth": "plain LOGIN", "8bitmime": "", "pipelining": "", "chunking": "", "dsn": ""}
+    caps = Capabilities.from_features(features, tls_version="TLSv1.3")
+    assert caps.auth == ("PLAIN", "LOGIN")
+    assert caps.eightbitmime and caps.pipelining and caps.chunking and caps.dsn
+    assert not (caps.smtputf8 or caps.starttls)
+    assert caps.names == ("AUTH", "8BITMIME", "PIPELINING", "CHUNKING", "DSN")
+    assert caps.tls_version == "TLSv1.3" and caps.size_mb is None
