@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -35,14 +37,10 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
-    QStyle,
     QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -51,6 +49,9 @@ from PySide6.QtWidgets import (
 
 from mailcomposer.i18n import _
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
 
 DEFAULT_MAX_LINES = 200_000
 
@@ -411,7 +412,8 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         painter.save()
         rect = option.rect
         palette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        state_selected, state_has_focus = _state_flags()
+        selected = bool(option.state & state_selected)
         metrics = QFontMetrics(option.font)
         painter.setFont(option.font)
         char = metrics.horizontalAdvance("0")
@@ -505,10 +507,30 @@ class ProtocolLogDelegate(QStyledItemDelegate):
                         event.explanation, Qt.TextElideMode.ElideRight, int(rect.right() - x)
                     ),
                 )
-        if option.state & QStyle.StateFlag.State_HasFocus and selected:
+        if option.state & state_has_focus and selected:
             painter.setPen(QPen(grey, 1, Qt.PenStyle.DotLine))
             painter.drawRect(rect.adjusted(0, 0, -1, -1))
         painter.restore()
+
+
+@cache
+def _state_flags() -> tuple:
+    """QStyle's Selected and HasFocus flags; imported on first paint, not at start-up.
+
+    Reading QStyle builds its ~700 enum members (~15 ms); the window warms it after
+    start-up (``warm_up_painting``) so the first send does not pay it either.
+    """
+    from PySide6.QtWidgets import QStyle
+
+    return QStyle.StateFlag.State_Selected, QStyle.StateFlag.State_HasFocus
+
+
+def warm_up_painting() -> None:
+    """Build the Qt types the first painted log line needs (call when idle)."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    _state_flags()
+    QStyleOptionViewItem.ViewItemFeature  # noqa: B018  (the attribute read builds the type)
 
 
 def _muted(palette: QPalette) -> QColor:
@@ -628,10 +650,19 @@ class ProtocolLogView(QTableView):
             return
         chars = getattr(model, "longest_line", 0) + 24  # + time, marker and gap columns
         wanted = max(
-            self.viewport().width(), QFontMetrics(self.font()).horizontalAdvance("0") * chars
+            self._viewport_width(), QFontMetrics(self.font()).horizontalAdvance("0") * chars
         )
         if self.columnWidth(0) != wanted:
             self.setColumnWidth(0, wanted)
+
+    def _viewport_width(self) -> int:
+        # Not viewport().width(): the first viewport() call of a process wraps a QWidget
+        # Qt created, and shiboken's type discovery then costs ~20 ms of start-up.
+        width = self.maximumViewportSize().width()
+        bar = self.verticalScrollBar()
+        if bar.isVisibleTo(self):
+            width -= bar.width()
+        return width
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -771,6 +802,8 @@ class ProtocolLogDock(QDockWidget):
     @Slot()
     def save_as(self) -> None:
         """Ask for a file name and save the transcript there."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         path, _filter = QFileDialog.getSaveFileName(
             self,
             _("Save protocol log"),
