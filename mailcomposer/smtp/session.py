@@ -1,9 +1,11 @@
-"""One SMTP send: connect, secure, log in, hand over the message; a redacted transcript of it.
+"""SMTP sessions step by step (connect, EHLO, secure, log in, transfer, quit); ``send`` on top.
 
-The transport is a small ``smtplib.SMTP`` subclass used for its reply parsing and
-EHLO bookkeeping only; everything that has a trap in PITFALLS.md (TLS verification,
-STARTTLS stripping, AUTH masking, chunked DATA with progress and cancel, SIZE,
-8BITMIME, SMTPUTF8, partial refusal, QUIT after acceptance) is done here explicitly.
+``Connection`` (from ``open_session``) is the public API that both ``send`` and the
+connection test in ``smtp.probe`` compose. The transport is a small ``smtplib.SMTP``
+subclass used for its reply parsing and EHLO bookkeeping only; everything that has a trap
+in PITFALLS.md (TLS verification, STARTTLS stripping, AUTH masking, chunked DATA with
+progress and cancel, SIZE, 8BITMIME, SMTPUTF8, partial refusal, QUIT after acceptance)
+is done here explicitly, with a redacted transcript.
 """
 
 from __future__ import annotations
@@ -1074,11 +1076,8 @@ def open_session(
 ) -> Connection:
     """Return a not yet connected ``Connection``; use it as a context manager.
 
-    Args:
-        settings: where and how to connect.
-        secret: the password or OAuth2 token (None when no user name is set).
-        on_event: receives each redacted ``TranscriptEvent`` (calling thread).
-        cancel: a ``CancelToken`` another thread may trigger.
+    The arguments mean what they mean for ``send``; ``on_event`` is called from the thread
+    that runs the steps.
     """
     return Connection(settings, secret, on_event=on_event, cancel=cancel)
 
