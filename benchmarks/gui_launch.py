@@ -7,8 +7,10 @@ time of a bare ``QMainWindow`` with a ``QTextEdit`` (about 0.16 s on the
 development machines). Each run is a fresh interpreter with
 ``QT_QPA_PLATFORM=offscreen``, timed from process start until the window is shown
 and the first events are processed; the child then leaves with ``os._exit`` so
-teardown is not counted. Best of N for each; a warm-up run of each first fills
-the bytecode caches. Exit status 0 on PASS, 1 on FAIL, 2 when a child failed.
+teardown is not counted. Best of N for each, the two alternating run by run so
+load changes hit both; a warm-up run of each first writes the bytecode an
+installed copy has (PYTHONDONTWRITEBYTECODE is lifted for the children).
+Exit status 0 on PASS, 1 on FAIL, 2 when a child failed.
 """
 
 from __future__ import annotations
@@ -53,19 +55,34 @@ COMPOSER = textwrap.dedent(
 )
 
 
-def best(script: str, repeat: int, env: dict[str, str]) -> tuple[Measurement, list[float]]:
-    """Run ``script`` once to warm caches, then ``repeat`` times; return best and all walls."""
-    warm = measure([sys.executable, "-c", script], env=env)
-    if not warm.ok or "shown True" not in warm.stdout:
-        return warm, []
-    runs = []
+def best_of(
+    scripts: Sequence[str], repeat: int, env: dict[str, str]
+) -> list[tuple[Measurement, list[float]]]:
+    """Run each script once to warm caches, then ``repeat`` rounds of all of them in turn.
+
+    Interleaving the scripts round by round lets a change in machine load hit every
+    script alike instead of whichever happened to run during it. Returns, per script,
+    the fastest run and all wall times (no times when a run failed).
+    """
+    results: list[tuple[Measurement, list[Measurement]]] = []
+    for script in scripts:
+        warm = measure([sys.executable, "-c", script], env=env)
+        ok = warm.ok and "shown True" in warm.stdout
+        results.append((warm, [] if ok else [warm]))
+    runs: list[list[Measurement]] = [[] for _ in scripts]
     for _ in range(max(1, repeat)):
-        run = measure([sys.executable, "-c", script], env=env)
-        if not run.ok:
-            return run, []
-        runs.append(run)
-    fastest = min(runs, key=lambda r: r.wall)
-    return fastest, [r.wall for r in runs]
+        for index, script in enumerate(scripts):
+            if results[index][1]:  # the warm-up failed: nothing to time
+                continue
+            runs[index].append(measure([sys.executable, "-c", script], env=env))
+    answer = []
+    for (_warm, failed), timed in zip(results, runs, strict=True):
+        bad = failed or [run for run in timed if not run.ok]
+        if bad:
+            answer.append((bad[0], []))
+        else:
+            answer.append((min(timed, key=lambda r: r.wall), [r.wall for r in timed]))
+    return answer
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -80,15 +97,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         # Let the warm-up runs write bytecode, as an installed app has it.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        bare, bare_walls = best(BARE, args.repeat, env)
-        composer, composer_walls = best(COMPOSER, args.repeat, env)
+        (bare, bare_walls), (composer, composer_walls) = best_of([BARE, COMPOSER], args.repeat, env)
     for name, run, walls in (("bare", bare, bare_walls), ("composer", composer, composer_walls)):
         if not walls:
             print(f"{name} window did not come up (exit {run.returncode}):", file=sys.stderr)
             print(run.stderr[-3000:], file=sys.stderr)
             return 2
     ratio = composer.wall / bare.wall
-    print(f"best of {args.repeat} fresh interpreters, QT_QPA_PLATFORM=offscreen")
+    print(f"best of {args.repeat} alternating fresh interpreters, QT_QPA_PLATFORM=offscreen")
     print_table(
         ["window", "best s", "median s", "peak RSS"],
         [

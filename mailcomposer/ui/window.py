@@ -55,9 +55,10 @@ if TYPE_CHECKING:
 AUTOSAVE_DELAY_MS = 2000
 AUTOSAVE_MAX_DELAY_S = 15.0
 STATUS_TIMEOUT_MS = 8000
-# After this idle time the sending machinery is imported on a background thread.
-WARM_UP_DELAY_MS = 50
-# Imported by that thread: what the first Send needs (email, smtplib, ssl, keyring...).
+# Qt types the first Send paints with are built this long after the first show.
+WARM_UP_DELAY_MS = 60
+# Imported on a thread from the first show on: what the first Send needs (email,
+# smtplib, ssl...), ~100 ms of pure Python that would otherwise stall the first Send.
 SEND_MODULES = (
     "mailcomposer.message.mime",
     "mailcomposer.message.filetypes",
@@ -215,7 +216,6 @@ class ComposerWindow(QMainWindow):
         # Load the sending machinery once the window is up, so the first Send does not
         # stall the event loop importing it (and launch does not pay for it either).
         self._preload: threading.Thread | None = None
-        QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
 
     # ------------------------------------------------------------------ building
 
@@ -766,20 +766,28 @@ class ComposerWindow(QMainWindow):
             addresses.extend(i.formatted() for i in account.identities)
         return addresses
 
-    @Slot()
-    def _warm_up(self) -> None:
-        """Prepare the first Send while the user writes, without stalling the event loop.
-
-        Importing the send modules takes ~100 ms of pure Python: on a thread the GUI
-        thread still gets the interpreter every switch interval (5 ms). Qt types are
-        built here on the GUI thread (shiboken types are not built from two threads).
-        """
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
         if self._preload is None:
+            # From the first show on, while the window paints and the user starts
+            # writing: the GUI thread gets the interpreter back every switch interval.
             self._preload = threading.Thread(
                 target=preload_send_modules, name="mailcomposer-preload", daemon=True
             )
             self._preload.start()
+            QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
+
+    @Slot()
+    def _warm_up(self) -> None:
+        """Build the Qt types the first logged line paints with, once the window is idle.
+
+        Shiboken types are built on the GUI thread only (a second thread could race
+        it); this is a single ~15 ms step, long before a user presses Send.
+        """
+        from PySide6.QtWidgets import QMessageBox
+
         warm_up_painting()
+        QMessageBox.StandardButton  # noqa: B018  (the "Message sent" box: its type, built)
 
     def _wait_for_preload(self) -> None:
         """Let the background imports finish (they are usually long done)."""
