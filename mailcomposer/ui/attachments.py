@@ -21,7 +21,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QFileIconProvider,
     QHBoxLayout,
     QLabel,
@@ -372,5 +371,7 @@ class AttachmentPane(QWidget):
 
     def choose_files(self) -> int:
         """Ask for files (multi-select) and attach them; return how many were added."""
+        from PySide6.QtWidgets import QFileDialog
+
         paths, _filter = QFileDialog.getOpenFileNames(self, _("Attach files"))
         return self.model.add_files(paths) if paths else 0

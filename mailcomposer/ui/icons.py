@@ -12,9 +12,15 @@ from mailcomposer.i18n import resources_dir
 APP_ICON = "mailcomposer"
 
 
+@cache
+def icons_dir() -> Path:
+    """Return the folder of the bundled SVGs (resolved once: ~0.2 ms of system calls each)."""
+    return resources_dir() / "icons"
+
+
 def icon_path(name: str) -> Path:
     """Return the path of the bundled SVG for ``name`` (may not exist for theme-only names)."""
-    return resources_dir() / "icons" / f"{name}.svg"
+    return icons_dir() / f"{name}.svg"
 
 
 @cache
@@ -25,6 +31,7 @@ def icon(name: str) -> QIcon:
     return QIcon.fromTheme(name, fallback)
 
 
+@cache
 def app_icon() -> QIcon:
     """Return the application icon (always ours: the theme has no mailcomposer icon)."""
     return QIcon(str(icon_path(APP_ICON)))
