@@ -55,10 +55,13 @@ if TYPE_CHECKING:
 AUTOSAVE_DELAY_MS = 2000
 AUTOSAVE_MAX_DELAY_S = 15.0
 STATUS_TIMEOUT_MS = 8000
-# Qt types the first Send paints with are built this long after the first show.
-WARM_UP_DELAY_MS = 60
-# Imported on a thread from the first show on: what the first Send needs (email,
-# smtplib, ssl...), ~100 ms of pure Python that would otherwise stall the first Send.
+# The send modules start importing on a thread this long after the first show (once
+# the window has painted), and the Qt types the first Send paints with are built a
+# little later on the GUI thread.
+PRELOAD_DELAY_MS = 50
+WARM_UP_DELAY_MS = 70
+# Imported by that thread: what the first Send needs (email, smtplib, ssl...), ~100 ms
+# of pure Python that would otherwise stall the first Send.
 SEND_MODULES = (
     "mailcomposer.message.mime",
     "mailcomposer.message.filetypes",
@@ -216,6 +219,7 @@ class ComposerWindow(QMainWindow):
         # Load the sending machinery once the window is up, so the first Send does not
         # stall the event loop importing it (and launch does not pay for it either).
         self._preload: threading.Thread | None = None
+        self._warm_up_scheduled = False
 
     # ------------------------------------------------------------------ building
 
@@ -768,14 +772,24 @@ class ComposerWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if not self._warm_up_scheduled:
+            # Not at once: the first paint would share the interpreter with the thread.
+            self._warm_up_scheduled = True
+            QTimer.singleShot(PRELOAD_DELAY_MS, self._start_preload)
+            QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
+
+    @Slot()
+    def _start_preload(self) -> None:
+        """Import the send modules on a thread while the user writes.
+
+        ~100 ms of pure Python; the GUI thread still gets the interpreter back every
+        switch interval (5 ms), so the event loop does not stall on it.
+        """
         if self._preload is None:
-            # From the first show on, while the window paints and the user starts
-            # writing: the GUI thread gets the interpreter back every switch interval.
             self._preload = threading.Thread(
                 target=preload_send_modules, name="mailcomposer-preload", daemon=True
             )
             self._preload.start()
-            QTimer.singleShot(WARM_UP_DELAY_MS, self._warm_up)
 
     @Slot()
     def _warm_up(self) -> None:
