@@ -8,13 +8,14 @@ misbehaviour aiosmtpd cannot produce (421 greeting, silence, a dropped connectio
 from __future__ import annotations
 
 import base64
+import contextlib
 import hmac
 import secrets
 import socket
 import ssl
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,11 +68,32 @@ class Received:
     smtputf8: bool
 
 
+# How long a test server may take to come up: generous, because a loaded 2-core CI machine
+# can take seconds to schedule the server thread, and waiting costs nothing when it is fast.
+READY_TIMEOUT = 30.0
+
+
 def free_port(host: str = "127.0.0.1") -> int:
-    """Return a TCP port that was free a moment ago (aiosmtpd cannot bind port 0)."""
+    """Return a TCP port that was free a moment ago (aiosmtpd cannot bind port 0).
+
+    Racy by nature: for "nothing listens there" use ``refusing_port()`` instead.
+    """
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((host, 0))
         return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def refusing_port(host: str = "127.0.0.1") -> Iterator[int]:
+    """Yield a port where every connection is refused, for as long as the block runs.
+
+    The port stays bound (so nobody else can take it) but never listens, so connecting
+    fails at once with ECONNREFUSED; a port that was merely free a moment ago could
+    meanwhile belong to another process's server.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind((host, 0))
+        yield holder.getsockname()[1]
 
 
 class RecordingHandler:
@@ -278,7 +300,12 @@ class SmtpTestServer:
         for _attempt in range(5):
             port = free_port(self.host)
             controller = _Controller(
-                self.handler, users=self._users, hostname=self.host, port=port, **self._kwargs
+                self.handler,
+                users=self._users,
+                hostname=self.host,
+                port=port,
+                ready_timeout=READY_TIMEOUT,
+                **self._kwargs,
             )
             try:
                 controller.start()

@@ -6,6 +6,7 @@ A throwaway CA (trustme) per session; every server is function-scoped and runs o
 
 from __future__ import annotations
 
+import os
 import ssl
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +21,15 @@ from tests.servers import ScriptedServer, SmtpTestServer
 AUTH_USER = "ann"
 AUTH_PASSWORD = "s3cret-P@ss"
 
-# Short enough that a hung test fails fast, long enough for a loaded 2-core CI machine.
-TEST_TIMEOUTS = Timeouts(connect=5.0, command=5.0, final_dot=10.0)
+# For tests that wait FOR a reply, not for a timeout (those pass their own short Timeouts):
+# generous, because a loaded 2-core CI machine can stall a server thread for seconds, and a
+# working server answers in milliseconds anyway; still well below pytest-timeout's 120 s.
+TEST_TIMEOUTS = Timeouts(connect=15.0, command=15.0, final_dot=30.0)
+
+# aiosmtpd's Controller gives a server thread 5 s to come up (our own SandboxServer uses
+# that default too); a busy CI machine can need longer. The variable is aiosmtpd's own
+# override and only raises the ceiling: a server that starts fast is not waited for.
+os.environ.setdefault("AIOSMTPD_CONTROLLER_TIMEOUT", "30")
 
 
 def server_context(cert: trustme.LeafCert) -> ssl.SSLContext:
