@@ -182,11 +182,11 @@ def test_test_unknown_account(capsys) -> None:
 
 
 def test_test_connection_refused(capsys) -> None:
-    from tests.servers import free_port
+    from tests.servers import refusing_port
 
-    port = free_port()
-    run(capsys, "add", "--name", "Dead", "--server", f"127.0.0.1:{port}", "--security", "none",
-        "--from", "a@example.test", "--no-login")  # fmt: skip
-    code, out, _err = run(capsys, "test", "Dead")
+    with refusing_port() as port:
+        run(capsys, "add", "--name", "Dead", "--server", f"127.0.0.1:{port}", "--security",
+            "none", "--from", "a@example.test", "--no-login")  # fmt: skip
+        code, out, _err = run(capsys, "test", "Dead")
     assert code == ExitCode.CONNECTION
     assert "failed" in out

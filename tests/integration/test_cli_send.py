@@ -17,7 +17,7 @@ from mailcomposer import cli
 from mailcomposer.sandbox.maildir import Inbox
 from mailcomposer.sandbox.server import SandboxServer
 from mailcomposer.smtp.errors import ExitCode
-from tests.servers import NO_SUCH_USER, RecordingHandler, SmtpTestServer, free_port
+from tests.servers import NO_SUCH_USER, RecordingHandler, SmtpTestServer, refusing_port
 
 # A 1x1 transparent PNG.
 PNG = base64.b64decode(
@@ -32,8 +32,13 @@ def sandbox(tmp_path: Path) -> Iterator[SandboxServer]:
         yield server
 
 
+# Generous: these tests wait for a local server's replies, which a loaded CI machine can
+# delay by seconds; no test here is about the timeout itself.
+TIMEOUT = "30"
+
+
 def server_arg(server: SandboxServer | SmtpTestServer) -> list[str]:
-    return ["--server", f"127.0.0.1:{server.port}", "--security", "none", "--timeout", "5"]
+    return ["--server", f"127.0.0.1:{server.port}", "--security", "none", "--timeout", TIMEOUT]
 
 
 def parse(raw: bytes) -> EmailMessage:
@@ -257,24 +262,24 @@ def test_all_recipients_refused_exits_6(capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_refused_connection_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
-    port = free_port()
-    code = cli.main(
-        [
-            "send",
-            "--server",
-            f"127.0.0.1:{port}",
-            "--security",
-            "none",
-            "--timeout",
-            "5",
-            "--from",
-            "ann@example.org",
-            "--to",
-            "bob@example.org",
-            "--text",
-            "x",
-        ]
-    )
+    with refusing_port() as port:
+        code = cli.main(
+            [
+                "send",
+                "--server",
+                f"127.0.0.1:{port}",
+                "--security",
+                "none",
+                "--timeout",
+                TIMEOUT,
+                "--from",
+                "ann@example.org",
+                "--to",
+                "bob@example.org",
+                "--text",
+                "x",
+            ]
+        )
     err = capsys.readouterr().err
     assert code == ExitCode.CONNECTION
     assert one_line(err).startswith("error: ")
@@ -285,23 +290,23 @@ def test_dry_run_prints_tree_and_connects_to_nothing(
 ) -> None:
     attachment = tmp_path / "a.pdf"
     attachment.write_bytes(PDF)
-    port = free_port()  # nothing listens there: a connection attempt would fail
-    code = cli.main(
-        [
-            "send",
-            "--server",
-            f"127.0.0.1:{port}",
-            "--from",
-            "ann@example.org",
-            "--to",
-            "bob@example.org",
-            "--text",
-            "hi",
-            "--attach",
-            str(attachment),
-            "--dry-run",
-        ]
-    )
+    with refusing_port() as port:  # a connection attempt would fail at once
+        code = cli.main(
+            [
+                "send",
+                "--server",
+                f"127.0.0.1:{port}",
+                "--from",
+                "ann@example.org",
+                "--to",
+                "bob@example.org",
+                "--text",
+                "hi",
+                "--attach",
+                str(attachment),
+                "--dry-run",
+            ]
+        )
     out = capsys.readouterr().out
     assert code == ExitCode.OK
     assert "multipart/mixed" in out
@@ -473,7 +478,7 @@ def test_starttls_to_sandbox_with_its_certificate(
             "--security",
             "starttls",
             "--timeout",
-            "5",
+            TIMEOUT,
             "--from",
             "ann@example.org",
             "--to",
