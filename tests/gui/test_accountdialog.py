@@ -19,7 +19,10 @@ from tests.integration.test_probe import AuthServer
 from tests.memory_keyring import MemoryKeyring, NoKeyring
 from tests.smtp_fixtures import AUTH_PASSWORD, AUTH_USER
 
-WAIT_MS = 15000
+# Generous waits for a loaded CI machine: a passing test never waits this long. The
+# connection timeouts stay below WAIT_MS so that a hung test reports the dialog's verdict.
+WAIT_MS = 45000
+SERVER_TIMEOUT_S = 15.0
 # The offscreen platform warns that it cannot propagate size hints; harmless.
 
 
@@ -47,8 +50,8 @@ def fill_local(qtbot, dialog: AccountDialog, port: int, security: Security, pass
     dialog.port_spin.setValue(port)
     dialog.user_edit.setText(AUTH_USER)
     dialog.password_edit.setText(password)
-    dialog.connect_timeout.setValue(5)
-    dialog.command_timeout.setValue(5)
+    dialog.connect_timeout.setValue(SERVER_TIMEOUT_S)
+    dialog.command_timeout.setValue(SERVER_TIMEOUT_S)
     if cafile is not None:
         dialog.cafile_edit.setText(str(cafile))
 
@@ -214,7 +217,8 @@ def test_autodetect_fills_port_and_security(qtbot, dialog: AccountDialog, server
 
     with AuthServer(starttls_context=server_ssl_context, require_starttls=True) as server:
         dialog.autodetect_ports = ((server.port, Security.TLS), (server.port, Security.STARTTLS))
-        dialog.autodetect_timeouts = Timeouts(3.0, 2.0, 3.0)
+        # Not about timeouts: every probe here gets an answer (or a TLS error) at once.
+        dialog.autodetect_timeouts = Timeouts(SERVER_TIMEOUT_S, SERVER_TIMEOUT_S, SERVER_TIMEOUT_S)
         fill_local(qtbot, dialog, 1, Security.NONE, AUTH_PASSWORD, client_cafile)
         with qtbot.wait_signal(dialog.test_finished, timeout=WAIT_MS):
             qtbot.mouseClick(dialog.autodetect_button, Qt.MouseButton.LeftButton)

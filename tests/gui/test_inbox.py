@@ -15,6 +15,10 @@ from mailcomposer.ui.mimeview import MimeViewDialog
 
 # The offscreen platform warns about top-level size hints; harmless here.
 
+# How long to wait for the file watcher: generous, since a loaded CI machine can delay the
+# watcher's event by seconds, and a passing test never waits this long.
+WAIT_MS = 20000
+
 
 def message(subject: str) -> EmailMessage:
     msg = EmailMessage()
@@ -42,14 +46,14 @@ def test_lists_what_the_server_received_with_bcc(qtbot, maildir):
     with (
         SandboxServer(maildir) as server,
         smtplib.SMTP(server.host, server.port) as smtp,
-        qtbot.wait_signal(dialog.refreshed, timeout=5000),
+        qtbot.wait_signal(dialog.refreshed, timeout=WAIT_MS),
     ):
         smtp.sendmail(
             "alice@example.org",
             ["bob@example.net", "hidden@example.com"],
             message("Lab 1").as_bytes(policy=policy.SMTP),
         )
-    qtbot.wait_until(lambda: len(dialog.messages()) == 1)
+    qtbot.wait_until(lambda: len(dialog.messages()) == 1, timeout=WAIT_MS)
     [stored] = dialog.messages()
     assert stored.rcpt_tos == ("bob@example.net", "hidden@example.com")
     row = [dialog.proxy.index(0, c).data() for c in range(6)]
