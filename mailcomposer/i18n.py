@@ -20,13 +20,22 @@ _language = "en"
 
 
 def resources_dir() -> Path:
-    """Return the folder holding icons, presets and catalogs (source tree or frozen)."""
+    """Return the folder holding icons, presets and catalogs.
+
+    Frozen: bundled beside the code. Installed: inside the package (the wheel maps
+    the top-level ``resources/`` to ``mailcomposer/resources``). Source tree or
+    editable install: the top-level ``resources/`` folder itself.
+    """
     import sys
 
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    package = Path(__file__).resolve().parent
+    installed = package / "resources"
+    if (installed / "presets.json").is_file():
+        return installed
+    return package.parent / "resources"
 
 
 def parse_po(text: str) -> dict[str, str]:
