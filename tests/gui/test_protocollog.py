@@ -206,6 +206,17 @@ def test_wide_lines_scroll_horizontally(dock):
     assert dock.view.columnWidth(0) > dock.view.viewport().width()
 
 
+def test_column_sizing_measures_the_viewport_without_asking_for_it(dock, qtbot):
+    # _viewport_width avoids viewport() (a ~20 ms type discovery at start-up); it must
+    # still give the viewport's width, with and without the vertical scrollbar.
+    view = dock.view
+    assert view._viewport_width() == view.viewport().width()
+    dock.append_events([client(f"NOOP {n}") for n in range(200)])
+    qtbot.wait_until(lambda: view.verticalScrollBar().isVisible())
+    assert view._viewport_width() == view.viewport().width()
+    assert view.columnWidth(0) >= view.viewport().width()
+
+
 def test_history_is_replayed_into_a_late_view(qtbot):
     model = ProtocolLogModel()
     model.append_events(session())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 from mailcomposer.message.draft import Draft
 from mailcomposer.store.drafts import DraftStore
 from mailcomposer.store.paths import Home
+from mailcomposer.ui.window import SEND_MODULES
 from tests.gui.conftest import click, find_box
 
 
@@ -406,3 +408,12 @@ def test_switching_to_plain_text_asks_before_dropping_formatting(window, monkeyp
     assert asked and "formatting" in asked[0]
     assert not window.editor.plain_text_mode
     assert window.editor.body()[1] is not None
+
+
+def test_send_modules_are_preloaded_on_a_thread_after_the_first_show(qtbot, window) -> None:
+    # Launch does not import them and the first Send does not stall importing them.
+    qtbot.wait_until(lambda: window._preload is not None)
+    window._wait_for_preload()
+    assert not window._preload.is_alive()
+    for name in SEND_MODULES:
+        assert name in sys.modules
