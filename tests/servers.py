@@ -431,6 +431,8 @@ class ScriptedServer:
         commands: every command line received (without CRLF), all connections.
         data: DATA content received (dot-stuffed, as on the wire), one entry per ReadData.
         mismatches: ``(expected prefix, actual line)`` for each failed ``Expect``.
+        accepted: set once a connection was accepted (and, with implicit TLS, wrapped);
+            wait on it instead of sleeping, e.g. before cancelling a client from a thread.
     """
 
     def __init__(
@@ -448,6 +450,8 @@ class ScriptedServer:
         self.commands: list[str] = []
         self.data: list[bytes] = []
         self.mismatches: list[tuple[str, str]] = []
+        self.accepted = threading.Event()
+        self._received = threading.Condition()
         self._tls_context = tls_context
         self._implicit_tls = implicit_tls
         self._connections = connections
@@ -485,6 +489,18 @@ class ScriptedServer:
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
+    def wait_for_command(self, prefix: str, timeout: float = 30.0) -> bool:
+        """Block until a command starting with ``prefix`` arrived; False after ``timeout``.
+
+        The client is then past sending it (and waiting for the reply if the script
+        hangs there): the event to act on instead of a fixed delay.
+        """
+        with self._received:
+            return self._received.wait_for(
+                lambda: any(c.upper().startswith(prefix.upper()) for c in self.commands),
+                timeout,
+            )
+
     # -- the server thread --
 
     def _serve(self) -> None:
@@ -503,6 +519,7 @@ class ScriptedServer:
                 if self._implicit_tls and self._tls_context is not None:
                     sock = self._wrap(sock)
                 if sock is not None:
+                    self.accepted.set()
                     self._play(_Connection(sock))
             except (OSError, _Stopped):
                 pass
@@ -532,7 +549,9 @@ class ScriptedServer:
                 line = self._read_line(conn)
                 if line is None:
                     return
-                self.commands.append(line)
+                with self._received:
+                    self.commands.append(line)
+                    self._received.notify_all()
                 if not line.upper().startswith(step.prefix.upper()):
                     self.mismatches.append((step.prefix, line))
             elif isinstance(step, ReadData):
