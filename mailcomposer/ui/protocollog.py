@@ -531,6 +531,11 @@ def warm_up_painting() -> None:
 
     _state_flags()
     QStyleOptionViewItem.ViewItemFeature  # noqa: B018  (the attribute read builds the type)
+    # The first QBrush/QPen built from a QColor makes shiboken build QGradient (its
+    # overloads) and the pen enums: ~5 ms better spent now than in the first paint.
+    QBrush(QColor("#000"))
+    QPen(QColor("#000"), 1, Qt.PenStyle.DotLine)
+    QPainterPath().addRoundedRect(QRectF(0, 0, 2, 2), 1, 1)
 
 
 def _muted(palette: QPalette) -> QColor:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import re
 import threading
@@ -67,6 +66,8 @@ SEND_MODULES = (
     "mailcomposer.message.filetypes",
     "mailcomposer.submission",
     "mailcomposer.smtp.session",
+    "mailcomposer.store.pins",
+    "mailcomposer.store.history",
 )
 MANAGE_ACCOUNTS = "manage-accounts"
 _SIZE_LINE = re.compile(r"^250[- ]SIZE\s+(\d+)", re.IGNORECASE)
@@ -786,8 +787,17 @@ class ComposerWindow(QMainWindow):
         switch interval (5 ms), so the event loop does not stall on it.
         """
         if self._preload is None:
+            account = self.current_account()
+            extra = []
+            if account.builtin_sandbox:
+                extra.append("mailcomposer.sandbox.server")  # asyncio, aiosmtpd
+            elif account.server.username:
+                extra.append("mailcomposer.store.credentials")  # keyring
             self._preload = threading.Thread(
-                target=preload_send_modules, name="mailcomposer-preload", daemon=True
+                target=preload_send_modules,
+                args=(tuple(extra),),
+                name="mailcomposer-preload",
+                daemon=True,
             )
             self._preload.start()
 
@@ -1561,10 +1571,16 @@ class ComposerWindow(QMainWindow):
         self.stop_sandbox()
 
 
-def preload_send_modules() -> None:
-    """Import ``SEND_MODULES`` and read the system's MIME types (run on a thread)."""
-    for name in SEND_MODULES:
-        importlib.import_module(name)
+def preload_send_modules(extra: tuple[str, ...] = ()) -> None:
+    """Import ``SEND_MODULES`` and ``extra`` and read the system's MIME types (on a thread).
+
+    Also keeps PySide's import hook (it reads each new module's source) off the GUI thread.
+    """
+    for name in (*SEND_MODULES, *extra):
+        # __import__ with a fromlist, not importlib.import_module: PySide's import hook
+        # wraps __import__ and records the module, else it reads the module's source
+        # on the GUI thread at the first ``from ... import`` there (~15 ms each).
+        __import__(name, fromlist=["__name__"])
     import mimetypes
 
     if not mimetypes.inited:
