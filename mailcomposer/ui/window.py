@@ -62,12 +62,14 @@ WARM_UP_DELAY_MS = 70
 # Imported by that thread: what the first Send needs (email, smtplib, ssl...), ~100 ms
 # of pure Python that would otherwise stall the first Send.
 SEND_MODULES = (
+    # In the order Send needs them on the GUI thread: it then waits (on the import
+    # lock) at most for the module the thread is importing, never for the whole list.
     "mailcomposer.message.mime",
     "mailcomposer.message.filetypes",
-    "mailcomposer.submission",
-    "mailcomposer.smtp.session",
+    "mimetypes",
     "mailcomposer.store.pins",
-    "mailcomposer.store.history",
+    "mailcomposer.smtp.session",
+    "mailcomposer.submission",
 )
 MANAGE_ACCOUNTS = "manage-accounts"
 _SIZE_LINE = re.compile(r"^250[- ]SIZE\s+(\d+)", re.IGNORECASE)
@@ -1128,7 +1130,8 @@ class ComposerWindow(QMainWindow):
         """Validate, build and start sending; False if nothing was started."""
         if self.controller.is_running():
             return False
-        self._wait_for_preload()
+        # No join of the preload thread: an import it is running holds that module's
+        # lock, so this thread waits for that one module only, then shares the work.
         self.banner.hide()
         built = self._build_or_mark()
         if built is None:
@@ -1580,11 +1583,9 @@ def preload_send_modules(extra: tuple[str, ...] = ()) -> None:
         # __import__ with a fromlist, not importlib.import_module: PySide's import hook
         # wraps __import__ and records the module, else it reads the module's source
         # on the GUI thread at the first ``from ... import`` there (~15 ms each).
-        __import__(name, fromlist=["__name__"])
-    import mimetypes
-
-    if not mimetypes.inited:
-        mimetypes.init()  # reads /etc/mime.types: ~15 ms on the first guess_type otherwise
+        module = __import__(name, fromlist=["__name__"])
+        if name == "mimetypes" and not module.inited:
+            module.init()  # reads /etc/mime.types: ~15 ms on the first guess_type otherwise
 
 
 class _Abort(Exception):
