@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from mailcomposer.message.draft import Draft
@@ -10,10 +13,16 @@ from mailcomposer.store.paths import Home, atomic_write
 
 AUTOSAVE_NAME = "autosave.json"
 FORMAT_VERSION = 1
+WRITER_THREAD_NAME = "mailcomposer-draft-writer"
 
 
 class DraftStore:
     """Keeps the one draft being composed so a crash, cancel or failure loses nothing.
+
+    ``save`` writes at once; ``save_later`` takes the snapshot on the calling thread and
+    leaves the write + fsync to one background writer thread (writes run strictly in
+    order, so the last snapshot wins). ``flush`` waits for pending writes; ``close``
+    also ends the writer thread (later saves are then written synchronously).
 
     Attributes:
         path: the autosave file.
@@ -21,19 +30,93 @@ class DraftStore:
 
     def __init__(self, home: Home) -> None:
         self.path: Path = home.drafts / AUTOSAVE_NAME
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: list[Future[None]] = []
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @staticmethod
+    def serialize(draft: Draft) -> bytes:
+        """Return the file content for ``draft`` (cheap: JSON of the dict)."""
+        payload = {"version": FORMAT_VERSION, "draft": draft.to_dict()}
+        return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
 
     def save(self, draft: Draft) -> None:
-        """Write ``draft`` atomically (the old file stays intact if this fails).
+        """Write ``draft`` atomically now, after any pending background write.
 
         Raises:
             OSError: the folder is not writable or the disk is full.
         """
-        payload = {"version": FORMAT_VERSION, "draft": draft.to_dict()}
-        data = json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+        data = self.serialize(draft)
+        self.flush()
         atomic_write(self.path, data)
+
+    def save_later(
+        self,
+        draft: Draft,
+        on_error: Callable[[OSError], None] | None = None,
+        on_done: Callable[[], None] | None = None,
+    ) -> None:
+        """Snapshot ``draft`` now; write it on the background writer thread.
+
+        Args:
+            draft: the message to keep.
+            on_error: called ON THE WRITER THREAD with the ``OSError`` of a failed write
+                (a GUI must hand it over to its own thread, e.g. through a signal).
+            on_done: called on the writer thread after a successful write.
+        """
+        data = self.serialize(draft)
+        if self._closed:
+            # Shut down already (the window is closing): no new thread may start.
+            try:
+                atomic_write(self.path, data)
+            except OSError as exc:
+                if on_error is None:
+                    raise
+                on_error(exc)
+                return
+            if on_done is not None:
+                on_done()
+            return
+
+        def write() -> None:
+            try:
+                atomic_write(self.path, data)
+            except OSError as exc:
+                if on_error is not None:
+                    on_error(exc)
+                return
+            if on_done is not None:
+                on_done()
+
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(
+                    max_workers=1, thread_name_prefix=WRITER_THREAD_NAME
+                )
+            self._pending = [f for f in self._pending if not f.done()]
+            self._pending.append(self._executor.submit(write))
+
+    def flush(self) -> None:
+        """Wait until every write handed to ``save_later`` has finished."""
+        with self._lock:
+            pending = list(self._pending)
+            self._pending.clear()
+        for future in pending:
+            future.result()  # write() reports its own errors; this only waits
+
+    def close(self) -> None:
+        """Finish pending writes and end the writer thread (idempotent)."""
+        self.flush()
+        with self._lock:
+            executor, self._executor = self._executor, None
+            self._closed = True
+        if executor is not None:
+            executor.shutdown(wait=True)
 
     def load(self) -> Draft | None:
         """Return the saved draft, or ``None`` when there is none or it cannot be read."""
+        self.flush()
         try:
             payload = json.loads(self.path.read_bytes())
             return Draft.from_dict(payload["draft"])
@@ -48,11 +131,16 @@ class DraftStore:
             return None
 
     def exists(self) -> bool:
-        """True when an autosaved draft is on disk."""
+        """True when an autosaved draft is on disk (after pending writes)."""
+        self.flush()
         return self.path.is_file()
 
     def clear(self) -> None:
-        """Remove the autosaved draft (after a successful send or an explicit discard)."""
+        """Remove the autosaved draft (after a successful send or an explicit discard).
+
+        Pending background writes finish first, so none of them can bring the file back.
+        """
+        self.flush()
         try:
             self.path.unlink()
         except FileNotFoundError:

@@ -11,7 +11,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot, qVersion
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QIcon,
+    QKeySequence,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -31,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from mailcomposer import __version__
 from mailcomposer.i18n import _
-from mailcomposer.message.draft import Draft
+from mailcomposer.message.draft import Draft, Priority
 from mailcomposer.message.errors import InputError
 from mailcomposer.smtp.errors import ExitCode, SendError, SendResult
 from mailcomposer.smtp.settings import Security
@@ -72,6 +83,9 @@ SEND_MODULES = (
     "mailcomposer.submission",
 )
 MANAGE_ACCOUNTS = "manage-accounts"
+# Block property marking the blocks of the signature the app inserted (and may replace).
+SIGNATURE_PROPERTY = QTextFormat.Property.UserProperty + 0x5167
+SIGNATURE_DELIMITER = "-- "  # RFC 3676 4.3: dash dash space, alone on its line
 _SIZE_LINE = re.compile(r"^250[- ]SIZE\s+(\d+)", re.IGNORECASE)
 
 
@@ -174,6 +188,9 @@ class ComposerWindow(QMainWindow):
     """
 
     draft_saved = Signal()
+    # Emitted on the draft writer thread; queued to the GUI thread by Qt.
+    _draft_written = Signal()
+    _draft_write_failed = Signal(str)
 
     def __init__(self, home: Home, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -197,6 +214,9 @@ class ComposerWindow(QMainWindow):
         self._accounts_cache: list[Any] = []
         self._send_account: Any = None
         self._dialogs: list[QWidget] = []
+        self._priority = Priority.NORMAL
+        # Texts of the signature blocks the app inserted: only those are ever removed.
+        self._signature_texts: list[str] = []
 
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -212,7 +232,10 @@ class ComposerWindow(QMainWindow):
         self._build_toolbar()
         self._build_status_bar()
         self._connect_controller()
+        self._draft_written.connect(self._on_draft_written)
+        self._draft_write_failed.connect(self._on_draft_write_failed)
         self._reload_accounts()
+        self._start_with_signature()
         self._set_tab_order()
         self._restore_layout()
         self._update_title()
@@ -330,6 +353,8 @@ class ComposerWindow(QMainWindow):
         self.editor.textChanged.connect(self._on_content_edited)
         self.attachments.model.changed.connect(self._on_content_edited)
         self.editor.files_dropped.connect(self._on_editor_files_dropped)
+        # Plain text rebuilds the document (block marks are lost): find the signature again.
+        self.editor.plain_text_mode_changed.connect(self._on_editor_plain_text_mode_changed)
 
     def _confirm_plain_text(self) -> bool:
         """Asked by the format bar before plain text drops formatting and inline images."""
@@ -486,6 +511,22 @@ class ComposerWindow(QMainWindow):
         )
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
 
+        self.priority_group = QActionGroup(self)
+        self.priority_group.setExclusive(True)
+        self.priority_actions: dict[Priority, QAction] = {}
+        for priority, text, name in (
+            (Priority.HIGH, _("&High"), "priorityHighAction"),
+            (Priority.NORMAL, _("&Normal"), "priorityNormalAction"),
+            (Priority.LOW, _("&Low"), "priorityLowAction"),
+        ):
+            action = self._action(text, None, name=name)
+            action.setCheckable(True)
+            action.setData(priority.value)
+            self.priority_group.addAction(action)
+            self.priority_actions[priority] = action
+        self.priority_actions[Priority.NORMAL].setChecked(True)
+        self.priority_group.triggered.connect(self._on_priority_group_triggered)
+
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(_("&File"))
@@ -532,6 +573,12 @@ class ComposerWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.mime_action)
         view_menu.addAction(self.inbox_action)
+        options_menu = bar.addMenu(_("O&ptions"))
+        options_menu.setObjectName("optionsMenu")
+        priority_menu = options_menu.addMenu(_("&Priority"))
+        priority_menu.setObjectName("priorityMenu")
+        for action in self.priority_actions.values():
+            priority_menu.addAction(action)
         tools_menu = bar.addMenu(_("&Tools"))
         tools_menu.addAction(self.accounts_action)
         help_menu = bar.addMenu(_("&Help"))
@@ -561,6 +608,10 @@ class ComposerWindow(QMainWindow):
         self.progress_bar.setTextVisible(True)
         self.progress_bar.hide()
         self.statusBar().addPermanentWidget(self.progress_bar)
+        self.priority_label = QLabel(self)
+        self.priority_label.setObjectName("priorityLabel")
+        self.priority_label.hide()
+        self.statusBar().addPermanentWidget(self.priority_label)
         self.server_label = QLabel(self)
         self.server_label.setObjectName("serverLabel")
         self.statusBar().addPermanentWidget(self.server_label)
@@ -725,6 +776,8 @@ class ComposerWindow(QMainWindow):
         if isinstance(data, tuple):
             self.ui_settings.set_value("from/current", list(data))
         self._on_account_changed()
+        if not self._loading:
+            self.replace_signature()
         self._on_content_edited()
 
     def _on_account_changed(self) -> None:
@@ -837,6 +890,7 @@ class ComposerWindow(QMainWindow):
             html=html,
             inline_images=list(images),
             attachments=self.attachments.model.attachments(),
+            priority=self._priority,
             message_id=self._message_id,
         )
 
@@ -858,6 +912,10 @@ class ComposerWindow(QMainWindow):
             self.editor.set_body(draft.text, draft.html, list(draft.inline_images))
             self.attachments.model.set_attachments(draft.attachments)
             self._message_id = draft.message_id
+            self.set_priority(draft.priority)
+            # A restored draft or opened file keeps the signature it has: find it, so
+            # a From change replaces it instead of adding a second one.
+            self._mark_signature_by_text()
             self._set_row_visible("cc", self.cc_button.isChecked() or bool(draft.cc))
             self._set_row_visible("bcc", self.bcc_button.isChecked() or bool(draft.bcc))
         finally:
@@ -867,8 +925,9 @@ class ComposerWindow(QMainWindow):
         self._update_title()
 
     def clear_message(self) -> None:
-        """Empty every field (the From identity stays)."""
-        self.load_draft(Draft())
+        """Empty every field (the From identity stays) and add the identity's signature."""
+        self.load_draft(Draft(html=None if self.editor.plain_text_mode else ""))
+        self._start_with_signature()
         self.banner.hide()
         self.to_field.setFocus()
 
@@ -891,26 +950,70 @@ class ComposerWindow(QMainWindow):
         self.autosave()
 
     def autosave(self) -> bool:
-        """Write the draft now (removing the file when the message is empty); True if saved."""
+        """Save the draft (removing the file when the message is empty); False on failure.
+
+        The snapshot is taken here; the write + fsync run on the draft writer thread,
+        which reports back through ``draft_saved`` or a status bar message.
+        """
+        self._autosave_timer.stop()
+        draft = self.current_draft()
+        if self._is_blank(draft):
+            try:
+                self.drafts.clear()
+            except OSError as exc:
+                self._on_draft_write_failed(str(exc))
+                return False
+            self.draft_saved.emit()
+            return True
+        self.drafts.save_later(
+            draft,
+            on_error=lambda exc: self._draft_write_failed.emit(str(exc)),
+            on_done=self._draft_written.emit,
+        )
+        return True
+
+    @Slot()
+    def _on_draft_written(self) -> None:
+        self.draft_saved.emit()
+
+    @Slot(str)
+    def _on_draft_write_failed(self, error: str) -> None:
+        self.statusBar().showMessage(
+            _("Could not save the draft: {error}").format(error=error), STATUS_TIMEOUT_MS
+        )
+
+    def _write_draft_now(self) -> bool:
+        """Write the draft synchronously (explicit save); True on success."""
         self._autosave_timer.stop()
         draft = self.current_draft()
         try:
-            if draft.is_empty():
+            if self._is_blank(draft):
                 self.drafts.clear()
             else:
                 self.drafts.save(draft)
         except OSError as exc:
-            self.statusBar().showMessage(
-                _("Could not save the draft: {error}").format(error=exc), STATUS_TIMEOUT_MS
-            )
+            self._on_draft_write_failed(str(exc))
             return False
         self.draft_saved.emit()
         return True
 
+    def _is_blank(self, draft: Draft) -> bool:
+        """True when ``draft`` holds nothing but (at most) the signature the app added."""
+        if draft.is_empty():
+            return True
+        if not self._signature_texts or draft.to or draft.cc or draft.bcc or draft.subject:
+            return False
+        if draft.attachments or draft.inline_images:
+            return False
+        body = [
+            b.text() for b in self._blocks() if not b.blockFormat().hasProperty(SIGNATURE_PROPERTY)
+        ]
+        return not "".join(body).strip()
+
     @Slot()
     def save_draft(self) -> bool:
         """Save the draft explicitly (Ctrl+S): the window is no longer "modified"."""
-        if self.autosave():
+        if self._write_draft_now():
             self.setWindowModified(False)
             self.editor.document().setModified(False)
             self.statusBar().showMessage(_("Draft saved."), STATUS_TIMEOUT_MS)
@@ -919,7 +1022,177 @@ class ComposerWindow(QMainWindow):
 
     def is_dirty(self) -> bool:
         """True when closing would throw away edits the user did not save."""
-        return self.isWindowModified() and not self.current_draft().is_empty()
+        return self.isWindowModified() and not self._is_blank(self.current_draft())
+
+    # ------------------------------------------------------------------ priority
+
+    def set_priority(self, priority: Priority) -> None:
+        """Show ``priority`` in the Options menu and the status bar."""
+        self._priority = Priority(priority)
+        self.priority_actions[self._priority].setChecked(True)
+        text = {
+            Priority.HIGH: _("High priority"),
+            Priority.LOW: _("Low priority"),
+        }.get(self._priority, "")
+        self.priority_label.setText(text)
+        self.priority_label.setVisible(bool(text))
+
+    def priority(self) -> Priority:
+        """The priority the message will be sent with."""
+        return self._priority
+
+    @Slot(QAction)
+    def _on_priority_group_triggered(self, action: QAction) -> None:
+        priority = Priority(action.data())
+        if priority != self._priority:
+            self.set_priority(priority)
+            self._on_content_edited()
+
+    # ------------------------------------------------------------------ signature
+
+    def _blocks(self) -> list[Any]:
+        return _iter_blocks(self.editor.document())
+
+    def signature_block_texts(self, identity: Any = None) -> list[str]:
+        """The lines the signature of ``identity`` (default: the selected one) shows as."""
+        identity = identity if identity is not None else self.current_identity()
+        signature = getattr(identity, "signature", "") or ""
+        if not signature.strip():
+            return []
+        if getattr(identity, "signature_is_html", False):
+            scratch = QTextDocument()
+            scratch.setHtml(signature)
+            lines = [b.text() for b in _iter_blocks(scratch)]
+        else:
+            lines = signature.replace("\r\n", "\n").split("\n")
+        while lines and not lines[-1].strip():
+            lines.pop()
+        return [SIGNATURE_DELIMITER, *lines] if lines else []
+
+    def _start_with_signature(self) -> None:
+        """Give a new message the selected identity's signature (not undoable)."""
+        doc = self.editor.document()
+        was_loading, self._loading = self._loading, True
+        doc.setUndoRedoEnabled(False)
+        try:
+            self.insert_signature()
+        finally:
+            doc.setUndoRedoEnabled(True)
+            self._loading = was_loading
+        doc.setModified(False)
+        self.editor.moveCursor(QTextCursor.MoveOperation.Start)
+
+    def insert_signature(self) -> None:
+        """Append the selected identity's signature, below the ``-- `` line."""
+        identity = self.current_identity()
+        texts = self.signature_block_texts(identity)
+        if not texts:
+            self._signature_texts = []
+            return
+        signature = identity.signature
+        is_html = identity.signature_is_html and not self.editor.plain_text_mode
+        doc = self.editor.document()
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+        first = cursor.blockNumber()
+        cursor.insertText(SIGNATURE_DELIMITER)
+        if is_html:
+            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+            cursor.insertHtml(signature)
+        else:
+            for line in texts[1:]:
+                cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
+                cursor.insertText(line)
+        last = cursor.blockNumber()
+        mark = QTextBlockFormat()
+        mark.setProperty(SIGNATURE_PROPERTY, True)
+        inserted = []
+        for number in range(first, last + 1):
+            block = doc.findBlockByNumber(number)
+            QTextCursor(block).mergeBlockFormat(mark)
+            inserted.append(block.text())
+        cursor.endEditBlock()
+        self._signature_texts = inserted
+
+    def remove_signature(self) -> None:
+        """Remove the signature the app inserted; text the user typed in it stays."""
+        allowed = set(self._signature_texts)
+        doc = self.editor.document()
+        runs: list[list[Any]] = []
+        previous = -2
+        for block in self._blocks():
+            if not block.blockFormat().hasProperty(SIGNATURE_PROPERTY):
+                continue
+            if block.text() not in allowed:
+                # Typed by the user inside the signature (Enter keeps the block format).
+                cursor = QTextCursor(block)
+                fmt = block.blockFormat()
+                fmt.clearProperty(SIGNATURE_PROPERTY)
+                cursor.setBlockFormat(fmt)
+                previous = -2
+                continue
+            if block.blockNumber() == previous + 1 and runs:
+                runs[-1].append(block)
+            else:
+                runs.append([block])
+            previous = block.blockNumber()
+        cursor = QTextCursor(doc)
+        cursor.beginEditBlock()
+        for run in reversed(runs):
+            first, last = run[0], run[-1]
+            start = first.position() - 1 if first.blockNumber() > 0 else first.position()
+            end = last.position() + last.length() - 1
+            cursor.setPosition(start)
+            cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+            if first.blockNumber() == 0:
+                cursor.setBlockFormat(QTextBlockFormat())
+        cursor.endEditBlock()
+        self._signature_texts = []
+
+    def replace_signature(self) -> None:
+        """Swap the inserted signature for the selected identity's (or just remove it)."""
+        editor = self.editor
+        saved = editor.textCursor()
+        anchor, position = saved.anchor(), saved.position()
+        self.remove_signature()
+        self.insert_signature()
+        end = editor.document().characterCount() - 1
+        cursor = editor.textCursor()
+        cursor.setPosition(min(anchor, end))
+        cursor.setPosition(min(position, end), QTextCursor.MoveMode.KeepAnchor)
+        editor.setTextCursor(cursor)
+
+    @Slot(bool)
+    def _on_editor_plain_text_mode_changed(self, _plain: bool) -> None:
+        if not self.has_signature():
+            self._mark_signature_by_text()
+
+    def has_signature(self) -> bool:
+        """True when the body holds a signature the app inserted (or recognised)."""
+        return any(b.blockFormat().hasProperty(SIGNATURE_PROPERTY) for b in self._blocks())
+
+    def _mark_signature_by_text(self) -> None:
+        """Find the selected identity's signature at the end of a loaded body and mark it."""
+        self._signature_texts = []
+        texts = self.signature_block_texts()
+        if not texts:
+            return
+        blocks = self._blocks()
+        while blocks and not blocks[-1].text().strip():
+            blocks.pop()
+        if len(blocks) < len(texts):
+            return
+        tail = blocks[-len(texts) :]
+        if [b.text().rstrip() for b in tail] != [t.rstrip() for t in texts]:
+            return
+        mark = QTextBlockFormat()
+        mark.setProperty(SIGNATURE_PROPERTY, True)
+        for block in tail:
+            QTextCursor(block).mergeBlockFormat(mark)
+        self._signature_texts = [b.text() for b in tail]
 
     @Slot()
     def _update_title(self) -> None:
@@ -1572,6 +1845,7 @@ class ComposerWindow(QMainWindow):
         self.controller.shutdown(timeout_ms=None)
         self._wait_for_preload()
         self.stop_sandbox()
+        self.drafts.close()  # pending draft writes land; the writer thread ends
 
 
 def preload_send_modules(extra: tuple[str, ...] = ()) -> None:
@@ -1586,6 +1860,15 @@ def preload_send_modules(extra: tuple[str, ...] = ()) -> None:
         module = __import__(name, fromlist=["__name__"])
         if name == "mimetypes" and not module.inited:
             module.init()  # reads /etc/mime.types: ~15 ms on the first guess_type otherwise
+
+
+def _iter_blocks(doc: QTextDocument) -> list[Any]:
+    blocks = []
+    block = doc.begin()
+    while block.isValid():
+        blocks.append(block)
+        block = block.next()
+    return blocks
 
 
 class _Abort(Exception):

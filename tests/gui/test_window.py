@@ -130,6 +130,7 @@ def test_closing_with_save_draft_keeps_it(qtbot, window, home: Home) -> None:
 def test_closing_with_discard_removes_the_draft(qtbot, window, home: Home) -> None:
     window.subject_field.setText("throw away")
     window.autosave()
+    window.drafts.flush()  # the write runs on the draft writer thread
     assert DraftStore(home).exists()
     window.close()
     click(find_box("unsavedDialog"), QMessageBox.StandardButton.Discard)
@@ -338,6 +339,7 @@ def test_continuous_typing_still_autosaves(qtbot, window, home: Home, monkeypatc
     window._autosave_timer.setInterval(60_000)  # the burst never ends ...
     window.subject_field.setText("a")
     window.subject_field.setText("ab")  # ... but the maximum delay has passed
+    window.drafts.flush()
     assert DraftStore(home).load().subject == "ab"
 
 

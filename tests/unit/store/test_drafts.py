@@ -1,19 +1,27 @@
-"""DraftStore: atomic autosave, restore, clear, damaged files."""
+"""DraftStore: atomic autosave, restore, clear, damaged files, the background writer."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from mailcomposer.message.draft import Attachment, Draft, InlineImage, Priority
-from mailcomposer.store.drafts import DraftStore
+from mailcomposer.store.drafts import WRITER_THREAD_NAME, DraftStore
 from mailcomposer.store.paths import Home
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> DraftStore:
-    return DraftStore(Home(tmp_path))
+def store(tmp_path: Path) -> Iterator[DraftStore]:
+    drafts = DraftStore(Home(tmp_path))
+    yield drafts
+    drafts.close()
+
+
+def writer_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name.startswith(WRITER_THREAD_NAME)]
 
 
 def full_draft(tmp_path: Path) -> Draft:
@@ -74,3 +82,60 @@ def test_damaged_file_is_set_aside(store: DraftStore) -> None:
     assert store.load() is None
     assert store.path.with_suffix(".damaged").exists()
     assert not store.exists()
+
+
+# --------------------------------------------------------------------------- background writer
+
+
+def test_save_later_then_flush_then_load(store: DraftStore, tmp_path: Path) -> None:
+    draft = full_draft(tmp_path)
+    store.save_later(draft)
+    store.flush()
+    assert store.path.is_file()
+    assert store.load() == draft
+
+
+def test_the_write_happens_off_the_calling_thread(store: DraftStore) -> None:
+    writers: list[str] = []
+    store.save_later(
+        Draft(subject="x"), on_done=lambda: writers.append(threading.current_thread().name)
+    )
+    store.flush()
+    assert writers and writers[0].startswith(WRITER_THREAD_NAME)
+    assert writers[0] != threading.current_thread().name
+
+
+def test_many_quick_saves_the_last_one_wins(store: DraftStore) -> None:
+    for n in range(200):
+        store.save_later(Draft(subject=f"version {n}", text="x" * n))
+    assert store.load().subject == "version 199"  # load waits for the pending writes
+    assert [p.name for p in store.path.parent.iterdir()] == [store.path.name]
+
+
+def test_clear_after_a_pending_save_leaves_no_file(store: DraftStore) -> None:
+    for n in range(20):
+        store.save_later(Draft(subject=f"v{n}", text="y" * 100_000))
+    store.clear()
+    assert not store.path.exists()
+    store.flush()
+    assert not store.path.exists()
+
+
+def test_a_failed_background_write_is_reported(store: DraftStore) -> None:
+    store.path.parent.parent.mkdir(parents=True, exist_ok=True)
+    store.path.parent.write_text("a file where the drafts folder should be")
+    errors: list[OSError] = []
+    store.save_later(Draft(subject="lost?"), on_error=errors.append)
+    store.flush()
+    assert len(errors) == 1 and isinstance(errors[0], OSError)
+
+
+def test_close_ends_the_writer_thread_and_later_saves_are_synchronous(store: DraftStore) -> None:
+    store.save_later(Draft(subject="one"))
+    assert writer_threads()
+    store.close()
+    assert not writer_threads()
+    store.save_later(Draft(subject="two"))  # after close: written at once, no new thread
+    assert not writer_threads()
+    assert store.load().subject == "two"
+    store.close()  # twice is fine
