@@ -594,6 +594,22 @@ class ProtocolLogView(QTableView):
         copy.triggered.connect(self.copy_selection)
         self.addAction(copy)
         self.copy_action = copy
+        # An overlay label, not a paint in the viewport: viewport() costs ~20 ms the
+        # first time (see _viewport_width) and the log is empty at every launch.
+        self.hint = QLabel(
+            _(
+                "Press Send to see the SMTP conversation here: every command (C:) and "
+                "reply (S:), each reply explained."
+            ),
+            self,
+        )
+        self.hint.setObjectName("protocolLogHint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setMargin(12)
+        self.hint.setFont(QGuiApplication.font())
+        self.hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._style_hint()
 
     # -- model wiring ----------------------------------------------------------------------
 
@@ -603,17 +619,20 @@ class ProtocolLogView(QTableView):
             old.rowsAboutToBeInserted.disconnect(self._on_model_rows_about_to_be_inserted)
             old.rowsInserted.disconnect(self._on_model_rows_inserted)
             old.rowsRemoved.disconnect(self._on_model_rows_removed)
+            old.modelReset.disconnect(self._update_hint)
         super().setModel(model)
         if model is not None:
             model.rowsAboutToBeInserted.connect(self._on_model_rows_about_to_be_inserted)
             model.rowsInserted.connect(self._on_model_rows_inserted)
             model.rowsRemoved.connect(self._on_model_rows_removed)
+            model.modelReset.connect(self._update_hint)
             if isinstance(model, ProtocolLogModel):
                 model.set_dark(_is_dark(self.palette()))
             # Replayed history: start at its end, like a terminal.
             self._follow = True
             self._update_column_width()
             self.scrollToBottom()
+        self._update_hint()
 
     def is_at_bottom(self) -> bool:
         """Return True when the last line is visible (new lines then follow)."""
@@ -627,6 +646,7 @@ class ProtocolLogView(QTableView):
 
     @Slot()
     def _on_model_rows_inserted(self) -> None:
+        self._update_hint()
         self._update_column_width()
         if self._follow:
             self.scrollToBottom()
@@ -638,6 +658,28 @@ class ProtocolLogView(QTableView):
         if first == 0 and not self._follow:
             bar = self.verticalScrollBar()
             bar.setValue(max(0, bar.value() - (last + 1) * self.row_height()))
+        self._update_hint()
+
+    # -- empty hint ----------------------------------------------------------------------------
+
+    @Slot()
+    def _update_hint(self) -> None:
+        """Show the hint exactly while the log has no lines."""
+        model = self.model()
+        self.hint.setVisible(model is None or model.rowCount() == 0)
+        self._place_hint()
+
+    def _place_hint(self) -> None:
+        self.hint.setGeometry(self.contentsRect())
+
+    def _style_hint(self) -> None:
+        palette = self.hint.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, _muted(self.palette()))
+        self.hint.setPalette(palette)
+
+    def hint_visible(self) -> bool:
+        """True when the empty-log hint is shown (or would be, once the view is shown)."""
+        return not self.hint.isHidden()
 
     def row_height(self) -> int:
         """Return the height of every row in pixels."""
@@ -672,12 +714,15 @@ class ProtocolLogView(QTableView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._update_column_width()
+        self._place_hint()
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)
         model = self.model()
-        if event.type() == event.Type.PaletteChange and isinstance(model, ProtocolLogModel):
-            model.set_dark(_is_dark(self.palette()))
+        if event.type() == event.Type.PaletteChange:
+            self._style_hint()
+            if isinstance(model, ProtocolLogModel):
+                model.set_dark(_is_dark(self.palette()))
         elif event.type() == event.Type.FontChange:
             self._update_metrics()
 

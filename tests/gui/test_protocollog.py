@@ -432,3 +432,44 @@ def test_reader_scrolled_up_keeps_the_same_lines_when_the_ring_drops(qtbot):
     qtbot.wait(10)
     top_after = dock.view.indexAt(_up(-2)).row()
     assert dock.model.event_at(top_after).text == first_text
+
+
+# --------------------------------------------------------------------------- empty hint
+
+
+def test_an_empty_log_shows_a_centred_grey_hint(dock):
+    hint = dock.view.hint
+    assert hint.objectName() == "protocolLogHint"
+    assert hint.isVisible()
+    assert "Press Send" in hint.text() and "C:" in hint.text() and "S:" in hint.text()
+    assert hint.alignment() & Qt.AlignmentFlag.AlignCenter
+    assert hint.geometry().center() == dock.view.contentsRect().center()
+    grey = hint.palette().color(hint.foregroundRole())
+    text = dock.view.palette().color(dock.view.palette().ColorRole.Text)
+    assert grey != text  # muted, not the lines' colour
+
+
+def test_the_hint_goes_when_lines_arrive_and_returns_after_clear(dock):
+    dock.append_events(session())
+    assert not dock.view.hint.isVisible()
+    dock.clear()
+    assert dock.view.hint.isVisible()
+    dock.append_events([client("NOOP")])
+    assert not dock.view.hint_visible()
+
+
+def test_the_hint_follows_the_view_size(dock, qtbot):
+    dock.parentWidget().resize(700, 500)
+    qtbot.wait_until(lambda: dock.view.hint.geometry() == dock.view.contentsRect())
+
+
+def test_the_hint_is_translated(qtbot):
+    from mailcomposer import i18n
+
+    i18n.set_language("zh_CN")
+    try:
+        dock = ProtocolLogDock()
+        qtbot.add_widget(dock)
+        assert "发送" in dock.view.hint.text()
+    finally:
+        i18n.set_language("en")
