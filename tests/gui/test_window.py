@@ -419,3 +419,74 @@ def test_send_modules_are_preloaded_on_a_thread_after_the_first_show(qtbot, wind
     assert not window._preload.is_alive()
     for name in SEND_MODULES:
         assert name in sys.modules
+
+
+# --------------------------------------------------------------------------- background autosave
+
+
+def _writer_threads() -> list:
+    import threading
+
+    from mailcomposer.store.drafts import WRITER_THREAD_NAME
+
+    return [t for t in threading.enumerate() if t.name.startswith(WRITER_THREAD_NAME)]
+
+
+def test_autosave_writes_off_the_gui_thread_and_reports_when_done(qtbot, window) -> None:
+    import threading
+
+    writers: list[str] = []
+    original = window.drafts.save_later
+
+    def spy(draft, on_error=None, on_done=None):
+        def done() -> None:
+            writers.append(threading.current_thread().name)
+            on_done()
+
+        original(draft, on_error=on_error, on_done=done)
+
+    window.drafts.save_later = spy
+    window.subject_field.setText("in the background")
+    with qtbot.wait_signal(window.draft_saved, timeout=5000):
+        assert window.autosave()
+    assert writers and writers[0] != threading.current_thread().name
+    assert window.drafts.load().subject == "in the background"
+
+
+def test_many_quick_autosaves_the_last_one_wins(window) -> None:
+    for n in range(30):
+        window.subject_field.setText(f"version {n}")
+        window.autosave()
+    window.drafts.flush()
+    assert DraftStore(window.home).load().subject == "version 29"
+
+
+def test_a_failed_background_write_is_shown_in_the_status_bar(qtbot, window) -> None:
+    drafts_folder = window.drafts.path.parent
+    drafts_folder.parent.mkdir(parents=True, exist_ok=True)
+    if drafts_folder.exists():
+        drafts_folder.rmdir()
+    drafts_folder.write_text("a file where the drafts folder should be")
+    window.subject_field.setText("cannot be written")
+    window.autosave()
+    qtbot.wait_until(
+        lambda: "Could not save the draft" in window.statusBar().currentMessage(), timeout=5000
+    )
+    drafts_folder.unlink()
+
+
+def test_new_message_after_a_pending_save_leaves_no_file(window) -> None:
+    window.subject_field.setText("about to be discarded")
+    window.autosave()
+    window._after_unsaved_for_new("discard")
+    assert not window.drafts.path.exists()
+    window.drafts.flush()
+    assert not window.drafts.path.exists()
+
+
+def test_shutdown_leaves_no_writer_thread(window) -> None:
+    window.subject_field.setText("pending")
+    window.autosave()
+    window.shutdown()
+    assert not _writer_threads()
+    assert window.drafts.load().subject == "pending"  # the pending write landed
