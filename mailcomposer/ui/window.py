@@ -1710,10 +1710,17 @@ class ComposerWindow(QMainWindow):
     @Slot()
     def _on_account_dialog_accounts_changed(self) -> None:
         self._reload_accounts()
+        self._refresh_signature()
 
     @Slot(int)
     def _on_account_dialog_finished(self, result: int) -> None:
         self._reload_accounts()
+        self._refresh_signature()
+
+    def _refresh_signature(self) -> None:
+        """After an account edit: show the identity's signature as it is now."""
+        if self.has_signature() and self.signature_block_texts() != self._signature_texts:
+            self.replace_signature()
         self._load_known_addresses()
 
     @Slot()

@@ -159,3 +159,15 @@ def test_the_sent_message_carries_the_signature_in_both_parts(qtbot, make_window
     html = message.get_body(("html",)).get_content()
     assert "See you Monday\n-- \nBo Builder\n+1 555 0100" in plain.replace("\r\n", "\n")
     assert "-- " in html and "Bo" in html and "Builder" in html and "+1 555 0100" in html
+
+
+def test_an_edited_signature_replaces_the_shown_one(qtbot, make_window, home: Home) -> None:
+    save_accounts(home)
+    window = make_window()
+    type_at_start(qtbot, window, "Hi")
+    store = AccountStore(home)
+    account = store.get("Work")
+    account.identities[0] = Identity("Ann Sender", "ann@example.org", signature="Ann, CEO")
+    store.save(account)
+    window._on_account_dialog_accounts_changed()
+    assert body(window) == "Hi\n-- \nAnn, CEO"
