@@ -1035,6 +1035,13 @@ class ComposerWindow(QMainWindow):
             Priority.LOW: _("Low priority"),
         }.get(self._priority, "")
         self.priority_label.setText(text)
+        # Red and bold for high, as mail clients mark it; the words carry it without colour.
+        high = self._priority == Priority.HIGH
+        self.priority_label.setStyleSheet(
+            "QLabel { color: #b3261e; font-weight: bold; margin-right: 12px; }"
+            if high
+            else "QLabel { margin-right: 12px; }"
+        )
         self.priority_label.setVisible(bool(text))
 
     def priority(self) -> Priority:
