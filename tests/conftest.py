@@ -6,10 +6,24 @@ import os
 import threading
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 pytest_plugins = ["tests.smtp_fixtures"]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# Property tests run the same examples on every run (CI must not turn red by
+# chance) and keep no example database; exploring more is a local, deliberate act:
+# `pytest --hypothesis-profile=explore`.
+settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile("explore", max_examples=2000, deadline=None)
+settings.load_profile("ci")
 os.environ["MAILCOMPOSER_LANG"] = "en"
 
 

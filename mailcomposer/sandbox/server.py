@@ -248,6 +248,9 @@ class SandboxServer:
             "data_size_limit": self.size_limit,
             "enable_SMTPUTF8": self.smtputf8,
             "auth_require_tls": False,
+            # aiosmtpd gives its thread 5 s to come up; a busy machine (a student's
+            # laptop compiling something) can take longer. Costs nothing when fast.
+            "ready_timeout": 30.0,
         }
         if self.tls:
             self.certificate = ensure_certificate(self._cert_dir)

@@ -9,7 +9,7 @@ import pytest
 
 from mailcomposer.message.draft import Attachment
 from mailcomposer.smtp.errors import ExitCode, SendError, Stage
-from mailcomposer.smtp.session import CHUNK_SIZE, CancelToken, send
+from mailcomposer.smtp.session import CHUNK_SIZE, CancelToken, open_session, send
 from mailcomposer.smtp.settings import Secret, Timeouts
 from tests.servers import (
     ACCEPTED,
@@ -114,33 +114,73 @@ def test_cancel_from_another_thread_while_the_upload_is_blocked(events):
     assert time.monotonic() - begin < 4
 
 
+def _cancel_once(ready, token: CancelToken, cancelled_at: list[float]) -> threading.Thread:
+    """Cancel from another thread as soon as ``ready()`` says the client is waiting.
+
+    Waiting for the client to reach the stage (rather than a fixed delay) keeps the
+    test about *where* the cancel lands even on a loaded machine.
+    """
+
+    def run() -> None:
+        assert ready(), "the client never reached the stage under test"
+        cancelled_at.append(time.monotonic())
+        token.cancel()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_cancel_from_another_thread_while_waiting_for_the_greeting(events):
+    token, cancelled_at = CancelToken(), []
+    slow = Timeouts(connect=5, command=5, final_dot=5)
+    with (
+        ScriptedServer([Hang()]) as server,
+        open_session(
+            settings_for(server, timeouts=slow), None, on_event=events, cancel=token
+        ) as conn,
+    ):
+
+        def in_greeting() -> bool:
+            deadline = time.monotonic() + 30
+            while conn.stage is not Stage.GREETING and time.monotonic() < deadline:
+                time.sleep(0.005)
+            return conn.stage is Stage.GREETING
+
+        canceller = _cancel_once(in_greeting, token, cancelled_at)
+        with pytest.raises(SendError) as info:
+            conn.connect()
+        canceller.join()
+    assert info.value.exit_code is ExitCode.CANCELLED
+    assert info.value.stage is Stage.GREETING
+    assert time.monotonic() - cancelled_at[0] < 3, "cancel does not wait for the timeout"
+
+
 @pytest.mark.parametrize(
-    ("security", "script", "stage"),
+    ("security", "script", "stage", "ready"),
     [
-        ("none", [Hang()], Stage.GREETING),
-        ("tls", [Hang()], Stage.CONNECT),  # stuck in the TLS handshake
+        ("tls", [Hang()], Stage.CONNECT, lambda server: server.accepted.wait(30)),
         (
             "none",
             [Send(GREETING), Expect("EHLO"), ehlo_reply("AUTH PLAIN"), Expect("AUTH"), Hang()],
             Stage.AUTH,
+            lambda server: server.wait_for_command("AUTH"),
         ),
     ],
-    ids=["greeting", "tls-handshake", "auth"],
+    ids=["tls-handshake", "auth"],
 )
-def test_cancel_from_another_thread_while_waiting(events, security, script, stage):
-    token = CancelToken()
+def test_cancel_from_another_thread_while_waiting(events, security, script, stage, ready):
+    token, cancelled_at = CancelToken(), []
     slow = Timeouts(connect=5, command=5, final_dot=5)
     with ScriptedServer(script) as server:
         settings = settings_for(server, security, timeouts=slow, user="ann")
-        timer = threading.Timer(0.2, token.cancel)
-        timer.start()
-        begin = time.monotonic()
+        canceller = _cancel_once(lambda: ready(server), token, cancelled_at)
         with pytest.raises(SendError) as info:
             send(settings, Secret("pw"), make_built(), on_event=events, cancel=token)
-        timer.join()
+        canceller.join()
     assert info.value.exit_code is ExitCode.CANCELLED
     assert info.value.stage is stage
-    assert time.monotonic() - begin < 3, "cancel does not wait for the timeout"
+    assert time.monotonic() - cancelled_at[0] < 3, "cancel does not wait for the timeout"
 
 
 def test_cancel_before_start_connects_nowhere(smtp_server, events):
@@ -173,7 +213,10 @@ def test_connection_dropped_after_the_final_dot_is_unknown(events):
 def test_no_reply_to_the_final_dot_is_unknown(events):
     script = accepting_dialogue(after_dot=[Hang()])
     with ScriptedServer(script) as server, pytest.raises(SendError) as info:
-        send(settings_for(server, timeouts=QUICK), None, make_built(), on_event=events)
+        # Only the final-dot wait is short: the earlier replies must not time out on a
+        # loaded machine, or the test would end at an earlier stage.
+        timeouts = Timeouts(connect=10.0, command=10.0, final_dot=0.5)
+        send(settings_for(server, timeouts=timeouts), None, make_built(), on_event=events)
     assert info.value.exit_code is ExitCode.UNKNOWN
 
 
@@ -283,11 +326,12 @@ def test_silent_tls_server_times_out_without_the_465_hint(events):
 
 
 def test_slow_reader_longer_than_the_command_timeout_succeeds(events):
-    # 64 KiB every 10 ms: the upload outlasts the command timeout, no single chunk does.
+    # 64 KiB every 35 ms: the upload (~2 s) outlasts the command timeout, no single
+    # chunk does, with room for a loaded machine.
     script = accepting_dialogue()
-    script[9] = ReadData(pause=0.01)
+    script[9] = ReadData(pause=0.035)
     built = big_built(4_000_000)
-    timeouts = Timeouts(connect=2.0, command=0.3, final_dot=2.0)
+    timeouts = Timeouts(connect=10.0, command=1.0, final_dot=10.0)
     with ScriptedServer(script) as server:
         begin = time.monotonic()
         result = send(settings_for(server, timeouts=timeouts), None, built, on_event=events)
