@@ -42,8 +42,11 @@ from mailcomposer.message.draft import InlineImage
 from mailcomposer.ui.htmlexport import (
     LINE_SEPARATOR,
     LINK_COLOR,
+    blocks,
     document_to_email_html,
     document_to_plain_text,
+    fragments,
+    link_of,
     list_of,
 )
 
@@ -262,18 +265,13 @@ class BodyEditor(QTextEdit):
 
     def _image_names_in_order(self) -> list[str]:
         names: list[str] = []
-        block = self.document().begin()
-        while block.isValid():
-            it = block.begin()
-            while not it.atEnd():
-                fragment = it.fragment()
+        for block in blocks(self.document().begin()):
+            for fragment in fragments(block):
                 fmt = fragment.charFormat()
                 if fmt.isImageFormat():
                     name = fmt.toImageFormat().name()
                     if name not in names:
                         names.append(name)
-                it += 1
-            block = block.next()
         return names
 
     # -- images ------------------------------------------------------------------------------
@@ -375,12 +373,8 @@ class BodyEditor(QTextEdit):
     def _scale_wide_images(self) -> None:
         doc = self.document()
         cursor = QTextCursor(doc)
-        block = doc.begin()
-        while block.isValid():
-            it = block.begin()
-            while not it.atEnd():
-                fragment = it.fragment()
-                it += 1
+        for block in blocks(doc.begin()):
+            for fragment in fragments(block):
                 fmt = fragment.charFormat()
                 if not fmt.isImageFormat() or fmt.toImageFormat().width() > 0:
                     continue
@@ -391,7 +385,6 @@ class BodyEditor(QTextEdit):
                         fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
                     )
                     cursor.setCharFormat(scaled)
-            block = block.next()
 
     def loadResource(self, kind: int, name: QUrl) -> object:
         """Serve only registered images: never read local files or shares named in HTML."""
@@ -468,18 +461,13 @@ class BodyEditor(QTextEdit):
     def _adopt_images(self, scratch: QTextDocument) -> None:
         """Rename images of pasted HTML to registered ones, or remove them."""
         cursor = QTextCursor(scratch)
-        block = scratch.begin()
         edits: list[tuple[int, int, str | None]] = []
-        while block.isValid():
-            it = block.begin()
-            while not it.atEnd():
-                fragment = it.fragment()
-                it += 1
+        for block in blocks(scratch.begin()):
+            for fragment in fragments(block):
                 fmt = fragment.charFormat()
                 if fmt.isImageFormat():
                     name = fmt.toImageFormat().name()
                     edits.append((fragment.position(), fragment.length(), self._adopt(name)))
-            block = block.next()
         for position, length, new_name in reversed(edits):
             cursor.setPosition(position)
             cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
@@ -659,29 +647,22 @@ def _without_link(fmt: QTextCharFormat) -> QTextCharFormat:
 def _fragments(doc: QTextDocument, start: int, end: int) -> list[tuple[int, int, QTextCharFormat]]:
     """The pieces of ``doc`` between ``start`` and ``end`` with their formats."""
     pieces: list[tuple[int, int, QTextCharFormat]] = []
-    block = doc.findBlock(start)
-    while block.isValid() and block.position() < end:
-        it = block.begin()
-        while not it.atEnd():
-            fragment = it.fragment()
-            it += 1
+    for block in blocks(doc.findBlock(start)):
+        if block.position() >= end:
+            break
+        for fragment in fragments(block):
             low = max(start, fragment.position())
             high = min(end, fragment.position() + fragment.length())
             if high > low:
                 pieces.append((low, high - low, fragment.charFormat()))
-        block = block.next()
     return pieces
 
 
 def _link_spans(block: QTextBlock) -> list[tuple[int, int, str, str]]:
     """Runs of ``block`` that link to one target: ``(start, end, text, href)``."""
     spans: list[tuple[int, int, str, str]] = []
-    it = block.begin()
-    while not it.atEnd():
-        fragment = it.fragment()
-        it += 1
-        fmt = fragment.charFormat()
-        href = fmt.anchorHref() if fmt.isAnchor() else ""
+    for fragment in fragments(block):
+        href = link_of(fragment.charFormat())
         if not href:
             continue
         start, end = fragment.position(), fragment.position() + fragment.length()

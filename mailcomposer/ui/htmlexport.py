@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
@@ -14,6 +15,7 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextDocument,
     QTextFormat,
+    QTextFragment,
     QTextFrame,
     QTextList,
     QTextListFormat,
@@ -51,6 +53,29 @@ _ALIGN = {
 
 
 # The getters below also avoid the None-returning calls where it is easy.
+
+
+def blocks(first: QTextBlock) -> Iterator[QTextBlock]:
+    """``first`` and every block after it, in document order."""
+    block = first
+    while block.isValid():
+        yield block
+        block = block.next()
+
+
+def fragments(block: QTextBlock) -> Iterator[QTextFragment]:
+    """The fragments of ``block`` in order (Qt's iterator as a generator)."""
+    it = block.begin()
+    while not it.atEnd():
+        fragment = it.fragment()
+        it += 1
+        if fragment.isValid():
+            yield fragment
+
+
+def link_of(fmt: QTextCharFormat) -> str | None:
+    """The link target of a character format, or None."""
+    return fmt.anchorHref() if fmt.isAnchor() and fmt.anchorHref() else None
 
 
 def list_of(block: QTextBlock) -> QTextList | None:
@@ -301,14 +326,9 @@ class _HtmlWriter:
                 parts.append(wrapper[0] + "".join(pending) + wrapper[1])
             pending.clear()
 
-        it = block.begin()
-        while not it.atEnd():
-            fragment = it.fragment()
-            it += 1
-            if not fragment.isValid():
-                continue
+        for fragment in fragments(block):
             fmt = fragment.charFormat()
-            link = fmt.anchorHref() if fmt.isAnchor() and fmt.anchorHref() else None
+            link = link_of(fmt)
             if link != href:
                 flush()
                 wrapper = None
@@ -473,15 +493,10 @@ def _plain_inline(block: QTextBlock) -> str:
             parts.append(f" <{target}>")
         link_text.clear()
 
-    it = block.begin()
-    while not it.atEnd():
-        fragment = it.fragment()
-        it += 1
-        if not fragment.isValid():
-            continue
+    for fragment in fragments(block):
         fmt = fragment.charFormat()
         text = "" if fmt.isImageFormat() else fragment.text()
-        link = fmt.anchorHref() if fmt.isAnchor() and fmt.anchorHref() else None
+        link = link_of(fmt)
         if link != href:
             if href is not None:
                 flush_link()
