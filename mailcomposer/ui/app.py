@@ -83,6 +83,9 @@ def create_window(argv: Sequence[str] | None = None) -> ComposerWindow:
             )
         else:
             window.load_draft(draft, modified=True)
+            # A mailto: link starts a new message: it gets the signature as one would.
+            window.start_with_signature()
+            window.setWindowModified(True)
     elif argument:
         window.open_eml(argument)
     else:

@@ -235,7 +235,7 @@ class ComposerWindow(QMainWindow):
         self._draft_written.connect(self._on_draft_written)
         self._draft_write_failed.connect(self._on_draft_write_failed)
         self._reload_accounts()
-        self._start_with_signature()
+        self.start_with_signature()
         self._set_tab_order()
         self._restore_layout()
         self._update_title()
@@ -927,7 +927,7 @@ class ComposerWindow(QMainWindow):
     def clear_message(self) -> None:
         """Empty every field (the From identity stays) and add the identity's signature."""
         self.load_draft(Draft(html=None if self.editor.plain_text_mode else ""))
-        self._start_with_signature()
+        self.start_with_signature()
         self.banner.hide()
         self.to_field.setFocus()
 
@@ -1076,7 +1076,7 @@ class ComposerWindow(QMainWindow):
             lines.pop()
         return [SIGNATURE_DELIMITER, *lines] if lines else []
 
-    def _start_with_signature(self) -> None:
+    def start_with_signature(self) -> None:
         """Give a new message the selected identity's signature (not undoable)."""
         doc = self.editor.document()
         was_loading, self._loading = self._loading, True

@@ -171,3 +171,16 @@ def test_an_edited_signature_replaces_the_shown_one(qtbot, make_window, home: Ho
     store.save(account)
     window._on_account_dialog_accounts_changed()
     assert body(window) == "Hi\n-- \nAnn, CEO"
+
+
+def test_a_mailto_link_starts_a_new_message_with_the_signature(qtbot, mailcomposer_home) -> None:
+    from mailcomposer.ui.app import create_window
+
+    save_accounts(Home(mailcomposer_home))
+    window = create_window(["mailcomposer", "mailto:bob@example.org?subject=Hi&body=Hello%20Bob"])
+    qtbot.add_widget(window)
+    text = body(window)
+    assert text.startswith("Hello Bob")
+    assert text.rstrip().endswith("-- \n" + ANN_SIGNATURE)
+    assert window.isWindowModified()
+    window.shutdown()
