@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +39,7 @@ from mailcomposer.store import presets
 from mailcomposer.store.accounts import SANDBOX_NAME, Account, AccountStore, Identity
 from mailcomposer.store.credentials import Credentials
 from mailcomposer.store.pins import PinStore, normalize_fingerprint, settings_with_pin
+from mailcomposer.ui.identities import IdentitiesEditor
 
 Job = Callable[..., Any]
 
@@ -194,6 +196,7 @@ class AccountDialog(QDialog):
         self.address_edit = self._line("accountAddress", "name@example.com")
         self.address_edit.textEdited.connect(self._on_address_edited)
         self.display_name_edit = self._line("accountDisplayName")
+        self.display_name_edit.textEdited.connect(self._on_display_name_edited)
         self.preset_combo = QComboBox()
         self.preset_combo.setObjectName("presetCombo")
         self.preset_combo.addItem(_("Other server (enter the settings yourself)"), "")
@@ -256,14 +259,10 @@ class AccountDialog(QDialog):
         timeouts_row.addWidget(self.connect_timeout)
         timeouts_row.addWidget(QLabel(_("each reply")))
         timeouts_row.addWidget(self.command_timeout)
-        self.reply_to_edit = self._line("replyToField")
-        self.signature_edit = QPlainTextEdit()
-        self.signature_edit.setObjectName("signatureField")
-        self.signature_edit.setMaximumHeight(60)
-        self.identities_edit = QPlainTextEdit()
-        self.identities_edit.setObjectName("extraIdentities")
-        self.identities_edit.setPlaceholderText(_("one per line: Name <address>"))
-        self.identities_edit.setMaximumHeight(50)
+        self.identities_editor = IdentitiesEditor()
+        self.identities_editor.first_identity_edited.connect(
+            self._on_identities_editor_first_identity_edited
+        )
 
         form.addRow(_("Account name:"), self.name_edit)
         form.addRow(_("E-mail address:"), self.address_edit)
@@ -280,10 +279,24 @@ class AccountDialog(QDialog):
         form.addRow(self.keyring_note)
         form.addRow(_("CA file:"), cafile_row)
         form.addRow(_("Timeouts (s):"), timeouts_row)
-        form.addRow(_("Reply-To:"), self.reply_to_edit)
-        form.addRow(_("Signature:"), self.signature_edit)
-        form.addRow(_("Other identities:"), self.identities_edit)
-        right_layout.addLayout(form)
+        server_page = QWidget()
+        server_page.setLayout(form)
+        identities_page = QWidget()
+        identities_layout = QVBoxLayout(identities_page)
+        identities_hint = QLabel(
+            _(
+                "Each identity is a From address of this account. The first one is the"
+                " default; its name and address are the ones on the first tab."
+            )
+        )
+        identities_hint.setWordWrap(True)
+        identities_layout.addWidget(identities_hint)
+        identities_layout.addWidget(self.identities_editor, 1)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("accountTabs")
+        self.tabs.addTab(server_page, _("Account and server"))
+        self.tabs.addTab(identities_page, _("Identities and signatures"))
+        right_layout.addWidget(self.tabs)
 
         self.form_error = QLabel()
         self.form_error.setObjectName("formError")
@@ -427,11 +440,7 @@ class AccountDialog(QDialog):
             self.cafile_edit.setText(str(server.cafile) if server.cafile else "")
             self.connect_timeout.setValue(server.timeouts.connect)
             self.command_timeout.setValue(server.timeouts.command)
-            self.reply_to_edit.setText(identity.reply_to)
-            self.signature_edit.setPlainText(identity.signature)
-            self.identities_edit.setPlainText(
-                "\n".join(i.formatted() for i in account.identities[1:])
-            )
+            self.identities_editor.set_identities(account.identities)
             self.form_error.setVisible(False)
             editable = not account.builtin_sandbox
             for widget in self._form_widgets():
@@ -448,7 +457,7 @@ class AccountDialog(QDialog):
             self.name_edit, self.address_edit, self.display_name_edit, self.preset_combo,
             self.host_edit, self.port_spin, self.security_combo, self.user_edit,
             self.auth_combo, self.password_edit, self.cafile_edit, self.connect_timeout,
-            self.command_timeout, self.reply_to_edit, self.signature_edit, self.identities_edit,
+            self.command_timeout, self.identities_editor,
         ]  # fmt: skip
 
     def new_account(self) -> None:
@@ -501,6 +510,7 @@ class AccountDialog(QDialog):
 
     @Slot(str)
     def _on_address_edited(self, text: str) -> None:
+        self.identities_editor.set_first(address=text.strip())
         preset = presets.preset_for_address(text)
         if preset is None:
             return
@@ -514,6 +524,16 @@ class AccountDialog(QDialog):
         if self._current is None and not self.name_edit.isModified():
             # A new account is named after its address until the user names it.
             self.name_edit.setText(text.strip())
+
+    @Slot(str)
+    def _on_display_name_edited(self, text: str) -> None:
+        self.identities_editor.set_first(name=text)
+
+    @Slot(str, str)
+    def _on_identities_editor_first_identity_edited(self, name: str, address: str) -> None:
+        # setText does not emit textEdited: no loop back into the editor.
+        self.display_name_edit.setText(name)
+        self.address_edit.setText(address)
 
     @Slot(int)
     def _on_preset_changed(self, index: int) -> None:
@@ -571,17 +591,7 @@ class AccountDialog(QDialog):
                 command=self.command_timeout.value(),
             ),
         )
-        identities = [
-            Identity(
-                name=self.display_name_edit.text().strip(),
-                address=self.address_edit.text().strip(),
-                reply_to=self.reply_to_edit.text().strip(),
-                signature=self.signature_edit.toPlainText(),
-            )
-        ]
-        for line in self.identities_edit.toPlainText().splitlines():
-            if line.strip():
-                identities.append(_identity_from_line(line.strip()))
+        identities = self.identities_editor.identities()
         return Account(
             name=self.name_edit.text().strip(),
             server=server,
@@ -605,6 +615,7 @@ class AccountDialog(QDialog):
         try:
             account = self.account_from_form()
             previous = self._current
+            self.identities_editor.validate()
             self.store.save(account, previous_name=previous, new=previous is None)
         except InputError as exc:
             self._show_error(exc)
@@ -637,9 +648,13 @@ class AccountDialog(QDialog):
             "user": self.user_edit,
             "cafile": self.cafile_edit,
             "from": self.address_edit,
-            "reply-to": self.reply_to_edit,
-        }.get(exc.field)
+            "reply-to": self.identities_editor.reply_to_edit,
+        }.get(exc.field) or self.identities_editor.field_widget(exc.field)
         if widget is not None:
+            # Show the tab holding the field first: a hidden widget cannot take the focus.
+            for index in range(self.tabs.count()):
+                if self.tabs.widget(index).isAncestorOf(widget):
+                    self.tabs.setCurrentIndex(index)
             widget.setFocus()
 
     # -- testing --
@@ -829,10 +844,3 @@ class AccountDialog(QDialog):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_test_and_wait()
         super().closeEvent(event)
-
-
-def _identity_from_line(line: str) -> Identity:
-    if "<" in line and line.endswith(">"):
-        name, _sep, address = line[:-1].rpartition("<")
-        return Identity(name.strip().strip('"'), address.strip())
-    return Identity("", line)
