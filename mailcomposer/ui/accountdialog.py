@@ -650,6 +650,12 @@ class AccountDialog(QDialog):
             "from": self.address_edit,
             "reply-to": self.identities_editor.reply_to_edit,
         }.get(exc.field) or self.identities_editor.field_widget(exc.field)
+        if self.identities_editor.current_row() == 0:
+            # The default identity's name and address are typed on the first tab.
+            widget = {
+                self.identities_editor.address_edit: self.address_edit,
+                self.identities_editor.name_edit: self.display_name_edit,
+            }.get(widget, widget)
         if widget is not None:
             # Show the tab holding the field first: a hidden widget cannot take the focus.
             for index in range(self.tabs.count()):

@@ -152,9 +152,11 @@ class IdentitiesEditor(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table, arrows move in it
         self.table.verticalHeader().setVisible(False)
+        # Compact rows: the list is a summary, the form below holds the details.
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setMaximumHeight(110)
+        self.table.setMaximumHeight(120)
         self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
         top.addWidget(self.table, 1)
         buttons = QVBoxLayout()

@@ -209,3 +209,34 @@ def test_strings_in_chinese(qtbot, home: Home) -> None:
     widget = open_dialog(qtbot, home)
     assert widget.identities_editor.add_button.text() == "添加身份"
     assert widget.tabs.tabText(1) == "身份与签名"
+
+
+def test_an_error_in_the_default_address_focuses_the_first_tab(qtbot, dialog) -> None:
+    dialog.new_account()
+    qtbot.keyClicks(dialog.name_edit, "Bad")
+    qtbot.keyClicks(dialog.address_edit, "not-an-address")
+    dialog.host_edit.setText("smtp.example.com")
+    assert dialog.save() is False
+    assert "Identity 1" in dialog.form_error.text()
+    assert dialog.tabs.currentIndex() == 0
+    assert QApplication.focusWidget() is dialog.address_edit
+
+
+def test_ctrl_k_makes_a_link_in_an_html_signature(qtbot, dialog) -> None:
+    editor = new_work_account(qtbot, dialog)
+    editor.html_box.setChecked(True)
+    editor.signature_edit.link_asker = lambda: "https://example.com/"
+    editor.signature_edit.setFocus()
+    qtbot.keyClick(editor.signature_edit, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor.signature_edit, " Ann")
+    signature = editor.identities()[0].signature
+    assert '<a href="https://example.com/">https://example.com/</a> Ann' in signature, signature
+
+
+def test_ctrl_b_does_nothing_in_a_text_signature(qtbot, dialog) -> None:
+    editor = new_work_account(qtbot, dialog)
+    editor.signature_edit.setFocus()
+    qtbot.keyClick(editor.signature_edit, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor.signature_edit, "Ann")
+    assert editor.identities()[0].signature == "Ann"
+    assert not editor.identities()[0].signature_is_html
