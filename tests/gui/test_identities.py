@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QComboBox
+from PySide6.QtWidgets import QApplication, QComboBox, QTextEdit
 
 from mailcomposer import i18n
 from mailcomposer.store.accounts import AccountStore, Identity
@@ -202,6 +202,11 @@ def test_from_combo_lists_both_identities_after_saving(qtbot, dialog, make_windo
     labels = [combo.itemText(i) for i in range(combo.count())]
     assert any(label.startswith("Ann <ann@example.com>") for label in labels), labels
     assert any('"Ann (Sales)" <sales@example.com>' in label for label in labels), labels
+    # Choosing the second identity brings its HTML signature into the message.
+    assert window.select_identity("sales@example.com")
+    body = window.findChild(QTextEdit, "bodyEditor")
+    assert f"Ann, {SECOND_HTML_WORD}" in body.toPlainText()
+    assert f">{SECOND_HTML_WORD}<" in body.toHtml() and "font-weight" in body.toHtml()
 
 
 def test_strings_in_chinese(qtbot, home: Home) -> None:
