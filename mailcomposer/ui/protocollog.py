@@ -587,7 +587,14 @@ class ProtocolLogView(QTableView):
         self.setAccessibleName(_("Protocol log"))
         self.delegate = ProtocolLogDelegate(self)
         self.setItemDelegate(self.delegate)
+        # Follow new lines while the reader is at the bottom. Decided from the
+        # scrollbar itself: Qt updates its range after rowsInserted (in the deferred
+        # layout), so a scroll made there would land on the old maximum and the
+        # next batch would find the view "scrolled up".
         self._follow = True
+        bar = self.verticalScrollBar()
+        bar.valueChanged.connect(self._on_scrollbar_value_changed)
+        bar.rangeChanged.connect(self._on_scrollbar_range_changed)
         copy = QAction(_("Copy"), self)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -616,13 +623,11 @@ class ProtocolLogView(QTableView):
     def setModel(self, model) -> None:
         old = self.model()
         if old is not None:
-            old.rowsAboutToBeInserted.disconnect(self._on_model_rows_about_to_be_inserted)
             old.rowsInserted.disconnect(self._on_model_rows_inserted)
             old.rowsRemoved.disconnect(self._on_model_rows_removed)
             old.modelReset.disconnect(self._update_hint)
         super().setModel(model)
         if model is not None:
-            model.rowsAboutToBeInserted.connect(self._on_model_rows_about_to_be_inserted)
             model.rowsInserted.connect(self._on_model_rows_inserted)
             model.rowsRemoved.connect(self._on_model_rows_removed)
             model.modelReset.connect(self._update_hint)
@@ -639,10 +644,14 @@ class ProtocolLogView(QTableView):
         bar = self.verticalScrollBar()
         return bar.value() >= bar.maximum() - 2
 
-    @Slot()
-    def _on_model_rows_about_to_be_inserted(self) -> None:
-        # Decide before the rows land: once inserted the scrollbar maximum moves.
+    @Slot(int)
+    def _on_scrollbar_value_changed(self, _value: int) -> None:
         self._follow = self.is_at_bottom()
+
+    @Slot(int, int)
+    def _on_scrollbar_range_changed(self, _minimum: int, maximum: int) -> None:
+        if self._follow:
+            self.verticalScrollBar().setValue(maximum)
 
     @Slot()
     def _on_model_rows_inserted(self) -> None:

@@ -251,6 +251,31 @@ def test_follows_new_lines_only_at_the_bottom(dock, qtbot):
     assert last.row() == dock.model.rowCount() - 1
 
 
+def test_follows_a_live_session_from_an_empty_log(dock, qtbot):
+    # As during a send: small batches into an empty log, the event loop running in
+    # between, nobody scrolling, lines growing wider than the view. (The window-level
+    # regression test is in test_send_gui.py.)
+    bar = dock.view.verticalScrollBar()
+    explained = "The server is ready for the message; it ends with a line holding only a dot."
+    for batch in range(40):
+        # Lines wider than the view: the horizontal scrollbar appears mid-session.
+        width = 10 + batch * 6
+        dock.append_events(
+            [
+                client(f"RCPT TO:<{'x' * width}@example.org>", batch),
+                server((354, "End data with <CR><LF>.<CR><LF>"), batch, explanation=explained),
+                note("DATA: 811 bytes — multipart/alternative: text/plain, text/html", batch),
+            ]
+        )
+        qtbot.wait(5)
+        if bar.maximum() > 0:
+            assert bar.value() == bar.maximum(), f"stopped following at batch {batch}"
+    assert bar.maximum() > 0, "the test needs more lines than the view shows"
+    qtbot.wait_until(lambda: bar.value() == bar.maximum())
+    last = dock.view.indexAt(dock.view.viewport().rect().bottomLeft() + _up(3))
+    assert last.row() == dock.model.rowCount() - 1
+
+
 def _up(pixels: int):
     from PySide6.QtCore import QPoint
 

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QBuffer, QIODevice
+from PySide6.QtCore import QBuffer, QIODevice, QPoint
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QMessageBox
 
@@ -133,6 +133,20 @@ def test_send_to_the_builtin_local_server(qtbot, window, tmp_path: Path) -> None
     click(box, QMessageBox.StandardButton.Yes)
     assert window.to_field.text() == ""
     assert window.attachments.model.rowCount() == 0
+
+
+def test_the_log_follows_the_whole_session_to_the_last_reply(qtbot, window, tmp_path) -> None:
+    # Regression: the view scrolled inside rowsInserted, before Qt had grown the
+    # scrollbar's range, so after the second batch it stopped following and the
+    # student never saw the final 250 and QUIT.
+    fill(window, tmp_path)
+    send_and_wait(qtbot, window)
+    view = window.log_dock.view
+    bar = view.verticalScrollBar()
+    qtbot.wait_until(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    last = view.indexAt(view.viewport().rect().bottomLeft() + QPoint(5, -3))
+    assert last.row() == window.log_dock.model.rowCount() - 1
+    assert last.data().startswith("S: 221")
 
 
 def test_send_to_a_test_server_reports_progress(qtbot, window, tmp_path: Path) -> None:
