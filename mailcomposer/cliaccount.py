@@ -199,7 +199,16 @@ def _add(args: argparse.Namespace, home: Home) -> int:
         if credentials.set(account.name, secret, username):
             print(_("The password is stored in the system keyring."))
         else:
-            print(credentials.why_unavailable, file=sys.stderr)
+            # This process ends now: a session-only password would be gone at once.
+            print(
+                _(
+                    "No system keyring was found, so the password was not saved. When "
+                    "sending, give it with --password-stdin or the MAILCOMPOSER_PASSWORD "
+                    "environment variable."
+                ),
+                f"({credentials.error})" if credentials.error else "",
+                file=sys.stderr,
+            )
     return 0
 
 

@@ -33,12 +33,14 @@ class Credentials:
         service: the keyring service name.
         backend_available: False once the keyring failed; secrets are then session-only.
         why_unavailable: a translated sentence saying why, empty while it works.
+        error: the keyring's own error text, empty while it works.
     """
 
     def __init__(self, service: str = SERVICE) -> None:
         self.service = service
         self.backend_available = True
         self.why_unavailable = ""
+        self.error = ""
         self._memory: dict[str, Secret] = {}
         self._lock = threading.Lock()
 
@@ -49,6 +51,7 @@ class Credentials:
 
     def _fail(self, exc: Exception) -> None:
         self.backend_available = False
+        self.error = str(exc)
         self.why_unavailable = _(
             "No system keyring was found; the password is kept in memory until you quit."
         )

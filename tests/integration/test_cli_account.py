@@ -56,6 +56,26 @@ def test_add_with_preset_stores_password_in_keyring(
     assert "QQ" in out and "* QQ" in out  # the first own account is the default
 
 
+def test_add_without_a_keyring_says_the_password_was_not_saved(
+    capsys, monkeypatch, mailcomposer_home: Path
+) -> None:
+    import keyring
+
+    from tests.memory_keyring import NoKeyring
+
+    keyring.set_keyring(NoKeyring())
+    code, out, err = run(
+        capsys, "add", "--name", "work", "--preset", "gmail", "--user", "me@gmail.com",
+        "--password-stdin", stdin="app-pass-123\n", monkeypatch=monkeypatch,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "not saved" in err and "MAILCOMPOSER_PASSWORD" in err
+    assert "in memory" not in err  # this process ends now: nothing is kept
+    for path in mailcomposer_home.rglob("*"):
+        if path.is_file():
+            assert b"app-pass-123" not in path.read_bytes()
+
+
 def test_add_with_server(capsys, mailcomposer_home: Path) -> None:
     code, _out, err = run(
         capsys, "add", "--name", "Lab", "--server", "mail.lab.example:2525",
