@@ -64,7 +64,7 @@ def test_add_without_a_keyring_says_the_password_was_not_saved(
     from tests.memory_keyring import NoKeyring
 
     keyring.set_keyring(NoKeyring())
-    code, out, err = run(
+    code, _out, err = run(
         capsys, "add", "--name", "work", "--preset", "gmail", "--user", "me@gmail.com",
         "--password-stdin", stdin="app-pass-123\n", monkeypatch=monkeypatch,
     )  # fmt: skip
