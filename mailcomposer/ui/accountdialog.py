@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QSplitter,
     QTabWidget,
@@ -39,6 +38,7 @@ from mailcomposer.store import presets
 from mailcomposer.store.accounts import SANDBOX_NAME, Account, AccountStore, Identity
 from mailcomposer.store.credentials import Credentials
 from mailcomposer.store.pins import PinStore, normalize_fingerprint, settings_with_pin
+from mailcomposer.ui.forms import line_edit, push_button
 from mailcomposer.ui.identities import IdentitiesEditor
 
 Job = Callable[..., Any]
@@ -175,11 +175,11 @@ class AccountDialog(QDialog):
         self.account_list.currentItemChanged.connect(self._on_account_list_current_changed)
         left_layout.addWidget(self.account_list)
         row = QHBoxLayout()
-        self.add_button = self._button(_("Add"), "addAccountButton", self._on_add_clicked)
-        self.remove_button = self._button(
+        self.add_button = push_button(_("Add"), "addAccountButton", self._on_add_clicked)
+        self.remove_button = push_button(
             _("Remove"), "removeAccountButton", self._on_remove_clicked
         )
-        self.default_button = self._button(
+        self.default_button = push_button(
             _("Set as default"), "defaultAccountButton", self._on_default_clicked
         )
         for button in (self.add_button, self.remove_button, self.default_button):
@@ -192,10 +192,10 @@ class AccountDialog(QDialog):
         right_layout.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
         self.form = form
-        self.name_edit = self._line("accountName")
-        self.address_edit = self._line("accountAddress", "name@example.com")
+        self.name_edit = line_edit("accountName")
+        self.address_edit = line_edit("accountAddress", "name@example.com")
         self.address_edit.textEdited.connect(self._on_address_edited)
-        self.display_name_edit = self._line("accountDisplayName")
+        self.display_name_edit = line_edit("accountDisplayName")
         self.display_name_edit.textEdited.connect(self._on_display_name_edited)
         self.preset_combo = QComboBox()
         self.preset_combo.setObjectName("presetCombo")
@@ -212,7 +212,7 @@ class AccountDialog(QDialog):
             " border-radius: 4px; padding: 6px; font-weight: bold; }"
         )
         self.preset_note.setVisible(False)
-        self.host_edit = self._line("hostField", "smtp.example.com")
+        self.host_edit = line_edit("hostField", "smtp.example.com")
         self.port_spin = QSpinBox()
         self.port_spin.setObjectName("portField")
         self.port_spin.setRange(0, 65535)
@@ -228,7 +228,7 @@ class AccountDialog(QDialog):
         ):
             self.security_combo.addItem(label, security.value)
         self.security_combo.currentIndexChanged.connect(self._on_security_changed)
-        self.user_edit = self._line("userField")
+        self.user_edit = line_edit("userField")
         self.auth_combo = QComboBox()
         self.auth_combo.setObjectName("authCombo")
         for method, label in (
@@ -239,7 +239,7 @@ class AccountDialog(QDialog):
             (AuthMethod.XOAUTH2, _("XOAUTH2 (OAuth 2 token)")),
         ):
             self.auth_combo.addItem(label, method.value)
-        self.password_edit = self._line("passwordField")
+        self.password_edit = line_edit("passwordField")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.remember_box = QCheckBox(_("Remember password"))
         self.remember_box.setObjectName("rememberPassword")
@@ -247,8 +247,8 @@ class AccountDialog(QDialog):
         self.keyring_note = QLabel()
         self.keyring_note.setObjectName("keyringNote")
         self.keyring_note.setWordWrap(True)
-        self.cafile_edit = self._line("cafileField", _("optional: a PEM file with an extra CA"))
-        browse = self._button(_("Browse…"), "cafileBrowseButton", self._on_browse_clicked)
+        self.cafile_edit = line_edit("cafileField", _("optional: a PEM file with an extra CA"))
+        browse = push_button(_("Browse…"), "cafileBrowseButton", self._on_browse_clicked)
         cafile_row = QHBoxLayout()
         cafile_row.addWidget(self.cafile_edit, 1)
         cafile_row.addWidget(browse)
@@ -306,14 +306,14 @@ class AccountDialog(QDialog):
         right_layout.addWidget(self.form_error)
 
         actions = QHBoxLayout()
-        self.save_button = self._button(_("Save"), "saveAccountButton", self._on_save_clicked)
-        self.test_button = self._button(
+        self.save_button = push_button(_("Save"), "saveAccountButton", self._on_save_clicked)
+        self.test_button = push_button(
             _("Test connection"), "testConnectionButton", self._on_test_clicked
         )
-        self.autodetect_button = self._button(
+        self.autodetect_button = push_button(
             _("Auto-detect"), "autodetectButton", self._on_autodetect_clicked
         )
-        self.cancel_test_button = self._button(
+        self.cancel_test_button = push_button(
             _("Stop test"), "cancelTestButton", self._on_cancel_test_clicked
         )
         self.cancel_test_button.setEnabled(False)
@@ -342,20 +342,6 @@ class AccountDialog(QDialog):
         outer.addWidget(buttons)
         self.resize(900, 680)
         self._update_keyring_note()
-
-    def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        return button
-
-    def _line(self, name: str, placeholder: str = "") -> QLineEdit:
-        edit = QLineEdit()
-        edit.setObjectName(name)
-        if placeholder:
-            edit.setPlaceholderText(placeholder)
-        return edit
 
     def _seconds(self, name: str, value: float) -> QDoubleSpinBox:
         spin = QDoubleSpinBox()

@@ -15,8 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTextEdit,
@@ -28,6 +26,7 @@ from mailcomposer.i18n import _
 from mailcomposer.message.addresses import check_address, has_forbidden_char
 from mailcomposer.message.errors import InputError
 from mailcomposer.store.accounts import Identity
+from mailcomposer.ui.forms import line_edit, push_button
 from mailcomposer.ui.htmlexport import document_to_email_html, document_to_plain_text
 
 # Field names InputError carries for an identity's fields (the dialog focuses them).
@@ -160,11 +159,11 @@ class IdentitiesEditor(QWidget):
         self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
         top.addWidget(self.table, 1)
         buttons = QVBoxLayout()
-        self.add_button = self._button(_("Add identity"), "addIdentityButton", self._on_add_clicked)
-        self.remove_button = self._button(
+        self.add_button = push_button(_("Add identity"), "addIdentityButton", self._on_add_clicked)
+        self.remove_button = push_button(
             _("Remove identity"), "removeIdentityButton", self._on_remove_clicked
         )
-        self.up_button = self._button(_("Move up"), "moveIdentityUpButton", self._on_up_clicked)
+        self.up_button = push_button(_("Move up"), "moveIdentityUpButton", self._on_up_clicked)
         self.up_button.setToolTip(_("The first identity is the account's default sender."))
         for button in (self.add_button, self.remove_button, self.up_button):
             buttons.addWidget(button)
@@ -173,9 +172,9 @@ class IdentitiesEditor(QWidget):
         layout.addLayout(top)
 
         form = QFormLayout()
-        self.name_edit = self._line("identityName")
-        self.address_edit = self._line("identityAddress", "name@example.com")
-        self.reply_to_edit = self._line("identityReplyTo", _("optional: replies go here"))
+        self.name_edit = line_edit("identityName")
+        self.address_edit = line_edit("identityAddress", "name@example.com")
+        self.reply_to_edit = line_edit("identityReplyTo", _("optional: replies go here"))
         self.html_box = QCheckBox(_("HTML signature (Ctrl+B bold, Ctrl+I italic, Ctrl+K link)"))
         self.html_box.setObjectName("identitySignatureHtml")
         self.html_box.toggled.connect(self._on_html_box_toggled)
@@ -203,20 +202,6 @@ class IdentitiesEditor(QWidget):
                  self.html_box]  # fmt: skip
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
-
-    def _button(self, text: str, name: str, slot) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        return button
-
-    def _line(self, name: str, placeholder: str = "") -> QLineEdit:
-        edit = QLineEdit()
-        edit.setObjectName(name)
-        if placeholder:
-            edit.setPlaceholderText(placeholder)
-        return edit
 
     def tab_chain(self) -> list[QWidget]:
         """The focusable widgets in keyboard order (for the dialog's tab order)."""
