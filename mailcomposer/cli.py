@@ -789,9 +789,13 @@ def _report_result(out: _Output, result: SendResult) -> int:
         _print_json(out, code, result=result)
         return int(code)
     n = len(result.accepted)
-    line = _("Sent to {n} recipient(s); Message-ID {message_id}").format(
-        n=n, message_id=result.message_id
+    # Two sentences rather than "recipient(s)": the catalog has no plural forms.
+    sent = (
+        _("Sent to 1 recipient; Message-ID {message_id}")
+        if n == 1
+        else _("Sent to {n} recipients; Message-ID {message_id}")
     )
+    line = sent.format(n=n, message_id=result.message_id)
     print(line)
     for refusal in result.refused:
         print(
