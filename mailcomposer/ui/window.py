@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal, Slot, qVersion
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer, Signal, Slot, qVersion
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -1304,8 +1304,14 @@ class ComposerWindow(QMainWindow):
         if not self.controller.is_running():
             self.attachments.model.add_files(paths)
 
+    def _accepts_drop(self, event) -> bool:
+        # The model decides (it is read-only while a send runs), as for the list.
+        return self.attachments.model.canDropMimeData(
+            event.mimeData(), event.dropAction(), -1, -1, QModelIndex()
+        )
+
     def dragEnterEvent(self, event) -> None:
-        if not self.controller.is_running() and local_files(event.mimeData()):
+        if self._accepts_drop(event):
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -1314,11 +1320,10 @@ class ComposerWindow(QMainWindow):
         self.dragEnterEvent(event)
 
     def dropEvent(self, event) -> None:
-        files = local_files(event.mimeData())
-        if self.controller.is_running() or not files:
+        if not self._accepts_drop(event):
             event.ignore()
             return
-        added = self.attachments.model.add_files(files)
+        added = self.attachments.model.add_files(local_files(event.mimeData()))
         event.acceptProposedAction()
         self.statusBar().showMessage(_("Attached {n} files.").format(n=added), STATUS_TIMEOUT_MS)
 
