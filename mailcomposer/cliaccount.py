@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from mailcomposer.i18n import _
 from mailcomposer.message.addresses import parse_address
@@ -48,7 +50,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     add.add_argument("--no-login", action="store_true", help=_("the server needs no login"))
 
-    test = commands.add_parser("test", help=_("connect, TLS, AUTH; print transcript and verdict"))
+    test = commands.add_parser(
+        "test",
+        help=_("connect, TLS, AUTH; print transcript and verdict"),
+        description=_(
+            "Connect to the account's server, secure the connection and log in, then quit: "
+            "no mail is sent. Prints the SMTP transcript and what it means, or with --json "
+            "one JSON object (server, TLS and certificate, capabilities, login, the failure "
+            "and what to change, the transcript). The password never appears in either."
+        ),
+        epilog=_(
+            "Exit codes: 0 the test succeeded, 2 invalid input (unknown account, no "
+            "password), 3 connection failed, 4 TLS problem, 5 authentication failed, "
+            "7 cancelled."
+        ),
+    )
     test.add_argument("name", help=_("account name"))
     test.add_argument(
         "--password-stdin", action="store_true", help=_("read the password from standard input")
@@ -58,6 +74,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "--trust",
         metavar="SHA256",
         help=_("trust the server's certificate if its SHA-256 fingerprint is this one"),
+    )
+    test.add_argument(
+        "--json",
+        action="store_true",
+        help=_("print one JSON object with the result instead of the transcript and verdict"),
     )
 
     remove = commands.add_parser("remove", help=_("remove an account and its stored password"))
@@ -224,23 +245,109 @@ def _remove(args: argparse.Namespace, home: Home) -> int:
     return 0
 
 
+@dataclass
+class _TestOutput:
+    """Where a connection test's text goes: printed as it comes, or one JSON object at the end.
+
+    Attributes:
+        json: collect everything and print one JSON object.
+        explain: annotate each server reply.
+        account: the account name (reported in the JSON).
+        transcript: every transcript line and note, in order.
+    """
+
+    json: bool
+    explain: bool
+    account: str
+    transcript: list[str] = field(default_factory=list)
+
+    def event(self, event: TranscriptEvent) -> None:
+        self.line(event.format(explain=self.explain))
+
+    def line(self, text: str) -> None:
+        self.transcript.append(text)
+        if not self.json:
+            print(text, flush=True)
+
+    def report(self, report: Any) -> int:
+        """Print the verdict of ``report`` (or the JSON object); return its exit code."""
+        if self.json:
+            from mailcomposer.smtp.probe import report_to_dict
+
+            self._print_json(report_to_dict(report))
+            return int(report.exit_code)
+        print()
+        for line in report.verdict_lines():
+            print(line)
+        info = report.untrusted_certificate
+        if info is not None:
+            for line in info.describe():
+                print("  " + line)
+            print(_("If you know this server, trust it with: --trust {fingerprint}").format(
+                fingerprint=info.sha256))  # fmt: skip
+        return int(report.exit_code)
+
+    def fail(self, exc: InputError, settings: ServerSettings | None = None) -> int:
+        """Report invalid input (exit code 2): on stderr, or as the JSON object's error."""
+        if not self.json:
+            return _fail(exc.field, exc.message)
+        self._print_json(
+            {
+                "ok": False,
+                "exit_code": int(ExitCode.INPUT),
+                "host": settings.host if settings else None,
+                "port": settings.effective_port if settings else None,
+                "security": settings.security.value if settings else None,
+                "stages": [],
+                "tls": None,
+                "capabilities": None,
+                "login": None,
+                "untrusted_certificate": None,
+                "error": {
+                    "stage": None,  # nothing was tried, or the test stopped before reporting
+                    "code": None,
+                    "enhanced": None,
+                    "server_text": "",
+                    "message": exc.message,
+                    "field": exc.field,
+                    "hint": None,
+                },
+                "verdict": [],
+            }
+        )
+        return int(ExitCode.INPUT)
+
+    def _print_json(self, data: dict[str, Any]) -> None:
+        # The account and transcript first, as ``send --json`` ends with its transcript.
+        data = {"account": self.account, **data, "transcript": list(self.transcript)}
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
 def _test(args: argparse.Namespace, home: Home) -> int:
+    out = _TestOutput(json=args.json, explain=args.explain, account=args.name)
+    settings: ServerSettings | None = None
+    try:
+        store = AccountStore(home)
+        account = store.get(args.name)
+        if account is None:
+            raise InputError(
+                "name", _("There is no account called “{name}”.").format(name=args.name)
+            )
+        settings = account.server
+        return _run_test(args, home, account, out)
+    except InputError as exc:
+        return out.fail(exc, settings)
+
+
+def _run_test(args: argparse.Namespace, home: Home, account: Account, out: _TestOutput) -> int:
     from mailcomposer.smtp import probe
-
-    store = AccountStore(home)
-    account = store.get(args.name)
-    if account is None:
-        return _fail("name", _("There is no account called “{name}”.").format(name=args.name))
-
-    def on_event(event: TranscriptEvent) -> None:
-        print(event.format(explain=args.explain), flush=True)
 
     if account.builtin_sandbox:
         from mailcomposer.sandbox.server import SandboxServer
 
         with SandboxServer(home.sandbox_maildir) as server:
-            report = probe.test_connection(server.settings(), server.secret(), on_event=on_event)
-        return _report(report)
+            report = probe.test_connection(server.settings(), server.secret(), on_event=out.event)
+        return out.report(report)
 
     settings = account.server
     secret: Secret | None = None
@@ -252,40 +359,29 @@ def _test(args: argparse.Namespace, home: Home) -> int:
         else:
             secret = Credentials().get(account.name, settings.username)
         if secret is None:
-            return _fail(
+            raise InputError(
                 "password",
                 _("no password is stored for “{name}”; use --password-stdin").format(
                     name=account.name
                 ),
             )
     pins = PinStore(home)
-    report = probe.test_connection(settings_with_pin(settings, pins), secret, on_event=on_event)
+    report = probe.test_connection(settings_with_pin(settings, pins), secret, on_event=out.event)
     info = report.untrusted_certificate
     if info is not None and args.trust:
         from mailcomposer.store.pins import normalize_fingerprint
 
         if normalize_fingerprint(args.trust) != normalize_fingerprint(info.sha256):
-            return _fail(
+            raise InputError(
                 "trust",
                 _("the server's certificate has fingerprint {actual}, not {given}").format(
                     actual=info.sha256, given=args.trust
                 ),
             )
         pins.trust(info, settings.host, settings.effective_port)
-        print(_("* Trusted the certificate {fingerprint} for {host}:{port}.").format(
+        out.line(_("* Trusted the certificate {fingerprint} for {host}:{port}.").format(
             fingerprint=info.sha256, host=settings.host, port=settings.effective_port))  # fmt: skip
-        report = probe.test_connection(settings_with_pin(settings, pins), secret, on_event=on_event)
-    return _report(report)
-
-
-def _report(report) -> int:
-    print()
-    for line in report.verdict_lines():
-        print(line)
-    info = report.untrusted_certificate
-    if info is not None:
-        for line in info.describe():
-            print("  " + line)
-        print(_("If you know this server, trust it with: --trust {fingerprint}").format(
-            fingerprint=info.sha256))  # fmt: skip
-    return int(report.exit_code)
+        report = probe.test_connection(
+            settings_with_pin(settings, pins), secret, on_event=out.event
+        )
+    return out.report(report)

@@ -30,7 +30,7 @@ DEFAULT_CANDIDATES: tuple[tuple[int, Security], ...] = (
 AUTODETECT_TIMEOUTS = Timeouts(connect=10.0, command=10.0, final_dot=10.0)
 
 
-# Connection facts that ``report_to_dict`` keeps out of its "extensions" object.
+# Connection facts that ``report_to_dict`` keeps out of its "capabilities" object.
 _TLS_FIELDS = frozenset({"tls_version", "tls_cipher", "certificate"})
 
 
@@ -217,7 +217,6 @@ class ConnectionReport:
         return ""
 
     def _failure_lines(self, error: SendError) -> list[str]:
-        s = self.settings
         lines = [
             _("✗ Failed at the {stage} stage: {message}").format(
                 stage=error.stage.value, message=error.user_message
@@ -227,49 +226,56 @@ class ConnectionReport:
             lines.append(
                 _("The server said: {code} {text}").format(code=error.code, text=error.server_text)
             )
+        lines.extend(self.advice())
+        return lines
+
+    def advice(self) -> list[str]:
+        """Return what to change after a failure, in translated sentences (none if it worked)."""
+        error, s = self.error, self.settings
+        if self.ok or error is None:
+            return []
         port = s.effective_port
         hint = self.mismatch_hint()
         if hint:
-            lines.append(hint)
-        elif error.exit_code is ExitCode.CONNECTION and error.stage is Stage.CONNECT:
-            lines.append(
+            return [hint]
+        if error.exit_code is ExitCode.CONNECTION and error.stage is Stage.CONNECT:
+            return [
                 _(
                     "What to change: check the server name and port {port}; a firewall or "
                     "your network may block it (many networks block port 25). Auto-detect "
                     "tries the usual ports."
                 ).format(port=port)
-            )
-        elif self.untrusted_certificate is not None:
-            lines.append(
+            ]
+        if self.untrusted_certificate is not None:
+            return [
                 _(
                     "What to change: if the server uses a company or lab CA, give its CA "
                     "file; if you know this server, trust its certificate (check the "
                     "fingerprint {fingerprint} with its administrator)."
                 ).format(fingerprint=self.untrusted_certificate.sha256)
-            )
-        elif error.exit_code is ExitCode.TLS and error.stage is Stage.STARTTLS:
-            lines.append(
+            ]
+        if error.exit_code is ExitCode.TLS and error.stage is Stage.STARTTLS:
+            return [
                 _(
                     "What to change: this port does not offer STARTTLS; try TLS on port 465, "
                     "or ask the administrator which port offers encryption."
                 )
-            )
-        elif error.exit_code is ExitCode.AUTH:
-            lines.append(
+            ]
+        if error.exit_code is ExitCode.AUTH:
+            lines = [
                 _(
                     "What to change: check the user name (often the full e-mail address) "
                     "and the password."
                 )
-            )
+            ]
             from mailcomposer.store.presets import presets
 
             for preset in presets():
                 if preset.host == s.host.lower():
                     lines.append(preset.note)
                     break
-        elif error.exit_code is ExitCode.CANCELLED:
-            pass
-        return lines
+            return lines
+        return []
 
 
 def _passed_before(stage: Stage, settings: ServerSettings) -> tuple[Stage, ...]:
@@ -440,27 +446,69 @@ def autodetect(
     return AutodetectReport(host, tuple(reports))
 
 
-def _extensions_dict(ext: Capabilities) -> dict[str, Any]:
+def _capabilities_dict(ext: Capabilities) -> dict[str, Any]:
     return {
         f.name: getattr(ext, f.name) for f in dataclasses.fields(ext) if f.name not in _TLS_FIELDS
     }
 
 
+def _certificate_dict(info: tls.CertificateInfo) -> dict[str, Any]:
+    return {
+        "subject": info.subject,
+        "issuer": info.issuer,
+        "not_before": info.not_before.isoformat() if info.not_before else None,
+        "not_after": info.not_after.isoformat() if info.not_after else None,
+        "sha256": info.sha256,
+        "names": list(info.names),
+        "self_signed": info.self_signed,
+        "reason": info.reason,
+    }
+
+
 def report_to_dict(report: ConnectionReport) -> dict[str, Any]:
-    """Return a JSON-ready summary of ``report`` (for ``--json`` output)."""
-    ext = report.extensions
+    """Return the facts of ``report`` as JSON-ready values (``account test --json``).
+
+    The ``error`` object has the keys of ``send --json``'s (stage, code, enhanced,
+    server_text, message, field) plus ``hint``: what to change, or None. Nothing here
+    can hold the password: the report never sees it.
+    """
+    s, ext, error = report.settings, report.extensions, report.error
+    tls_facts = None
+    if report.tls_version:
+        tls_facts = {
+            "version": report.tls_version,
+            "cipher": report.tls_cipher,
+            "certificate": _certificate_dict(report.certificate) if report.certificate else None,
+        }
+    login = None
+    if s.username:
+        login = {
+            "user": s.username,
+            "ok": Stage.AUTH in report.stages,
+            "mechanism": report.mechanism or None,
+        }
+    untrusted = report.untrusted_certificate
     return {
         "ok": report.ok,
-        "host": report.settings.host,
-        "port": report.settings.effective_port,
-        "security": report.settings.security.value,
-        "stages": [s.value for s in report.stages],
-        "tls_version": report.tls_version,
-        "tls_cipher": report.tls_cipher,
-        "certificate_sha256": report.certificate.sha256 if report.certificate else None,
-        "mechanism": report.mechanism,
-        "extensions": _extensions_dict(ext) if ext else None,
-        "error": report.error.to_dict() if report.error else None,
-        "verdict": report.verdict_lines(),
         "exit_code": int(report.exit_code),
+        "host": s.host,
+        "port": s.effective_port,
+        "security": s.security.value,
+        "stages": [stage.value for stage in report.stages],
+        "tls": tls_facts,
+        "capabilities": _capabilities_dict(ext) if ext else None,
+        "login": login,
+        "untrusted_certificate": _certificate_dict(untrusted) if untrusted else None,
+        "error": None
+        if error is None
+        else {
+            "stage": error.stage.value,
+            "code": error.code,
+            "enhanced": error.enhanced,
+            "server_text": error.server_text,
+            "message": error.user_message,
+            "field": error.field,
+            "hint": " ".join(report.advice()) or None,
+        },
+        "verdict": report.verdict_lines(),
     }
