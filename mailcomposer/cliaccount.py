@@ -210,7 +210,15 @@ def _add(args: argparse.Namespace, home: Home) -> int:
     )
     validate(account)  # a bad field is reported before stdin is read
     secret = _read_password(sys.stdin) if args.password_stdin else None
+    before = store.get(account.name)
     store.save(account)
+    if before is not None:
+        # Replacing an account with another login name: the secret follows it (or is
+        # replaced by the one just given) instead of staying under the old key.
+        Credentials().account_edited(
+            before.name, before.server.username, account.name, username,
+            new_secret=secret is not None,
+        )  # fmt: skip
     print(_("Account “{name}” saved: {host}:{port} {security}.").format(
         name=account.name, host=host, port=port, security=security.value))  # fmt: skip
     if preset is not None:

@@ -122,12 +122,45 @@ class Credentials:
 
     def rename(self, old: str, new: str, user: str = "") -> None:
         """Move a secret from account ``old`` to ``new`` (after an account rename)."""
-        secret = self.get(old, user)
+        self.move(old, user, new, user)
+
+    def move(self, account: str, user: str, new_account: str, new_user: str) -> None:
+        """Move the secret of ``account``/``user`` to ``new_account``/``new_user``.
+
+        A secret kept only for this session stays session-only; nothing is left under
+        the old key.
+        """
+        if _key(account, user) == _key(new_account, new_user):
+            return
+        secret = self.get(account, user)
         if secret is None:
             return
-        stored = self.backend_available and not self._in_memory(old, user)
-        self.set(new, secret, user, remember=stored)
-        self.delete(old, user)
+        stored = self.backend_available and not self._in_memory(account, user)
+        self.set(new_account, secret, new_user, remember=stored)
+        self.delete(account, user)
+
+    def account_edited(
+        self, account: str, user: str, new_account: str, new_user: str, *, new_secret: bool
+    ) -> None:
+        """Keep the secret with an account whose name or login name was changed.
+
+        The secret is keyed by both, so either change would strand it under the old key.
+
+        Args:
+            account: the account's name before the edit.
+            user: its login name before the edit.
+            new_account: the name after the edit.
+            new_user: the login name after the edit ('' when it no longer logs in).
+            new_secret: the user typed a new password, which the caller stores under
+                the new key: the old secret is deleted instead of moved.
+        """
+        if _key(account, user) == _key(new_account, new_user):
+            return
+        if new_secret or not new_user:
+            # Replaced, or no longer needed (no login): a secret left behind is an orphan.
+            self.delete(account, user)
+        else:
+            self.move(account, user, new_account, new_user)
 
     def _in_memory(self, account: str, user: str) -> bool:
         with self._lock:

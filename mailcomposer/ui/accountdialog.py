@@ -601,14 +601,19 @@ class AccountDialog(QDialog):
         try:
             account = self.account_from_form()
             previous = self._current
+            before = self.store.get(previous) if previous else None
             self.identities_editor.validate()
             self.store.save(account, previous_name=previous, new=previous is None)
         except InputError as exc:
             self._show_error(exc)
             return False
-        if previous and previous != account.name:
-            self.credentials.rename(previous, account.name, account.server.username)
         secret = self._typed_secret()
+        if before is not None:
+            # The secret is keyed by name and user name: it follows either change.
+            self.credentials.account_edited(
+                before.name, before.server.username, account.name, account.server.username,
+                new_secret=secret is not None,
+            )  # fmt: skip
         if secret is not None and account.server.username:
             self.credentials.set(account.name, secret, account.server.username,
                                  remember=account.remember_password)  # fmt: skip

@@ -210,3 +210,19 @@ def test_test_connection_refused(capsys) -> None:
         code, out, _err = run(capsys, "test", "Dead")
     assert code == ExitCode.CONNECTION
     assert "failed" in out
+
+
+@pytest.mark.parametrize("new_password", [None, "new-pass-456"])
+def test_replacing_an_account_with_another_user_keeps_one_password(
+    capsys, monkeypatch, memory_keyring: MemoryKeyring, new_password: str | None
+) -> None:
+    base = ["add", "--name", "Lab", "--server", "mail.lab.example", "--from", "a@lab.example"]
+    code, _out, err = run(capsys, *base, "--user", "old-user", "--password-stdin",
+                          stdin="old-pass-123\n", monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 0, err
+    extra = ["--password-stdin"] if new_password else []
+    code, _out, err = run(capsys, *base, "--user", "new-user", *extra,
+                          stdin=f"{new_password}\n", monkeypatch=monkeypatch)  # fmt: skip
+    assert code == 0, err
+    assert Credentials().get("Lab", "new-user") == Secret(new_password or "old-pass-123")
+    assert [key for _service, key in memory_keyring.store] == ["Lab\nnew-user"]  # no orphan

@@ -87,3 +87,54 @@ def test_unwrapped_backend_errors_also_fall_back() -> None:
     assert creds.set("Work", "pw") is False
     assert creds.get("Work") == Secret("pw")
     assert creds.session_only and "DBus" in creds.why_unavailable
+
+
+def keys(backend: MemoryKeyring) -> list[str]:
+    """The keyring entries of mailcomposer, by key."""
+    return sorted(key for service, key in backend.store if service == "mailcomposer")
+
+
+@pytest.mark.parametrize(
+    ("new_name", "new_user"),
+    [("New", "new@example.com"), ("New", "old@example.com"), ("Old", "new@example.com")],
+    ids=["name-and-user", "name-only", "user-only"],
+)
+def test_an_edited_account_keeps_its_secret_and_leaves_no_orphan(
+    memory_keyring: MemoryKeyring, new_name: str, new_user: str
+) -> None:
+    Credentials().set("Old", "pw", "old@example.com")
+    Credentials().account_edited("Old", "old@example.com", new_name, new_user, new_secret=False)
+    assert Credentials().get(new_name, new_user) == Secret("pw")
+    assert keys(memory_keyring) == [f"{new_name}\n{new_user}"]  # nothing under the old key
+
+
+def test_a_typed_password_replaces_the_old_one(memory_keyring: MemoryKeyring) -> None:
+    creds = Credentials()
+    creds.set("Old", "old-pw", "old@example.com")
+    creds.account_edited("Old", "old@example.com", "New", "new@example.com", new_secret=True)
+    assert keys(memory_keyring) == []  # the caller stores the typed one under the new key
+    creds.set("New", "new-pw", "new@example.com")
+    assert Credentials().get("New", "new@example.com") == Secret("new-pw")
+    assert Credentials().get("Old", "old@example.com") is None
+
+
+def test_no_login_any_more_drops_the_secret(memory_keyring: MemoryKeyring) -> None:
+    Credentials().set("Old", "pw", "old@example.com")
+    Credentials().account_edited("Old", "old@example.com", "Old", "", new_secret=False)
+    assert keys(memory_keyring) == []
+
+
+def test_unchanged_key_keeps_the_secret(memory_keyring: MemoryKeyring) -> None:
+    Credentials().set("Work", "pw", "me@example.com")
+    Credentials().account_edited("Work", "me@example.com", "Work", "me@example.com",
+                                 new_secret=True)  # fmt: skip
+    assert Credentials().get("Work", "me@example.com") == Secret("pw")
+
+
+def test_a_session_only_secret_moves_and_stays_session_only(memory_keyring: MemoryKeyring) -> None:
+    creds = Credentials()
+    creds.set("Old", "pw", "old@example.com", remember=False)
+    creds.account_edited("Old", "old@example.com", "New", "new@example.com", new_secret=False)
+    assert creds.get("New", "new@example.com") == Secret("pw")
+    assert creds.get("Old", "old@example.com") is None
+    assert keys(memory_keyring) == []  # never written to the keyring
