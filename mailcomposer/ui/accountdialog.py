@@ -497,6 +497,10 @@ class AccountDialog(QDialog):
     @Slot(str)
     def _on_address_edited(self, text: str) -> None:
         self.identities_editor.set_first(address=text.strip())
+        self._autofill_from_address(text)
+
+    def _autofill_from_address(self, text: str) -> None:
+        """Fill the provider's server, the login and a new account's name from an address."""
         preset = presets.preset_for_address(text)
         if preset is None:
             return
@@ -520,6 +524,27 @@ class AccountDialog(QDialog):
         # setText does not emit textEdited: no loop back into the editor.
         self.display_name_edit.setText(name)
         self.address_edit.setText(address)
+        if self._server_unset():
+            # The first address may be typed on the identities tab before the server is set.
+            self._autofill_from_address(address)
+
+    def _server_unset(self) -> bool:
+        """True while a new account's server fields hold nothing the user chose.
+
+        That is: empty (with the usual port), or still exactly the preset an address
+        filled in, so a corrected address can pick another provider.
+        """
+        if self._current is not None:
+            return False
+        host = self.host_edit.text().strip()
+        port = self.port_spin.value()
+        security = Security(self.security_combo.currentData())
+        if not host:
+            return port == security.default_port
+        preset = presets.get(self.preset_combo.currentData() or "")
+        return preset is not None and (host, port, security) == (
+            preset.host, preset.port, preset.security
+        )  # fmt: skip
 
     @Slot(int)
     def _on_preset_changed(self, index: int) -> None:

@@ -245,3 +245,63 @@ def test_ctrl_b_does_nothing_in_a_text_signature(qtbot, dialog) -> None:
     qtbot.keyClicks(editor.signature_edit, "Ann")
     assert editor.identities()[0].signature == "Ann"
     assert not editor.identities()[0].signature_is_html
+
+
+def type_first_identity_on_its_tab(qtbot, dialog: AccountDialog, address: str) -> IdentitiesEditor:
+    """A new account whose first address is typed in the identities editor, not on tab 1."""
+    dialog.new_account()
+    dialog.tabs.setCurrentIndex(1)
+    editor = dialog.identities_editor
+    assert editor.current_row() == 0
+    qtbot.keyClicks(editor.name_edit, "Zhang San")  # QtTest types ASCII only
+    qtbot.keyClicks(editor.address_edit, address)
+    return editor
+
+
+def test_first_identity_typed_in_the_editor_fills_the_provider_preset(qtbot, dialog) -> None:
+    type_first_identity_on_its_tab(qtbot, dialog, "12345@qq.com")
+    assert dialog.host_edit.text() == "smtp.qq.com"
+    assert dialog.port_spin.value() == 465
+    assert dialog.security_combo.currentData() == "tls"
+    assert dialog.preset_combo.currentData() == "qq"
+    assert dialog.preset_note.text() and not dialog.preset_note.isHidden()
+    assert dialog.user_edit.text() == "12345@qq.com"  # QQ logs in with the full address
+    assert dialog.address_edit.text() == "12345@qq.com"
+    assert dialog.name_edit.text() == "12345@qq.com"  # named after the address, as on tab 1
+
+
+def test_a_corrected_address_picks_the_other_provider(qtbot, dialog) -> None:
+    editor = type_first_identity_on_its_tab(qtbot, dialog, "someone@qq.com")
+    editor.address_edit.clear()
+    qtbot.keyClicks(editor.address_edit, "someone@163.com")
+    assert dialog.preset_combo.currentData() == "163"
+    assert dialog.host_edit.text() == "smtp.163.com"
+    assert dialog.user_edit.text() == "someone@163.com"
+
+
+def test_server_chosen_by_the_user_is_kept(qtbot, dialog) -> None:
+    dialog.new_account()
+    dialog.host_edit.setText("mail.company.example")
+    dialog.tabs.setCurrentIndex(1)
+    qtbot.keyClicks(dialog.identities_editor.address_edit, "me@qq.com")
+    assert dialog.host_edit.text() == "mail.company.example"
+    assert (dialog.port_spin.value(), dialog.security_combo.currentData()) == (587, "starttls")
+    assert dialog.preset_combo.currentData() == ""
+
+
+def test_a_custom_port_without_server_is_kept(qtbot, dialog) -> None:
+    dialog.new_account()
+    dialog.port_spin.setValue(2525)
+    dialog.tabs.setCurrentIndex(1)
+    qtbot.keyClicks(dialog.identities_editor.address_edit, "me@qq.com")
+    assert dialog.host_edit.text() == "" and dialog.port_spin.value() == 2525
+
+
+def test_an_existing_account_keeps_its_server(qtbot, dialog, home: Home) -> None:
+    editor = new_work_account(qtbot, dialog)
+    assert dialog.save()
+    dialog.tabs.setCurrentIndex(1)
+    editor.address_edit.clear()
+    qtbot.keyClicks(editor.address_edit, "ann@qq.com")
+    assert dialog.address_edit.text() == "ann@qq.com"
+    assert dialog.host_edit.text() == "smtp.example.com"
