@@ -2,7 +2,33 @@
 
 from __future__ import annotations
 
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def startup_objects(*, freeze: bool = True) -> Iterator[None]:
+    """Pause the cyclic garbage collector while building what lives until quit.
+
+    Start-up creates a few hundred thousand objects that all live as long as the
+    app (Qt's enum classes, our modules, the widgets' wrappers); a collection in
+    between walks them again for nothing, about a tenth of the launch time. With
+    ``freeze``, what was built is then moved out of the collector's sight
+    (``gc.freeze()``), so neither the next collection nor any later one (while the
+    log fills, while sending) walks it again. The collector's state is restored on
+    the way out, whatever happens.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def keep_none_alive() -> int:
@@ -31,4 +57,12 @@ def keep_none_alive() -> int:
     return lost
 
 
-keep_none_alive()
+with startup_objects():  # importing Qt builds much of it
+    # The Qt-free modules the window starts with, imported BEFORE Qt: once PySide6 is
+    # in, it reads the source of every module imported after it (inspect.getsource,
+    # looking for ``from __feature__ import``), which costs a few % of the launch.
+    import mailcomposer.smtp.transcript
+    import mailcomposer.store.accounts
+    import mailcomposer.store.drafts
+
+    keep_none_alive()

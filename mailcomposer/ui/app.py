@@ -5,14 +5,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtWidgets import QApplication
+from mailcomposer.ui import startup_objects
 
-from mailcomposer import APP_NAME, __version__, i18n
-from mailcomposer.i18n import _
-from mailcomposer.store.paths import Home
-from mailcomposer.ui.icons import app_icon
-from mailcomposer.ui.window import ComposerWindow
+with startup_objects():
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+    from PySide6.QtWidgets import QApplication
+
+    from mailcomposer import APP_NAME, __version__, i18n
+    from mailcomposer.i18n import _
+    from mailcomposer.store.paths import Home
+    from mailcomposer.ui.icons import app_icon
+    from mailcomposer.ui.window import ComposerWindow
 
 ORGANIZATION = "mailcomposer"
 
@@ -64,7 +67,13 @@ def create_window(argv: Sequence[str] | None = None) -> ComposerWindow:
     The event loop is not started. An ``.eml`` path or a ``mailto:`` URL in
     ``argv`` prefills the message; otherwise an autosaved draft is restored.
     """
-    argv = list(sys.argv if argv is None else argv)
+    # Freeze only at the process's own start-up (we create the QApplication), not in
+    # a test session that builds many windows in one long-lived process.
+    with startup_objects(freeze=QApplication.instance() is None):
+        return _build_window(list(sys.argv if argv is None else argv))
+
+
+def _build_window(argv: list[str]) -> ComposerWindow:
     app = _ensure_application(argv)
     _install_translations(app)
     home = Home.from_env()
