@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
-from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QStringListModel
+    from PySide6.QtWidgets import QCompleter
 
 # The property the stylesheet keys on; a dynamic property keeps the look out of the logic.
 INVALID_PROPERTY = "invalidAddress"
@@ -74,14 +79,11 @@ class AddressField(QLineEdit):
         self.setProperty(INVALID_PROPERTY, False)
         self.setClearButtonEnabled(True)
         self._source: Callable[[], Iterable[str]] | None = None
-        self._model = QStringListModel(self)
-        completer = QCompleter(self._model, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setWidget(self)
-        completer.activated[str].connect(self._on_completer_activated)
-        self._completer = completer
+        self._addresses: list[str] = []
+        # Built on first use: most fields are typed into without ever completing, and
+        # three completers would add a tenth to the window's start-up.
+        self._completer_instance: QCompleter | None = None
+        self._completion_model: QStringListModel | None = None
         self.textEdited.connect(self._on_text_edited)
         self.textChanged.connect(self._on_text_changed)
 
@@ -94,17 +96,15 @@ class AddressField(QLineEdit):
     def set_known_addresses(self, addresses: Iterable[str]) -> None:
         """Offer ``addresses`` (most used first) for completion."""
         self._source = None
-        seen: dict[str, None] = {}
-        for address in addresses:
-            if address and address not in seen:
-                seen[address] = None
-        self._model.setStringList(list(seen))
+        self._addresses = list(dict.fromkeys(address for address in addresses if address))
+        if self._completion_model is not None:
+            self._completion_model.setStringList(self._addresses)
 
     def known_addresses(self) -> list[str]:
-        return self._model.stringList()
+        return list(self._addresses)
 
     def completer_popup_visible(self) -> bool:
-        return self._completer.popup().isVisible()
+        return self._completer_instance is not None and self._completer.popup().isVisible()
 
     def set_help_tip(self, text: str) -> None:
         """Tooltip shown while the field is valid."""
@@ -124,6 +124,22 @@ class AddressField(QLineEdit):
         self._set_state(False, message)
 
     # -- internals --
+
+    @property
+    def _completer(self) -> QCompleter:
+        if self._completer_instance is None:
+            from PySide6.QtCore import QStringListModel
+            from PySide6.QtWidgets import QCompleter
+
+            self._completion_model = QStringListModel(self._addresses, self)
+            completer = QCompleter(self._completion_model, self)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+            completer.setWidget(self)
+            completer.activated[str].connect(self._on_completer_activated)
+            self._completer_instance = completer
+        return self._completer_instance
 
     def _set_state(self, valid: bool, tip: str) -> None:
         changed = valid != self._valid
@@ -149,8 +165,9 @@ class AddressField(QLineEdit):
         prefix = text[start:cursor]
         if self._source is not None:
             self.set_known_addresses(self._source())
-        if len(prefix.strip()) < 1 or not self._model.rowCount():
-            self._completer.popup().hide()
+        if len(prefix.strip()) < 1 or not self._addresses:
+            if self._completer_instance is not None:
+                self._completer.popup().hide()
             return
         self._completer.setCompletionPrefix(prefix.strip())
         if self._completer.completionCount():
