@@ -55,12 +55,12 @@ from mailcomposer.ui.editor import BodyEditor
 from mailcomposer.ui.formatbar import FormatToolBar
 from mailcomposer.ui.icons import app_icon, icon
 from mailcomposer.ui.protocollog import ProtocolLogDock, warm_up_painting
-from mailcomposer.ui.sendcontroller import SendController
-from mailcomposer.ui.sendworker import SendJob
 from mailcomposer.ui.uisettings import UiSettings
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
+
+    from mailcomposer.ui.sendcontroller import SendController
 
 AUTOSAVE_DELAY_MS = 2000
 AUTOSAVE_MAX_DELAY_S = 15.0
@@ -198,7 +198,8 @@ class ComposerWindow(QMainWindow):
         self.home = home
         self.ui_settings = UiSettings(home)
         self.drafts = DraftStore(home)
-        self.controller = SendController(self)
+        # The send controller (a QThread's owner) is built by the first Send.
+        self._controller: SendController | None = None
         self.last_result: SendResult | None = None
         self.last_error: SendError | None = None
         self.ask_password: Callable[[Any], Any] = self._ask_password_dialog
@@ -231,7 +232,6 @@ class ComposerWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._build_status_bar()
-        self._connect_controller()
         self._draft_written.connect(self._on_draft_written)
         self._draft_write_failed.connect(self._on_draft_write_failed)
         self._reload_accounts()
@@ -616,8 +616,17 @@ class ComposerWindow(QMainWindow):
         self.server_label.setObjectName("serverLabel")
         self.statusBar().addPermanentWidget(self.server_label)
 
-    def _connect_controller(self) -> None:
-        c = self.controller
+    @property
+    def controller(self) -> SendController:
+        """The ``SendController`` running sends (built, and connected, on first use)."""
+        if self._controller is None:
+            from mailcomposer.ui.sendcontroller import SendController
+
+            self._controller = SendController(self)
+            self._connect_controller(self._controller)
+        return self._controller
+
+    def _connect_controller(self, c: SendController) -> None:
         c.event_batch.connect(self._on_controller_event_batch)
         c.progress.connect(self._on_controller_progress)
         c.succeeded.connect(self._on_controller_succeeded)
@@ -867,6 +876,7 @@ class ComposerWindow(QMainWindow):
 
         warm_up_painting()
         QMessageBox.StandardButton  # noqa: B018  (the "Message sent" box: its type, built)
+        self.controller  # noqa: B018  (built here, not by the first Send)
 
     def _wait_for_preload(self) -> None:
         """Let the background imports finish (they are usually long done)."""
@@ -1211,7 +1221,7 @@ class ComposerWindow(QMainWindow):
     @Slot()
     def new_message(self) -> None:
         """Start a new message, asking first if the current one has unsaved edits."""
-        if self.controller.is_running():
+        if self.is_sending():
             return
         if not self.is_dirty():
             self.clear_message()
@@ -1296,12 +1306,12 @@ class ComposerWindow(QMainWindow):
 
     @Slot()
     def choose_attachments(self) -> None:
-        if not self.controller.is_running():
+        if not self.is_sending():
             self.attachments.choose_files()
 
     @Slot(list)
     def _on_editor_files_dropped(self, paths: list) -> None:
-        if not self.controller.is_running():
+        if not self.is_sending():
             self.attachments.model.add_files(paths)
 
     def _accepts_drop(self, event) -> bool:
@@ -1408,12 +1418,12 @@ class ComposerWindow(QMainWindow):
             return None
 
     def is_sending(self) -> bool:
-        return self.controller.is_running()
+        return self._controller is not None and self._controller.is_running()
 
     @Slot()
     def send(self) -> bool:
         """Validate, build and start sending; False if nothing was started."""
-        if self.controller.is_running():
+        if self.is_sending():
             return False
         # No join of the preload thread: an import it is running holds that module's
         # lock, so this thread waits for that one module only, then shares the work.
@@ -1434,6 +1444,8 @@ class ComposerWindow(QMainWindow):
         self._message_id = built.message_id
         self.last_result = self.last_error = None
         self._send_account = account
+        from mailcomposer.ui.sendworker import SendJob
+
         job = SendJob(self.home, settings, secret, built, account.name)
         self.autosave()
         self._set_sending(True)
@@ -1513,7 +1525,7 @@ class ComposerWindow(QMainWindow):
 
     @Slot()
     def cancel_send(self) -> None:
-        if self.controller.is_running():
+        if self.is_sending():
             self.statusBar().showMessage(_("Cancelling…"))
             self.controller.cancel()
 
@@ -1592,7 +1604,7 @@ class ComposerWindow(QMainWindow):
     def _on_sent_dialog_finished(self, result: int) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        if result == QMessageBox.StandardButton.Yes and not self.controller.is_running():
+        if result == QMessageBox.StandardButton.Yes and not self.is_sending():
             self.new_message()  # asks first if the user already edited since the send
 
     @Slot(object)
@@ -1820,7 +1832,7 @@ class ComposerWindow(QMainWindow):
         def finished(_result: int) -> None:
             self._pending_question = None
             if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
-                if self.controller.is_running():
+                if self.is_sending():
                     self._close_after_send = True
                     self.controller.cancel()
                 else:
@@ -1835,7 +1847,7 @@ class ComposerWindow(QMainWindow):
         return self._pending_question
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.controller.is_running():
+        if self.is_sending():
             event.ignore()
             if self._force_close or self._close_after_send:
                 return  # already cancelling; close() again once the worker has finished
@@ -1861,7 +1873,8 @@ class ComposerWindow(QMainWindow):
         aborts the process, so there is no time limit (cancel unblocks every socket
         operation; only a DNS lookup can hold it, and that times out by itself).
         """
-        self.controller.shutdown(timeout_ms=None)
+        if self._controller is not None:
+            self._controller.shutdown(timeout_ms=None)
         self._wait_for_preload()
         self.stop_sandbox()
         self.drafts.close()  # pending draft writes land; the writer thread ends
