@@ -63,6 +63,6 @@ with startup_objects():  # importing Qt builds much of it
     # looking for ``from __feature__ import``), which costs a few % of the launch.
     import mailcomposer.smtp.transcript
     import mailcomposer.store.accounts
-    import mailcomposer.store.drafts
+    import mailcomposer.store.drafts  # noqa: F401
 
     keep_none_alive()
