@@ -374,7 +374,10 @@ def _run_test(args: argparse.Namespace, home: Home, account: Account, out: _Test
                 ),
             )
     pins = PinStore(home)
-    report = probe.test_connection(settings_with_pin(settings, pins), secret, on_event=out.event)
+    note = presets.login_note_for_host(settings.host)
+    report = probe.test_connection(
+        settings_with_pin(settings, pins), secret, on_event=out.event, provider_note=note
+    )
     info = report.untrusted_certificate
     if info is not None and args.trust:
         from mailcomposer.store.pins import normalize_fingerprint
@@ -390,6 +393,6 @@ def _run_test(args: argparse.Namespace, home: Home, account: Account, out: _Test
         out.line(_("* Trusted the certificate {fingerprint} for {host}:{port}.").format(
             fingerprint=info.sha256, host=settings.host, port=settings.effective_port))  # fmt: skip
         report = probe.test_connection(
-            settings_with_pin(settings, pins), secret, on_event=out.event
+            settings_with_pin(settings, pins), secret, on_event=out.event, provider_note=note
         )
     return out.report(report)

@@ -46,6 +46,9 @@ class ConnectionReport:
             and the TLS session (``extensions`` and the ``tls_*`` properties read it).
         mechanism: the AUTH mechanism used (empty when no login happened).
         error: why it failed.
+        provider_note: what the provider says about logging in (e.g. QQ's 授权码), given
+            by the caller, who knows the presets; added to the advice after a login
+            failure.
     """
 
     settings: ServerSettings
@@ -54,6 +57,7 @@ class ConnectionReport:
     capabilities: Capabilities | None = None
     mechanism: str = ""
     error: SendError | None = field(default=None, compare=False)
+    provider_note: str = ""
 
     @property
     def extensions(self) -> Capabilities | None:
@@ -268,12 +272,8 @@ class ConnectionReport:
                     "and the password."
                 )
             ]
-            from mailcomposer.store.presets import presets
-
-            for preset in presets():
-                if preset.host == s.host.lower():
-                    lines.append(preset.note)
-                    break
+            if self.provider_note:
+                lines.append(self.provider_note)
             return lines
         return []
 
@@ -297,6 +297,7 @@ def test_connection(
     *,
     on_event: EventCallback,
     cancel: CancelToken | None = None,
+    provider_note: str = "",
 ) -> ConnectionReport:
     """Connect, EHLO, secure, log in and QUIT; no mail is sent. Blocking.
 
@@ -305,6 +306,7 @@ def test_connection(
         secret: the password or token; None tests without login.
         on_event: receives each redacted transcript event (calling thread).
         cancel: a token another thread may trigger.
+        provider_note: the provider's login advice, shown after a login failure.
 
     Returns:
         the report; it never raises for a protocol, network or TLS failure.
@@ -331,6 +333,7 @@ def test_connection(
         capabilities=connection.capabilities,
         mechanism=connection.mechanism,
         error=error,
+        provider_note=provider_note,
     )
 
 
@@ -401,6 +404,7 @@ def autodetect(
     ports: Iterable[tuple[int, Security]] = DEFAULT_CANDIDATES,
     base: ServerSettings | None = None,
     timeouts: Timeouts = AUTODETECT_TIMEOUTS,
+    provider_note: str = "",
 ) -> AutodetectReport:
     """Try each (port, security) candidate on ``host`` and report which worked and why.
 
@@ -413,6 +417,7 @@ def autodetect(
         ports: candidates in order of preference (tests pass loopback ones).
         base: other settings to keep (CA file, pin, AUTH choice).
         timeouts: per-attempt timeouts (short: a silent port must not stall long).
+        provider_note: the provider's login advice, shown after a login failure.
 
     Returns:
         the per-candidate reports; ``best`` is the first that worked. A candidate that
@@ -436,7 +441,9 @@ def autodetect(
             template, host=host, port=port, security=security, username=username,
             timeouts=timeouts,
         )  # fmt: skip
-        report = test_connection(settings, secret, on_event=on_event, cancel=token)
+        report = test_connection(
+            settings, secret, on_event=on_event, cancel=token, provider_note=provider_note
+        )
         reports.append(report)
         if report.exit_code is ExitCode.CANCELLED or token.cancelled:
             return AutodetectReport(host, tuple(reports), cancelled=True)

@@ -68,6 +68,12 @@ def get(preset_id: str) -> Preset | None:
     return next((p for p in presets() if p.id == wanted), None)
 
 
+def login_note_for_host(host: str) -> str:
+    """The provider's advice on logging in to ``host`` (e.g. use an app password), or ''."""
+    wanted = host.strip().lower()
+    return next((p.note for p in presets() if p.host == wanted), "")
+
+
 def preset_for_address(address: str) -> Preset | None:
     """Return the preset whose provider serves ``address``'s domain, or None.
 

@@ -98,16 +98,20 @@ class ProbeWorker(QObject):
 def _probe_job(settings: ServerSettings, secret: Secret | None, *, on_event: Any,
                cancel: Any) -> Any:  # fmt: skip
     from mailcomposer.smtp.probe import test_connection
+    from mailcomposer.store.presets import login_note_for_host
 
-    return test_connection(settings, secret, on_event=on_event, cancel=cancel)
+    return test_connection(settings, secret, on_event=on_event, cancel=cancel,
+                           provider_note=login_note_for_host(settings.host))  # fmt: skip
 
 
 def _autodetect_job(settings: ServerSettings, secret: Secret | None, ports: Any, timeouts: Any,
                     *, on_event: Any, cancel: Any) -> Any:  # fmt: skip
     from mailcomposer.smtp.probe import autodetect
+    from mailcomposer.store.presets import login_note_for_host
 
     return autodetect(settings.host, secret, settings.username, on_event=on_event,
-                      cancel=cancel, base=settings, ports=ports, timeouts=timeouts)  # fmt: skip
+                      cancel=cancel, base=settings, ports=ports, timeouts=timeouts,
+                      provider_note=login_note_for_host(settings.host))  # fmt: skip
 
 
 class AccountDialog(QDialog):

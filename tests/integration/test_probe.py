@@ -99,6 +99,17 @@ def test_wrong_password_in_every_mode(any_server, events: EventLog) -> None:
     assert BAD.value not in events.text
 
 
+def test_the_callers_provider_note_follows_a_login_failure(events: EventLog) -> None:
+    note = "QQ Mail needs an authorization code (授权码), not the web password."
+    with AuthServer(auth_require_tls=False) as server:
+        settings = settings_for(server, Security.NONE, user=AUTH_USER)
+        failed = test_connection(settings, BAD, on_event=events, provider_note=note)
+        passed = test_connection(settings, GOOD, on_event=events, provider_note=note)
+    assert failed.exit_code is ExitCode.AUTH
+    assert note in failed.advice() and note in "\n".join(failed.verdict_lines())
+    assert passed.ok and passed.advice() == []
+
+
 def test_without_user_name_no_login(smtp_server: SmtpTestServer, events: EventLog) -> None:
     report = test_connection(settings_for(smtp_server), None, on_event=events)
     assert report.ok and not report.mechanism

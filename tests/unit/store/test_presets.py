@@ -128,3 +128,10 @@ def test_translations_keep_the_placeholders() -> None:
     names = re.compile(r"\{(\w*)[^}]*\}")
     for msgid, msgstr in _catalog().items():
         assert sorted(names.findall(msgid)) == sorted(names.findall(msgstr)), msgid
+
+
+def test_login_note_for_a_provider_host() -> None:
+    qq = get("qq")
+    assert qq is not None and qq.note
+    assert presets.login_note_for_host("SMTP.QQ.COM ") == qq.note
+    assert presets.login_note_for_host("mail.example.org") == ""
