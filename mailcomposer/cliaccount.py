@@ -246,9 +246,7 @@ def _remove(args: argparse.Namespace, home: Home) -> int:
     account = store.get(args.name)
     store.remove(args.name)  # raises InputError for the sandbox or an unknown name
     if account is not None:
-        credentials = Credentials()
-        credentials.delete(account.name, account.server.username)
-        credentials.delete(account.name)
+        Credentials().forget_account(account.name, account.server.username)
     print(_("Account “{name}” removed.").format(name=args.name))
     return 0
 

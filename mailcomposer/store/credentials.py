@@ -120,6 +120,16 @@ class Credentials:
             self._memory.pop(key, None)
         self._delete_stored(key)
 
+    def forget_account(self, account: str, user: str = "") -> None:
+        """Forget every secret of a removed account: its login's and the name-only one.
+
+        The name-only key is where a password given without a user name was kept, and
+        what sending falls back to; a removed account must leave neither behind.
+        """
+        self.delete(account, user)
+        if user:
+            self.delete(account)
+
     def rename(self, old: str, new: str, user: str = "") -> None:
         """Move a secret from account ``old`` to ``new`` (after an account rename)."""
         self.move(old, user, new, user)

@@ -483,7 +483,7 @@ class AccountDialog(QDialog):
             self._show_error(exc)
             return
         if account is not None:
-            self.credentials.delete(account.name, account.server.username)
+            self.credentials.forget_account(account.name, account.server.username)
         self.accounts_changed.emit()
         self._reload()
 

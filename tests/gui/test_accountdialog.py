@@ -137,9 +137,12 @@ def test_remove_and_default(qtbot, dialog: AccountDialog, home: Home) -> None:
     with qtbot.wait_signal(dialog.accounts_changed):
         qtbot.mouseClick(dialog.default_button, Qt.MouseButton.LeftButton)
     assert store.default().name == "Work"
+    credentials = Credentials()
+    credentials.set("Work", Secret("name-only"))  # what a send without a user name kept
     with qtbot.wait_signal(dialog.accounts_changed):
         qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
     assert store.names() == [SANDBOX_NAME]
+    assert credentials.get("Work") is None
 
 
 def test_test_connection_shows_transcript_and_verdict(

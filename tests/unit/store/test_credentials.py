@@ -138,3 +138,14 @@ def test_a_session_only_secret_moves_and_stays_session_only(memory_keyring: Memo
     assert creds.get("New", "new@example.com") == Secret("pw")
     assert creds.get("Old", "old@example.com") is None
     assert keys(memory_keyring) == []  # never written to the keyring
+
+
+def test_forget_account_leaves_no_secret_behind(memory_keyring: MemoryKeyring) -> None:
+    credentials = Credentials()
+    credentials.set("Work", Secret("login-secret"), "me@example.com")
+    credentials.set("Work", Secret("name-only-secret"))
+    credentials.set("Home", Secret("other"), "me@example.org")
+    credentials.forget_account("Work", "me@example.com")
+    assert credentials.get("Work", "me@example.com") is None
+    assert credentials.get("Work") is None
+    assert credentials.get("Home", "me@example.org") == Secret("other")
