@@ -130,6 +130,7 @@ def test_remove_and_default(qtbot, dialog: AccountDialog, home: Home) -> None:
     qtbot.keyClicks(dialog.name_edit, "Work")
     qtbot.keyClicks(dialog.address_edit, "me@example.com")
     dialog.host_edit.setText("smtp.example.com")
+    dialog.user_edit.setText("me@example.com")
     assert dialog.save()
     store = AccountStore(home)
     store.set_default(SANDBOX_NAME)
