@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QBuffer, QIODevice, QPoint
+from PySide6.QtCore import QBuffer, QIODevice, QPoint, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QMessageBox
 
@@ -47,14 +47,19 @@ def png_bytes() -> bytes:
 
 
 def use_server(
-    window, port: int, *, security: Security = Security.NONE, timeouts: Timeouts = QUICK
+    window,
+    port: int,
+    *,
+    security: Security = Security.NONE,
+    timeouts: Timeouts = QUICK,
+    host: str = "127.0.0.1",
 ) -> None:
     """Add an account for a test server and select its identity in the From combo."""
     store = AccountStore(window.home)
     store.save(
         Account(
             name="Test server",
-            server=ServerSettings("127.0.0.1", port, security, timeouts=timeouts),
+            server=ServerSettings(host, port, security, timeouts=timeouts),
             identities=[Identity("Ann Sender", "ann@example.org")],
         )
     )
@@ -316,6 +321,37 @@ def test_cancel_mid_upload_keeps_everything(qtbot, window, tmp_path: Path) -> No
     assert window.attachments.model.rowCount() == 1
     assert not window.to_field.isReadOnly() and window.send_action.isEnabled()
     assert window.drafts.load().to == "Bo <bo@example.org>"
+
+
+def test_esc_while_the_server_name_is_looked_up_cancels_and_keeps_everything(
+    qtbot, window, tmp_path: Path, smtp_server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailcomposer.smtp import session
+
+    looking_up, answer = threading.Event(), threading.Event()
+
+    def silent_resolver(host: str, port: int, *args: object) -> list:
+        if len(args) > 3 and args[3] & socket.AI_NUMERICHOST:
+            raise socket.gaierror(socket.EAI_NONAME, "not a number")
+        looking_up.set()
+        answer.wait(30)  # a resolver that gets no answer (no DNS on loopback to stall)
+        return socket.getaddrinfo("127.0.0.1", port, 0, socket.SOCK_STREAM)
+
+    monkeypatch.setattr(session, "_getaddrinfo", silent_resolver)
+    use_server(window, smtp_server.port, host="mail.example.test")
+    fill(window, tmp_path)
+    try:
+        with qtbot.wait_signal(window.controller.cancelled, timeout=SEND_TIMEOUT_MS):
+            assert window.send()
+            assert looking_up.wait(10)
+            qtbot.keyClick(window, Qt.Key.Key_Escape)
+        qtbot.wait_until(lambda: not window.is_sending(), timeout=SEND_TIMEOUT_MS)
+    finally:
+        answer.set()
+    assert window.banner.kind == "warning"
+    assert window.to_field.text() == "Bo <bo@example.org>"
+    assert window.attachments.model.rowCount() == 1
+    assert smtp_server.received == []
 
 
 def test_closing_during_a_send_asks_then_cancels_and_closes(qtbot, window, tmp_path) -> None:
