@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mailcomposer.message.draft import Draft
 from mailcomposer.store.paths import Home, atomic_write
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 AUTOSAVE_NAME = "autosave.json"
 FORMAT_VERSION = 1
@@ -91,6 +94,9 @@ class DraftStore:
 
         with self._lock:
             if self._executor is None:
+                # Imported here: the window starts without it (no draft is written yet).
+                from concurrent.futures import ThreadPoolExecutor
+
                 self._executor = ThreadPoolExecutor(
                     max_workers=1, thread_name_prefix=WRITER_THREAD_NAME
                 )

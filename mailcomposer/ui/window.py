@@ -44,7 +44,6 @@ from mailcomposer import __version__
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import Draft, Priority
 from mailcomposer.message.errors import InputError
-from mailcomposer.smtp.errors import ExitCode, SendError, SendResult
 from mailcomposer.smtp.settings import Security
 from mailcomposer.store.drafts import DraftStore
 from mailcomposer.store.paths import Home
@@ -60,6 +59,7 @@ from mailcomposer.ui.uisettings import UiSettings
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
+    from mailcomposer.smtp.errors import SendError, SendResult
     from mailcomposer.ui.sendcontroller import SendController
 
 AUTOSAVE_DELAY_MS = 2000
@@ -145,12 +145,9 @@ def _escape(text: str) -> str:
 
 def describe_failure(error: SendError) -> tuple[str, str]:
     """Return the headline and the details (stage, server reply, what to check) of ``error``."""
-    try:
-        from mailcomposer.smtp.errors import stage_phrase
+    from mailcomposer.smtp.errors import ExitCode, stage_phrase
 
-        where = stage_phrase(error.stage)
-    except ImportError:
-        where = str(error.stage)
+    where = stage_phrase(error.stage)
     lines = [_("The message was not sent ({stage}).").format(stage=where)]
     if error.exit_code == ExitCode.UNKNOWN:
         lines = [
@@ -1610,6 +1607,8 @@ class ComposerWindow(QMainWindow):
     @Slot(object)
     def _on_controller_failed(self, error: SendError) -> None:
         from PySide6.QtWidgets import QMessageBox
+
+        from mailcomposer.smtp.errors import ExitCode
 
         self.last_error = error
         if error.exit_code == ExitCode.AUTH and self._send_account is not None:
