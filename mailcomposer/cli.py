@@ -229,7 +229,9 @@ def _add_send(subparsers: Any) -> None:
     body = message.add_mutually_exclusive_group()
     body.add_argument("--text", help=_("the plain-text body"))
     body.add_argument(
-        "--text-file", metavar=_("PATH"), help=_("read the plain-text body from a UTF-8 file")
+        "--text-file",
+        metavar=_("PATH"),
+        help=_("read the plain-text body from a UTF-8 file (- reads standard input)"),
     )
     message.add_argument(
         "--html-file",
@@ -508,6 +510,14 @@ def _draft_from_args(args: argparse.Namespace) -> Any:
     _check_line("--subject", args.subject)
     if args.text is not None:
         draft.text = args.text
+    elif args.text_file == "-":
+        if getattr(args, "password_stdin", False):
+            raise UsageError(
+                "--text-file",
+                _("standard input cannot hold both the body and the password: "
+                  "give the body as a file, or the password in MAILCOMPOSER_PASSWORD"),
+            )  # fmt: skip
+        draft.text = _read_stdin_text("--text-file")
     elif args.text_file:
         draft.text = _read_text("--text-file", args.text_file)
     if args.html_file:
@@ -569,6 +579,16 @@ def _readable_file(option: str, name: str) -> Path:
     except OSError as exc:
         raise UsageError(option, _cannot_read(name, exc)) from None
     return path
+
+
+def _read_stdin_text(option: str) -> str:
+    """The body piped on standard input, as UTF-8 (a BOM is dropped)."""
+    try:
+        return sys.stdin.buffer.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(
+            option, _("standard input is not UTF-8 text; convert it to UTF-8")
+        ) from None
 
 
 def _read_text(option: str, name: str) -> str:

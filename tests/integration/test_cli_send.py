@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
+import sys
 from collections.abc import Iterator
 from email import policy
 from email.message import EmailMessage
@@ -593,3 +595,43 @@ def test_connection_lost_after_final_dot_exits_8_and_keeps_the_copy(
     [entry] = Outbox(Home.from_env()).pending()
     assert entry.state is OutboxState.UNKNOWN
     assert str(entry.path) in line
+
+
+def test_text_file_dash_reads_the_body_from_standard_input(
+    sandbox: SandboxServer, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "第一行 piped in\nsecond line\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(body.encode("utf-8"))))
+    code = cli.main(
+        ["send", *server_arg(sandbox), "--from", "ann@example.org", "--to", "bob@example.org",
+         "--subject", "piped", "--text-file", "-", "--quiet"]
+    )  # fmt: skip
+    assert code == ExitCode.OK, capsys.readouterr().err
+    [stored] = Inbox(sandbox.maildir).messages()
+    text = parse(stored.raw()).get_content()
+    assert text.replace("\r\n", "\n") == body
+
+
+@pytest.mark.parametrize(
+    ("data", "extra", "problem"),
+    [
+        (b"\xff\xfe not utf-8", [], "not UTF-8"),
+        (b"hello", ["--password-stdin", "--user", "ann"], "both the body and the password"),
+    ],
+)
+def test_text_file_dash_problems_are_input_errors(
+    sandbox: SandboxServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    data: bytes,
+    extra: list[str],
+    problem: str,
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    code = cli.main(
+        ["send", *server_arg(sandbox), "--from", "ann@example.org", "--to", "bob@example.org",
+         "--text-file", "-", *extra]
+    )  # fmt: skip
+    assert code == ExitCode.INPUT
+    assert problem in capsys.readouterr().err
+    assert Inbox(sandbox.maildir).messages() == []
