@@ -132,27 +132,62 @@ class Draft:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Draft:
-        """Rebuild a Draft from :meth:`to_dict` output (unknown keys are ignored)."""
+        """Rebuild a Draft from :meth:`to_dict` output (unknown keys are ignored).
+
+        Raises:
+            ValueError, KeyError or TypeError: ``data`` is not what ``to_dict`` writes
+                (a damaged or hand-edited file): a text field that is not text, a list
+                that is not a list, bad base64. Never a Draft that would fail later.
+        """
+        _check_types(data, _TEXT_FIELDS, str, "", "draft")
+        _check_types(data, _OPTIONAL_TEXT_FIELDS, str | None, None, "draft")
+        _check_types(data, _LIST_FIELDS, list, [], "draft")
         known = {f for f in cls.__dataclass_fields__}
         kwargs = {k: v for k, v in data.items() if k in known}
         kwargs["priority"] = Priority(data.get("priority", "normal"))
-        kwargs["inline_images"] = [
-            InlineImage(
-                name=i["name"],
-                data=base64.b64decode(i["data"]),
-                content_type=i["content_type"],
-                filename=i.get("filename", ""),
-            )
-            for i in data.get("inline_images", [])
-        ]
-        kwargs["attachments"] = [
-            Attachment(
-                filename=a["filename"],
-                path=Path(a["path"]) if a.get("path") else None,
-                data=base64.b64decode(a["data"]) if a.get("data") is not None else None,
-                content_type=a.get("content_type"),
-            )
-            for a in data.get("attachments", [])
-        ]
-        kwargs["extra_headers"] = [tuple(h) for h in data.get("extra_headers", [])]
+        kwargs["inline_images"] = [_inline_image(item) for item in data.get("inline_images", [])]
+        kwargs["attachments"] = [_attachment(item) for item in data.get("attachments", [])]
+        kwargs["extra_headers"] = [_header_pair(h) for h in data.get("extra_headers", [])]
         return cls(**kwargs)
+
+
+_TEXT_FIELDS = ("from_addr", "to", "cc", "bcc", "reply_to", "subject", "text")
+_OPTIONAL_TEXT_FIELDS = ("html", "message_id")
+_LIST_FIELDS = ("inline_images", "attachments", "extra_headers")
+
+
+def _check_types(data: Any, names: tuple[str, ...], kind: Any, default: Any, what: str) -> None:
+    if not isinstance(data, dict):
+        raise TypeError(f"a {what} is a JSON object, not {type(data).__name__}")
+    for name in names:
+        if not isinstance(data.get(name, default), kind):
+            raise TypeError(f"{what} field {name!r} is not of the right kind")
+
+
+def _inline_image(item: Any) -> InlineImage:
+    _check_types(item, ("name", "data", "content_type"), str, None, "inline image")
+    _check_types(item, ("filename",), str, "", "inline image")
+    return InlineImage(
+        name=item["name"],
+        data=base64.b64decode(item["data"], validate=True),
+        content_type=item["content_type"],
+        filename=item.get("filename", ""),
+    )
+
+
+def _attachment(item: Any) -> Attachment:
+    _check_types(item, ("filename",), str, None, "attachment")
+    _check_types(item, ("path", "data", "content_type"), str | None, None, "attachment")
+    return Attachment(
+        filename=item["filename"],
+        path=Path(item["path"]) if item.get("path") else None,
+        data=None if item.get("data") is None else base64.b64decode(item["data"], validate=True),
+        content_type=item.get("content_type"),
+    )
+
+
+def _header_pair(item: Any) -> tuple[str, str]:
+    pair = tuple(item) if isinstance(item, list | tuple) else ()
+    if len(pair) != 2 or not all(isinstance(value, str) for value in pair):
+        raise TypeError("an extra header is a [name, value] pair of texts")
+    return (pair[0], pair[1])

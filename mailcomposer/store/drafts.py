@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mailcomposer.i18n import _
 from mailcomposer.message.draft import Draft
 from mailcomposer.store.paths import Home, atomic_write
 
@@ -29,6 +30,8 @@ class DraftStore:
 
     Attributes:
         path: the autosave file.
+        load_error: after a :meth:`load` that found a damaged file, a translated note
+            saying where it was kept ('' otherwise).
     """
 
     def __init__(self, home: Home) -> None:
@@ -37,6 +40,7 @@ class DraftStore:
         self._pending: list[Future[None]] = []
         self._lock = threading.Lock()
         self._closed = False
+        self.load_error = ""
 
     @staticmethod
     def serialize(draft: Draft) -> bytes:
@@ -121,19 +125,27 @@ class DraftStore:
             executor.shutdown(wait=True)
 
     def load(self) -> Draft | None:
-        """Return the saved draft, or ``None`` when there is none or it cannot be read."""
+        """Return the saved draft, or ``None`` when there is none or it cannot be read.
+
+        A damaged file must not stop the app from starting: it is moved aside (kept
+        for inspection, out of the next save's way) and ``load_error`` says where.
+        """
         self.flush()
+        self.load_error = ""
         try:
             payload = json.loads(self.path.read_bytes())
             return Draft.from_dict(payload["draft"])
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
-            # A damaged file must not stop the app from starting; keep it for inspection.
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            kept = self.path.with_suffix(".damaged")
             try:
-                self.path.replace(self.path.with_suffix(".damaged"))
+                self.path.replace(kept)
             except OSError:
-                pass
+                kept = self.path
+            self.load_error = _(
+                "The draft saved last time could not be read ({error}); it was kept as {path}."
+            ).format(error=exc, path=kept)
             return None
 
     def exists(self) -> bool:

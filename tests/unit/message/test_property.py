@@ -128,3 +128,47 @@ def test_inline_images_resolve_whatever_their_names(names: list[str], quote: str
     body = msg.get_body(("html",)).get_content()
     assert body.count('src="cid:') == len(names)
     assert len([p for p in msg.walk() if p.get_content_maintype() == "image"]) == len(names)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+PART_KEYS = ["name", "data", "content_type", "filename", "path"]
+DRAFT_KEYS = [
+    "from_addr", "to", "cc", "bcc", "reply_to", "subject", "text", "html", "inline_images",
+    "attachments", "priority", "extra_headers", "message_id",
+]  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(
+    st.dictionaries(
+        st.sampled_from(DRAFT_KEYS),
+        json_values
+        | st.lists(st.dictionaries(st.sampled_from(PART_KEYS), json_values), max_size=2),
+        max_size=6,
+    )
+)
+def test_any_json_is_a_complete_draft_or_a_clear_refusal(data: dict) -> None:
+    """A damaged or hand-edited autosave file never becomes a Draft that breaks later."""
+    from mailcomposer.message.draft import Draft
+
+    try:
+        loaded = Draft.from_dict(data)
+    except (ValueError, KeyError, TypeError):
+        return
+    for name in ("from_addr", "to", "cc", "bcc", "reply_to", "subject", "text"):
+        assert isinstance(getattr(loaded, name), str)
+    assert loaded.html is None or isinstance(loaded.html, str)
+    assert all(isinstance(v, str) for pair in loaded.extra_headers for v in pair)
+    for image in loaded.inline_images:
+        assert isinstance(image.name, str) and isinstance(image.data, bytes)
+        assert isinstance(image.content_type, str) and isinstance(image.filename, str)
+    for attachment in loaded.attachments:
+        assert isinstance(attachment.filename, str)
+        assert attachment.data is None or isinstance(attachment.data, bytes)
+    assert Draft.from_dict(loaded.to_dict()) == loaded

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,6 +83,39 @@ def test_damaged_file_is_set_aside(store: DraftStore) -> None:
     assert store.load() is None
     assert store.path.with_suffix(".damaged").exists()
     assert not store.exists()
+    assert str(store.path.with_suffix(".damaged")) in store.load_error
+
+
+@pytest.mark.parametrize(
+    "draft",
+    [
+        {"to": 5},
+        {"subject": ["a list"]},
+        {"html": 3},
+        {"attachments": "report.pdf"},
+        {"extra_headers": [["X-Only-Name"]]},
+        {"inline_images": [{"name": "a.png", "data": "!!not base64!!", "content_type": "x"}]},
+        {"priority": "urgent"},
+        [],
+    ],
+    ids=repr,
+)
+def test_a_file_of_the_wrong_shape_is_set_aside_too(store: DraftStore, draft: object) -> None:
+    """JSON that parses but is not a draft (hand-edited, another version) never loads."""
+    store.path.parent.mkdir(parents=True)
+    store.path.write_text(json.dumps({"version": 1, "draft": draft}), encoding="utf-8")
+    assert store.load() is None
+    assert store.path.with_suffix(".damaged").exists()
+    assert store.load_error
+
+
+def test_a_good_load_clears_the_previous_error(store: DraftStore) -> None:
+    store.path.parent.mkdir(parents=True)
+    store.path.write_text("{not json", encoding="utf-8")
+    store.load()
+    store.save(Draft(to="bo@example.org"))
+    assert store.load() == Draft(to="bo@example.org")
+    assert store.load_error == ""
 
 
 # --------------------------------------------------------------------------- background writer
