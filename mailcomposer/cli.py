@@ -760,9 +760,11 @@ def _load_account(name: str | None, home: Home) -> Any:
             raise UsageError("--account", _("accounts are not available in this build")) from None
         return None
     store = AccountStore(home)
+    account = store.get(name) if name else store.default()
+    if store.load_error:
+        print(_("warning: {text}").format(text=store.load_error), file=sys.stderr)
     if not name:
-        return store.default()
-    account = store.get(name)
+        return account
     if account is None:
         names = ", ".join(store.names())
         raise UsageError(

@@ -150,6 +150,8 @@ def run(args: argparse.Namespace, home: Home | None = None) -> int:
 def _list(home: Home) -> int:
     store = AccountStore(home)
     default = store.default().name
+    if store.load_error:
+        print(_("warning: {text}").format(text=store.load_error), file=sys.stderr)
     for account in store.accounts():
         server = account.server
         if account.builtin_sandbox:

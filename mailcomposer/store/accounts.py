@@ -251,17 +251,23 @@ class AccountStore:
             default = str(data.get("default") or "")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             self.load_error = _(
-                "The accounts file {path} could not be read ({error}); it was kept aside."
-            ).format(path=path, error=exc)
+                "Your accounts could not be read from {path} ({error}), so only the local "
+                "test server is listed. Repair or restore that file and start again; if you "
+                "save an account instead, the damaged file is kept as {backup}."
+            ).format(path=path, error=exc, backup=self._backup_path())
             return [], ""
         self.load_error = ""
         accounts = [a for a in accounts if a.name != SANDBOX_NAME]
         return accounts, default
 
+    def _backup_path(self) -> Path:
+        path = self.home.accounts_file
+        return path.with_name(path.name + ".unreadable")
+
     def _write(self, accounts: list[Account], default: str) -> None:
         path = self.home.accounts_file
         if self.load_error and path.exists():
-            backup = path.with_name(path.name + ".unreadable")
+            backup = self._backup_path()
             if not backup.exists():
                 path.replace(backup)
         data = {

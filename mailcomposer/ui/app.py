@@ -87,7 +87,7 @@ def _build_window(argv: list[str]) -> ComposerWindow:
         try:
             draft = parse_mailto(argument)
         except ValueError as exc:
-            window.banner.show_message(
+            window.banner.show_text(
                 "error", _("Could not read the mailto link: {error}").format(error=exc)
             )
         else:
@@ -102,6 +102,8 @@ def _build_window(argv: list[str]) -> ComposerWindow:
         if draft is not None:
             window.load_draft(draft)
             window.statusBar().showMessage(_("Restored the draft you were writing."), 8000)
+        elif window.drafts.load_error:
+            window.banner.show_text("warning", window.drafts.load_error)
     window.show()
     if not window.to_field.text():
         window.to_field.setFocus()

@@ -133,6 +133,10 @@ class Banner(QFrame):
         self.label.setText(html)
         self.show()
 
+    def show_text(self, kind: str, text: str) -> None:
+        """Show plain ``text`` (escaped, line breaks kept)."""
+        self.show_message(kind, _escape(text))
+
     def text(self) -> str:
         return self.label.text()
 
@@ -697,6 +701,8 @@ class ComposerWindow(QMainWindow):
         store = self._account_store()
         accounts = store.accounts()
         default = store.default()
+        if store.load_error:
+            self.banner.show_text("warning", store.load_error)
         previous = self.from_combo.currentData()
         if previous is None or previous == MANAGE_ACCOUNTS:
             saved = self.ui_settings.settings.value("from/current")

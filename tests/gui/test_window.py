@@ -490,3 +490,29 @@ def test_shutdown_leaves_no_writer_thread(window) -> None:
     window.shutdown()
     assert not _writer_threads()
     assert window.drafts.load().subject == "pending"  # the pending write landed
+
+
+def test_a_damaged_draft_is_set_aside_and_the_user_told(make_window, home: Home) -> None:
+    home.drafts.mkdir(parents=True, exist_ok=True)
+    (home.drafts / "autosave.json").write_text('{"version": 1, "draft": {"to": 5}}')
+    window = make_window()
+    assert window.isVisible() and window.to_field.text() == ""
+    assert window.banner.kind == "warning"
+    assert "autosave.damaged" in window.banner.text()
+    assert (home.drafts / "autosave.damaged").exists()
+
+
+def test_unreadable_accounts_are_reported_not_silently_dropped(make_window, home: Home) -> None:
+    home.accounts_file.parent.mkdir(parents=True, exist_ok=True)
+    home.accounts_file.write_text("{broken", encoding="utf-8")
+    window = make_window()
+    assert window.current_account().builtin_sandbox
+    assert window.banner.kind == "warning"
+    assert "accounts.json" in window.banner.text() and "Repair or restore" in window.banner.text()
+    assert home.accounts_file.read_text(encoding="utf-8") == "{broken"  # untouched
+
+
+def test_a_bad_mailto_is_shown_as_text_not_markup(make_window) -> None:
+    window = make_window(["mailto:%3Cb%3Ebold%3C/b%3E"])
+    assert window.banner.kind == "error"
+    assert "&lt;b&gt;bold&lt;/b&gt;" in window.banner.text()

@@ -226,3 +226,16 @@ def test_replacing_an_account_with_another_user_keeps_one_password(
     assert code == 0, err
     assert Credentials().get("Lab", "new-user") == Secret(new_password or "old-pass-123")
     assert [key for _service, key in memory_keyring.store] == ["Lab\nnew-user"]  # no orphan
+
+
+def test_unreadable_accounts_file_is_reported_by_list_and_send(capsys) -> None:
+    home = Home.from_env()
+    home.accounts_file.parent.mkdir(parents=True, exist_ok=True)
+    home.accounts_file.write_text("{broken", encoding="utf-8")
+    assert main(["account", "list"]) == 0
+    err = capsys.readouterr().err
+    assert "warning:" in err and str(home.accounts_file) in err
+    code = main(["send", "--account", "work", "--to", "bo@example.org", "--text", "x"])
+    err = capsys.readouterr().err
+    assert code == ExitCode.INPUT
+    assert "could not be read" in err and "no account called" in err
