@@ -14,7 +14,7 @@ def startup_objects(*, freeze: bool = True) -> Iterator[None]:
 
     Start-up creates a few hundred thousand objects that all live as long as the
     app (Qt's enum classes, our modules, the widgets' wrappers); a collection in
-    between walks them again for nothing, about a tenth of the launch time. With
+    between walks them again for nothing (a few % of the launch). With
     ``freeze``, what was built is then moved out of the collector's sight
     (``gc.freeze()``), so neither the next collection nor any later one (while the
     log fills, while sending) walks it again. The collector's state is restored on
