@@ -17,7 +17,13 @@ from mailcomposer.smtp.errors import ExitCode
 from mailcomposer.smtp.settings import Secret, Security, ServerSettings
 from mailcomposer.smtp.transcript import TranscriptEvent
 from mailcomposer.store import presets
-from mailcomposer.store.accounts import Account, AccountStore, Identity, validate
+from mailcomposer.store.accounts import (
+    Account,
+    AccountStore,
+    Identity,
+    validate,
+    validate_server,
+)
 from mailcomposer.store.credentials import Credentials
 from mailcomposer.store.paths import Home
 from mailcomposer.store.pins import PinStore, settings_with_pin
@@ -57,7 +63,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "Connect to the account's server, secure the connection and log in, then quit: "
             "no mail is sent. Prints the SMTP transcript and what it means, or with --json "
             "one JSON object (server, TLS and certificate, capabilities, login, the failure "
-            "and what to change, the transcript). The password never appears in either."
+            "and what to change, the transcript). The password never appears in either. "
+            "To check a server without saving an account, give --server instead of a name."
         ),
         epilog=_(
             "Exit codes: 0 the test succeeded, 2 invalid input (unknown account, no "
@@ -65,7 +72,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "7 cancelled."
         ),
     )
-    test.add_argument("name", help=_("account name"))
+    test.add_argument("name", nargs="?", help=_("account name"))
+    test.add_argument(
+        "--server", metavar="HOST[:PORT]", help=_("test this server instead of an account")
+    )
+    test.add_argument(
+        "--security",
+        choices=[s.value for s in Security],
+        help=_("with --server: none, starttls or tls (default: tls on 465, else starttls)"),
+    )
+    test.add_argument("--user", help=_("with --server: log in as this user"))
+    test.add_argument(
+        "--cafile", metavar="PATH", help=_("with --server: extra CA certificate file (PEM)")
+    )
     test.add_argument(
         "--password-stdin", action="store_true", help=_("read the password from standard input")
     )
@@ -120,6 +139,28 @@ def _parse_server(text: str) -> tuple[str, int]:
         host, _sep, number = host.partition(":")
         port = _port(number)
     return host, port
+
+
+def _default_security(port: int) -> Security:
+    # Port 465 is TLS from the first byte; other submission ports upgrade.
+    return Security.TLS if port == 465 else Security.STARTTLS
+
+
+def _server_account(args: argparse.Namespace) -> Account:
+    """The unsaved account ``account test --server`` checks."""
+    host, port = _parse_server(args.server)
+    if not host:
+        raise InputError("server", _("give the server as HOST or HOST:PORT"))
+    security = Security(args.security) if args.security else _default_security(port)
+    server = ServerSettings(
+        host=host,
+        port=port or security.default_port,
+        security=security,
+        username=args.user or "",
+        cafile=Path(args.cafile).expanduser() if args.cafile else None,
+    )
+    validate_server(server)
+    return Account(name=host, server=server, identities=[])
 
 
 def _port(text: str) -> int:
@@ -181,11 +222,7 @@ def _add(args: argparse.Namespace, home: Home) -> int:
             return _fail("security", _("--security cannot be combined with --preset"))
     else:
         host, port = _parse_server(args.server)
-        if args.security:
-            security = Security(args.security)
-        else:
-            # Port 465 is TLS from the first byte; other submission ports upgrade.
-            security = Security.TLS if port == 465 else Security.STARTTLS
+        security = Security(args.security) if args.security else _default_security(port)
         port = port or security.default_port
 
     sender = args.from_ or (args.user if args.user and "@" in args.user else "")
@@ -260,13 +297,13 @@ class _TestOutput:
     Attributes:
         json: collect everything and print one JSON object.
         explain: annotate each server reply.
-        account: the account name (reported in the JSON).
+        account: the account name (reported in the JSON; None for --server).
         transcript: every transcript line and note, in order.
     """
 
     json: bool
     explain: bool
-    account: str
+    account: str | None
     transcript: list[str] = field(default_factory=list)
 
     def event(self, event: TranscriptEvent) -> None:
@@ -335,12 +372,27 @@ def _test(args: argparse.Namespace, home: Home) -> int:
     out = _TestOutput(json=args.json, explain=args.explain, account=args.name)
     settings: ServerSettings | None = None
     try:
-        store = AccountStore(home)
-        account = store.get(args.name)
-        if account is None:
+        if args.name and args.server:
+            raise InputError("name", _("give an account name or --server, not both"))
+        if not (args.name or args.server):
             raise InputError(
-                "name", _("There is no account called “{name}”.").format(name=args.name)
-            )
+                "name",
+                _("give an account name, or --server HOST[:PORT] to test a server "
+                  "without an account"),
+            )  # fmt: skip
+        if args.server:
+            account = _server_account(args)
+        else:
+            for option in ("security", "user", "cafile"):
+                if getattr(args, option):
+                    raise InputError(
+                        option, _("--{option} goes with --server").format(option=option)
+                    )
+            account = AccountStore(home).get(args.name)
+            if account is None:
+                raise InputError(
+                    "name", _("There is no account called “{name}”.").format(name=args.name)
+                )
         settings = account.server
         return _run_test(args, home, account, out)
     except InputError as exc:

@@ -115,7 +115,19 @@ def validate(account: Account) -> None:
         )
     if account.builtin_sandbox:
         return
-    server = account.server
+    validate_server(account.server)
+    if not account.identities:
+        raise InputError("from", _("The account needs at least one sender address."))
+    for identity in account.identities:
+        if _CONTROL.search(identity.name):
+            raise InputError("from", _("The display name contains a line break."), identity.name)
+        check_address(identity.address, "from")
+        if identity.reply_to.strip():
+            check_address(identity.reply_to, "reply-to")
+
+
+def validate_server(server: ServerSettings) -> None:
+    """Raise ``InputError`` naming the first server field that cannot be used."""
     if not server.host.strip() or not _HOST.match(server.host.strip()):
         raise InputError(
             "host",
@@ -134,14 +146,6 @@ def validate(account: Account) -> None:
             _("The CA file “{path}” does not exist.").format(path=server.cafile),
             str(server.cafile),
         )
-    if not account.identities:
-        raise InputError("from", _("The account needs at least one sender address."))
-    for identity in account.identities:
-        if _CONTROL.search(identity.name):
-            raise InputError("from", _("The display name contains a line break."), identity.name)
-        check_address(identity.address, "from")
-        if identity.reply_to.strip():
-            check_address(identity.reply_to, "reply-to")
 
 
 def _server_to_dict(server: ServerSettings) -> dict[str, Any]:

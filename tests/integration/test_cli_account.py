@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -239,3 +240,40 @@ def test_unreadable_accounts_file_is_reported_by_list_and_send(capsys) -> None:
     err = capsys.readouterr().err
     assert code == ExitCode.INPUT
     assert "could not be read" in err and "no account called" in err
+
+
+def test_test_a_server_without_an_account(capsys, monkeypatch, client_cafile: Path,
+                                          server_ssl_context) -> None:  # fmt: skip
+    with AuthServer(starttls_context=server_ssl_context, require_starttls=True) as server:
+        code, out, err = run(
+            capsys, "test", "--server", f"127.0.0.1:{server.port}", "--security", "starttls",
+            "--user", AUTH_USER, "--cafile", str(client_cafile), "--password-stdin",
+            stdin=AUTH_PASSWORD + "\n", monkeypatch=monkeypatch,
+        )  # fmt: skip
+        assert code == ExitCode.OK, out + err
+        assert "C: STARTTLS" in out and "* TLS established" in out and "succeeded" in out
+        code, out, err = run(
+            capsys, "test", "--server", f"127.0.0.1:{server.port}", "--security", "starttls",
+            "--cafile", str(client_cafile), "--json",
+        )  # fmt: skip
+    assert code == ExitCode.OK, err
+    report = json.loads(out)
+    assert report["account"] is None and report["host"] == "127.0.0.1" and report["ok"]
+    assert AUTH_PASSWORD not in out + err
+    assert AccountStore(Home.from_env()).names() == [SANDBOX_NAME]  # nothing saved
+
+
+@pytest.mark.parametrize(
+    ("argv", "field", "problem"),
+    [
+        (["test"], "name", "--server HOST[:PORT]"),
+        (["test", SANDBOX_NAME, "--server", "127.0.0.1:25"], "name", "not both"),
+        (["test", SANDBOX_NAME, "--user", "ann"], "user", "goes with --server"),
+        (["test", "--server", "bad host:25"], "host", "not a server name"),
+        (["test", "--server", "127.0.0.1:99999"], "port", "1 to 65535"),
+    ],
+)
+def test_test_server_input_errors(capsys, argv: list[str], field: str, problem: str) -> None:
+    code, _out, err = run(capsys, *argv)
+    assert code == ExitCode.INPUT
+    assert f"{field}:" in err and problem in err
