@@ -147,6 +147,15 @@ def _escape(text: str) -> str:
     )
 
 
+def _reason(exc: Exception) -> str:
+    """Why a file operation failed, in the system's words, without our temporary names.
+
+    An atomic write fails on its hidden temporary file (``.tmp-x1y2.eml``), which
+    ``str(OSError)`` would show; the path the user chose is in the message already.
+    """
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+
+
 def describe_failure(error: SendError) -> tuple[str, str]:
     """Return the headline and the details (stage, server reply, what to check) of ``error``."""
     from mailcomposer.smtp.errors import ExitCode, stage_phrase
@@ -980,7 +989,7 @@ class ComposerWindow(QMainWindow):
             return True
         self.drafts.save_later(
             draft,
-            on_error=lambda exc: self._draft_write_failed.emit(str(exc)),
+            on_error=lambda exc: self._draft_write_failed.emit(_reason(exc)),
             on_done=self._draft_written.emit,
         )
         return True
@@ -1266,7 +1275,7 @@ class ComposerWindow(QMainWindow):
             draft = read_eml(Path(path))
         except (OSError, ValueError) as exc:
             self._show_error_banner(
-                _("Could not open {path}: {error}").format(path=path, error=exc)
+                _("Could not open {path}: {error}").format(path=path, error=_reason(exc))
             )
             return False
         draft.message_id = None  # a reopened message is a new message
@@ -1299,7 +1308,7 @@ class ComposerWindow(QMainWindow):
             write_eml(built, Path(path))
         except OSError as exc:
             self._show_error_banner(
-                _("Could not save {path}: {error}").format(path=path, error=exc)
+                _("Could not save {path}: {error}").format(path=path, error=_reason(exc))
             )
             return False
         self.statusBar().showMessage(
