@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import sys
 import threading
@@ -21,6 +20,7 @@ from mailcomposer.i18n import _
 from mailcomposer.smtp.errors import ExitCode, SendError, SendResult, Stage
 from mailcomposer.smtp.settings import Secret, Security, ServerSettings, Timeouts
 from mailcomposer.store.paths import Home
+from mailcomposer.terminal import never_fail_to_print, print_json
 
 SUBCOMMANDS = ("send", "sandbox", "inspect", "account", "selftest")
 PROGRESS_MIN_BYTES = 1024 * 1024
@@ -90,6 +90,7 @@ class _Parser(argparse.ArgumentParser):
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (DESIGN.md's table)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
+    never_fail_to_print()
     i18n.set_language(i18n.detect_language())
     if _wants_gui(args_list):
         return _open_gui(args_list)
@@ -879,7 +880,7 @@ def _print_json(
         }
     if extra:
         data.update(extra)
-    print(json.dumps(data, ensure_ascii=False, indent=2))
+    print_json(data)
 
 
 # -- dry run and inspect --

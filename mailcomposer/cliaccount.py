@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from mailcomposer.store.accounts import (
 from mailcomposer.store.credentials import Credentials
 from mailcomposer.store.paths import Home
 from mailcomposer.store.pins import PinStore, settings_with_pin
+from mailcomposer.terminal import print_json
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -365,7 +365,7 @@ class _TestOutput:
     def _print_json(self, data: dict[str, Any]) -> None:
         # The account and transcript first, as ``send --json`` ends with its transcript.
         data = {"account": self.account, **data, "transcript": list(self.transcript)}
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
 
 
 def _test(args: argparse.Namespace, home: Home) -> int:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import ssl
 import sys
 from dataclasses import dataclass
 
 from mailcomposer import __version__, i18n
 from mailcomposer.i18n import _
+from mailcomposer.terminal import print_json
 
 
 @dataclass(frozen=True)
@@ -71,16 +71,13 @@ def run(as_json: bool = False) -> int:
     """Print the checks; return 0 when all pass, 1 otherwise."""
     checks = [resources_check(), keyring_check(), tls_check()]
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "version": __version__,
-                    "python": sys.version.split()[0],
-                    "frozen": bool(getattr(sys, "frozen", False)),
-                    "checks": [c.__dict__ for c in checks],
-                },
-                ensure_ascii=False,
-            )
+        print_json(
+            {
+                "version": __version__,
+                "python": sys.version.split()[0],
+                "frozen": bool(getattr(sys, "frozen", False)),
+                "checks": [c.__dict__ for c in checks],
+            }
         )
     else:
         print(
