@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from email import message_from_string
 from email import policy as email_policy
 from email.message import EmailMessage
@@ -13,6 +12,7 @@ from pathlib import Path
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import Attachment, Draft, InlineImage, Priority
 from mailcomposer.message.errors import InputError
+from mailcomposer.message.files import atomic_file
 from mailcomposer.message.mime import BuiltMessage
 
 # Headers worth keeping when a message is reopened (threading); the rest is rebuilt.
@@ -29,21 +29,9 @@ def write_eml(
         path: where to write.
         include_bcc: keep the Bcc header (it is the sender's own copy).
     """
-    target = Path(path)
     wire = built.wire(include_bcc=include_bcc)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".eml", dir=target.parent or ".")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            wire.write_to(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with atomic_file(path) as fh:
+        wire.write_to(fh)
 
 
 def _header_text(msg: EmailMessage, name: str) -> str:

@@ -9,7 +9,7 @@ import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
-from mailcomposer.store.paths import atomic_write
+from mailcomposer.message.files import atomic_write
 
 CERT_NAME = "sandbox-cert.pem"
 KEY_NAME = "sandbox-key.pem"

@@ -38,8 +38,7 @@ def test_core_never_loads_pyside6() -> None:
 
 # DESIGN.md's table: what each core package may import from mailcomposer (besides
 # itself and the top-level helpers every module may use). The sandbox also needs the
-# smtp types (its settings() returns a ServerSettings) and writes its key file with
-# store.paths.atomic_write.
+# smtp types (its settings() returns a ServerSettings).
 ALLOWED = {
     "message": {"message"},
     "smtp": {"smtp", "message"},
@@ -47,7 +46,7 @@ ALLOWED = {
     "sandbox": {"sandbox", "message", "smtp"},
 }
 SHARED = {"mailcomposer", "mailcomposer.i18n"}
-EXCEPTIONS = {"sandbox": {"mailcomposer.store.paths"}}
+EXCEPTIONS: dict[str, set[str]] = {}
 
 
 def imported_mailcomposer_modules(path: Path) -> set[str]:

@@ -1,0 +1,67 @@
+"""Writing a file so that a crash, a full disk or a busy target never leaves half of it."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+# How long a replace is retried while the target is busy (Windows only, see replace()).
+BUSY_RETRY_S = 1.0
+BUSY_RETRY_STEP_S = 0.05
+
+
+def replace(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """``os.replace``, retried for a moment while Windows reports the target busy.
+
+    On Windows a file another program has open without delete sharing (a virus
+    scanner or the search indexer looking at the file we wrote a second ago, an
+    e-mail viewer showing the .eml) cannot be replaced: PermissionError, usually
+    gone within milliseconds. Elsewhere a PermissionError is real and raised at once.
+    """
+    deadline = time.monotonic() + BUSY_RETRY_S
+    while True:
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if sys.platform != "win32" or time.monotonic() >= deadline:
+                raise
+            time.sleep(BUSY_RETRY_STEP_S)
+
+
+@contextmanager
+def atomic_file(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """Yield a binary file whose content becomes ``path`` when the block ends normally.
+
+    The data goes to a hidden temporary file beside ``path``, is flushed to disk,
+    then replaces ``path`` in one step: readers see the old file or the new one,
+    never a part. If the block raises, ``path`` is untouched and the temporary file
+    is removed. The folder is created if needed.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` so a crash leaves either the old or the new file."""
+    with atomic_file(path) as fh:
+        fh.write(data)
