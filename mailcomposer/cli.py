@@ -271,7 +271,7 @@ def _add_send(subparsers: Any) -> None:
     )
     output.add_argument("--quiet", action="store_true", help=_("print only the one-line result"))
     output.add_argument(
-        "--explain", action="store_true", help=_("explain each server reply in plain words")
+        "--explain", action="store_true", help=_("explain each command and reply in plain words")
     )
 
 

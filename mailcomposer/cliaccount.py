@@ -88,7 +88,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     test.add_argument(
         "--password-stdin", action="store_true", help=_("read the password from standard input")
     )
-    test.add_argument("--explain", action="store_true", help=_("explain each server reply"))
+    test.add_argument(
+        "--explain", action="store_true", help=_("explain each command and reply in plain words")
+    )
     test.add_argument(
         "--trust",
         metavar="SHA256",

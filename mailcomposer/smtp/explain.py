@@ -1,4 +1,4 @@
-"""Plain-words meanings of SMTP reply codes (and the common enhanced status codes)."""
+"""Plain-words meanings of SMTP lines: reply codes (and enhanced codes), client commands."""
 
 from __future__ import annotations
 
@@ -106,3 +106,59 @@ def explain_reply(code: int, text: str, command: str | None = None) -> str:
         if extra != base:
             return f"{base} {extra}"
     return base
+
+
+# What each client command asks for: a student reading the log sees both sides explained.
+_BY_COMMAND = {
+    "EHLO": N_("We introduce ourselves and ask which extensions the server supports."),
+    "HELO": N_("We introduce ourselves (old-style greeting: no extensions)."),
+    "STARTTLS": N_("We ask to switch this connection to encryption (TLS) before going on."),
+    "AUTH": N_("We log in with the {mechanism} method; the login data is hidden here."),
+    "MAIL": N_(
+        "The envelope sender: where bounces go. It is not read from the From header "
+        "and need not match it."
+    ),
+    "RCPT": N_(
+        "One envelope recipient: To, Cc and Bcc addresses each get a RCPT. A Bcc "
+        "address appears here only, in no header."
+    ),
+    "DATA": N_("We ask to send the message itself: headers, then body."),
+    ".": N_("A line with only a dot ends the message; the server now accepts or refuses it."),
+    "QUIT": N_("We say goodbye; the server closes the connection."),
+    "RSET": N_("We abandon the message in progress; the connection stays open."),
+    "NOOP": N_("Nothing to do: checks that the server is still there."),
+}
+# Parameters of MAIL FROM, explained after the command.
+_BY_MAIL_PARAMETER = {
+    "SIZE": N_("SIZE gives the message's size first, so a server can refuse it at once."),
+    "BODY=8BITMIME": N_("BODY=8BITMIME: the text is sent as 8-bit, not re-encoded."),
+    "SMTPUTF8": N_("SMTPUTF8: an address contains non-ASCII characters."),
+}
+
+
+def explain_command(line: str, *, login_data: bool = False, mask: str = "****") -> str:
+    """Return what a client command line asks the server, in plain translated words.
+
+    Args:
+        line: the line as shown in the transcript (secrets already masked).
+        login_data: the line answers the server inside an AUTH exchange.
+        mask: what a hidden secret is shown as.
+    """
+    if login_data:
+        if line.strip() == mask:
+            return _("Login data (base64); hidden here.")
+        return _("Our user name (base64), as this login method asks; the password follows.")
+    words = line.strip().split()
+    verb = "." if line.strip() == "." else (words[0].upper() if words else "")
+    if verb not in _BY_COMMAND:
+        return ""
+    if verb == "AUTH":
+        mechanism = words[1].upper() if len(words) > 1 else "?"
+        return _(_BY_COMMAND[verb]).format(mechanism=mechanism)
+    meaning = _(_BY_COMMAND[verb])
+    if verb == "MAIL":
+        parameters = {word.upper().split("=", 1)[0] for word in words[2:]}
+        parameters |= {word.upper() for word in words[2:]}
+        extra = [_(text) for key, text in _BY_MAIL_PARAMETER.items() if key in parameters]
+        meaning = " ".join([meaning, *extra])
+    return meaning

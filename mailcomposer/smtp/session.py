@@ -35,7 +35,7 @@ from mailcomposer.smtp.errors import (
     error_from_exception,
     error_from_reply,
 )
-from mailcomposer.smtp.explain import explain_reply
+from mailcomposer.smtp.explain import explain_command, explain_reply
 from mailcomposer.smtp.settings import AuthMethod, Secret, Security, ServerSettings
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
 
@@ -174,7 +174,9 @@ class _Recorder:
         verb = shown.split(" ", 1)[0].upper()
         if not self.in_auth:
             self.last_command = "." if shown == "." else verb
-        self.emit(Direction.CLIENT, shown)
+        login_data = self.in_auth and not shown.upper().startswith("AUTH")
+        expl = explain_command(shown, login_data=login_data, mask=MASK)
+        self.emit(Direction.CLIENT, shown, expl=expl)
 
     def server(self, code: int, lines: list[str]) -> None:
         for index, line in enumerate(lines):

@@ -23,7 +23,8 @@ class TranscriptEvent:
         direction: client, server or local note.
         text: the line without CRLF; secrets masked, DATA payload summarised.
         code: the server's reply code (server lines only).
-        explanation: the reply's meaning in plain words (server lines only).
+        explanation: the line's meaning in plain words: what a reply means, what a
+            command asks (empty for notes and for lines with nothing to add).
         secure: True once the line travelled inside TLS.
     """
 

@@ -757,7 +757,7 @@ class ProtocolLogView(QTableView):
 
 
 class ProtocolLogDock(QDockWidget):
-    """The "Protocol log" dock: a find bar, copy/save/clear, "Explain replies", the view.
+    """The "Protocol log" dock: a find bar, copy/save/clear, "Explain", the view.
 
     Attributes:
         model: the ``ProtocolLogModel`` (may have been filled before the dock existed).
@@ -810,10 +810,10 @@ class ProtocolLogDock(QDockWidget):
         self.save_action = self._action(_("Save as text…"), self.save_as)
         self.clear_action = self._action(_("Clear"), self.clear)
         self.toolbar.addSeparator()
-        self.explain_action = self._action(_("Explain replies"), None)
+        self.explain_action = self._action(_("Explain"), None)
         self.explain_action.setCheckable(True)
         self.explain_action.setChecked(self.view.delegate.explain)
-        self.explain_action.setToolTip(_("Show what each server reply means"))
+        self.explain_action.setToolTip(_("Show what each command asks and what each reply means"))
         self.explain_action.toggled.connect(self.set_explain)
 
         find = QAction(_("Find"), self)

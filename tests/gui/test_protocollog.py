@@ -423,7 +423,7 @@ def test_dock_in_chinese(qtbot):
     dock = ProtocolLogDock()
     qtbot.add_widget(dock)
     assert dock.windowTitle() == "协议日志"
-    assert dock.explain_action.text() == "解释回复"
+    assert dock.explain_action.text() == "解释"
 
 
 def test_translated_tls_note_is_still_the_tls_marker(qtbot):

@@ -78,6 +78,21 @@ def test_greeting_is_captured_and_every_reply_is_explained(smtp_server, events):
     assert times == sorted(times)
 
 
+def test_every_client_command_is_explained_too(smtp_server, events):
+    built = make_built(bcc="secret.carol@example.test")
+    send(settings_for(smtp_server), None, built, on_event=events)
+
+    client = {
+        e.text.split()[0].upper(): e.explanation for e in events if e.direction is Direction.CLIENT
+    }
+    assert set(client) >= {"EHLO", "MAIL", "RCPT", "DATA", ".", "QUIT"}
+    assert all(client.values()), client
+    assert "Bcc" in client["RCPT"] and "bounces" in client["MAIL"]
+    mail = next(e for e in events if e.text.upper().startswith("MAIL FROM"))
+    if "SIZE=" in mail.text.upper():
+        assert "SIZE" in mail.explanation
+
+
 def test_ehlo_uses_a_neutral_name_not_the_fqdn(smtp_server, events):
     send(settings_for(smtp_server), None, make_built(), on_event=events)
     assert "EHLO [127.0.0.1]" in events.lines("C")
@@ -129,6 +144,10 @@ def test_auth_methods_log_in(auth_server, events, method):
         line.upper().startswith(f"AUTH {method.value.upper()}") for line in events.lines("C")
     )
     assert_no_secret(events.text)
+    explained = "\n".join(event.format(explain=True) for event in events)
+    assert_no_secret(explained)
+    unexplained = [e.text for e in events if e.direction is Direction.CLIENT and not e.explanation]
+    assert unexplained == [], "every client line says what it asks, login lines included"
 
 
 def test_auto_prefers_cram_md5(auth_server, events):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mailcomposer import i18n
-from mailcomposer.smtp.explain import enhanced_code, explain_reply
+from mailcomposer.smtp.explain import enhanced_code, explain_command, explain_reply
 
 COMMON_CODES = [
     220, 221, 235, 250, 251, 252, 334, 354, 421, 450, 451, 452, 454,
@@ -74,3 +74,49 @@ def test_explanations_are_translated():
 def test_220_to_starttls_means_encryption_starts():
     assert "encryption" in explain_reply(220, "Ready to start TLS", "STARTTLS")
     assert "ready" in explain_reply(220, "mx ESMTP")
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("EHLO [127.0.0.1]", "extensions"),
+        ("HELO [127.0.0.1]", "old-style"),
+        ("STARTTLS", "encryption"),
+        ("AUTH PLAIN ****", "PLAIN method"),
+        ("auth login", "LOGIN method"),
+        ("MAIL FROM:<ann@example.org>", "bounces"),
+        ("RCPT TO:<bo@example.org>", "Bcc"),
+        ("DATA", "headers, then body"),
+        (".", "ends the message"),
+        ("QUIT", "goodbye"),
+        ("RSET", "abandon"),
+        ("NOOP", "still there"),
+    ],
+)
+def test_client_commands_are_explained(line: str, words: str) -> None:
+    assert words in explain_command(line)
+
+
+def test_mail_parameters_are_explained_after_the_command() -> None:
+    text = explain_command("MAIL FROM:<ann@example.org> SIZE=1234 BODY=8BITMIME SMTPUTF8")
+    assert text.startswith(explain_command("MAIL FROM:<ann@example.org>"))
+    assert "SIZE" in text and "8-bit" in text and "non-ASCII" in text
+
+
+def test_login_lines_are_explained_without_their_content() -> None:
+    assert "hidden" in explain_command("****", login_data=True)
+    assert "user name" in explain_command("YW5u  (user name ann, base64)", login_data=True)
+
+
+def test_unknown_lines_get_no_explanation() -> None:
+    assert explain_command("XCLIENT NAME=x") == ""
+    assert explain_command("") == ""
+
+
+def test_command_explanations_are_translated() -> None:
+    i18n.set_language("zh_CN")
+    try:
+        assert "密送" in explain_command("RCPT TO:<bo@example.org>")
+        assert "PLAIN" in explain_command("AUTH PLAIN ****")
+    finally:
+        i18n.set_language("en")
