@@ -6,13 +6,12 @@ import contextlib
 import datetime
 import enum
 import json
-import os
-import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mailcomposer.message.files import atomic_file
 from mailcomposer.store.paths import Home, atomic_write
 
 _META_SUFFIX = ".json"
@@ -86,17 +85,8 @@ class Outbox:
         now = datetime.datetime.now(datetime.UTC)
         entry_id = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}"
         data_path = self.folder / f"{entry_id}{_DATA_SUFFIX}"
-        fd, tmp = tempfile.mkstemp(prefix=f".{entry_id}.", suffix=".tmp", dir=self.folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                built.wire().write_to(fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, data_path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        with atomic_file(data_path) as fh:
+            built.wire().write_to(fh)
         envelope = built.envelope
         meta = {
             "id": entry_id,
