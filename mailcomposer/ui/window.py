@@ -1233,15 +1233,28 @@ class ComposerWindow(QMainWindow):
     @Slot()
     def new_message(self) -> None:
         """Start a new message, asking first if the current one has unsaved edits."""
+        self.replace_message(self._start_blank)
+
+    def _start_blank(self) -> None:
+        self.clear_message()
+        self.drafts.clear()
+
+    def replace_message(self, load: Callable[[], object]) -> None:
+        """Run ``load``, which replaces the message, once the current one is safe.
+
+        With unsaved edits the user is asked first: save them as an .eml file,
+        discard them, or cancel (then ``load`` never runs). Nothing happens during a
+        send. New message, Open .eml and the outbox all come through here, so none
+        of them can silently drop the message being written.
+        """
         if self.is_sending():
             return
         if not self.is_dirty():
-            self.clear_message()
-            self.drafts.clear()
+            load()
             return
-        self._ask_unsaved(self._after_unsaved_for_new)
+        self._ask_unsaved(lambda choice: self._after_unsaved_for_replace(choice, load))
 
-    def _after_unsaved_for_new(self, choice: str) -> None:
+    def _after_unsaved_for_replace(self, choice: str, load: Callable[[], object]) -> None:
         from PySide6.QtWidgets import QFileDialog
 
         if choice == "cancel":
@@ -1254,8 +1267,7 @@ class ComposerWindow(QMainWindow):
             )
             if not path or not self.save_eml(path):
                 return
-        self.clear_message()
-        self.drafts.clear()
+        load()
 
     @Slot()
     def choose_eml_to_open(self) -> None:
@@ -1265,7 +1277,7 @@ class ComposerWindow(QMainWindow):
             self, _("Open message"), "", _("E-mail messages (*.eml);;All files (*)")
         )
         if path:
-            self.open_eml(path)
+            self.replace_message(lambda: self.open_eml(path))
 
     def open_eml(self, path: str | Path) -> bool:
         """Load an .eml file into the composer; True on success."""

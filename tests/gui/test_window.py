@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QAction, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -136,6 +137,49 @@ def test_closing_with_discard_removes_the_draft(qtbot, window, home: Home) -> No
     click(find_box("unsavedDialog"), QMessageBox.StandardButton.Discard)
     qtbot.wait_until(lambda: not window.isVisible())
     assert not DraftStore(home).exists()
+
+
+def write_eml(path: Path, subject: str) -> Path:
+    path.write_bytes(
+        b"From: Ann <ann@example.org>\r\nTo: Bo <bo@example.org>\r\nSubject: "
+        + subject.encode()
+        + b"\r\nMIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nFrom a file\r\n"
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("answer", "subject"),
+    [
+        (QMessageBox.StandardButton.Cancel, "being written"),
+        (QMessageBox.StandardButton.Discard, "opened"),
+    ],
+)
+def test_opening_an_eml_over_unsaved_work_asks_first(window, tmp_path, answer, subject) -> None:
+    path = write_eml(tmp_path / "other.eml", "opened")
+    window.subject_field.setText("being written")
+    window.replace_message(lambda: window.open_eml(path))
+    box = find_box("unsavedDialog")
+    assert box is not None and window.subject_field.text() == "being written"
+    click(box, answer)
+    assert window.subject_field.text() == subject
+
+
+def test_file_open_asks_before_replacing_unsaved_work(window, tmp_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    path = write_eml(tmp_path / "other.eml", "opened")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    window.subject_field.setText("being written")
+    window.open_action.trigger()
+    click(find_box("unsavedDialog"), QMessageBox.StandardButton.Cancel)
+    assert window.subject_field.text() == "being written"
+
+
+def test_opening_an_eml_over_an_untouched_message_does_not_ask(window, tmp_path) -> None:
+    window.replace_message(lambda: window.open_eml(write_eml(tmp_path / "a.eml", "opened")))
+    assert find_box("unsavedDialog") is None
+    assert window.subject_field.text() == "opened"
 
 
 def test_closing_an_untouched_window_does_not_ask(window) -> None:
@@ -493,7 +537,7 @@ def test_a_failed_background_write_is_shown_in_the_status_bar(qtbot, window) -> 
 def test_new_message_after_a_pending_save_leaves_no_file(window) -> None:
     window.subject_field.setText("about to be discarded")
     window.autosave()
-    window._after_unsaved_for_new("discard")
+    window._after_unsaved_for_replace("discard", window._start_blank)
     assert not window.drafts.path.exists()
     window.drafts.flush()
     assert not window.drafts.path.exists()
