@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import threading
 from collections.abc import Callable
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import Draft
+from mailcomposer.message.files import replace
 from mailcomposer.store.paths import Home, atomic_write
 
 if TYPE_CHECKING:
@@ -124,29 +126,54 @@ class DraftStore:
         if executor is not None:
             executor.shutdown(wait=True)
 
-    def load(self) -> Draft | None:
+    def load(self, path: Path | None = None) -> Draft | None:
         """Return the saved draft, or ``None`` when there is none or it cannot be read.
+
+        Args:
+            path: a draft file kept aside by :meth:`keep_aside` (default: the autosave).
 
         A damaged file must not stop the app from starting: it is moved aside (kept
         for inspection, out of the next save's way) and ``load_error`` says where.
         """
         self.flush()
         self.load_error = ""
+        source = self.path if path is None else path
         try:
-            payload = json.loads(self.path.read_bytes())
+            payload = json.loads(source.read_bytes())
             return Draft.from_dict(payload["draft"])
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            kept = self.path.with_suffix(".damaged")
+            kept = source.with_suffix(".damaged")
             try:
-                self.path.replace(kept)
+                source.replace(kept)
             except OSError:
-                kept = self.path
+                kept = source
             self.load_error = _(
                 "The draft saved last time could not be read ({error}); it was kept as {path}."
             ).format(error=exc, path=kept)
             return None
+
+    def keep_aside(self) -> Path | None:
+        """Move the autosaved draft out of the autosave slot; return where it went.
+
+        Starting with a message given from outside (a ``mailto:`` link, an .eml file)
+        fills the one autosave slot: the draft already in it is moved to
+        ``drafts/kept-<time>.json`` first, to be reopened with ``load(path)``.
+        None when there is no draft.
+        """
+        self.flush()
+        if not self.path.is_file():
+            return None
+        stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+        kept = self.path.with_name(f"kept-{stamp}{self.path.suffix}")
+        replace(self.path, kept)
+        return kept
+
+    def put_back(self, kept: Path) -> None:
+        """Return a draft :meth:`keep_aside` moved (when the outside message failed)."""
+        self.flush()
+        replace(kept, self.path)
 
     def exists(self) -> bool:
         """True when an autosaved draft is on disk (after pending writes)."""

@@ -81,35 +81,64 @@ def _build_window(argv: list[str]) -> ComposerWindow:
     window = ComposerWindow(home)
     app.aboutToQuit.connect(window.shutdown)
     argument = _initial_argument(argv)
-    if argument and argument.lower().startswith("mailto:"):
-        from mailcomposer.message.mailto import parse_mailto
-
-        try:
-            draft = parse_mailto(argument)
-        except ValueError as exc:
-            window.banner.show_text(
-                "error", _("Could not read the mailto link: {error}").format(error=exc)
-            )
-        else:
-            window.load_draft(draft, modified=True)
-            # A mailto: link starts a new message: it gets the signature as one would.
-            window.start_with_signature()
-            window.setWindowModified(True)
-    elif argument:
-        window.open_eml(argument)
+    if argument:
+        _open_argument(window, argument)
     else:
-        draft = window.drafts.load()
-        if draft is not None:
-            window.load_draft(draft)
-            window.statusBar().showMessage(_("Restored the draft you were writing."), 8000)
-        elif window.drafts.load_error:
-            window.banner.show_text("warning", window.drafts.load_error)
+        _restore_draft(window)
     window.show()
     if not window.to_field.text():
         window.to_field.setFocus()
     else:
         window.editor.setFocus()
     return window
+
+
+def _restore_draft(window: ComposerWindow) -> None:
+    draft = window.drafts.load()
+    if draft is not None:
+        window.load_draft(draft)
+        window.statusBar().showMessage(_("Restored the draft you were writing."), 8000)
+    elif window.drafts.load_error:
+        window.banner.show_text("warning", window.drafts.load_error)
+
+
+def _open_argument(window: ComposerWindow, argument: str) -> None:
+    """Start with the ``mailto:`` link or .eml file given, keeping any draft in progress.
+
+    The message from outside takes the one autosave slot: a draft already in it is
+    kept aside first and offered in the banner, never overwritten. If the argument
+    cannot be read, the draft goes back to its slot and is restored as usual.
+    """
+    kept = window.drafts.keep_aside()
+    if _load_argument(window, argument):
+        if kept is not None:
+            window.offer_kept_draft(kept)
+        return
+    if kept is not None:
+        error = window.banner.text()  # the failure, as shown
+        window.drafts.put_back(kept)
+        _restore_draft(window)
+        window.banner.show_message("error", error)
+
+
+def _load_argument(window: ComposerWindow, argument: str) -> bool:
+    """Load the argument into the window; False (with an error banner) if it is unusable."""
+    if not argument.lower().startswith("mailto:"):
+        return window.open_eml(argument)
+    from mailcomposer.message.mailto import parse_mailto
+
+    try:
+        draft = parse_mailto(argument)
+    except ValueError as exc:
+        window.banner.show_text(
+            "error", _("Could not read the mailto link: {error}").format(error=exc)
+        )
+        return False
+    window.load_draft(draft, modified=True)
+    # A mailto: link starts a new message: it gets the signature as one would.
+    window.start_with_signature()
+    window.setWindowModified(True)
+    return True
 
 
 def main(argv: Sequence[str] | None = None) -> int:

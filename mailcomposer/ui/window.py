@@ -226,6 +226,8 @@ class ComposerWindow(QMainWindow):
         self._send_account: Any = None
         self._dialogs: list[QWidget] = []
         self._priority = Priority.NORMAL
+        # A draft kept aside when the app started with a mailto: link or an .eml file.
+        self._kept_draft: Path | None = None
         # Texts of the signature blocks the app inserted: only those are ever removed.
         self._signature_texts: list[str] = []
 
@@ -1014,7 +1016,7 @@ class ComposerWindow(QMainWindow):
             else:
                 self.drafts.save(draft)
         except OSError as exc:
-            self._on_draft_write_failed(str(exc))
+            self._on_draft_write_failed(_reason(exc))
             return False
         self.draft_saved.emit()
         return True
@@ -1721,6 +1723,36 @@ class ComposerWindow(QMainWindow):
         if href == "log":
             self.log_dock.show()
             self.log_dock.raise_()
+        elif href == "kept-draft" and self._kept_draft is not None:
+            kept = self._kept_draft
+            self.replace_message(lambda: self.open_kept_draft(kept))
+
+    def offer_kept_draft(self, path: Path) -> None:
+        """Say that the draft in progress was kept aside at ``path``, with a link to it."""
+        self._kept_draft = path
+        text = _escape(
+            _("The message you were writing before is kept; this one did not replace it.")
+        )
+        link = _escape(_("Open the earlier message"))
+        self.banner.show_message("info", f'{text} <a href="kept-draft">{link}</a>')
+
+    def open_kept_draft(self, path: Path) -> bool:
+        """Load the draft kept aside at ``path`` (it then lives in the autosave slot)."""
+        draft = self.drafts.load(path)
+        if draft is None:
+            self._show_error_banner(
+                self.drafts.load_error or _("The earlier message is no longer there.")
+            )
+            self._kept_draft = None
+            return False
+        self.load_draft(draft, modified=True)
+        if not self._write_draft_now():
+            return True  # shown and autosaving; the kept file stays until a save works
+        path.unlink(missing_ok=True)
+        self._kept_draft = None
+        self.banner.hide()
+        self.statusBar().showMessage(_("Opened the earlier message."), STATUS_TIMEOUT_MS)
+        return True
 
     # ------------------------------------------------------------------ other windows
 

@@ -271,10 +271,32 @@ def test_eml_argument_opens_it(make_window, tmp_path: Path) -> None:
     assert "File body" in window.editor.toPlainText()
 
 
-def test_autosaved_draft_is_not_restored_over_a_mailto(make_window, home: Home) -> None:
+def test_a_mailto_keeps_the_draft_in_progress_and_offers_it(make_window, home: Home) -> None:
     DraftStore(home).save(Draft(subject="old draft", to="x@example.org"))
     window = make_window(["mailto:bo@example.org"])
     assert window.to_field.text() == "bo@example.org"
+    assert window.banner.kind == "info" and "kept" in window.banner.text()
+    window._write_draft_now()  # the mailto message takes the autosave slot...
+    kept = list(home.drafts.glob("kept-*.json"))
+    assert len(kept) == 1  # ...and the earlier draft is safe beside it
+    window.banner.link_activated.emit("kept-draft")
+    click(find_box("unsavedDialog"), QMessageBox.StandardButton.Discard)
+    assert window.subject_field.text() == "old draft"
+    assert window.to_field.text() == "x@example.org"
+    assert not kept[0].exists() and DraftStore(home).load().subject == "old draft"
+
+
+def test_an_unreadable_argument_restores_the_draft_in_progress(make_window, home, tmp_path):
+    DraftStore(home).save(Draft(subject="old draft", to="x@example.org"))
+    window = make_window([str(tmp_path / "missing.eml")])
+    assert window.subject_field.text() == "old draft"
+    assert window.banner.kind == "error" and "missing.eml" in window.banner.text()
+    assert list(home.drafts.glob("kept-*.json")) == []
+
+
+def test_a_mailto_without_a_draft_in_progress_says_nothing_about_one(make_window) -> None:
+    window = make_window(["mailto:bo@example.org"])
+    assert not window.banner.isVisible()
 
 
 def test_edit_actions_follow_the_focused_widget(qtbot, window) -> None:
