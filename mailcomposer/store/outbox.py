@@ -59,6 +59,18 @@ class OutboxEntry:
         """Return the stored message bytes."""
         return self.path.read_bytes()
 
+    def subject(self) -> str:
+        """The message's Subject, decoded ('' when it has none or cannot be read)."""
+        from email import policy
+        from email.parser import BytesHeaderParser
+
+        try:
+            with open(self.path, "rb") as fh:
+                headers = BytesHeaderParser(policy=policy.default).parse(fh)
+            return str(headers.get("Subject", "") or "")
+        except (OSError, ValueError):
+            return ""
+
 
 class Outbox:
     """The ``outbox`` folder of a home: one ``.eml`` plus one ``.json`` sidecar per send.

@@ -85,6 +85,7 @@ def _build_window(argv: list[str]) -> ComposerWindow:
         _open_argument(window, argument)
     else:
         _restore_draft(window)
+    window.check_outbox()
     window.show()
     if not window.to_field.text():
         window.to_field.setFocus()

@@ -515,6 +515,12 @@ class ComposerWindow(QMainWindow):
             name="inboxAction",
             shortcut=key("Ctrl+Shift+I"),
         )
+        self.outbox_action = self._action(
+            _("&Outbox…"),
+            self.show_outbox,
+            name="outboxAction",
+            tip=_("Messages whose sending was cut short, to reopen or delete"),
+        )
         self.accounts_action = self._action(
             _("&Accounts…"), self.show_accounts, name="accountsAction"
         )
@@ -585,6 +591,7 @@ class ComposerWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.mime_action)
         view_menu.addAction(self.inbox_action)
+        view_menu.addAction(self.outbox_action)
         options_menu = bar.addMenu(_("O&ptions"))
         options_menu.setObjectName("optionsMenu")
         priority_menu = options_menu.addMenu(_("&Priority"))
@@ -1540,7 +1547,10 @@ class ComposerWindow(QMainWindow):
         self.format_bar.setEnabled(not sending)
         self.from_combo.setEnabled(not sending)
         self.attachments.model.set_read_only(sending)
-        for action in (self.send_action, self.attach_action, self.new_action, self.open_action):
+        for action in (
+            self.send_action, self.attach_action, self.new_action, self.open_action,
+            self.outbox_action,
+        ):  # fmt: skip
             action.setEnabled(not sending)
         self.cancel_send_action.setEnabled(sending)
         self.progress_bar.setVisible(sending)
@@ -1723,6 +1733,8 @@ class ComposerWindow(QMainWindow):
         if href == "log":
             self.log_dock.show()
             self.log_dock.raise_()
+        elif href == "outbox":
+            self.show_outbox()
         elif href == "kept-draft" and self._kept_draft is not None:
             kept = self._kept_draft
             self.replace_message(lambda: self.open_kept_draft(kept))
@@ -1770,6 +1782,88 @@ class ComposerWindow(QMainWindow):
         dialog = MimeViewDialog(raw, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
+
+    def check_outbox(self) -> int:
+        """Tell (in the banner, if it is free) when earlier sends left messages behind.
+
+        Returns how many messages the outbox holds. Cheap at start-up: it only
+        counts files.
+        """
+        try:
+            count = sum(1 for _path in self.home.outbox.glob("*.json"))
+        except OSError:
+            return 0
+        if count and self.banner.isHidden():
+            text = _escape(
+                _(
+                    "Messages from an earlier send may not have been delivered ({n} in the outbox)."
+                ).format(n=count)
+            )
+            link = _escape(_("Review the outbox"))
+            self.banner.show_message("warning", f'{text} <a href="outbox">{link}</a>')
+        return count
+
+    @Slot()
+    def show_outbox(self) -> None:
+        """Open the outbox window (messages whose sending was cut short)."""
+        from mailcomposer.ui.outboxdialog import OutboxDialog
+
+        if self.is_sending():
+            return
+        dialog = OutboxDialog(self.home, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open_requested.connect(self._on_outbox_dialog_open_requested)
+        dialog.show()
+
+    @Slot(object)
+    def _on_outbox_dialog_open_requested(self, entry: Any) -> None:
+        from shiboken6 import isValid
+
+        dialog = self.sender()
+
+        def reopen() -> None:
+            # The question about the current message may outlive the outbox window.
+            if self.open_outbox_entry(entry) and isValid(dialog):
+                dialog.refresh()
+
+        self.replace_message(reopen)
+
+    def open_outbox_entry(self, entry: Any) -> bool:
+        """Reopen an outbox message in the composer, with its Message-ID and Bcc.
+
+        It then lives in the autosave slot and leaves the outbox (only once that
+        write worked). A resend carries the same Message-ID, so a recipient's
+        server or client can recognise a duplicate.
+        """
+        from email.utils import getaddresses
+
+        from mailcomposer.message.eml import read_eml
+        from mailcomposer.store.outbox import Outbox
+
+        try:
+            draft = read_eml(entry.path)
+        except (OSError, ValueError) as exc:
+            self._show_error_banner(
+                _("Could not open {path}: {error}").format(path=entry.path, error=_reason(exc))
+            )
+            return False
+        draft.message_id = entry.message_id or None
+        # The copy carries no Bcc header: the envelope remembers those recipients.
+        shown = {addr.lower() for _name, addr in getaddresses([draft.to, draft.cc])}
+        hidden = [rcpt for rcpt in entry.recipients if rcpt.lower() not in shown]
+        if hidden and not draft.bcc:
+            draft.bcc = ", ".join(hidden)
+        self.load_draft(draft, modified=True)
+        if not self._write_draft_now():
+            return True  # shown, and autosaving; the outbox copy stays until then
+        Outbox(self.home).remove(entry.id)
+        if self.banner.kind == "warning" and 'href="outbox"' in self.banner.text():
+            self.banner.hide()
+        self.statusBar().showMessage(
+            _("Reopened from the outbox; sending it again keeps its Message-ID."),
+            STATUS_TIMEOUT_MS,
+        )
+        return True
 
     @Slot()
     def show_sandbox_inbox(self) -> None:

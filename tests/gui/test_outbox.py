@@ -1,0 +1,90 @@
+"""The outbox window and the start-up notice: reopen (Message-ID and Bcc kept) or delete."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from mailcomposer.store.outbox import Outbox, OutboxState
+from mailcomposer.store.paths import Home
+from mailcomposer.ui.outboxdialog import OutboxDialog
+from tests.gui.conftest import click, find_box
+from tests.smtp_fixtures import make_built
+
+
+def leave_in_outbox(home: Home, subject: str, state: OutboxState = OutboxState.UNKNOWN):
+    """An outbox entry as a send cut short leaves it (real Outbox, real built message)."""
+    built = make_built(subject=subject, to="Bo <bo@example.test>", bcc="hidden.carol@example.test")
+    outbox = Outbox(home)
+    entry = outbox.add(built, account="Work", server="smtp.example.test:587")
+    if state is OutboxState.UNKNOWN:
+        outbox.mark(entry.id, state)
+    return built, outbox.get(entry.id)
+
+
+def outbox_dialog(window) -> OutboxDialog:
+    (dialog,) = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, OutboxDialog) and w.isVisible() and w.parent() is window
+    ]
+    return dialog
+
+
+def test_start_up_says_when_the_outbox_holds_messages(make_window, home: Home) -> None:
+    leave_in_outbox(home, "Quarterly report")
+    window = make_window()
+    assert window.banner.kind == "warning"
+    assert "1 in the outbox" in window.banner.text() and 'href="outbox"' in window.banner.text()
+
+
+def test_an_empty_outbox_says_nothing(make_window) -> None:
+    window = make_window()
+    assert window.banner.isHidden()
+    assert window.check_outbox() == 0
+
+
+def test_the_outbox_lists_and_reopens_with_message_id_and_bcc(qtbot, make_window, home) -> None:
+    built, entry = leave_in_outbox(home, "季度报告 Q3")
+    window = make_window()
+    window.banner.link_activated.emit("outbox")
+    dialog = outbox_dialog(window)
+    assert [e.id for e in dialog.entries()] == [entry.id]
+    row = [dialog.table.item(0, column).text() for column in range(5)]
+    assert row[1] == "季度报告 Q3" and "hidden.carol@example.test" in row[2]
+    assert "unknown" in row[4]
+
+    dialog.open_button.click()  # the composer is untouched: no question first
+    assert window.subject_field.text() == "季度报告 Q3"
+    assert window.bcc_field.text() == "hidden.carol@example.test"
+    assert window.current_draft().message_id == built.message_id
+    assert Outbox(home).pending() == [] and dialog.entries() == []
+    assert window.banner.isHidden()
+
+
+def test_reopening_over_unsaved_work_asks_first(make_window, home: Home) -> None:
+    leave_in_outbox(home, "from the outbox", OutboxState.QUEUED)
+    window = make_window()
+    window.subject_field.setText("being written")
+    window.show_outbox()
+    dialog = outbox_dialog(window)
+    assert "Interrupted" in dialog.table.item(0, 4).text()
+    dialog.open_button.click()
+    click(find_box("unsavedDialog"), QMessageBox.StandardButton.Cancel)
+    assert window.subject_field.text() == "being written"
+    assert len(Outbox(home).pending()) == 1
+
+
+def test_delete_asks_and_no_keeps_it(make_window, home: Home) -> None:
+    leave_in_outbox(home, "keep or delete")
+    window = make_window()
+    window.show_outbox()
+    dialog = outbox_dialog(window)
+    dialog.delete_button.click()
+    click(find_box("outboxDeleteQuestion"), QMessageBox.StandardButton.No)
+    assert len(dialog.entries()) == 1
+    dialog.delete_button.click()
+    box = find_box("outboxDeleteQuestion")
+    assert "keep or delete" in box.text()
+    click(box, QMessageBox.StandardButton.Yes)
+    assert dialog.entries() == [] and Outbox(home).pending() == []
+    assert not dialog.open_button.isEnabled()
