@@ -597,3 +597,19 @@ def test_a_bad_mailto_is_shown_as_text_not_markup(make_window) -> None:
     window = make_window(["mailto:%3Cb%3Ebold%3C/b%3E"])
     assert window.banner.kind == "error"
     assert "&lt;b&gt;bold&lt;/b&gt;" in window.banner.text()
+
+
+def test_tab_goes_round_every_field_and_back_to_the_top(qtbot, window) -> None:
+    window.activateWindow()
+    window.to_field.setFocus()
+    qtbot.wait_until(lambda: QApplication.focusWidget() is window.to_field)
+    visited = []
+    for _step in range(30):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        visited.append(QApplication.focusWidget())
+        if visited[-1] is window.to_field:
+            break
+    assert visited[-1] is window.to_field, "Tab never came back to To"
+    names = [widget.objectName() for widget in visited]
+    assert names.index("subjectField") < names.index("bodyEditor") < names.index("fromCombo")
+    assert "protocolLogFind" in names and "fontFamilyCombo" in names
