@@ -654,23 +654,17 @@ class ComposerWindow(QMainWindow):
         c.finished.connect(self._on_controller_finished)
 
     def _set_tab_order(self) -> None:
-        # From, To (its Cc/Bcc toggles beside it), Cc, Bcc, Subject, body, attachments,
-        # then the log's find field; the format bar and the log follow, and Tab comes
-        # round to From again. Hidden widgets are skipped by Qt.
         chain = [
             self.from_combo,
             self.to_field,
-            self.cc_button,
-            self.bcc_button,
             self.cc_field,
             self.bcc_field,
             self.subject_field,
             self.editor,
-            self.attachments.view,
-            self.log_dock.find_field,
         ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
+        QWidget.setTabOrder(self.editor, self.attachments.view)
 
     # ------------------------------------------------------------------ layout memory
 
