@@ -83,6 +83,8 @@ SEND_MODULES = (
     "mailcomposer.submission",
 )
 MANAGE_ACCOUNTS = "manage-accounts"
+SANDBOX_SECURE_KEY = "sandbox/secure"
+SANDBOX_LOGIN = "me"
 # Block property marking the blocks of the signature the app inserted (and may replace).
 SIGNATURE_PROPERTY = QTextFormat.Property.UserProperty + 0x5167
 SIGNATURE_DELIMITER = "-- "  # RFC 3676 4.3: dash dash space, alone on its line
@@ -515,6 +517,18 @@ class ComposerWindow(QMainWindow):
             name="inboxAction",
             shortcut=key("Ctrl+Shift+I"),
         )
+        self.sandbox_secure_action = self._action(
+            _("Local test server: &encryption and login"),
+            None,
+            name="sandboxSecureAction",
+            tip=_(
+                "The built-in server offers STARTTLS and asks for a login, so the "
+                "protocol log shows the whole exchange a real provider has"
+            ),
+        )
+        self.sandbox_secure_action.setCheckable(True)
+        self.sandbox_secure_action.setChecked(self.ui_settings.bool_value(SANDBOX_SECURE_KEY))
+        self.sandbox_secure_action.toggled.connect(self._on_sandbox_secure_action_toggled)
         self.outbox_action = self._action(
             _("&Outbox…"),
             self.show_outbox,
@@ -598,6 +612,8 @@ class ComposerWindow(QMainWindow):
         priority_menu.setObjectName("priorityMenu")
         for action in self.priority_actions.values():
             priority_menu.addAction(action)
+        options_menu.addSeparator()
+        options_menu.addAction(self.sandbox_secure_action)
         tools_menu = bar.addMenu(_("&Tools"))
         tools_menu.addAction(self.accounts_action)
         help_menu = bar.addMenu(_("&Help"))
@@ -1491,7 +1507,8 @@ class ComposerWindow(QMainWindow):
     def _connection_for(self, account: Any) -> tuple[Any, Any]:
         """Return the server settings and secret for ``account`` (asking for a password)."""
         if account.builtin_sandbox:
-            return self.ensure_sandbox().settings(), None
+            sandbox = self.ensure_sandbox()
+            return sandbox.settings(), sandbox.secret()
         settings = account.server
         try:
             from mailcomposer.store.pins import PinStore, settings_with_pin
@@ -1528,12 +1545,36 @@ class ComposerWindow(QMainWindow):
         return ask_password(account.name, account.server.username, self.credentials(), self)
 
     def ensure_sandbox(self) -> Any:
-        """Start the built-in local server on a free port (first use only); return it."""
+        """Start the built-in local server on a free port (first use only); return it.
+
+        With *Options → Local test server: encryption and login* it offers STARTTLS
+        (with its own certificate, which the built-in account trusts) and requires a
+        login with a password made for this run, so the log shows the whole modern
+        exchange: STARTTLS, the TLS start, EHLO again, AUTH.
+        """
         if self._sandbox is None:
             from mailcomposer.sandbox.server import SandboxServer
 
-            self._sandbox = SandboxServer(self.home.sandbox_maildir).start()
+            secure = self.sandbox_secure_action.isChecked()
+            auth = None
+            if secure:
+                import secrets
+
+                auth = (SANDBOX_LOGIN, secrets.token_urlsafe(12))
+            self._sandbox = SandboxServer(self.home.sandbox_maildir, tls=secure, auth=auth).start()
         return self._sandbox
+
+    @Slot(bool)
+    def _on_sandbox_secure_action_toggled(self, secure: bool) -> None:
+        self.ui_settings.set_value(SANDBOX_SECURE_KEY, secure)
+        if not self.is_sending():
+            self.stop_sandbox()  # the next send starts it the new way
+        self.statusBar().showMessage(
+            _("The local test server now uses encryption (STARTTLS) and a login.")
+            if secure
+            else _("The local test server now talks in plain text, without a login."),
+            STATUS_TIMEOUT_MS,
+        )
 
     def stop_sandbox(self) -> None:
         if self._sandbox is not None:
@@ -1713,6 +1754,9 @@ class ComposerWindow(QMainWindow):
     @Slot()
     def _on_controller_finished(self) -> None:
         self._set_sending(False)
+        sandbox = self._sandbox
+        if sandbox is not None and sandbox.tls != self.sandbox_secure_action.isChecked():
+            self.stop_sandbox()  # the mode was changed during the send
         if self._close_after_send:
             self._close_after_send = False
             self._force_close = True

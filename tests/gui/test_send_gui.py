@@ -140,6 +140,27 @@ def test_send_to_the_builtin_local_server(qtbot, window, tmp_path: Path) -> None
     assert window.attachments.model.rowCount() == 0
 
 
+def test_the_local_server_with_encryption_and_login(qtbot, make_window, tmp_path) -> None:
+    window = make_window()
+    window.sandbox_secure_action.trigger()
+    fill(window, tmp_path)
+    send_and_wait(qtbot, window)
+    assert window.last_error is None and window.last_result is not None
+    log = window.log_dock.transcript_text()
+    assert "C: STARTTLS" in log and "S: 220" in log
+    assert "* TLS established" in log and "C: AUTH PLAIN ****" in log and "S: 235" in log
+    assert log.index("C: STARTTLS") < log.index("C: AUTH") < log.index("C: MAIL FROM")
+    assert window._sandbox.secret().value not in log
+    assert len(maildir_messages(window.home)) == 1
+
+    again = make_window()  # the choice is remembered
+    assert again.sandbox_secure_action.isChecked()
+    again.sandbox_secure_action.trigger()  # and can be turned off: plain text again
+    fill(again, tmp_path)
+    send_and_wait(qtbot, again)
+    assert "C: STARTTLS" not in again.log_dock.transcript_text()
+
+
 def test_the_log_follows_the_whole_session_to_the_last_reply(qtbot, window, tmp_path) -> None:
     # Regression: the view scrolled inside rowsInserted, before Qt had grown the
     # scrollbar's range, so after the second batch it stopped following and the
