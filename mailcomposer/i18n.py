@@ -8,9 +8,9 @@ English is the source language; ``zh_CN`` is shipped.
 
 from __future__ import annotations
 
-import ast
 import locale
 import os
+import re
 from pathlib import Path
 
 SUPPORTED = ("en", "zh_CN")
@@ -38,6 +38,26 @@ def resources_dir() -> Path:
     return package.parent / "resources"
 
 
+_PO_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r"}
+_PO_ESCAPE = re.compile(r"\\(.)")
+
+
+def _po_string(token: str) -> str:
+    """The text of one quoted .po string (``"a \\"b\\" c"``), its escapes resolved.
+
+    A small scanner instead of ``ast.literal_eval``: that builds a syntax tree per
+    line, garbage with reference cycles which the start-up's collector pause would
+    otherwise keep for good (see ``mailcomposer.ui.startup_objects``).
+    """
+    token = token.strip()
+    if len(token) < 2 or token[0] != '"' or token[-1] != '"':
+        raise ValueError(f"not a quoted .po string: {token[:40]!r}")
+    body = token[1:-1]
+    if "\\" not in body:
+        return body
+    return _PO_ESCAPE.sub(lambda match: _PO_ESCAPES.get(match[1], match[1]), body)
+
+
 def parse_po(text: str) -> dict[str, str]:
     """Parse the msgid/msgstr pairs of a .po file (no plural forms, no contexts)."""
     entries: dict[str, str] = {}
@@ -57,13 +77,13 @@ def parse_po(text: str) -> dict[str, str]:
             continue
         if line.startswith("msgid "):
             flush()
-            msgid, msgstr = [ast.literal_eval(line[6:])], None
+            msgid, msgstr = [_po_string(line[6:])], None
             current = msgid
         elif line.startswith("msgstr "):
-            msgstr = [ast.literal_eval(line[7:])]
+            msgstr = [_po_string(line[7:])]
             current = msgstr
         elif line.startswith('"') and current is not None:
-            current.append(ast.literal_eval(line))
+            current.append(_po_string(line))
     flush()
     return entries
 
