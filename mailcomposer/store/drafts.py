@@ -170,6 +170,10 @@ class DraftStore:
         replace(self.path, kept)
         return kept
 
+    def kept(self) -> list[Path]:
+        """Drafts :meth:`keep_aside` moved out of the slot and nobody reopened, newest first."""
+        return sorted(self.path.parent.glob(f"kept-*{self.path.suffix}"), reverse=True)
+
     def put_back(self, kept: Path) -> None:
         """Return a draft :meth:`keep_aside` moved (when the outside message failed)."""
         self.flush()

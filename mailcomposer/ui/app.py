@@ -95,12 +95,18 @@ def _build_window(argv: list[str]) -> ComposerWindow:
 
 
 def _restore_draft(window: ComposerWindow) -> None:
+    """Restore the draft in the slot; offer (or restore) one an earlier run kept aside."""
+    kept = window.drafts.kept()
+    if kept and not window.drafts.exists():
+        window.drafts.put_back(kept.pop(0))  # the slot is free: the kept one goes back
     draft = window.drafts.load()
     if draft is not None:
         window.load_draft(draft)
         window.statusBar().showMessage(_("Restored the draft you were writing."), 8000)
     elif window.drafts.load_error:
         window.banner.show_text("warning", window.drafts.load_error)
+    if kept and window.banner.isHidden():
+        window.offer_kept_draft(kept[0])
 
 
 def _open_argument(window: ComposerWindow, argument: str) -> None:
@@ -110,7 +116,17 @@ def _open_argument(window: ComposerWindow, argument: str) -> None:
     kept aside first and offered in the banner, never overwritten. If the argument
     cannot be read, the draft goes back to its slot and is restored as usual.
     """
-    kept = window.drafts.keep_aside()
+    try:
+        kept = window.drafts.keep_aside()
+    except OSError as exc:
+        # The draft cannot be moved out of the way: it wins, the argument waits.
+        _restore_draft(window)
+        window.banner.show_text(
+            "error",
+            _("{argument} was not opened: the draft in progress could not be kept ({error}).")
+            .format(argument=argument, error=exc.strerror or exc),
+        )  # fmt: skip
+        return
     if _load_argument(window, argument):
         if kept is not None:
             window.offer_kept_draft(kept)

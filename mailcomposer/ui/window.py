@@ -1008,7 +1008,7 @@ class ComposerWindow(QMainWindow):
             try:
                 self.drafts.clear()
             except OSError as exc:
-                self._on_draft_write_failed(str(exc))
+                self._on_draft_write_failed(_reason(exc))
                 return False
             self.draft_saved.emit()
             return True
@@ -1274,10 +1274,34 @@ class ComposerWindow(QMainWindow):
         """
         if self.is_sending():
             return
+        if self._pending_question is not None:
+            self._pending_question.raise_()  # one question at a time
+            return
         if not self.is_dirty():
-            load()
+            self._replace_saved_message(load)
             return
         self._ask_unsaved(lambda choice: self._after_unsaved_for_replace(choice, load))
+
+    def _replace_saved_message(self, load: Callable[[], object]) -> None:
+        """Replace a message whose edits are all saved: its only copy is the draft slot.
+
+        Restored at start or saved with Ctrl+S, the message lives in the autosave
+        slot, which the next message takes: it is kept aside first and offered in
+        the banner (and at the next start), so nothing is dropped without a word.
+        """
+        kept = None
+        if not self._is_blank(self.current_draft()):
+            try:
+                kept = self.drafts.keep_aside()
+            except OSError as exc:
+                self._show_error_banner(
+                    _("The message was not replaced: its draft could not be kept ({error}).")
+                    .format(error=_reason(exc))
+                )  # fmt: skip
+                return
+        load()
+        if kept is not None:
+            self.offer_kept_draft(kept)
 
     def _after_unsaved_for_replace(self, choice: str, load: Callable[[], object]) -> None:
         from PySide6.QtWidgets import QFileDialog

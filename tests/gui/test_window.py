@@ -613,3 +613,34 @@ def test_tab_goes_round_every_field_and_back_to_the_top(qtbot, window) -> None:
     names = [widget.objectName() for widget in visited]
     assert names.index("subjectField") < names.index("bodyEditor") < names.index("fromCombo")
     assert "protocolLogFind" in names and "fontFamilyCombo" in names
+
+
+def test_new_over_a_restored_draft_keeps_it_and_the_next_start_brings_it_back(
+    make_window, home: Home
+) -> None:
+    DraftStore(home).save(Draft(subject="restored draft", to="x@example.org"))
+    window = make_window()
+    assert window.subject_field.text() == "restored draft" and not window.is_dirty()
+    window.new_message()
+    assert find_box("unsavedDialog") is None  # saved work: no question...
+    assert window.subject_field.text() == ""
+    assert window.banner.kind == "info" and "kept" in window.banner.text()  # ...and not lost
+    window.autosave()  # the blank message frees the slot
+    window.drafts.flush()
+    again = make_window()
+    assert again.subject_field.text() == "restored draft"
+    assert list(home.drafts.glob("kept-*.json")) == []
+
+
+def test_a_kept_draft_is_offered_at_start_when_the_slot_is_taken(make_window, home) -> None:
+    store = DraftStore(home)
+    store.save(Draft(subject="older"))
+    store.keep_aside()
+    store.save(Draft(subject="current"))
+    window = make_window()
+    assert window.subject_field.text() == "current"
+    assert window.banner.kind == "info" and 'href="kept-draft"' in window.banner.text()
+    window.banner.link_activated.emit("kept-draft")
+    assert window.subject_field.text() == "older"
+    assert window.banner.kind == "info"  # "current" was kept aside in its turn
+    assert len(list(home.drafts.glob("kept-*.json"))) == 1
