@@ -1606,6 +1606,10 @@ class ComposerWindow(QMainWindow):
             sandbox.stop()
 
     def _set_sending(self, sending: bool) -> None:
+        if sending:
+            # Its list would show the message being sent as interrupted, and let it go.
+            for dialog in self.findChildren(QWidget, "outboxDialog"):
+                dialog.close()
         for field in (self.to_field, self.cc_field, self.bcc_field, self.subject_field):
             field.setReadOnly(sending)
         self.editor.setReadOnly(sending)
@@ -1658,6 +1662,7 @@ class ComposerWindow(QMainWindow):
         self._load_known_addresses()  # the history now holds these recipients too
         self._autosave_timer.stop()
         self.drafts.clear()
+        self._forget_outbox_copies(result.message_id)
         self.setWindowModified(False)
         self.editor.document().setModified(False)
         self.statusBar().showMessage(
@@ -1899,14 +1904,14 @@ class ComposerWindow(QMainWindow):
     def open_outbox_entry(self, entry: Any) -> bool:
         """Reopen an outbox message in the composer, with its Message-ID and Bcc.
 
-        It then lives in the autosave slot and leaves the outbox (only once that
-        write worked). A resend carries the same Message-ID, so a recipient's
+        It then lives in the autosave slot; the outbox copy (the exact message, with
+        headers the composer does not edit) stays until a resend is accepted or the
+        user deletes it. A resend carries the same Message-ID, so a recipient's
         server or client can recognise a duplicate.
         """
         from email.utils import getaddresses
 
         from mailcomposer.message.eml import read_eml
-        from mailcomposer.store.outbox import Outbox
 
         try:
             draft = read_eml(entry.path)
@@ -1922,16 +1927,28 @@ class ComposerWindow(QMainWindow):
         if hidden and not draft.bcc:
             draft.bcc = ", ".join(hidden)
         self.load_draft(draft, modified=True)
-        if not self._write_draft_now():
-            return True  # shown, and autosaving; the outbox copy stays until then
-        Outbox(self.home).remove(entry.id)
+        self._write_draft_now()
         if self.banner.kind == "warning" and 'href="outbox"' in self.banner.text():
             self.banner.hide()
         self.statusBar().showMessage(
-            _("Reopened from the outbox; sending it again keeps its Message-ID."),
+            _(
+                "Reopened from the outbox; sending it again keeps its Message-ID, and the "
+                "outbox copy goes once it is sent."
+            ),
             STATUS_TIMEOUT_MS,
         )
         return True
+
+    def _forget_outbox_copies(self, message_id: str) -> None:
+        """Remove outbox copies of a message the server has now accepted (a resend)."""
+        if not message_id or not any(self.home.outbox.glob("*.json")):
+            return
+        from mailcomposer.store.outbox import Outbox
+
+        outbox = Outbox(self.home)
+        for entry in outbox.pending():
+            if entry.message_id.strip("<>") == message_id.strip("<>"):
+                outbox.remove(entry.id)
 
     @Slot()
     def show_sandbox_inbox(self) -> None:

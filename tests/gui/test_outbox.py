@@ -45,11 +45,13 @@ def test_an_empty_outbox_says_nothing(make_window) -> None:
 
 def test_the_outbox_lists_and_reopens_with_message_id_and_bcc(qtbot, make_window, home) -> None:
     built, entry = leave_in_outbox(home, "季度报告 Q3")
+    _other, other = leave_in_outbox(home, "another message")
     window = make_window()
     window.banner.link_activated.emit("outbox")
     dialog = outbox_dialog(window)
-    assert [e.id for e in dialog.entries()] == [entry.id]
-    row = [dialog.table.item(0, column).text() for column in range(5)]
+    assert {e.id for e in dialog.entries()} == {entry.id, other.id}
+    dialog.table.selectRow([e.id for e in dialog.entries()].index(entry.id))
+    row = [dialog.table.item(dialog.table.currentRow(), column).text() for column in range(5)]
     assert row[1] == "季度报告 Q3" and "hidden.carol@example.test" in row[2]
     assert "unknown" in row[4]
 
@@ -57,8 +59,16 @@ def test_the_outbox_lists_and_reopens_with_message_id_and_bcc(qtbot, make_window
     assert window.subject_field.text() == "季度报告 Q3"
     assert window.bcc_field.text() == "hidden.carol@example.test"
     assert window.current_draft().message_id == built.message_id
-    assert Outbox(home).pending() == [] and dialog.entries() == []
     assert window.banner.isHidden()
+    assert len(Outbox(home).pending()) == 2  # the exact copy stays until the resend
+
+    window.send()  # to the built-in server: accepted, so the copy goes
+    assert not dialog.isVisible()  # the list closes while a send runs
+    qtbot.wait_until(
+        lambda: not window.is_sending() and window.last_result is not None, timeout=15000
+    )
+    assert window.last_result.message_id.strip("<>") == built.message_id.strip("<>")
+    assert [e.id for e in Outbox(home).pending()] == [other.id]  # only the resent one went
 
 
 def test_reopening_over_unsaved_work_asks_first(make_window, home: Home) -> None:
