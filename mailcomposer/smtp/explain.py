@@ -147,6 +147,8 @@ def explain_command(line: str, *, login_data: bool = False, mask: str = "****") 
     if login_data:
         if line.strip() == mask:
             return _("Login data (base64); hidden here.")
+        if not line.strip():
+            return _("An empty answer: it ends the login after the server's objection.")
         return _("Our user name (base64), as this login method asks; the password follows.")
     words = line.strip().split()
     verb = "." if line.strip() == "." else (words[0].upper() if words else "")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from mailcomposer.i18n import _
+from mailcomposer.message import files
 from mailcomposer.message.addresses import parse_address
 from mailcomposer.message.errors import InputError
 from mailcomposer.smtp.settings import AuthMethod, Security, ServerSettings, Timeouts
@@ -265,15 +266,19 @@ class AccountStore:
         return accounts, default
 
     def _backup_path(self) -> Path:
+        """Where a damaged accounts file is kept: never over an earlier damaged one."""
         path = self.home.accounts_file
-        return path.with_name(path.name + ".unreadable")
+        backup = path.with_name(path.name + ".unreadable")
+        number = 1
+        while backup.exists():
+            number += 1
+            backup = path.with_name(f"{path.name}.unreadable-{number}")
+        return backup
 
     def _write(self, accounts: list[Account], default: str) -> None:
         path = self.home.accounts_file
         if self.load_error and path.exists():
-            backup = self._backup_path()
-            if not backup.exists():
-                path.replace(backup)
+            files.replace(path, self._backup_path())
         data = {
             "version": FORMAT_VERSION,
             "default": default,

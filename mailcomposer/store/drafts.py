@@ -146,12 +146,17 @@ class DraftStore:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             kept = source.with_suffix(".damaged")
             try:
-                source.replace(kept)
+                replace(source, kept)
             except OSError:
                 kept = source
+            reason = (
+                (exc.strerror or str(exc))
+                if isinstance(exc, OSError)
+                else _("its content is damaged or from another version")
+            )
             self.load_error = _(
                 "The draft saved last time could not be read ({error}); it was kept as {path}."
-            ).format(error=exc, path=kept)
+            ).format(error=reason, path=kept)
             return None
 
     def keep_aside(self) -> Path | None:

@@ -106,6 +106,7 @@ def test_mail_parameters_are_explained_after_the_command() -> None:
 def test_login_lines_are_explained_without_their_content() -> None:
     assert "hidden" in explain_command("****", login_data=True)
     assert "user name" in explain_command("YW5u  (user name ann, base64)", login_data=True)
+    assert "empty answer" in explain_command("", login_data=True)  # XOAUTH2 after a 334
 
 
 def test_unknown_lines_get_no_explanation() -> None:

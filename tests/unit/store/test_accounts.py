@@ -168,3 +168,17 @@ def test_unreadable_file_kept_aside(home: Home) -> None:
     backup = home.accounts_file.with_name("accounts.json.unreadable")
     assert backup.read_text(encoding="utf-8") == "{ not json"
     assert AccountStore(home).names() == ["Work", SANDBOX_NAME]
+
+
+def test_a_second_damaged_accounts_file_does_not_replace_the_first(tmp_path) -> None:
+    home = Home(tmp_path)
+    store = AccountStore(home)
+    server = ServerSettings("smtp.example.org", 587, Security.STARTTLS)
+    account = Account("Work", server, [Identity("", "a@example.org")])
+    for damage in ("{first damage", "{second damage"):
+        home.accounts_file.parent.mkdir(parents=True, exist_ok=True)
+        home.accounts_file.write_text(damage, encoding="utf-8")
+        assert store.names() == [SANDBOX_NAME] and store.load_error
+        store.save(account)
+    kept = sorted(p.read_text(encoding="utf-8") for p in tmp_path.glob("accounts.json.unreadable*"))
+    assert kept == ["{first damage", "{second damage"]
