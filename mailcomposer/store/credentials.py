@@ -164,6 +164,11 @@ class Credentials:
             new_secret: the user typed a new password, which the caller stores under
                 the new key: the old secret is deleted instead of moved.
         """
+        if user and account != new_account:
+            # The name-only secret (kept when a password was given without a user name,
+            # and what sending falls back to) goes with the name, or a later account of
+            # the old name would inherit it.
+            self.move(account, "", new_account, "")
         if _key(account, user) == _key(new_account, new_user):
             return
         if new_secret or not new_user:

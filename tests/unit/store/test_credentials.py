@@ -149,3 +149,14 @@ def test_forget_account_leaves_no_secret_behind(memory_keyring: MemoryKeyring) -
     assert credentials.get("Work", "me@example.com") is None
     assert credentials.get("Work") is None
     assert credentials.get("Home", "me@example.org") == Secret("other")
+
+
+def test_a_rename_takes_the_name_only_secret_along(memory_keyring: MemoryKeyring) -> None:
+    credentials = Credentials()
+    credentials.set("Work", Secret("login"), "me@example.com")
+    credentials.set("Work", Secret("name-only"))
+    credentials.account_edited("Work", "me@example.com", "Office", "me@example.com",
+                               new_secret=False)  # fmt: skip
+    assert credentials.get("Work") is None and credentials.get("Work", "me@example.com") is None
+    assert credentials.get("Office") == Secret("name-only")
+    assert credentials.get("Office", "me@example.com") == Secret("login")
