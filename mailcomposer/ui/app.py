@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from mailcomposer.ui import startup_objects
 
@@ -15,7 +16,7 @@ with startup_objects():
     from mailcomposer.i18n import _
     from mailcomposer.store.paths import Home
     from mailcomposer.ui.icons import app_icon
-    from mailcomposer.ui.window import ComposerWindow
+    from mailcomposer.ui.window import ComposerWindow, initial_argument
 
 ORGANIZATION = "mailcomposer"
 
@@ -53,14 +54,6 @@ def _install_translations(app: QApplication) -> None:
         _translators.append(translator)
 
 
-def _initial_argument(argv: Sequence[str]) -> str | None:
-    """The .eml path or mailto: URL given on the command line, if any."""
-    for arg in argv[1:]:
-        if not arg.startswith("-") or arg.lower().startswith("mailto:"):
-            return arg
-    return None
-
-
 def create_window(argv: Sequence[str] | None = None) -> ComposerWindow:
     """Create the application if needed and return the shown composer window.
 
@@ -80,7 +73,7 @@ def _build_window(argv: list[str]) -> ComposerWindow:
     home.root.mkdir(parents=True, exist_ok=True)
     window = ComposerWindow(home)
     app.aboutToQuit.connect(window.shutdown)
-    argument = _initial_argument(argv)
+    argument = initial_argument(argv[1:])
     if argument:
         _open_argument(window, argument)
     else:
@@ -127,7 +120,7 @@ def _open_argument(window: ComposerWindow, argument: str) -> None:
             .format(argument=argument, error=exc.strerror or exc),
         )  # fmt: skip
         return
-    if _load_argument(window, argument):
+    if window.load_argument(argument):
         if kept is not None:
             window.offer_kept_draft(kept)
         return
@@ -138,34 +131,43 @@ def _open_argument(window: ComposerWindow, argument: str) -> None:
         window.banner.show_message("error", error)
 
 
-def _load_argument(window: ComposerWindow, argument: str) -> bool:
-    """Load the argument into the window; False (with an error banner) if it is unusable."""
-    if not argument.lower().startswith("mailto:"):
-        return window.open_eml(argument)
-    from mailcomposer.message.mailto import parse_mailto
-
-    try:
-        draft = parse_mailto(argument)
-    except ValueError as exc:
-        window.banner.show_text(
-            "error", _("Could not read the mailto link: {error}").format(error=exc)
-        )
-        return False
-    window.load_draft(draft, modified=True)
-    # A mailto: link starts a new message: it gets the signature as one would.
-    window.start_with_signature()
-    window.setWindowModified(True)
-    return True
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the composer until its window closes; return the exit status."""
+    """Run the composer until its window closes; return the exit status.
+
+    If the composer already runs on this home folder, the arguments go to it (it
+    opens the mailto: link or .eml there) and this start ends at once: two
+    windows would overwrite each other's draft.
+    """
+    argv = list(sys.argv if argv is None else argv)
+    instance = _single_instance(argv)
+    if instance is None:
+        return 0  # handed over to the running composer
     window = create_window(argv)
     app = QApplication.instance()
     assert app is not None
+    if instance is not False:
+        instance.setParent(window)
+        instance.arguments_received.connect(window.open_from_another_start)
     status = app.exec()
     window.shutdown()
     return status
+
+
+def _single_instance(argv: list[str]) -> Any:
+    """Hand ``argv`` to a running composer (None), or return the server for later starts.
+
+    False when that machinery is unavailable (then this start simply runs).
+    """
+    try:
+        from mailcomposer.ui.instance import InstanceServer, hand_over, server_name
+    except ImportError:  # a build without QtNetwork
+        return False
+    _ensure_application(argv)
+    name = server_name(Home.from_env())
+    if hand_over(name, argv[1:]):
+        return None
+    server = InstanceServer()
+    return server if server.listen(name) else False
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import itertools
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -147,6 +147,14 @@ def _escape(text: str) -> str:
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
     )
+
+
+def initial_argument(arguments: Sequence[str]) -> str | None:
+    """The .eml path or mailto: URL among command-line ``arguments`` (program name excluded)."""
+    for argument in arguments:
+        if not argument.startswith("-") or argument.lower().startswith("mailto:"):
+            return argument
+    return None
 
 
 def _reason(exc: Exception) -> str:
@@ -1811,6 +1819,36 @@ class ComposerWindow(QMainWindow):
         elif href == "kept-draft" and self._kept_draft is not None:
             kept = self._kept_draft
             self.replace_message(lambda: self.open_kept_draft(kept))
+
+    def load_argument(self, argument: str) -> bool:
+        """Load a ``mailto:`` URL or an .eml path; False (with an error banner) if unusable."""
+        if not argument.lower().startswith("mailto:"):
+            return self.open_eml(argument)
+        from mailcomposer.message.mailto import parse_mailto
+
+        try:
+            draft = parse_mailto(argument)
+        except ValueError as exc:
+            self.banner.show_text(
+                "error", _("Could not read the mailto link: {error}").format(error=exc)
+            )
+            return False
+        self.load_draft(draft, modified=True)
+        # A mailto: link starts a new message: it gets the signature as one would.
+        self.start_with_signature()
+        self.setWindowModified(True)
+        self._autosave_timer.start()  # kept like a typed message, as open_eml does
+        return True
+
+    @Slot(list)
+    def open_from_another_start(self, arguments: list) -> None:
+        """Another start of the app passed its arguments here: come forward, open them."""
+        self.showNormal() if self.isMinimized() else self.show()
+        self.raise_()
+        self.activateWindow()
+        argument = initial_argument(arguments)
+        if argument:
+            self.replace_message(lambda: self.load_argument(argument))
 
     def offer_kept_draft(self, path: Path) -> None:
         """Say that the draft in progress was kept aside at ``path``, with a link to it."""
