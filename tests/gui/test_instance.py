@@ -48,3 +48,21 @@ def test_the_running_window_asks_before_replacing_unsaved_work(qtbot, make_windo
     window.open_from_another_start(["--", "mailto:bo@example.org"])
     click(find_box("unsavedDialog"), QMessageBox.StandardButton.Cancel)
     assert window.subject_field.text() == "being written"
+
+
+def test_main_hands_over_when_a_composer_runs_and_listens_when_none_does(
+    qtbot, make_window, home
+) -> None:
+    from mailcomposer.ui.app import _single_instance
+
+    window = make_window()
+    first = _single_instance(["mailcomposer"])  # none running: this start listens
+    assert isinstance(first, InstanceServer)
+    first.setParent(window)
+    first.arguments_received.connect(window.open_from_another_start)
+    try:
+        with qtbot.wait_signal(first.arguments_received, timeout=5000):
+            assert _single_instance(["mailcomposer", "mailto:bo@example.org"]) is None
+        assert window.to_field.text() == "bo@example.org"
+    finally:
+        first.close()
