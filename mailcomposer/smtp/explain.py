@@ -159,8 +159,11 @@ def explain_command(line: str, *, login_data: bool = False, mask: str = "****") 
         return _(_BY_COMMAND[verb]).format(mechanism=mechanism)
     meaning = _(_BY_COMMAND[verb])
     if verb == "MAIL":
-        parameters = {word.upper().split("=", 1)[0] for word in words[2:]}
-        parameters |= {word.upper() for word in words[2:]}
-        extra = [_(text) for key, text in _BY_MAIL_PARAMETER.items() if key in parameters]
+        parameters = [word.upper() for word in words[2:]]
+        extra = [
+            _(text)
+            for key, text in _BY_MAIL_PARAMETER.items()
+            if any(p == key or p.startswith(key + "=") for p in parameters)
+        ]
         meaning = " ".join([meaning, *extra])
     return meaning

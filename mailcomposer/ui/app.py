@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Any
 
 from mailcomposer.ui import startup_objects
 
@@ -91,7 +90,11 @@ def _restore_draft(window: ComposerWindow) -> None:
     """Restore the draft in the slot; offer (or restore) one an earlier run kept aside."""
     kept = window.drafts.kept()
     if kept and not window.drafts.exists():
-        window.drafts.put_back(kept.pop(0))  # the slot is free: the kept one goes back
+        try:
+            window.drafts.put_back(kept[0])  # the slot is free: the kept one goes back
+            kept.pop(0)
+        except OSError:
+            pass  # it stays kept, and is offered below
     draft = window.drafts.load()
     if draft is not None:
         window.load_draft(draft)
@@ -126,8 +129,7 @@ def _open_argument(window: ComposerWindow, argument: str) -> None:
         return
     if kept is not None:
         error = window.banner.text()  # the failure, as shown
-        window.drafts.put_back(kept)
-        _restore_draft(window)
+        _restore_draft(window)  # the slot is empty: the draft just kept goes back
         window.banner.show_message("error", error)
 
 
@@ -139,35 +141,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     windows would overwrite each other's draft.
     """
     argv = list(sys.argv if argv is None else argv)
-    instance = _single_instance(argv)
-    if instance is None:
-        return 0  # handed over to the running composer
+    if _hand_over_to_running(argv):
+        return 0
     window = create_window(argv)
+    _listen_for_later_starts(window)
     app = QApplication.instance()
     assert app is not None
-    if instance is not False:
-        instance.setParent(window)
-        instance.arguments_received.connect(window.open_from_another_start)
     status = app.exec()
     window.shutdown()
     return status
 
 
-def _single_instance(argv: list[str]) -> Any:
-    """Hand ``argv`` to a running composer (None), or return the server for later starts.
+def _hand_over_to_running(argv: list[str]) -> bool:
+    """True when a composer already runs on this home folder and took ``argv``."""
+    from mailcomposer.ui.instance import hand_over, server_name
 
-    False when that machinery is unavailable (then this start simply runs).
-    """
-    try:
-        from mailcomposer.ui.instance import InstanceServer, hand_over, server_name
-    except ImportError:  # a build without QtNetwork
-        return False
     _ensure_application(argv)
-    name = server_name(Home.from_env())
-    if hand_over(name, argv[1:]):
-        return None
-    server = InstanceServer()
-    return server if server.listen(name) else False
+    return hand_over(server_name(Home.from_env()), argv[1:])
+
+
+def _listen_for_later_starts(window: ComposerWindow) -> None:
+    """Let later starts on the same home folder hand their arguments to ``window``."""
+    from mailcomposer.ui.instance import InstanceServer, server_name
+
+    server = InstanceServer(window)
+    if server.listen(server_name(window.home)):
+        server.arguments_received.connect(window.open_from_another_start)
 
 
 if __name__ == "__main__":

@@ -1843,7 +1843,10 @@ class ComposerWindow(QMainWindow):
     @Slot(list)
     def open_from_another_start(self, arguments: list) -> None:
         """Another start of the app passed its arguments here: come forward, open them."""
-        self.showNormal() if self.isMinimized() else self.show()
+        if self.isMinimized():
+            self.showNormal()
+        else:
+            self.show()
         self.raise_()
         self.activateWindow()
         argument = initial_argument(arguments)

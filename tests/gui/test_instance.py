@@ -53,16 +53,15 @@ def test_the_running_window_asks_before_replacing_unsaved_work(qtbot, make_windo
 def test_main_hands_over_when_a_composer_runs_and_listens_when_none_does(
     qtbot, make_window, home
 ) -> None:
-    from mailcomposer.ui.app import _single_instance
+    from mailcomposer.ui.app import _hand_over_to_running, _listen_for_later_starts
 
+    assert not _hand_over_to_running(["mailcomposer"])  # none running: this start runs
     window = make_window()
-    first = _single_instance(["mailcomposer"])  # none running: this start listens
-    assert isinstance(first, InstanceServer)
-    first.setParent(window)
-    first.arguments_received.connect(window.open_from_another_start)
+    _listen_for_later_starts(window)
+    (server,) = window.findChildren(InstanceServer)
     try:
-        with qtbot.wait_signal(first.arguments_received, timeout=5000):
-            assert _single_instance(["mailcomposer", "mailto:bo@example.org"]) is None
+        with qtbot.wait_signal(server.arguments_received, timeout=5000):
+            assert _hand_over_to_running(["mailcomposer", "mailto:bo@example.org"])
         assert window.to_field.text() == "bo@example.org"
     finally:
-        first.close()
+        server.close()
