@@ -11,12 +11,14 @@ from __future__ import annotations
 import locale
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 SUPPORTED = ("en", "zh_CN")
 
 _catalog: dict[str, str] = {}
 _language = "en"
+_plural: Callable[[int], int] = lambda n: int(n != 1)  # noqa: E731 (English)
 
 
 def resources_dir() -> Path:
@@ -58,17 +60,38 @@ def _po_string(token: str) -> str:
     return _PO_ESCAPE.sub(lambda match: _PO_ESCAPES.get(match[1], match[1]), body)
 
 
+PLURAL_SEPARATOR = "\x00"
+_MSGSTR_N = re.compile(r"msgstr\[(\d+)\]\s")
+
+
 def parse_po(text: str) -> dict[str, str]:
-    """Parse the msgid/msgstr pairs of a .po file (no plural forms, no contexts)."""
+    """Parse the entries of a .po file (no contexts) into one dict.
+
+    A plain entry maps its msgid to its msgstr. A plural entry (``msgid_plural``
+    with ``msgstr[0]``, ``msgstr[1]`` ...) is stored the way a compiled ``.mo``
+    file stores it: the key is ``singular NUL plural``, the value the forms joined
+    by NUL. The header (msgid ``""``) is left out: see :func:`plural_rule`.
+    """
     entries: dict[str, str] = {}
     msgid: list[str] | None = None
-    msgstr: list[str] | None = None
+    plural: list[str] | None = None
+    forms: dict[int, list[str]] = {}
     current: list[str] | None = None
 
     def flush() -> None:
-        if msgid is not None and msgstr is not None:
-            key, value = "".join(msgid), "".join(msgstr)
-            if key and value:
+        if msgid is None or not forms:
+            return
+        key = "".join(msgid)
+        if not key:
+            return
+        if plural is not None:
+            key += PLURAL_SEPARATOR + "".join(plural)
+            values = ["".join(forms[index]) for index in sorted(forms)]
+            if all(values):
+                entries[key] = PLURAL_SEPARATOR.join(values)
+        else:
+            value = "".join(forms.get(0, []))
+            if value:
                 entries[key] = value
 
     for raw in text.splitlines():
@@ -77,15 +100,38 @@ def parse_po(text: str) -> dict[str, str]:
             continue
         if line.startswith("msgid "):
             flush()
-            msgid, msgstr = [_po_string(line[6:])], None
+            msgid, plural, forms = [_po_string(line[6:])], None, {}
             current = msgid
+        elif line.startswith("msgid_plural "):
+            plural = [_po_string(line[13:])]
+            current = plural
         elif line.startswith("msgstr "):
-            msgstr = [_po_string(line[7:])]
-            current = msgstr
+            forms = {0: [_po_string(line[7:])]}
+            current = forms[0]
+        elif (match := _MSGSTR_N.match(line)) is not None:
+            current = forms.setdefault(int(match[1]), [])
+            current.append(_po_string(line[match.end() :]))
         elif line.startswith('"') and current is not None:
             current.append(_po_string(line))
     flush()
     return entries
+
+
+def plural_rule(header: str) -> Callable[[int], int]:
+    """The plural-form chooser named by a catalog's ``Plural-Forms`` header line.
+
+    ``header`` may be the header or the whole text of the .po file.
+
+    The expression is C syntax (``nplurals=2; plural=(n != 1);``); the standard
+    library's gettext turns it into a function safely (it accepts only the
+    operators a plural expression may use). No header: the English rule.
+    """
+    import gettext
+
+    match = re.search(r"plural\s*=\s*([^;\n]+)", header)
+    if match is None:
+        return lambda n: int(n != 1)
+    return gettext.c2py(match[1].strip())
 
 
 def detect_language(env: dict[str, str] | None = None) -> str:
@@ -103,12 +149,16 @@ def detect_language(env: dict[str, str] | None = None) -> str:
 
 def set_language(language: str) -> None:
     """Switch the catalog used by ``_()``; unknown languages fall back to English."""
-    global _catalog, _language
+    global _catalog, _language, _plural
     _language = language if language in SUPPORTED else "en"
     _catalog = {}
+    _plural = plural_rule("")
     if _language != "en":
         for path in sorted((resources_dir() / "i18n" / _language).glob("*.po")):
-            _catalog.update(parse_po(path.read_text(encoding="utf-8")))
+            text = path.read_text(encoding="utf-8")
+            _catalog.update(parse_po(text))
+            if "Plural-Forms:" in text:
+                _plural = plural_rule(text)
 
 
 def language() -> str:
@@ -119,6 +169,22 @@ def language() -> str:
 def _(message: str) -> str:
     """Translate ``message`` into the current language (English text is the key)."""
     return _catalog.get(message, message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message whose form depends on a count ``n``.
+
+    English picks ``singular`` for 1 and ``plural`` otherwise; a catalog gives as
+    many forms as its language has (Chinese: one) and its ``Plural-Forms`` header
+    picks among them. Format the count in yourself:
+    ``ngettext("{n} message", "{n} messages", n).format(n=n)``.
+    """
+    forms = _catalog.get(singular + PLURAL_SEPARATOR + plural)
+    if forms is None:
+        return singular if n == 1 else plural
+    choices = forms.split(PLURAL_SEPARATOR)
+    index = _plural(n)
+    return choices[index] if 0 <= index < len(choices) else choices[-1]
 
 
 def N_(message: str) -> str:

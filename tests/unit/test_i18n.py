@@ -13,6 +13,24 @@ from mailcomposer import i18n
 PACKAGE = Path(mailcomposer.__file__).parent
 
 
+def plural_strings() -> dict[tuple[str, str], str]:
+    """Every literal pair passed to ``ngettext()`` in the package, with where it is."""
+    found: dict[tuple[str, str], str] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "ngettext"
+                and len(node.args) >= 2
+                and all(isinstance(a, ast.Constant) for a in node.args[:2])
+            ):
+                key = (node.args[0].value, node.args[1].value)
+                found.setdefault(key, f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    return found
+
+
 def translatable_strings() -> dict[str, str]:
     """Every literal passed to ``_()`` or ``N_()`` in the package, with where it is."""
     found: dict[str, str] = {}
@@ -76,6 +94,42 @@ def test_every_user_visible_string_has_a_chinese_translation() -> None:
     )
 
 
+def test_every_plural_string_has_a_chinese_translation() -> None:
+    i18n.set_language("zh_CN")
+    missing = [
+        f"{where}: {singular!r}"
+        for (singular, plural), where in plural_strings().items()
+        if i18n.ngettext(singular, plural, 2) in (singular, plural)
+    ]
+    assert not missing, "untranslated plural strings:\n" + "\n".join(missing)
+
+
+def test_plural_entries_parse_and_pick_the_right_form() -> None:
+    text = (
+        'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+        'msgid "{n} message"\nmsgid_plural "{n} messages"\n'
+        'msgstr[0] "{n} Nachricht"\nmsgstr[1] "{n} Nachrichten"\n'
+    )
+    catalog = i18n.parse_po(text)
+    rule = i18n.plural_rule(text)
+    assert "" not in catalog
+    forms = catalog["{n} message\x00{n} messages"].split("\x00")
+    assert forms == ["{n} Nachricht", "{n} Nachrichten"]
+    assert [rule(n) for n in (0, 1, 2, 11)] == [1, 0, 1, 1]
+    assert i18n.plural_rule("")(1) == 0
+    assert i18n.plural_rule("nplurals=1; plural=0;")(5) == 0
+
+
+def test_ngettext_follows_the_language() -> None:
+    i18n.set_language("en")
+    assert i18n.ngettext("{n} file", "{n} files", 1) == "{n} file"
+    assert i18n.ngettext("{n} file", "{n} files", 0) == "{n} files"
+    i18n.set_language("zh_CN")
+    # An untranslated pair falls back to English forms, never raises.
+    assert i18n.ngettext("{n} zork", "{n} zorks", 3) == "{n} zorks"
+    i18n.set_language("en")
+
+
 def test_translations_keep_their_placeholders() -> None:
     import re
 
@@ -110,7 +164,7 @@ def test_every_shipped_catalog_line_parses_as_before() -> None:
     for catalog in sorted(Path(resources_dir(), "i18n").rglob("*.po")):
         for line in catalog.read_text(encoding="utf-8").splitlines():
             line = line.strip()
-            for head in ("msgid ", "msgstr ", ""):
+            for head in ("msgid ", "msgstr ", "msgid_plural ", "msgstr[0] ", "msgstr[1] ", ""):
                 if line.startswith(head + '"'):
                     token = line[len(head) :]
                     assert _po_string(token) == ast.literal_eval(token), (catalog, line)
