@@ -1,10 +1,12 @@
-"""Plain-words meanings of SMTP lines: reply codes (and enhanced codes), client commands."""
+"""Plain-words meanings of SMTP lines (replies, enhanced codes, commands), with their RFCs."""
 
 from __future__ import annotations
 
 import re
 
-from mailcomposer.i18n import N_, _
+from mailcomposer.i18n import N_, _, ngettext
+from mailcomposer.smtp.keywords import Explanation, explain_mechanism
+from mailcomposer.smtp.rfc import Ref, ref
 
 _ENHANCED = re.compile(r"^\s*([245])\.(\d{1,3})\.(\d{1,3})\b")
 
@@ -76,10 +78,156 @@ _BY_ENHANCED = {
 }
 
 
+_BY_ENHANCED_SUCCESS = {
+    "2.0.0": N_("2.0.0: done, nothing more to report."),
+    "2.1.0": N_("2.1.0: the sender address is fine."),
+    "2.1.5": N_("2.1.5: the recipient address is valid and accepted."),
+    "2.5.0": N_("2.5.0: the protocol step is done."),
+    "2.6.0": N_("2.6.0: the message content was accepted and queued for delivery."),
+    "2.7.0": N_("2.7.0: the security step succeeded (for example, logged in)."),
+}
+_MORE_ENHANCED = {
+    "4.7.1": N_(
+        "Refused for now by the server's policy; greylisting servers say this to a "
+        "first attempt and accept a retry."
+    ),
+    "4.2.0": N_("The mailbox is busy for now."),
+    "4.3.0": N_("The receiving mail system has a temporary problem."),
+    "4.4.1": N_("No answer from the next server; it will be tried again."),
+    "4.5.3": N_("Too many recipients in one message for now."),
+    "5.1.3": N_("The recipient address is not written correctly."),
+    "5.1.7": N_("The sender address is not written correctly."),
+    "5.1.8": N_("The sender's domain is not accepted (it may not exist)."),
+    "5.1.10": N_("The recipient's domain says it accepts no mail (null MX)."),
+    "5.2.1": N_("The recipient's mailbox is disabled."),
+    "5.3.0": N_("The receiving mail system refused the message."),
+    "5.5.1": N_("The server does not know this command."),
+    "5.5.2": N_("The command's syntax is wrong."),
+    "5.5.3": N_("Too many recipients in one message."),
+    "5.5.4": N_("The command's arguments are not valid."),
+    "5.6.7": N_("A non-ASCII address needs SMTPUTF8, which is not available here."),
+    "5.7.11": N_("This login method needs an encrypted connection."),
+    "5.7.23": N_("The sender's SPF record does not allow this server to send for it."),
+    "5.7.26": N_("The message failed the sender checks (SPF, DKIM, DMARC)."),
+}
+_BY_ENHANCED.update(_MORE_ENHANCED)
+
+# The subject digit of an enhanced code: the RFC 3463 section that describes it.
+_ENHANCED_SUBJECT_SECTION = {
+    "0": "3.1", "1": "3.2", "2": "3.3", "3": "3.4", "4": "3.5", "5": "3.6", "6": "3.7", "7": "3.8",
+}  # fmt: skip
+
+# The RFC sections behind a reply, by the command it answers.
+_COMMAND_SECTIONS = {
+    "EHLO": "4.1.1.1", "HELO": "4.1.1.1", "MAIL": "4.1.1.2", "RCPT": "4.1.1.3",
+    "DATA": "4.1.1.4", ".": "4.1.1.4", "RSET": "4.1.1.5", "VRFY": "4.1.1.6",
+    "EXPN": "4.1.1.7", "HELP": "4.1.1.8", "NOOP": "4.1.1.9", "QUIT": "4.1.1.10",
+}  # fmt: skip
+_AUTH_CODES = {235, 334, 454, 530, 534, 535, 538}
+
+
+SUMMARY_BY_SUBJECT = {
+    "3.1": N_("other or undefined status."),
+    "3.2": N_("about an address (sender or recipient)."),
+    "3.3": N_("about the recipient's mailbox."),
+    "3.4": N_("about the receiving mail system."),
+    "3.5": N_("about the network or routing."),
+    "3.6": N_("about the mail delivery protocol."),
+    "3.7": N_("about the message content."),
+    "3.8": N_("about security or policy."),
+}
+
+
 def enhanced_code(text: str) -> str | None:
     """Return the enhanced status code at the start of a reply text (``5.7.8``), if any."""
     match = _ENHANCED.match(text or "")
     return ".".join(match.groups()) if match else None
+
+
+def explain_enhanced(code: str) -> Explanation:
+    """What an enhanced status code (``2.1.5``, ``5.7.8`` ...) means (RFC 3463)."""
+    parts = code.split(".")
+    if len(parts) != 3 or parts[0] not in ("2", "4", "5"):
+        return Explanation("")
+    refs = [ref(3463, _ENHANCED_SUBJECT_SECTION.get(parts[1], "2"))]
+    if code in _BY_ENHANCED_SUCCESS:
+        return Explanation(_(_BY_ENHANCED_SUCCESS[code]), (*refs, ref(3463, "2")))
+    if code in _BY_ENHANCED:
+        text = _(_BY_ENHANCED[code])
+    else:
+        text = _(SUMMARY_BY_SUBJECT.get(refs[0].section, SUMMARY_BY_SUBJECT["3.1"]))
+    if code in ("5.7.8", "5.7.9", "5.7.11", "4.7.0", "5.7.0"):
+        refs.append(ref(4954, "6"))
+    if code == "4.7.1":
+        refs.append(ref(6647, "2"))
+    return Explanation(f"{code}: {text}", (*refs, ref(3463, "2")))
+
+
+def _reply_refs(code: int, verb: str) -> list[Ref]:
+    refs: list[Ref] = []
+    if code == 220 and verb == "STARTTLS":
+        refs.append(ref(3207, "4"))
+    elif code == 220 or (code == 554 and not verb):
+        refs.append(ref(5321, "3.1"))
+    if code in _AUTH_CODES or verb == "AUTH":
+        refs.extend([ref(4954, "6"), ref(4954, "4")] if code == 334 else [ref(4954, "6")])
+    if code == 552 and verb in ("MAIL", ".", "DATA", "RCPT"):
+        refs.append(ref(1870, "6"))
+    if code == 421:
+        refs.append(ref(5321, "3.8"))
+    if code in (251, 551):
+        refs.append(ref(5321, "3.4"))
+    if code == 252:
+        refs.append(ref(5321, "7.3"))
+    if code == 500:
+        refs.append(ref(5321, "4.5.3.1"))
+    if verb in _COMMAND_SECTIONS and code < 400:
+        refs.append(ref(5321, _COMMAND_SECTIONS[verb]))
+    if code >= 400:
+        refs.append(ref(5321, "4.2.1"))
+    if 400 <= code < 500:
+        refs.append(ref(5321, "4.5.4.1"))
+    refs.append(ref(5321, "4.2.2"))
+    return refs
+
+
+def explain_reply_full(code: int, text: str, command: str | None = None) -> Explanation:
+    """What a server reply means, with the RFC sections behind it.
+
+    Args:
+        code: the three-digit reply code (``-1`` for a line that is not a reply).
+        text: the reply text (its enhanced code, if any, refines the meaning).
+        command: the command it answers (``EHLO``, ``MAIL``, ``RCPT``, ``DATA``, ``.``
+            for the final dot, ``AUTH`` ...), which matters for 250 and 354.
+    """
+    if not 200 <= code <= 599:
+        return Explanation(
+            _("Not a valid SMTP reply: a reply starts with a three-digit code."),
+            (ref(5321, "4.2"),),
+        )
+    verb = (command or "").strip().split(" ", 1)[0].upper()
+    if code == 250 and verb in _OK_BY_COMMAND:
+        base = _(_OK_BY_COMMAND[verb])
+    elif code == 220 and verb == "STARTTLS":
+        base = _("The server is ready to start encryption (TLS).")
+    elif code in _BY_CODE:
+        base = _(_BY_CODE[code])
+    else:
+        base = _(_BY_CLASS.get(code // 100, N_("An unusual reply.")))
+    parts = [base]
+    refs = _reply_refs(code, verb)
+    enhanced = enhanced_code(text)
+    if enhanced:
+        detail = explain_enhanced(enhanced)
+        if code >= 400 and enhanced in _BY_ENHANCED:
+            extra = _(_BY_ENHANCED[enhanced])
+            if extra != base:
+                parts.append(extra)
+        elif detail and code < 400:
+            parts.append(detail.text)
+        refs = [*refs[:1], *detail.refs, *refs[1:]] if detail else refs
+    unique = tuple(dict.fromkeys(refs))
+    return Explanation(" ".join(parts), unique)
 
 
 def explain_reply(code: int, text: str, command: str | None = None) -> str:
@@ -91,21 +239,7 @@ def explain_reply(code: int, text: str, command: str | None = None) -> str:
         command: the command it answers (``EHLO``, ``MAIL``, ``RCPT``, ``DATA``, ``.``
             for the final dot, ``AUTH`` ...), which matters for 250 and 354.
     """
-    verb = (command or "").strip().split(" ", 1)[0].upper()
-    if code == 250 and verb in _OK_BY_COMMAND:
-        base = _(_OK_BY_COMMAND[verb])
-    elif code == 220 and verb == "STARTTLS":
-        base = _("The server is ready to start encryption (TLS).")
-    elif code in _BY_CODE:
-        base = _(_BY_CODE[code])
-    else:
-        base = _(_BY_CLASS.get(code // 100, N_("An unusual reply.")))
-    enhanced = enhanced_code(text)
-    if code >= 400 and enhanced in _BY_ENHANCED:
-        extra = _(_BY_ENHANCED[enhanced])
-        if extra != base:
-            return f"{base} {extra}"
-    return base
+    return explain_reply_full(code, text, command).text
 
 
 # What each client command asks for: a student reading the log sees both sides explained.
@@ -127,13 +261,118 @@ _BY_COMMAND = {
     "QUIT": N_("We say goodbye; the server closes the connection."),
     "RSET": N_("We abandon the message in progress; the connection stays open."),
     "NOOP": N_("Nothing to do: checks that the server is still there."),
+    "VRFY": N_("We ask whether this mailbox exists (servers often will not say)."),
+    "EXPN": N_("We ask for the members of this mailing list (often turned off)."),
+    "HELP": N_("We ask the server for help about its commands."),
+    "BDAT": N_("We send a chunk of the message of the stated size (CHUNKING)."),
+    "ETRN": N_("We ask the server to send the mail it queued for a domain."),
 }
-# Parameters of MAIL FROM, explained after the command.
+_COMMAND_REFS: dict[str, tuple[Ref, ...]] = {
+    "STARTTLS": (ref(3207, "4"),),
+    "AUTH": (ref(4954, "4"),),
+    "BDAT": (ref(3030, "2"),),
+    "ETRN": (ref(1985, "5"),),
+    "MAIL": (ref(5321, "4.1.1.2"), ref(5321, "3.3")),
+    "RCPT": (ref(5321, "4.1.1.3"), ref(5321, "3.3")),
+    "VRFY": (ref(5321, "4.1.1.6"), ref(5321, "7.3")),
+    "EXPN": (ref(5321, "4.1.1.7"), ref(5321, "7.3")),
+}
+# Parameters of MAIL FROM and RCPT TO, explained after the command.
 _BY_MAIL_PARAMETER = {
     "SIZE": N_("SIZE gives the message's size first, so a server can refuse it at once."),
     "BODY=8BITMIME": N_("BODY=8BITMIME: the text is sent as 8-bit, not re-encoded."),
     "SMTPUTF8": N_("SMTPUTF8: an address contains non-ASCII characters."),
+    "RET": N_("RET says how much of the message a delivery report should return."),
+    "ENVID": N_("ENVID names this message in delivery reports."),
+    "REQUIRETLS": N_("REQUIRETLS: every server on the way must use verified TLS."),
+    "MT-PRIORITY": N_("MT-PRIORITY gives the message a transfer priority."),
+    "NOTIFY": N_("NOTIFY says when to send a delivery report (success, failure, delay)."),
 }
+_PARAMETER_REFS = {
+    "SIZE": ref(1870, "6"),
+    "BODY=8BITMIME": ref(6152, "2"),
+    "SMTPUTF8": ref(6531, "3.2"),
+    "RET": ref(3461, "4"),
+    "ENVID": ref(3461, "4"),
+    "NOTIFY": ref(3461, "4"),
+    "REQUIRETLS": ref(8689, "4"),
+    "MT-PRIORITY": ref(6710, "3"),
+}
+_ORIGINS = {
+    "to": N_("This address is from the To field: it also appears in the To header."),
+    "cc": N_("This address is from the Cc field: it also appears in the Cc header."),
+    "bcc": N_(
+        "This address is from the Bcc field: it gets the message, but appears in no "
+        "header, so the other recipients cannot see it."
+    ),
+}
+
+
+def explain_command_full(
+    line: str,
+    *,
+    login_data: bool = False,
+    mask: str = "****",
+    after_tls: bool = False,
+    origin: str | None = None,
+) -> Explanation:
+    """What a client command line asks the server, with the RFC sections behind it.
+
+    Args:
+        line: the line as shown in the transcript (secrets already masked).
+        login_data: the line answers the server inside an AUTH exchange.
+        mask: what a hidden secret is shown as.
+        after_tls: the command is sent after STARTTLS succeeded (a second EHLO).
+        origin: for RCPT, the field the address came from: ``to``, ``cc`` or ``bcc``.
+    """
+    if login_data:
+        refs = (ref(4954, "4"),)
+        if line.strip() == mask:
+            return Explanation(_("Login data (base64); hidden here."), refs)
+        if not line.strip():
+            return Explanation(
+                _("An empty answer: it ends the login after the server's objection."),
+                (ref(7628, "3.2.2"), *refs),
+            )
+        return Explanation(
+            _("Our user name (base64), as this login method asks; the password follows."), refs
+        )
+    words = line.strip().split()
+    verb = "." if line.strip() == "." else (words[0].upper() if words else "")
+    if verb not in _BY_COMMAND:
+        return Explanation("")
+    refs = list(_COMMAND_REFS.get(verb, ()))
+    if verb in _COMMAND_SECTIONS and not refs:
+        refs.append(ref(5321, _COMMAND_SECTIONS[verb]))
+    if verb == "AUTH":
+        mechanism = words[1].upper() if len(words) > 1 else "?"
+        mechanism_refs = explain_mechanism(mechanism).refs
+        return Explanation(
+            _(_BY_COMMAND[verb]).format(mechanism=mechanism), (*refs, *mechanism_refs)
+        )
+    parts = [_(_BY_COMMAND[verb])]
+    if verb in ("EHLO", "HELO") and after_tls:
+        parts = [
+            _(
+                "We introduce ourselves again: after STARTTLS the server forgets what was "
+                "said before, so its list of extensions must be read anew."
+            )
+        ]
+        refs.insert(0, ref(3207, "4.2"))
+    if verb == ".":
+        refs.append(ref(5321, "4.5.3.2"))
+    if verb in ("MAIL", "RCPT"):
+        for word in words[2:]:
+            upper = word.upper()
+            key = upper if upper in _BY_MAIL_PARAMETER else upper.split("=", 1)[0]
+            if key in _BY_MAIL_PARAMETER:
+                parts.append(_(_BY_MAIL_PARAMETER[key]))
+                refs.append(_PARAMETER_REFS[key])
+    if verb == "RCPT" and origin and origin.lower() in _ORIGINS:
+        parts.append(_(_ORIGINS[origin.lower()]))
+        if origin.lower() == "bcc":
+            refs.append(ref(5322, "3.6.3"))
+    return Explanation(" ".join(parts), tuple(dict.fromkeys(refs)))
 
 
 def explain_command(line: str, *, login_data: bool = False, mask: str = "****") -> str:
@@ -144,26 +383,18 @@ def explain_command(line: str, *, login_data: bool = False, mask: str = "****") 
         login_data: the line answers the server inside an AUTH exchange.
         mask: what a hidden secret is shown as.
     """
-    if login_data:
-        if line.strip() == mask:
-            return _("Login data (base64); hidden here.")
-        if not line.strip():
-            return _("An empty answer: it ends the login after the server's objection.")
-        return _("Our user name (base64), as this login method asks; the password follows.")
-    words = line.strip().split()
-    verb = "." if line.strip() == "." else (words[0].upper() if words else "")
-    if verb not in _BY_COMMAND:
-        return ""
-    if verb == "AUTH":
-        mechanism = words[1].upper() if len(words) > 1 else "?"
-        return _(_BY_COMMAND[verb]).format(mechanism=mechanism)
-    meaning = _(_BY_COMMAND[verb])
-    if verb == "MAIL":
-        parameters = [word.upper() for word in words[2:]]
-        extra = [
-            _(text)
-            for key, text in _BY_MAIL_PARAMETER.items()
-            if any(p == key or p.startswith(key + "=") for p in parameters)
-        ]
-        meaning = " ".join([meaning, *extra])
-    return meaning
+    return explain_command_full(line, login_data=login_data, mask=mask).text
+
+
+def explain_dot_stuffing(lines: int) -> Explanation:
+    """Say that ``lines`` lines of the message started with a dot and were doubled."""
+    return Explanation(
+        ngettext(
+            "{n} line of the message started with a dot; a second dot was put in front "
+            "of it so that it cannot end the message early (the server removes it).",
+            "{n} lines of the message started with a dot; a second dot was put in front "
+            "of each so that none can end the message early (the server removes them).",
+            lines,
+        ).format(n=lines),
+        (ref(5321, "4.5.2"),),
+    )
