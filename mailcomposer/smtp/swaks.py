@@ -122,7 +122,8 @@ def swaks_command(draft: Any, built: Any, settings: ServerSettings) -> SwaksComm
     if draft.inline_images:
         notes.append(
             _(
-                "Inline images cannot be given to swaks; the HTML refers to them but they are left out."
+                "Inline images cannot be given to swaks; the HTML refers to them "
+                "but they are left out."
             )
         )
     for attachment in draft.attachments:
