@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from mailcomposer.i18n import N_, _
+from mailcomposer.message.sizes import format_size
 from mailcomposer.smtp.rfc import Ref, ref
 
 
@@ -159,19 +160,6 @@ def keyword_names() -> tuple[str, ...]:
 def mechanism_names() -> tuple[str, ...]:
     """Every AUTH mechanism we explain by name."""
     return tuple(_MECHANISMS)
-
-
-def format_size(size: int) -> str:
-    """A byte count in the unit a person reads best: bytes, KiB, MiB or GiB."""
-    if size < 1024:
-        return _("{n} bytes").format(n=size)
-    for unit in ("KiB", "MiB", "GiB"):
-        size_f = size / 1024
-        if size_f < 1024 or unit == "GiB":
-            text = f"{size_f:.1f}".rstrip("0").rstrip(".")
-            return f"{text} {unit}"
-        size = int(size_f)
-    raise AssertionError("unreachable")
 
 
 def explain_mechanism(name: str) -> Explanation:

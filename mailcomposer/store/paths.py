@@ -49,6 +49,10 @@ class Home:
         return self.root / "accounts.json"
 
     @property
+    def screening_file(self) -> Path:
+        return self.root / "screening.toml"
+
+    @property
     def pins_file(self) -> Path:
         return self.root / "trusted-certificates.json"
 
