@@ -1,7 +1,8 @@
-"""The sent history: one SQLite row per message sent, and the addresses used."""
+"""The send log: one SQLite row per send attempt (sent or not), and the addresses used."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import sqlite3
@@ -14,7 +15,7 @@ from typing import Any
 
 from mailcomposer.store.paths import Home
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sent (
@@ -31,6 +32,25 @@ CREATE TABLE IF NOT EXISTS sent (
 );
 CREATE INDEX IF NOT EXISTS sent_date ON sent (id DESC);
 """
+# Version 2 logs every attempt, not only successes: ``result`` then holds the
+# outcome (sent, partial, failed, cancelled, unknown) and these columns say why.
+_V2_COLUMNS = (
+    ("account", "TEXT NOT NULL DEFAULT ''"),
+    ("stage", "TEXT NOT NULL DEFAULT ''"),
+    ("reply_code", "INTEGER"),
+    ("reply_text", "TEXT NOT NULL DEFAULT ''"),
+    ("exit_code", "INTEGER NOT NULL DEFAULT 0"),
+    ("duration", "REAL"),
+    ("envelope_from", "TEXT NOT NULL DEFAULT ''"),
+    ("rcpt_results", "TEXT NOT NULL DEFAULT '[]'"),
+    ("transcript", "TEXT NOT NULL DEFAULT ''"),
+    ("copy_path", "TEXT NOT NULL DEFAULT ''"),
+)
+OUTCOMES = ("sent", "partial", "failed", "cancelled", "unknown")
+_COLUMNS = (
+    "id, message_id, date, sender, recipients, subject, size, server, result, refused, "
+    + ", ".join(name for name, _type in _V2_COLUMNS)
+)
 
 
 @dataclass(frozen=True)
@@ -46,8 +66,19 @@ class SentRecord:
         subject: the subject.
         size: bytes sent.
         server: ``host:port``.
-        result: ``sent`` or ``partial``.
+        result: the outcome: ``sent``, ``partial`` (some recipients refused),
+            ``failed``, ``cancelled`` or ``unknown`` (the final dot's reply was lost).
         refused: ``address: code text`` for each refused recipient.
+        account: the account name used (empty: a server given directly).
+        stage: where a failed attempt stopped (``connect``, ``rcpt``, ``data`` ...).
+        reply_code: the server's reply code that decided it, if any.
+        reply_text: that reply's text, or the error in plain words.
+        exit_code: the CLI exit code the outcome maps to.
+        duration: seconds from connecting to the outcome, if measured.
+        envelope_from: the MAIL FROM address.
+        rcpt_results: per recipient ``{"address", "field", "code", "text"}``.
+        transcript: the session transcript, secrets already masked.
+        copy_path: where the message as sent is kept (empty if not kept).
     """
 
     id: int
@@ -60,6 +91,54 @@ class SentRecord:
     server: str
     result: str
     refused: tuple[str, ...]
+    account: str = ""
+    stage: str = ""
+    reply_code: int | None = None
+    reply_text: str = ""
+    exit_code: int = 0
+    duration: float | None = None
+    envelope_from: str = ""
+    rcpt_results: tuple[dict[str, Any], ...] = ()
+    transcript: str = ""
+    copy_path: str = ""
+
+    @property
+    def succeeded(self) -> bool:
+        return self.result in ("sent", "partial")
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["recipients"] = list(self.recipients)
+        data["refused"] = list(self.refused)
+        data["rcpt_results"] = [dict(r) for r in self.rcpt_results]
+        data.pop("transcript")
+        return data
+
+
+def record_from_row(row: tuple[Any, ...]) -> SentRecord:
+    """A record from a row selected with the ``_COLUMNS`` list."""
+    return SentRecord(
+        id=row[0],
+        message_id=row[1],
+        date=row[2],
+        sender=row[3],
+        recipients=tuple(json.loads(row[4])),
+        subject=row[5],
+        size=row[6],
+        server=row[7],
+        result=row[8],
+        refused=tuple(json.loads(row[9])),
+        account=row[10],
+        stage=row[11],
+        reply_code=row[12],
+        reply_text=row[13],
+        exit_code=row[14],
+        duration=row[15],
+        envelope_from=row[16],
+        rcpt_results=tuple(json.loads(row[17] or "[]")),
+        transcript=row[18],
+        copy_path=row[19],
+    )
 
 
 class History:
@@ -91,14 +170,35 @@ class History:
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection) -> None:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            # A newer app wrote it; reading the columns we know still works.
-            return
-        if version < 1:
-            with conn:
-                conn.executescript(_SCHEMA)
-                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        """Bring the schema to this version, once, even with several threads or apps.
+
+        ``BEGIN IMMEDIATE`` takes the database's write lock before the version is
+        read, so two connections can never both add the same column.
+        """
+        if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+            return  # current, or written by a newer app whose columns we can still read
+        conn.isolation_level = None  # we manage the transaction ourselves
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                if version < 1:
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                if version < 2:
+                    present = {row[1] for row in conn.execute("PRAGMA table_info(sent)")}
+                    for name, sql_type in _V2_COLUMNS:
+                        if name not in present:
+                            conn.execute(f"ALTER TABLE sent ADD COLUMN {name} {sql_type}")
+                if version < SCHEMA_VERSION:
+                    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        finally:
+            conn.isolation_level = ""
 
     def record(
         self,
@@ -111,12 +211,25 @@ class History:
         server: str,
         result: str,
         refused: Iterable[Any] = (),
+        **details: Any,
     ) -> int:
-        """Add one sent message; return its row id.
+        """Add one send attempt; return its row id.
 
         Args:
+            result: the outcome, one of :data:`OUTCOMES`.
             refused: ``Refusal`` objects or strings, one per refused recipient.
+            details: the version-2 fields of :class:`SentRecord` (``account``,
+                ``stage``, ``reply_code``, ``reply_text``, ``exit_code``,
+                ``duration``, ``envelope_from``, ``rcpt_results``, ``transcript``,
+                ``copy_path``).
         """
+        if result not in OUTCOMES:
+            raise ValueError(f"unknown outcome {result!r}")
+        unknown = set(details) - {name for name, _type in _V2_COLUMNS}
+        if unknown:
+            raise TypeError(f"unknown history fields: {sorted(unknown)}")
+        if "rcpt_results" in details:
+            details["rcpt_results"] = json.dumps(list(details["rcpt_results"]), ensure_ascii=False)
         if date is None:
             date = datetime.datetime.now(datetime.UTC)
         if isinstance(date, datetime.datetime):
@@ -126,9 +239,12 @@ class History:
         ]
         conn = self._connection()
         with conn:
+            names = ", ".join(details)
+            marks = ", ?" * len(details)
             cursor = conn.execute(
                 "INSERT INTO sent (message_id, date, sender, recipients, subject, size, server,"
-                " result, refused) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f" result, refused{', ' + names if details else ''})"
+                f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?{marks})",
                 (
                     message_id,
                     date,
@@ -139,36 +255,41 @@ class History:
                     server,
                     result,
                     json.dumps(refused_text, ensure_ascii=False),
+                    *details.values(),
                 ),
             )
         return int(cursor.lastrowid or 0)
 
     def recent(self, n: int = 50) -> list[SentRecord]:
-        """Return the ``n`` most recently sent messages, newest first."""
+        """Return the ``n`` most recent attempts, newest first."""
         rows = (
             self._connection()
-            .execute(
-                "SELECT id, message_id, date, sender, recipients, subject, size, server, result,"
-                " refused FROM sent ORDER BY id DESC LIMIT ?",
-                (int(n),),
-            )
+            .execute(f"SELECT {_COLUMNS} FROM sent ORDER BY id DESC LIMIT ?", (int(n),))
             .fetchall()
         )
-        return [
-            SentRecord(
-                id=row[0],
-                message_id=row[1],
-                date=row[2],
-                sender=row[3],
-                recipients=tuple(json.loads(row[4])),
-                subject=row[5],
-                size=row[6],
-                server=row[7],
-                result=row[8],
-                refused=tuple(json.loads(row[9])),
-            )
-            for row in rows
-        ]
+        return [record_from_row(row) for row in rows]
+
+    def query(
+        self, where: str = "", parameters: Iterable[Any] = (), limit: int = 0
+    ) -> list[SentRecord]:
+        """Rows matching an SQL condition on the ``sent`` table, newest first.
+
+        Only :mod:`mailcomposer.store.historyquery` builds ``where``, from its own
+        fixed fragments and bound parameters.
+        """
+        sql = f"SELECT {_COLUMNS} FROM sent"
+        if where:
+            sql += f" WHERE {where}"
+        sql += " ORDER BY id DESC"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        rows = self._connection().execute(sql, tuple(parameters)).fetchall()
+        return [record_from_row(row) for row in rows]
+
+    def get(self, row_id: int) -> SentRecord | None:
+        """The attempt with this row id, if it exists."""
+        found = self.query("id = ?", (int(row_id),))
+        return found[0] if found else None
 
     def addresses_used(self, limit: int = 500) -> list[str]:
         """Return addresses sent to (and from), most recently used first, without duplicates.
@@ -179,7 +300,8 @@ class History:
         seen: set[str] = set()
         found: list[str] = []
         rows = self._connection().execute(
-            "SELECT sender, recipients FROM sent ORDER BY id DESC LIMIT 1000"
+            "SELECT sender, recipients FROM sent WHERE result IN ('sent', 'partial')"
+            " ORDER BY id DESC LIMIT 1000"
         )
         for sender, recipients in rows:
             for text in [*json.loads(recipients), sender]:
