@@ -336,9 +336,9 @@ class SmtpTestServer:
 
 @dataclass(frozen=True)
 class Send:
-    """Send one reply line (CRLF added) or several lines joined with CRLF."""
+    """Send one reply line (CRLF added) or several lines joined with CRLF (bytes as is)."""
 
-    text: str | StatusCode
+    text: str | StatusCode | bytes
 
 
 @dataclass(frozen=True)
@@ -379,7 +379,21 @@ class Stall:
     """Stop reading altogether (the client's writes fill the buffers and block) until stopped."""
 
 
-Step = Send | Expect | ReadData | StartTls | Close | Hang | Stall
+@dataclass(frozen=True)
+class Repeat:
+    """Send ``text`` again and again, ``interval`` seconds apart, until the peer goes away.
+
+    A hostile server: ``Repeat("250-x")`` streams continuation lines forever;
+    ``Repeat("250-x", interval=0.1)`` trickles them; ``newline=False`` sends the bytes
+    without CRLF, so a line never ends.
+    """
+
+    text: str
+    interval: float = 0.0
+    newline: bool = True
+
+
+Step = Send | Expect | ReadData | StartTls | Close | Hang | Stall | Repeat
 
 
 def ehlo_reply(*extensions: str, hostname: str = "mx.test.example") -> Send:
@@ -430,6 +444,7 @@ class ScriptedServer:
         host, port: where it listens.
         commands: every command line received (without CRLF), all connections.
         data: DATA content received (dot-stuffed, as on the wire), one entry per ReadData.
+        repeated: how many times ``Repeat`` steps sent their text, all connections.
         mismatches: ``(expected prefix, actual line)`` for each failed ``Expect``.
         accepted: set once a connection was accepted (and, with implicit TLS, wrapped);
             wait on it instead of sleeping, e.g. before cancelling a client from a thread.
@@ -450,6 +465,7 @@ class ScriptedServer:
         self.commands: list[str] = []
         self.data: list[bytes] = []
         self.mismatches: list[tuple[str, str]] = []
+        self.repeated = 0
         self.accepted = threading.Event()
         self._received = threading.Condition()
         self._tls_context = tls_context
@@ -501,6 +517,15 @@ class ScriptedServer:
                 timeout,
             )
 
+    def wait_for_data(self, count: int = 1, timeout: float = 30.0) -> bool:
+        """Block until ``count`` DATA contents were read up to their final dot (or cut off).
+
+        After a complete ``ReadData`` the client has sent the final dot and waits for its
+        reply: the moment to act on, e.g. to cancel "after the dot".
+        """
+        with self._received:
+            return self._received.wait_for(lambda: len(self.data) >= count, timeout)
+
     # -- the server thread --
 
     def _serve(self) -> None:
@@ -544,7 +569,8 @@ class ScriptedServer:
     def _play(self, conn: _Connection) -> None:
         for step in self.script:
             if isinstance(step, Send):
-                conn.sock.sendall(str(step.text).encode("utf-8") + b"\r\n")
+                raw = step.text if isinstance(step.text, bytes) else str(step.text).encode()
+                conn.sock.sendall(raw + b"\r\n")
             elif isinstance(step, Expect):
                 line = self._read_line(conn)
                 if line is None:
@@ -572,6 +598,35 @@ class ScriptedServer:
                 while self._recv(conn):
                     conn.buffer.clear()
                 return
+            elif isinstance(step, Repeat):
+                self._repeat(conn, step)
+                return
+
+    def _repeat(self, conn: _Connection, step: Repeat) -> None:
+        # Batches of lines when streaming, so the server outruns any client.
+        payload = step.text.encode("utf-8") + (b"\r\n" if step.newline else b"")
+        batch = payload * (1 if step.interval else max(1, 65536 // len(payload)))
+        count = 1 if step.interval else len(batch) // len(payload)
+        while not self._stop.is_set():
+            if not self._send_all(conn, batch):
+                return  # the client gave up and closed: what the test waits for
+            self.repeated += count
+            if step.interval and self._stop.wait(step.interval):
+                return
+
+    def _send_all(self, conn: _Connection, data: bytes) -> bool:
+        """Send ``data`` however slowly the client reads; False when it closed (or stop)."""
+        view = memoryview(data)
+        while view:
+            if self._stop.is_set():
+                return False
+            try:
+                view = view[conn.sock.send(view) :]
+            except (TimeoutError, ssl.SSLWantWriteError):
+                continue
+            except OSError:
+                return False
+        return True
 
     def _recv(self, conn: _Connection) -> bool:
         """Read more bytes into the buffer; False when the peer closed."""
@@ -599,6 +654,13 @@ class ScriptedServer:
         return line.decode("utf-8", "replace")
 
     def _read_data(self, conn: _Connection, drop_after: int | None, pause: float) -> bool:
+        try:
+            return self._read_data_until_dot(conn, drop_after, pause)
+        finally:
+            with self._received:
+                self._received.notify_all()
+
+    def _read_data_until_dot(self, conn: _Connection, drop_after: int | None, pause: float) -> bool:
         terminator = b"\r\n.\r\n"
         searched = 0  # where the terminator search may resume (keeps big messages linear)
         while True:

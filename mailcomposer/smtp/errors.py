@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from mailcomposer.i18n import N_, _
 
@@ -170,16 +171,8 @@ def error_from_reply(stage: Stage, code: int, text: str | bytes) -> SendError:
     text = _decode(text)
     where = stage_phrase(stage)
     if not 200 <= code <= 599:
-        return SendError(
-            stage,
-            ExitCode.UNKNOWN if stage is Stage.FINAL_DOT else ExitCode.CONNECTION,
-            _(
-                "The server sent something that is not an SMTP reply {where}: is this "
-                "really a mail server, and the right port?"
-            ).format(where=where),
-            server_text=text,
-            detail=f"{code} {text}",
-        )
+        shown = f"{code} {text}" if code >= 0 else text
+        return _not_understood(stage, shown)
     enhanced = enhanced_code(text)
     meaning = explain_reply(code, text)
     if stage is Stage.FINAL_DOT and code < 400:
@@ -238,9 +231,12 @@ def error_from_exception(exc: BaseException, stage: Stage) -> SendError:
 
     from mailcomposer.message.errors import InputError
     from mailcomposer.smtp import tls
+    from mailcomposer.smtp.transport import BadReply
 
     if isinstance(exc, SendError):
         return exc
+    if isinstance(exc, BadReply):
+        return _bad_reply_error(exc, stage)
     if isinstance(exc, InputError):
         return from_input_error(exc)
     if isinstance(exc, smtplib.SMTPResponseException):
@@ -335,6 +331,75 @@ def error_from_exception(exc: BaseException, stage: Stage) -> SendError:
         _("Sending failed {where}: {detail}").format(where=where, detail=str(exc) or detail),
         detail=detail,
     )
+
+
+def _not_understood(stage: Stage, shown: str) -> SendError:
+    """The error for a server line that is not an SMTP reply (``shown`` as received)."""
+    message = _(
+        "The server's reply {where} could not be understood, it is not an SMTP reply: "
+        "“{reply}”. Is this really a mail server, and the right port?"
+    ).format(where=stage_phrase(stage), reply=shown[:200])
+    return SendError(
+        stage,
+        ExitCode.UNKNOWN if stage in _AFTER_FINAL_DOT else ExitCode.CONNECTION,
+        _with_outcome(message, stage),
+        server_text=shown,
+        detail=shown,
+    )
+
+
+def _bad_reply_error(exc: Any, stage: Stage) -> SendError:
+    """Map a ``transport.BadReply`` (a reply past the rules or the bounds, found here).
+
+    No reply code goes with it: the server never finished a reply, so nothing it "said"
+    is reported as if it had.
+    """
+    from mailcomposer.smtp.transport import Problem
+
+    where = stage_phrase(stage)
+    if exc.problem is Problem.UNPARSABLE:
+        return _not_understood(stage, exc.line)
+    if exc.problem is Problem.LINE_TOO_LONG:
+        message = _(
+            "The server sent a reply line longer than {limit} bytes {where}; no mail "
+            "server does that. Is this really a mail server, and the right port?"
+        ).format(limit=int(exc.limit), where=where)
+    elif exc.problem is Problem.TOO_MANY_LINES:
+        message = _(
+            "The server's reply {where} went on past {limit} lines; no mail server needs "
+            "that many, so the send was stopped."
+        ).format(limit=int(exc.limit), where=where)
+    elif exc.problem is Problem.TOO_MANY_BYTES:
+        message = _(
+            "The server's reply {where} went on past {size} KiB; no mail server needs "
+            "that much, so the send was stopped."
+        ).format(size=int(exc.limit) // 1024, where=where)
+    else:
+        message = _(
+            "The server's reply {where} took longer than {seconds:g} s to finish, so the "
+            "send was stopped. Try again later, or allow more time."
+        ).format(seconds=exc.limit, where=where)
+    return SendError(
+        stage,
+        ExitCode.UNKNOWN if stage in _AFTER_FINAL_DOT else ExitCode.CONNECTION,
+        _with_outcome(message, stage),
+        server_text=exc.line,
+        detail=f"{type(exc).__name__}: {exc}",
+    )
+
+
+def _with_outcome(message: str, stage: Stage) -> str:
+    """Add what became of the message: unknown after the final dot, else not delivered."""
+    if stage in _AFTER_FINAL_DOT:
+        return (
+            message
+            + " "
+            + _(
+                "The whole message was sent: it may have been delivered. Check before "
+                "sending again; do not resend blindly."
+            )
+        )
+    return message + " " + _("Nothing was delivered.")
 
 
 def from_input_error(error: object) -> SendError:

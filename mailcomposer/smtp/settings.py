@@ -29,14 +29,52 @@ class AuthMethod(enum.StrEnum):
     XOAUTH2 = "xoauth2"
 
 
+# The reply to the final dot may take this many times the per-command timeout when the
+# user gives one number (``Timeouts.scaled``): servers scan the message before answering.
+FINAL_DOT_FACTOR = 10
+# One whole reply may take this many times the per-command timeout, unless set.
+REPLY_DEADLINE_FACTOR = 2
+
+
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds to wait: for the TCP/TLS connection, for each command reply, and
-    for the reply to the final dot (servers scan large messages before answering)."""
+    """How long to wait, in seconds, at each point of a session.
+
+    Attributes:
+        connect: for the name lookup, the TCP connection and each TLS handshake.
+        command: for each read of a reply to a command, and for each 64 KiB chunk of
+            the message going out (a silent server fails after this long).
+        final_dot: the wait for the reply to the final dot, which ends the message.
+            Servers scan the whole message (viruses, spam) before they answer, so it is
+            much longer than ``command`` (default 10 minutes; ``scaled`` makes it
+            ``FINAL_DOT_FACTOR`` times the one timeout given). It bounds each read and
+            the whole reply. A loss after the final dot leaves the outcome unknown.
+        reply_deadline: the longest one whole reply may take, however slowly its lines
+            trickle in; ``None`` (the default) means ``REPLY_DEADLINE_FACTOR`` (2) times
+            ``command``. Never shorter than the wait for each read (``command``, or
+            ``final_dot`` for the reply to the final dot). See ``reply_limit``.
+    """
 
     connect: float = 30.0
     command: float = 60.0
     final_dot: float = 600.0
+    reply_deadline: float | None = None
+
+    @property
+    def reply_limit(self) -> float:
+        """The reply deadline in effect, in seconds (``reply_deadline`` or its default)."""
+        if self.reply_deadline is not None:
+            return self.reply_deadline
+        return self.command * REPLY_DEADLINE_FACTOR
+
+    @classmethod
+    def scaled(cls, seconds: float) -> Timeouts:
+        """The timeouts for the one number a user gives (``send --timeout SECONDS``).
+
+        ``connect`` and ``command`` are ``seconds``, ``final_dot`` is ``FINAL_DOT_FACTOR``
+        (10) times that, and each reply may take ``REPLY_DEADLINE_FACTOR`` (2) times it.
+        """
+        return cls(connect=seconds, command=seconds, final_dot=seconds * FINAL_DOT_FACTOR)
 
 
 @dataclass(frozen=True)
@@ -52,7 +90,7 @@ class ServerSettings:
         cafile: extra CA bundle (PEM) trusted in addition to the system roots.
         pinned_sha256: hex SHA-256 of a certificate the user explicitly trusted
             for this host and port (accepted even if it does not verify).
-        timeouts: connect, per-command and final-dot timeouts.
+        timeouts: connect, per-command, final-dot and reply-deadline timeouts.
         local_hostname: name sent in EHLO; ``None`` sends a neutral literal
             instead of this machine's name.
     """

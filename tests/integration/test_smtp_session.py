@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import email
+import email.policy
 
 import pytest
 
@@ -63,6 +65,31 @@ def test_bcc_is_in_the_envelope_but_not_in_the_data(smtp_server, events):
     assert "secret.carol@example.test" in got.rcpt_tos
     assert b"bcc:" not in got.data.lower()
     assert b"secret.carol" not in got.data
+
+
+def test_to_cc_and_bcc_together_reach_the_envelope_and_only_to_cc_the_headers(smtp_server, events):
+    built = make_built(
+        to="Bob <bob@example.test>, dan@example.test",
+        cc="Cy <cy@example.test>",
+        bcc="Carol <secret.carol@example.test>, eve@example.test",
+    )
+    result = send(settings_for(smtp_server), None, built, on_event=events)
+
+    everyone = {
+        "bob@example.test",
+        "dan@example.test",
+        "cy@example.test",
+        "secret.carol@example.test",
+        "eve@example.test",
+    }
+    (got,) = smtp_server.received
+    assert set(got.rcpt_tos) == everyone and len(got.rcpt_tos) == len(everyone)
+    assert set(result.accepted) == everyone
+    stored = email.message_from_bytes(got.data, policy=email.policy.default)
+    assert stored.get_all("Bcc") is None
+    assert {a.addr_spec for a in stored["To"].addresses} == {"bob@example.test", "dan@example.test"}
+    assert {a.addr_spec for a in stored["Cc"].addresses} == {"cy@example.test"}
+    assert b"secret.carol" not in got.data and b"eve@" not in got.data
 
 
 def test_greeting_is_captured_and_every_reply_is_explained(smtp_server, events):

@@ -1,0 +1,140 @@
+"""SMTP AUTH: choosing a mechanism and running its exchange with the secrets masked."""
+
+from __future__ import annotations
+
+import base64
+import hmac
+from collections.abc import Iterable
+
+from mailcomposer.i18n import _
+from mailcomposer.smtp.capabilities import Capabilities
+from mailcomposer.smtp.errors import ExitCode, SendError, Stage, error_from_reply
+from mailcomposer.smtp.recorder import MASK, Recorder
+from mailcomposer.smtp.settings import AuthMethod, Secret, ServerSettings
+from mailcomposer.smtp.transport import Transport
+
+__all__ = ["authenticate", "choose_mechanism", "log_in"]
+
+
+def log_in(
+    client: Transport,
+    rec: Recorder,
+    settings: ServerSettings,
+    secret: Secret | None,
+    offered: Capabilities,
+) -> str:
+    """Log in on the open connection; return the mechanism used.
+
+    Raises:
+        SendError: no password, no AUTH offered, no usable mechanism (all before
+            anything secret is sent), or the server refused the login.
+    """
+    if not rec.secure:
+        rec.note(
+            _(
+                "Warning: the connection is not encrypted; your user name and password "
+                'travel in plain text (you chose security "none").'
+            )
+        )
+    if secret is None:
+        raise SendError(
+            Stage.AUTH,
+            ExitCode.AUTH,
+            _("A user name is set but no password was given."),
+        )
+    if "AUTH" not in offered.names:
+        raise SendError(
+            Stage.AUTH,
+            ExitCode.AUTH,
+            _(
+                "The server offers no login (AUTH) here. Clear the user name, or use "
+                "STARTTLS/TLS: many servers only offer login inside encryption."
+            ),
+        )
+    mechanism = choose_mechanism(settings.auth, offered.auth, secret.is_token)
+    if mechanism is None:
+        raise SendError(
+            Stage.AUTH,
+            ExitCode.AUTH,
+            _(
+                "No usable login method: the server offers {offered}; the account is "
+                "set to {wanted}."
+            ).format(offered=" ".join(offered.auth) or "-", wanted=settings.auth.value),
+        )
+    try:
+        code, text = authenticate(client, rec, mechanism, settings.username, secret.value)
+    finally:
+        rec.in_auth = False
+    if code not in (235, 503):
+        raise error_from_reply(Stage.AUTH, code, text)
+    return mechanism
+
+
+def choose_mechanism(choice: AuthMethod, offered: Iterable[str], is_token: bool) -> str | None:
+    """Return the AUTH mechanism to use, or None when nothing usable is offered.
+
+    ``auto`` prefers XOAUTH2 for tokens, else CRAM-MD5 > PLAIN > LOGIN (CRAM-MD5 never
+    sends the password itself); an explicit choice is honoured only if offered.
+    """
+    offered_set = {m.upper() for m in offered}
+    if choice is AuthMethod.AUTO:
+        preference = ["XOAUTH2"] if is_token else ["CRAM-MD5", "PLAIN", "LOGIN"]
+    else:
+        preference = [choice.value.upper()]
+    for mechanism in preference:
+        if mechanism in offered_set:
+            return mechanism
+    return None
+
+
+def authenticate(
+    client: Transport, rec: Recorder, mechanism: str, user: str, secret: str
+) -> tuple[int, bytes]:
+    """Run the AUTH exchange for ``mechanism``; return the server's last reply.
+
+    The transcript shows no secret: the recorder is told what to show instead of each
+    client line, and stays in AUTH mode (every line masked) until the caller resets
+    ``rec.in_auth``.
+    """
+    rec.last_command = "AUTH"
+    if mechanism == "PLAIN":
+        blob = _b64(f"\0{user}\0{secret}")
+        rec.mask_next(f"AUTH PLAIN {MASK}")
+        rec.in_auth = True
+        return client.docmd("AUTH", f"PLAIN {blob}")
+    if mechanism == "LOGIN":
+        rec.in_auth = True
+        rec.mask_next("AUTH LOGIN")
+        code, text = client.docmd("AUTH", "LOGIN")
+        if code != 334:
+            return code, text
+        rec.mask_next(_b64(user) + _("  (user name {user}, base64)").format(user=user))
+        code, text = client.docmd(_b64(user))
+        if code != 334:
+            return code, text
+        rec.mask_next(MASK)
+        return client.docmd(_b64(secret))
+    if mechanism == "CRAM-MD5":
+        rec.in_auth = True
+        rec.mask_next("AUTH CRAM-MD5")
+        code, challenge = client.docmd("AUTH", "CRAM-MD5")
+        if code != 334:
+            return code, challenge
+        decoded = base64.b64decode(challenge)
+        digest = hmac.new(secret.encode("utf-8"), decoded, "md5").hexdigest()
+        rec.mask_next(MASK)
+        return client.docmd(_b64(f"{user} {digest}"))
+    # XOAUTH2: the bearer token is as good as a password.
+    rec.mask_next(f"AUTH XOAUTH2 {MASK}")
+    rec.in_auth = True
+    code, text = client.docmd(
+        "AUTH", "XOAUTH2 " + _b64(f"user={user}\x01auth=Bearer {secret}\x01\x01")
+    )
+    if code == 334:  # an error report in JSON; the empty reply makes the server answer
+        rec.mask_next("")
+        code, text = client.docmd("")
+    return code, text
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")

@@ -1,0 +1,215 @@
+"""The message's way over an open connection: MAIL, RCPT, DATA streamed in chunks, the final dot.
+
+A step of ``session.Connection`` (a mixin: the state it uses is the connection's, listed
+on ``MessageSteps``). The body goes out through ``wire.data_chunks()`` in ``CHUNK_SIZE``
+pieces, each bounded by the command timeout, with progress and a cancel check between
+pieces (``data()`` would be one unbounded ``sendall``, PITFALLS.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+from mailcomposer.i18n import _
+from mailcomposer.smtp.errors import (
+    ExitCode,
+    Refusal,
+    SendError,
+    SendResult,
+    Stage,
+    error_from_reply,
+)
+from mailcomposer.smtp.recorder import Recorder
+from mailcomposer.smtp.settings import ServerSettings
+from mailcomposer.smtp.transport import Transport
+
+__all__ = ["CHUNK_SIZE", "Built", "MessageSteps", "ProgressCallback", "Wire"]
+
+CHUNK_SIZE = 64 * 1024
+_CRLF = b"\r\n"
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class Wire(Protocol):
+    """The message's bytes as they go on the wire (``message.mime``'s wire form)."""
+
+    size: int
+
+    def data_chunks(self, chunk_size: int = ...) -> Iterable[bytes]: ...
+
+
+class Envelope(Protocol):
+    sender: str
+    recipients: tuple[str, ...]
+    smtputf8: bool
+
+
+class Built(Protocol):
+    """A built message (``message.mime.BuiltMessage``): envelope, id and wire form."""
+
+    envelope: Envelope
+    message_id: str
+
+    def summary(self) -> str: ...
+
+    def wire(self, eight_bit: bool = ...) -> Wire: ...
+
+
+class MessageSteps:
+    """The transfer steps of ``session.Connection``.
+
+    Attributes (the connection's):
+        settings: the server settings (timeouts).
+        stage: where the send is; set here as each command goes out.
+        final_dot_sent: set the moment the final dot goes out (from then on any loss
+            means the outcome is unknown).
+        accepted: set when the server answered 250 to the final dot.
+        capabilities: what the server offers (property of the connection).
+    """
+
+    settings: ServerSettings
+    stage: Stage
+    final_dot_sent: bool
+    accepted: bool
+    _client: Transport
+    _recorder: Recorder
+    # and from the connection: capabilities, _check_cancel(), _quietly(command)
+
+    def _transfer(self, built: Built, on_progress: ProgressCallback | None) -> SendResult:
+        envelope = built.envelope
+        offered = self.capabilities
+        if envelope.smtputf8 and not offered.smtputf8:
+            raise SendError(
+                Stage.MAIL,
+                ExitCode.INPUT,
+                _(
+                    "An address has non-ASCII characters before the @, and this server "
+                    "does not support SMTPUTF8. Nothing was sent; use an ASCII address."
+                ),
+                field="to",
+            )
+        eight_bit = offered.eightbitmime
+        wire = built.wire(eight_bit=eight_bit)
+        limit = offered.size_limit
+        if limit and wire.size > limit:
+            raise SendError(
+                Stage.MAIL,
+                ExitCode.REFUSED,
+                _(
+                    "The message is {size} after encoding; this server accepts at most "
+                    "{limit}. Remove or shrink attachments."
+                ).format(size=_megabytes(wire.size), limit=_megabytes(limit)),
+                detail=f"size {wire.size} > SIZE {limit}",
+            )
+
+        self.stage = Stage.MAIL
+        options = []
+        if limit is not None:
+            options.append(f"SIZE={wire.size}")
+        if eight_bit:
+            options.append("BODY=8BITMIME")
+        if envelope.smtputf8:
+            options.append("SMTPUTF8")
+            self._client.command_encoding = "utf-8"  # smtplib encodes commands as ASCII otherwise
+        code, text = self._client.docmd("MAIL", f"FROM:<{envelope.sender}>" + _opts(options))
+        if code != 250:
+            raise error_from_reply(Stage.MAIL, code, text)
+        self._check_cancel()
+
+        self.stage = Stage.RCPT
+        accepted: list[str] = []
+        refused: list[Refusal] = []
+        for rcpt in envelope.recipients:
+            code, text = self._client.docmd("RCPT", f"TO:<{rcpt}>")
+            if code in (250, 251):
+                accepted.append(rcpt)
+            elif code == 421:
+                raise error_from_reply(Stage.RCPT, code, text)
+            else:
+                refused.append(Refusal(rcpt, code, text.decode("utf-8", "replace")))
+            self._check_cancel()
+        if not accepted:
+            self._quietly("RSET")  # the step's failure handling says QUIT
+            listing = "; ".join(f"{r.address} ({r.code} {r.text})" for r in refused)
+            first = refused[0] if refused else None
+            raise SendError(
+                Stage.RCPT,
+                ExitCode.REFUSED,
+                _("The server refused every recipient; nothing was sent: {listing}").format(
+                    listing=listing
+                ),
+                code=first.code if first else None,
+                server_text=first.text if first else "",
+                detail=listing,
+            )
+
+        self.stage = Stage.DATA
+        code, text = self._client.docmd("DATA")
+        if code != 354:
+            raise error_from_reply(Stage.DATA, code, text)
+        self._check_cancel()
+
+        self.stage = Stage.UPLOAD
+        sent = self._upload(wire, built.summary(), on_progress)
+
+        self.stage = Stage.FINAL_DOT
+        code, text = self._final_dot()
+        if code != 250:
+            raise error_from_reply(Stage.FINAL_DOT, code, text)
+        final_reply = f"{code} {text.decode('utf-8', 'replace')}"
+        self.accepted = True
+        self._recorder.note(_("Message accepted by the server."))
+        return SendResult(
+            message_id=built.message_id,
+            accepted=tuple(accepted),
+            refused=tuple(refused),
+            size=sent,
+            final_reply=final_reply,
+        )
+
+    def _upload(self, wire: Wire, contents: str, progress: ProgressCallback | None) -> int:
+        total = wire.size
+        summary = _("DATA: {size} bytes — {summary}").format(size=f"{total:,}", summary=contents)
+        self._recorder.note(summary)
+        sock = self._client.sock
+        assert sock is not None
+        sent = 0
+        tail = b""
+        if progress is not None:
+            progress(0, total)
+        for chunk in wire.data_chunks(CHUNK_SIZE):
+            self._check_cancel()
+            if not chunk:
+                continue
+            # sock timeout is the per-command timeout: it bounds each chunk, not the whole.
+            sock.sendall(chunk)
+            sent += len(chunk)
+            tail = (tail + chunk)[-2:]
+            if progress is not None:
+                progress(min(sent, total), total)
+        self._check_cancel()
+        if sent and tail != _CRLF:
+            sock.sendall(_CRLF)  # the final dot must start a line of its own
+        return min(sent, total) if total else sent
+
+    def _final_dot(self) -> tuple[int, bytes]:
+        sock = self._client.sock
+        assert sock is not None
+        self._recorder.client(".")
+        # From here on the server may hold the whole message: any loss is "unknown".
+        self.final_dot_sent = True
+        sock.sendall(b".\r\n")
+        # Servers scan the whole message before answering: this reply has its own wait.
+        return self._client.read_reply(wait=self.settings.timeouts.final_dot)
+
+
+def _opts(options: list[str]) -> str:
+    return "".join(f" {o}" for o in options)
+
+
+def _megabytes(size: int) -> str:
+    value = size / 1_000_000
+    text = f"{value:.1f}".removesuffix(".0") if value >= 0.1 else f"{value:.2f}"
+    return f"{text} MB"

@@ -1,0 +1,22 @@
+"""Timeouts: the documented defaults and the one-number form the CLI's --timeout uses."""
+
+from __future__ import annotations
+
+from mailcomposer.smtp.settings import FINAL_DOT_FACTOR, REPLY_DEADLINE_FACTOR, Timeouts
+
+
+def test_each_reply_has_a_deadline_by_default_twice_the_command_timeout():
+    assert Timeouts().reply_limit == 2 * Timeouts().command
+    assert Timeouts(connect=5, command=7, final_dot=9).reply_limit == 14
+    assert Timeouts(reply_deadline=3.5).reply_limit == 3.5
+
+
+def test_one_number_scales_the_final_dot_and_the_reply_deadline():
+    timeouts = Timeouts.scaled(5)
+    assert (timeouts.connect, timeouts.command) == (5, 5)
+    assert timeouts.final_dot == 5 * FINAL_DOT_FACTOR == 50
+    assert timeouts.reply_limit == 5 * REPLY_DEADLINE_FACTOR == 10
+
+
+def test_positional_construction_keeps_its_meaning():
+    assert Timeouts(1, 2, 3) == Timeouts(connect=1, command=2, final_dot=3)
