@@ -9,7 +9,9 @@ import time
 from collections.abc import Callable
 
 from mailcomposer.i18n import _
-from mailcomposer.smtp.explain import explain_command, explain_reply
+from mailcomposer.smtp.explain import explain_command_full, explain_reply_full
+from mailcomposer.smtp.keywords import Explanation, capability_diff, explain_keyword
+from mailcomposer.smtp.rfc import Ref, ref
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
 
 __all__ = ["MASK", "EventCallback", "Recorder", "mask_command", "summarise_challenge"]
@@ -26,6 +28,8 @@ class Recorder:
         secure: True once the connection is inside TLS (stamped on each event).
         last_command: the verb of the last client command (to explain its reply).
         in_auth: True during an AUTH exchange: every client line is a secret by default.
+        origins: envelope address (lower-cased) -> the field it came from (``to``,
+            ``cc``, ``bcc``), so each RCPT line can say which.
     """
 
     def __init__(self, on_event: EventCallback) -> None:
@@ -34,14 +38,29 @@ class Recorder:
         self.last_command = ""
         self._mask_next: str | None = None
         self.in_auth = False
+        self.origins: dict[str, str] = {}
+        self._sent_at: float | None = None
+        self._starttls_done = False
+        self._keywords_before_tls: list[str] | None = None
+        self._keywords: list[str] = []
 
     def emit(
-        self, direction: Direction, text: str, code: int | None = None, expl: str = ""
+        self,
+        direction: Direction,
+        text: str,
+        code: int | None = None,
+        expl: str = "",
+        refs: tuple[Ref, ...] = (),
+        elapsed: float | None = None,
     ) -> None:
-        self._on_event(TranscriptEvent(time.monotonic(), direction, text, code, expl, self.secure))
+        self._on_event(
+            TranscriptEvent(
+                time.monotonic(), direction, text, code, expl, self.secure, refs, elapsed
+            )
+        )
 
-    def note(self, text: str) -> None:
-        self.emit(Direction.NOTE, text)
+    def note(self, text: str, refs: tuple[Ref, ...] = ()) -> None:
+        self.emit(Direction.NOTE, text, refs=refs)
 
     def mask_next(self, shown: str) -> None:
         """Show ``shown`` instead of the next client line."""
@@ -58,22 +77,61 @@ class Recorder:
         if not self.in_auth:
             self.last_command = "." if shown == "." else verb
         login_data = self.in_auth and not shown.upper().startswith("AUTH")
-        expl = explain_command(shown, login_data=login_data, mask=MASK)
-        self.emit(Direction.CLIENT, shown, expl=expl)
+        explained = explain_command_full(
+            shown,
+            login_data=login_data,
+            mask=MASK,
+            after_tls=self._starttls_done and verb in ("EHLO", "HELO"),
+            origin=self._origin(shown) if verb == "RCPT" else None,
+        )
+        self._sent_at = time.monotonic()
+        self.emit(Direction.CLIENT, shown, expl=explained.text, refs=explained.refs)
+
+    def _origin(self, line: str) -> str | None:
+        match = re.search(r"<([^<>]*)>", line)
+        return self.origins.get(match[1].lower()) if match else None
 
     def server(self, code: int, lines: list[str], complete: bool = True) -> None:
-        """Record one reply's lines; an incomplete reply (cut off) is explained nowhere."""
+        """Record one reply's lines; an incomplete reply (cut off) is explained nowhere.
+
+        The lines of an EHLO reply after the greeting are each explained as the
+        extension they announce; the last line of a reply also gets the reply's
+        meaning and the time since its command was sent.
+        """
+        ehlo = code == 250 and self.last_command == "EHLO"
+        elapsed = None if self._sent_at is None else time.monotonic() - self._sent_at
         for index, line in enumerate(lines):
             last = complete and index == len(lines) - 1
             text = f"{code}{' ' if last else '-'}{line}" if line else str(code)
             if code == 334:
                 text = f"334 {summarise_challenge(line)}"
-            expl = explain_reply(code, line, self.last_command) if last else ""
-            self.emit(Direction.SERVER, text, code, expl)
+            parts: list[Explanation] = []
+            if ehlo and index > 0:
+                parts.append(explain_keyword(line))
+            if last:
+                parts.append(explain_reply_full(code, line, self.last_command))
+            expl = " ".join(p.text for p in parts if p.text)
+            refs = tuple(dict.fromkeys(r for p in parts for r in p.refs))
+            self.emit(Direction.SERVER, text, code, expl, refs, elapsed if last else None)
+        if complete:
+            self._sent_at = None
+        if ehlo and complete:
+            self._after_ehlo([line for line in lines[1:] if line.strip()])
+        if code == 220 and self.last_command == "STARTTLS":
+            self._starttls_done = True
+            self._keywords_before_tls = self._keywords
+
+    def _after_ehlo(self, keywords: list[str]) -> None:
+        self._keywords = keywords
+        if self._starttls_done and self._keywords_before_tls is not None:
+            diff = capability_diff(self._keywords_before_tls, keywords)
+            self._keywords_before_tls = None  # said once, after the second EHLO
+            self.note(diff.describe(), (ref(3207, "4.2"),))
 
     def unparsable(self, line: str) -> None:
         """Record a server line that is not an SMTP reply, exactly as it came."""
-        self.emit(Direction.SERVER, line)
+        explained = explain_reply_full(-1, line)
+        self.emit(Direction.SERVER, line, expl=explained.text, refs=explained.refs)
 
 
 _AUTH_LINE = re.compile(r"^(AUTH\s+\S+)(\s+\S.*)?$", re.IGNORECASE)
