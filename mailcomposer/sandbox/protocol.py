@@ -48,6 +48,7 @@ _DETAIL = {
     553: "5.1.3",
     555: "5.5.4",
 }
+MAX_KNOWN = 10_000
 _PARAMETER = re.compile(r"\b(SIZE=(\d*)|BODY=8BITMIME|SMTPUTF8)\b")
 
 
@@ -67,6 +68,12 @@ class LabState:
         self.greylist = Greylist(config.greylist_delay)
         self.known: set[str] = set()
         self.armed = False
+
+    def remember(self, recipients: list[str]) -> None:
+        """Note recipients that received mail (bounded: a script may send to thousands)."""
+        if len(self.known) > MAX_KNOWN:
+            self.known.clear()
+        self.known.update(r.casefold() for r in recipients)
 
 
 class LabSMTP(SMTP):
@@ -362,7 +369,7 @@ class LabSMTP(SMTP):
             return self._fault_line(fault)  # refused: not stored
         status = await super()._call_handler_hook("DATA")
         assert self.envelope is not None
-        self.state.known.update(r.casefold() for r in self.envelope.rcpt_tos)
+        self.state.remember(self.envelope.rcpt_tos)
         if "DOT" in self.config.drops:
             # Stored, then silence: the client cannot know (its "outcome unknown" case).
             await self._drop()

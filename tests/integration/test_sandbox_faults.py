@@ -292,3 +292,21 @@ def test_faults_apply_to_the_next_connection_of_a_fresh_server(
             assert reply(info.value) == StatusCode(451, "4.3.0 Try later")
     with SandboxServer(maildir) as server:
         assert send(server) == {}
+
+
+def test_drop_at_dot_inside_tls(maildir: Path, tmp_path: Path) -> None:
+    with lab(maildir, tmp_path, require_starttls=True, drops=["DOT"]) as server:
+        assert server.certificate is not None
+        context = ssl.create_default_context(cafile=str(server.certificate.cert))
+        with client(server) as smtp:
+            smtp.starttls(context=context)
+            with pytest.raises(smtplib.SMTPServerDisconnected):
+                smtp.sendmail("ann@example.org", ["bob@example.org"], MESSAGE)
+    assert stored(maildir) == [("lab", ("bob@example.org",))]
+
+
+def test_delay_at_connect_then_a_normal_session(maildir: Path, tmp_path: Path) -> None:
+    with lab(maildir, tmp_path, delays=["CONNECT=0.2"], faults=["DATA=451 4.3.0 Later"]) as server:
+        with pytest.raises(smtplib.SMTPDataError) as info:
+            send(server)
+        assert reply(info.value) == StatusCode(451, "4.3.0 Later")
