@@ -14,6 +14,7 @@ from typing import Any
 
 from mailcomposer.i18n import _
 from mailcomposer.sandbox.certs import CertificateFiles, ensure_certificate
+from mailcomposer.sandbox.config import SandboxConfig
 from mailcomposer.smtp.settings import Secret, Security, ServerSettings
 
 # The name the server gives in its greeting; a fixed one avoids the reverse DNS
@@ -24,9 +25,6 @@ SERVER_HOSTNAME = "sandbox.mailcomposer.localhost"
 # without a handler Python prints its warnings to stderr, which would garble the
 # CLI's output. The sandbox reports what matters itself.
 logging.getLogger("mail.log").addHandler(logging.NullHandler())
-
-AUTH_REQUIRED = "530 5.7.0 Authentication required"
-AUTH_OK = "235 2.7.0 Authentication successful"
 
 
 def is_loopback_host(host: str) -> bool:
@@ -82,11 +80,11 @@ class MaildirHandler:
 
     The headers are the ones aiosmtpd's own ``Mailbox`` handler records
     (``X-Peer``, ``X-MailFrom``, ``X-RcptTo``), prepended to the raw bytes so the
-    message itself is stored exactly as received.
+    message itself is stored exactly as received. What to accept is decided by
+    the protocol (:mod:`mailcomposer.sandbox.protocol`) before this is called.
 
     Attributes:
         maildir: the Maildir root.
-        require_auth: refuse MAIL FROM before a successful AUTH (and offer AUTH at all).
         on_stored: called (in the server thread) with the path, sender and
             recipients of each stored message.
         received: count of stored messages.
@@ -96,36 +94,14 @@ class MaildirHandler:
         self,
         maildir: Path,
         *,
-        require_auth: bool = False,
         on_stored: Callable[[Path, str, list[str]], None] | None = None,
     ) -> None:
         self.maildir = maildir
-        self.require_auth = require_auth
         self.on_stored = on_stored
         self.received = 0
 
     # aiosmtpd treats every handler attribute named auth_* as an AUTH mechanism, so
     # no attribute here may start with "auth_".
-
-    async def handle_EHLO(
-        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
-    ) -> list[str]:
-        session.host_name = hostname
-        if not self.require_auth:
-            # Without --auth there is nothing to log in to: do not advertise AUTH.
-            responses = [r for r in responses if not r.upper().startswith("250-AUTH")]
-        return responses
-
-    async def handle_MAIL(
-        self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
-    ) -> str:
-        # Enforced here rather than with aiosmtpd's auth_required, which warns when
-        # TLS is not required too; this is a loopback lab server.
-        if self.require_auth and not session.authenticated:
-            return AUTH_REQUIRED
-        envelope.mail_from = address
-        envelope.mail_options.extend(mail_options)
-        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         content = envelope.original_content or envelope.content or b""
@@ -166,13 +142,19 @@ class _Authenticator:
 def _controller_class() -> type:
     from aiosmtpd.controller import Controller
 
+    from mailcomposer.sandbox.protocol import LabSMTP
+
     class _SocketController(Controller):
         """A Controller serving on a socket we bound ourselves (port 0 = a free port)."""
 
-        def __init__(self, handler: Any, sock: socket.socket, **kwargs: Any) -> None:
+        def __init__(self, handler: Any, sock: socket.socket, state: Any, **kwargs: Any) -> None:
             host, port = sock.getsockname()[:2]
             super().__init__(handler, hostname=host, port=port, **kwargs)
             self._sock = sock
+            self._state = state
+
+        def factory(self) -> Any:
+            return LabSMTP(self.handler, state=self._state, **self.SMTP_kwargs)
 
         def _create_server(self) -> Awaitable[Any]:
             return self.loop.create_server(
@@ -185,17 +167,17 @@ def _controller_class() -> type:
 class SandboxServer:
     """The local lab server: aiosmtpd on a loopback address, messages kept in a Maildir.
 
-    Use as a context manager, or call :meth:`start` and :meth:`stop`.
+    Use as a context manager, or call :meth:`start` and :meth:`stop`. Its
+    behaviour (TLS, AUTH, SIZE, faults, greylisting...) is one
+    :class:`~mailcomposer.sandbox.config.SandboxConfig`; the ``tls``, ``auth``,
+    ``size_limit`` and ``smtputf8`` arguments are a shorthand for the common ones.
 
     Attributes:
         maildir: where messages are stored.
         host: the loopback address it listens on.
         port: the port it listens on (the chosen one once started).
-        tls: whether STARTTLS is offered (and required) with the sandbox certificate.
-        auth: ``(user, password)`` to require, or ``None`` for no AUTH.
-        size_limit: largest message accepted (advertised as SIZE), or ``None``.
-        certificate: the certificate files when ``tls`` is on.
-        smtputf8: whether SMTPUTF8 is advertised.
+        config: the switches in force.
+        certificate: the certificate files when TLS is on.
     """
 
     def __init__(
@@ -209,6 +191,7 @@ class SandboxServer:
         cert_dir: Path | None = None,
         smtputf8: bool = True,
         on_stored: Callable[[Path, str, list[str]], None] | None = None,
+        config: SandboxConfig | None = None,
     ) -> None:
         if not is_loopback_host(host):
             raise ValueError(
@@ -219,46 +202,84 @@ class SandboxServer:
             )
         if port < 0 or port > 65535:
             raise ValueError(_("Port {port} is out of range (0-65535).").format(port=port))
+        if config is None:
+            config = SandboxConfig(
+                tls=tls,
+                require_starttls=tls,  # the secure sandbox has always required STARTTLS
+                auth=auth,
+                size_limit=size_limit,
+                hidden=frozenset() if smtputf8 else frozenset({"SMTPUTF8"}),
+            )
+        elif tls or auth or size_limit or not smtputf8:
+            raise ValueError("pass either config or tls/auth/size_limit/smtputf8, not both")
         self.maildir = Path(maildir)
         self.host = host
         self.port = port
-        self.tls = tls
-        self.auth = auth
-        self.size_limit = size_limit
-        self.smtputf8 = smtputf8
+        self.config = config
         self._cert_dir = Path(cert_dir) if cert_dir else self.maildir.parent
         self.certificate: CertificateFiles | None = None
-        self.handler = MaildirHandler(
-            self.maildir, require_auth=auth is not None, on_stored=on_stored
-        )
+        self.handler = MaildirHandler(self.maildir, on_stored=on_stored)
         self._controller: Any = None
+
+    @property
+    def tls(self) -> bool:
+        """Whether the server speaks TLS (STARTTLS or implicit)."""
+        return self.config.tls or self.config.implicit_tls
+
+    @property
+    def auth(self) -> tuple[str, str] | None:
+        """``(user, password)`` it requires, or ``None`` for no AUTH."""
+        return self.config.auth
+
+    @property
+    def size_limit(self) -> int | None:
+        """Largest message accepted (advertised as SIZE), or ``None``."""
+        return self.config.size_limit
+
+    @property
+    def smtputf8(self) -> bool:
+        """Whether SMTPUTF8 is advertised."""
+        return "SMTPUTF8" not in self.config.hidden
 
     @property
     def running(self) -> bool:
         return self._controller is not None
 
-    def start(self) -> SandboxServer:
-        """Bind, start the server thread and wait until it answers; return self."""
-        if self._controller is not None:
-            raise RuntimeError("sandbox server already running")
-        for sub in ("tmp", "new", "cur"):
-            (self.maildir / sub).mkdir(parents=True, exist_ok=True)
+    def _server_options(self) -> dict[str, Any]:
+        """aiosmtpd's Controller and SMTP arguments for this config."""
+        config = self.config
         kwargs: dict[str, Any] = {
             "server_hostname": SERVER_HOSTNAME,
-            "data_size_limit": self.size_limit,
+            "data_size_limit": config.size_limit,
             "enable_SMTPUTF8": self.smtputf8,
-            "auth_require_tls": False,
+            # Required before AUTH only when STARTTLS can provide it; implicit TLS
+            # is encrypted from the start (aiosmtpd does not see that layer).
+            "auth_require_tls": config.tls_available and not config.implicit_tls,
+            # The lab protocol checks STARTTLS itself (with HELO and RSET allowed).
+            "require_starttls": False,
             # aiosmtpd gives its thread 5 s to come up; a busy machine (a student's
             # laptop compiling something) can take longer. Costs nothing when fast.
             "ready_timeout": 30.0,
         }
-        if self.tls:
+        if config.tls or config.implicit_tls:
             self.certificate = ensure_certificate(self._cert_dir)
-            kwargs["tls_context"] = self.certificate.server_context()
-            kwargs["require_starttls"] = True
-        if self.auth is not None:
-            kwargs["authenticator"] = _Authenticator(*self.auth)
+            context = self.certificate.server_context()
+            kwargs["ssl_context" if config.implicit_tls else "tls_context"] = context
+        if config.auth is not None:
+            kwargs["authenticator"] = _Authenticator(*config.auth)
             # aiosmtpd only offers LOGIN and PLAIN built in; nothing to exclude.
+        return kwargs
+
+    def start(self) -> SandboxServer:
+        """Bind, start the server thread and wait until it answers; return self."""
+        from mailcomposer.sandbox.protocol import LabState
+
+        if self._controller is not None:
+            raise RuntimeError("sandbox server already running")
+        for sub in ("tmp", "new", "cur"):
+            (self.maildir / sub).mkdir(parents=True, exist_ok=True)
+        kwargs = self._server_options()
+        state = LabState(self.config)
         family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)
         try:
@@ -270,7 +291,7 @@ class SandboxServer:
         except OSError:
             sock.close()
             raise
-        controller = _controller_class()(self.handler, sock, **kwargs)
+        controller = _controller_class()(self.handler, sock, state, **kwargs)
         try:
             controller.start()
         except BaseException:
@@ -281,6 +302,7 @@ class SandboxServer:
                 if not controller.loop.is_closed():
                     controller.loop.close()
             raise
+        state.armed = True  # from now on CONNECT faults greet real clients
         self.port = sock.getsockname()[1]
         self._controller = controller
         return self
@@ -298,16 +320,21 @@ class SandboxServer:
         self.stop()
 
     def settings(self) -> ServerSettings:
-        """Return how a client reaches this server (STARTTLS trusting the sandbox certificate)."""
+        """Return how a client reaches this server (trusting the sandbox certificate)."""
         cafile = None
         if self.tls:
             if self.certificate is None:
                 self.certificate = ensure_certificate(self._cert_dir)
             cafile = self.certificate.cert
+        security = Security.NONE
+        if self.config.implicit_tls:
+            security = Security.TLS
+        elif self.config.tls:
+            security = Security.STARTTLS
         return ServerSettings(
             host=self.host,
             port=self.port,
-            security=Security.STARTTLS if self.tls else Security.NONE,
+            security=security,
             username=self.auth[0] if self.auth else "",
             cafile=cafile,
         )
