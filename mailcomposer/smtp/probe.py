@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mailcomposer.i18n import _
+from mailcomposer.message.sizes import format_size
 from mailcomposer.smtp import tls
 from mailcomposer.smtp.errors import ExitCode, SendError, Stage
 from mailcomposer.smtp.session import CancelToken, Capabilities, open_session
@@ -169,13 +170,15 @@ class ConnectionReport:
 
     def _extension_lines(self, ext: Capabilities) -> list[str]:
         lines = []
-        if ext.size_mb is not None:
+        if ext.size_limit:
             # base64 makes attachments about 37% larger on the wire.
             lines.append(
                 _(
-                    "Size limit: {limit:.1f} MB per message (attachments grow by about a "
-                    "third when encoded, so about {files:.1f} MB of files)."
-                ).format(limit=ext.size_mb, files=ext.size_mb / 1.37)
+                    "Size limit: {limit} per message (attachments grow by about a "
+                    "third when encoded, so about {files} of files)."
+                ).format(
+                    limit=format_size(ext.size_limit), files=format_size(int(ext.size_limit / 1.37))
+                )
             )
         elif ext.size_limit == 0:
             lines.append(_("Size limit: the server announces SIZE without a fixed limit."))

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from typing import Protocol
 
 from mailcomposer.i18n import _
+from mailcomposer.message.sizes import format_size
 from mailcomposer.smtp.errors import (
     ExitCode,
     Refusal,
@@ -21,6 +22,7 @@ from mailcomposer.smtp.errors import (
     error_from_reply,
 )
 from mailcomposer.smtp.recorder import Recorder
+from mailcomposer.smtp.rfc import ref
 from mailcomposer.smtp.settings import ServerSettings
 from mailcomposer.smtp.transport import Transport
 
@@ -94,14 +96,15 @@ class MessageSteps:
         wire = built.wire(eight_bit=eight_bit)
         limit = offered.size_limit
         if limit and wire.size > limit:
-            raise SendError(
-                Stage.MAIL,
-                ExitCode.REFUSED,
+            # Not refused here: the server decides, and says so with 552 to MAIL
+            # FROM's SIZE= (RFC 1870 §6) before anything is uploaded. The pre-send
+            # checks already warned the user, who chose to go on.
+            self._recorder.note(
                 _(
-                    "The message is {size} after encoding; this server accepts at most "
-                    "{limit}. Remove or shrink attachments."
-                ).format(size=_megabytes(wire.size), limit=_megabytes(limit)),
-                detail=f"size {wire.size} > SIZE {limit}",
+                    "The message is {size} after encoding and this server accepts at most "
+                    "{limit}: it will probably refuse it when MAIL FROM declares the size."
+                ).format(size=format_size(wire.size), limit=format_size(limit)),
+                (ref(1870, "6"),),
             )
 
         self.stage = Stage.MAIL
@@ -207,9 +210,3 @@ class MessageSteps:
 
 def _opts(options: list[str]) -> str:
     return "".join(f" {o}" for o in options)
-
-
-def _megabytes(size: int) -> str:
-    value = size / 1_000_000
-    text = f"{value:.1f}".removesuffix(".0") if value >= 0.1 else f"{value:.2f}"
-    return f"{text} MB"

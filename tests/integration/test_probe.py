@@ -82,7 +82,7 @@ def test_right_password_in_every_mode(any_server, events: EventLog) -> None:
     assert "C: QUIT" in text and "MAIL FROM" not in text  # no mail sent
     assert AUTH_PASSWORD not in text
     verdict = "\n".join(report.verdict_lines())
-    assert "succeeded" in verdict and "33.6 MB" in verdict
+    assert "succeeded" in verdict and "32 MiB" in verdict
     assert AUTH_PASSWORD not in verdict
     assert not server.received
 

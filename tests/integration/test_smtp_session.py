@@ -431,15 +431,21 @@ def test_smtputf8_used_when_offered(smtp_server, events):
     assert got.rcpt_tos == ("用户@example.test",)
 
 
-def test_size_exceeded_is_refused_before_data(events):
+def test_size_exceeded_is_left_to_the_server_which_refuses_before_data(events):
+    """The lab shows the server's 552 (RFC 1870): the client warns, declares, uploads nothing."""
     built = make_built(attachments=[_attachment(300_000)])
     with SmtpTestServer(data_size_limit=100_000) as server, pytest.raises(SendError) as info:
         send(settings_for(server), None, built, on_event=events)
     error = info.value
     assert error.exit_code is ExitCode.REFUSED
-    assert "0.1 MB" in error.user_message
-    assert "Remove or shrink attachments" in error.user_message
-    assert not any(line.startswith(("MAIL", "DATA")) for line in events.lines("C"))
+    assert error.code == 552
+    notes = " ".join(events.lines("*"))
+    assert "97.7 KiB" in notes and "0.1 MB" not in notes
+    mail = next(line for line in events.lines("C") if line.startswith("MAIL"))
+    assert "SIZE=" in mail
+    assert not any(line.startswith("DATA") for line in events.lines("C"))
+    refusal = next(e for e in events if e.code == 552)
+    assert "RFC 1870 §6" in [r.label for r in refusal.refs]
 
 
 def test_size_is_declared_in_mail_from(smtp_server, events):
