@@ -76,5 +76,5 @@ def test_sandbox_bad_options_exit_2(
 ) -> None:
     assert cli.main(["sandbox", *argv]) == ExitCode.INPUT
     err = capsys.readouterr().err.strip()
-    assert err.startswith(f"error: {option}: ")
+    assert err.startswith(f"mailcomposer: error: {option}: ")
     assert len(err.splitlines()) == 1
