@@ -90,6 +90,25 @@ def test_add_with_server(capsys, mailcomposer_home: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("server", "expected"),
+    [
+        ("mail.example.com:465", ("mail.example.com", 465, Security.TLS)),
+        ("mail.example.com", ("mail.example.com", 587, Security.STARTTLS)),
+        ("[2001:db8::1]:25", ("2001:db8::1", 25, Security.STARTTLS)),
+        ("[::1]:2525", ("::1", 2525, Security.NONE)),  # this computer: plain, as for send
+    ],
+)
+def test_add_with_server_default_security(
+    capsys, mailcomposer_home: Path, server: str, expected: tuple[str, int, Security]
+) -> None:
+    code, _out, err = run(capsys, "add", "--name", "S", "--server", server, "--from", "a@b.example")
+    assert code == 0, err
+    account = AccountStore(Home(mailcomposer_home)).get("S")
+    assert account is not None
+    assert (account.server.host, account.server.port, account.server.security) == expected
+
+
+@pytest.mark.parametrize(
     ("argv", "option"),
     [
         (["--server", "mail.example.com:99999", "--from", "a@example.com"], "--server"),
