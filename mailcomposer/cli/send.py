@@ -140,10 +140,13 @@ def run(args: argparse.Namespace) -> int:
         try:
             return _send(args, Home.from_env(), out, cancel)
         except UsageError as exc:
+            cancel.disarm()
             return report_error(out, SendError(Stage.BUILD, ExitCode.INPUT, str(exc)))
         except SendError as error:
+            cancel.disarm()
             return report_error(out, error)
         except signals.Cancelled:
+            cancel.disarm()
             return report_error(
                 out, SendError(Stage.CONNECT, ExitCode.CANCELLED, _("Cancelled by the user."))
             )

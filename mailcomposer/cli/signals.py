@@ -42,9 +42,12 @@ class SignalCancel:
         self.signum: int | None = None
         self._requested = threading.Event()
         self._token: Any = None
+        self._disarmed = False
 
     def handle(self, signum: int, _frame: object) -> None:
         """The signal handler (runs in the main thread, between bytecodes)."""
+        if self._disarmed:
+            return
         if self.signum is None:
             self.signum = signum
         self._requested.set()
@@ -52,6 +55,10 @@ class SignalCancel:
         if token is None:
             raise Cancelled(signum)
         token.cancel()  # thread-safe; wakes the worker from any blocking socket call
+
+    def disarm(self) -> None:
+        """Ignore later signals: the outcome is decided and being reported."""
+        self._disarmed = True
 
     def run(self, submission: Any, out: Any) -> Any:
         """Run ``submission`` in a worker thread; a cancel signal cancels it.
