@@ -13,7 +13,6 @@ from mailcomposer.message.addresses import parse_address
 from mailcomposer.smtp.settings import Security, ServerSettings
 from mailcomposer.store import presets
 from mailcomposer.store.accounts import Account, AccountStore, Identity, validate
-from mailcomposer.store.credentials import Credentials
 from mailcomposer.store.paths import Home
 
 
@@ -64,6 +63,9 @@ def run(args: argparse.Namespace, home: Home) -> int:
     secret = read_password(sys.stdin) if args.password_stdin else None
     before = store.get(account.name)
     store.save(account)
+    if before is not None or secret is not None:
+        # keyring is imported only when a password is stored or may have to move.
+        from mailcomposer.store.credentials import Credentials
     if before is not None:
         # Replacing an account with another login name: the secret follows it (or is
         # replaced by the one just given) instead of staying under the old key.

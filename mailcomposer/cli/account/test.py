@@ -19,7 +19,6 @@ from mailcomposer.smtp.settings import Secret, Security, ServerSettings
 from mailcomposer.smtp.transcript import TranscriptEvent
 from mailcomposer.store import presets
 from mailcomposer.store.accounts import Account, AccountStore, validate_server
-from mailcomposer.store.credentials import Credentials
 from mailcomposer.store.paths import Home
 from mailcomposer.store.pins import PinStore, settings_with_pin
 from mailcomposer.terminal import print_json
@@ -171,6 +170,8 @@ def _run_test(args: argparse.Namespace, home: Home, account: Account, out: Probe
         elif os.environ.get("MAILCOMPOSER_PASSWORD"):
             secret = Secret(os.environ["MAILCOMPOSER_PASSWORD"])
         else:
+            from mailcomposer.store.credentials import Credentials  # keyring: only now
+
             secret = Credentials().get(account.name, settings.username)
         if secret is None:
             raise InputError(

@@ -44,3 +44,19 @@ def test_version_imports_no_command() -> None:
     assert not {m for m in loaded if m.startswith("mailcomposer.cli.") and m not in {
         "mailcomposer.cli.parser", "mailcomposer.cli.output"}}  # fmt: skip
     assert "typing" not in loaded and "shutil" not in loaded and "json" not in loaded
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["send", "--to", "bob@example.org", "--text", "hi", "--dry-run"],
+        ["send", "--server", "smtp.example.org:465", "--from", "a@example.org", "--to",
+         "bob@example.org", "--text", "hi", "--dry-run"],
+        ["account", "list"],
+        ["sandbox", "--help"],
+    ],
+)  # fmt: skip
+def test_commands_load_keyring_and_the_server_only_when_they_use_them(argv: list[str]) -> None:
+    loaded = loaded_after(argv)
+    assert "keyring" not in loaded and "PySide6" not in loaded
+    assert "aiosmtpd" not in loaded  # the built-in server starts only for a real send
