@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
-from typing import Any, TextIO
+
+TYPE_CHECKING = False  # the command line's start imports neither typing nor json
+if TYPE_CHECKING:
+    from typing import Any, TextIO
 
 _SAMPLE = "✓ 张"
 
@@ -38,4 +40,6 @@ def print_json(data: Any) -> None:
     Readable UTF-8 where the stream can take it; escaped (still exact for any JSON
     reader) where it cannot, so no value is turned into ``?``.
     """
+    import json
+
     print(json.dumps(data, ensure_ascii=not _can_show(sys.stdout), indent=2))

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 
 from mailcomposer import cli
+from mailcomposer.cli.address import parse_server
+from mailcomposer.cli.parser import UsageError
 from mailcomposer.smtp.errors import ExitCode
 
 NESTED = (
@@ -51,7 +53,7 @@ def test_inspect_reports_lint_findings(tmp_path: Path, capsys: pytest.CaptureFix
 
 def test_inspect_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["inspect", str(tmp_path)]) == ExitCode.INPUT
-    assert capsys.readouterr().err.startswith("error: ")
+    assert capsys.readouterr().err.startswith("mailcomposer: error: ")
 
 
 @pytest.mark.parametrize(
@@ -67,7 +69,7 @@ def test_inspect_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     ],
 )
 def test_which_arguments_open_the_window(argv: list[str], gui: bool) -> None:
-    assert cli._wants_gui(argv) is gui
+    assert cli.wants_gui(argv) is gui
 
 
 def test_unknown_command_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -81,15 +83,21 @@ def test_unknown_command_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
         ("smtp.example.org", ("smtp.example.org", 0)),
         ("smtp.example.org:587", ("smtp.example.org", 587)),
         ("[::1]:2525", ("::1", 2525)),
+        ("[2001:db8::5]", ("2001:db8::5", 0)),
+        ("2001:db8::5", ("2001:db8::5", 0)),
         ("127.0.0.1", ("127.0.0.1", 0)),
+        ("smtp.example.org:65535", ("smtp.example.org", 65535)),
     ],
 )
 def test_server_option_parsing(text: str, expected: tuple[str, int]) -> None:
-    assert cli._parse_server(text) == expected
+    assert parse_server(text) == expected
 
 
-@pytest.mark.parametrize("text", ["host:0", "host:99999", "host:abc", ":25", "[::1"])
+@pytest.mark.parametrize(
+    "text", ["host:0", "host:99999", "host:65536", "host:abc", "host:", ":25", "[::1", "[::1]x",
+             "[::1]:0", "bad host"]
+)  # fmt: skip
 def test_bad_server_option(text: str) -> None:
-    with pytest.raises(cli.UsageError) as info:
-        cli._parse_server(text)
+    with pytest.raises(UsageError) as info:
+        parse_server(text)
     assert info.value.option == "--server"

@@ -259,7 +259,7 @@ def test_all_recipients_refused_exits_6(capsys: pytest.CaptureFixture[str]) -> N
         )
     err = capsys.readouterr().err
     assert code == ExitCode.REFUSED
-    assert one_line(err).startswith("error: ")
+    assert one_line(err).startswith("mailcomposer: error: ")
     assert handler.received == []
 
 
@@ -284,7 +284,7 @@ def test_refused_connection_exits_3(capsys: pytest.CaptureFixture[str]) -> None:
         )
     err = capsys.readouterr().err
     assert code == ExitCode.CONNECTION
-    assert one_line(err).startswith("error: ")
+    assert one_line(err).startswith("mailcomposer: error: ")
 
 
 def test_dry_run_prints_tree_and_connects_to_nothing(
@@ -351,7 +351,7 @@ def test_inspect_unreadable_file_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli.main(["inspect", str(tmp_path / "missing.eml")]) == ExitCode.INPUT
-    assert one_line(capsys.readouterr().err).startswith("error: ")
+    assert one_line(capsys.readouterr().err).startswith("mailcomposer: error: ")
 
 
 # -- every bad input: exit 2, one line naming the option, nothing reaches the server --
@@ -392,7 +392,7 @@ def test_bad_input_exits_2_with_one_line(
     out = capsys.readouterr()
     assert code == ExitCode.INPUT
     line = one_line(out.err)
-    assert line.startswith(f"error: {option}: "), line
+    assert line.startswith(f"mailcomposer: error: {option}: "), line
     assert words in line
     assert "Traceback" not in out.err
     assert smtp_server.received == []
@@ -428,13 +428,14 @@ def test_unreadable_attachment_exits_2(
         ]
     )
     assert code == ExitCode.INPUT
-    assert one_line(capsys.readouterr().err).startswith("error: --attach: cannot read")
+    line = one_line(capsys.readouterr().err)
+    assert line.startswith("mailcomposer: error: --attach: cannot read")
     assert smtp_server.received == []
 
 
 def test_argparse_errors_are_one_line_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["send", "--priority", "urgent"]) == ExitCode.INPUT
-    assert one_line(capsys.readouterr().err).startswith("error: ")
+    assert one_line(capsys.readouterr().err).startswith("mailcomposer: error: ")
 
 
 def test_non_ascii_local_part_without_smtputf8_exits_2(
@@ -456,7 +457,7 @@ def test_non_ascii_local_part_without_smtputf8_exits_2(
         received = server.received
     err = capsys.readouterr().err
     assert code == ExitCode.INPUT
-    assert one_line(err).startswith("error: ")
+    assert one_line(err).startswith("mailcomposer: error: ")
     assert "用户@example.org" in err
     assert received == []
 
@@ -493,7 +494,7 @@ def test_starttls_to_sandbox_with_its_certificate(
         trusted = cli.main([*base, "--cafile", str(server.settings().cafile)])
         out = capsys.readouterr()
     assert untrusted == ExitCode.TLS
-    assert one_line(err).startswith("error: ")
+    assert one_line(err).startswith("mailcomposer: error: ")
     assert trusted == ExitCode.OK, out.err
     assert "C: STARTTLS" in out.out
     assert len(Inbox(tmp_path / "Maildir").messages()) == 1

@@ -74,7 +74,7 @@ def test_wrong_password_exits_5(
     monkeypatch.setenv("MAILCOMPOSER_PASSWORD", "wrong")
     assert send() == ExitCode.AUTH
     err = capsys.readouterr().err
-    assert err.startswith("error: ") and "wrong" not in err
+    assert err.startswith("mailcomposer: error: ") and "wrong" not in err
     assert Inbox(lab.maildir).messages() == []
 
 
@@ -84,18 +84,18 @@ def test_no_password_anywhere_exits_2(
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     assert send() == ExitCode.INPUT
     err = capsys.readouterr().err.strip()
-    assert err.startswith("error: --password-stdin: ")
+    assert err.startswith("mailcomposer: error: --password-stdin: ")
     assert len(err.splitlines()) == 1
 
 
 def test_unknown_account_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert send() == ExitCode.INPUT
     err = capsys.readouterr().err
-    assert err.startswith("error: --account: ")
+    assert err.startswith("mailcomposer: error: --account: ")
 
 
 def test_account_and_server_together_exit_2(
     lab: SandboxServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert send("--server", "127.0.0.1:25") == ExitCode.INPUT
-    assert capsys.readouterr().err.startswith("error: --server: ")
+    assert capsys.readouterr().err.startswith("mailcomposer: error: --server: ")

@@ -92,7 +92,10 @@ def test_documented_settings() -> None:
 MY_MODULES = [
     "mailcomposer/store/accounts.py", "mailcomposer/store/credentials.py",
     "mailcomposer/store/pins.py", "mailcomposer/store/presets.py",
-    "mailcomposer/smtp/probe.py", "mailcomposer/cliaccount.py",
+    "mailcomposer/smtp/probe.py", "mailcomposer/cli/account/__init__.py",
+    "mailcomposer/cli/account/add.py", "mailcomposer/cli/account/common.py",
+    "mailcomposer/cli/account/list.py", "mailcomposer/cli/account/remove.py",
+    "mailcomposer/cli/account/test.py",
     "mailcomposer/ui/accountdialog.py", "mailcomposer/ui/certdialog.py",
     "mailcomposer/ui/passworddialog.py",
 ]  # fmt: skip

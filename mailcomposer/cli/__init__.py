@@ -1,0 +1,74 @@
+"""The command line: send, sandbox, inspect, account and selftest, or open the composer window.
+
+One module per command; this one only dispatches, so a start imports little more
+than argparse and the chosen command (``mailcomposer --version`` imports no command).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from mailcomposer import i18n
+from mailcomposer.i18n import _
+
+TYPE_CHECKING = False  # typing stays unimported on the way to --help
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (DESIGN.md's table)."""
+    from mailcomposer.cli.output import EXIT_INPUT, usage_error
+    from mailcomposer.cli.parser import UsageError, build_parser, chosen_command, command_module
+    from mailcomposer.terminal import never_fail_to_print
+
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    never_fail_to_print()
+    i18n.set_language(i18n.detect_language())
+    if wants_gui(args_list):
+        return open_gui(args_list)
+    parser = build_parser(chosen_command(args_list))
+    try:
+        args = parser.parse_args(args_list)
+    except UsageError as exc:
+        return usage_error(exc.option, exc.message)
+    except SystemExit as exc:  # -h / --version
+        return int(exc.code or 0) if isinstance(exc.code, int) else 0
+    if args.command is None:
+        parser.print_help()
+        return EXIT_INPUT
+    return int(command_module(args.command).run(args))
+
+
+def wants_gui(argv: Sequence[str]) -> bool:
+    """True when ``argv`` opens the window: nothing, a mailto: URL or a message file."""
+    from mailcomposer.cli.parser import COMMANDS
+
+    if not argv:
+        return True
+    first = argv[0]
+    if first in COMMANDS or first.startswith("-"):
+        return False
+    lowered = first.lower()
+    return lowered.startswith("mailto:") or lowered.endswith(".eml") or os.path.isfile(first)
+
+
+def open_gui(argv: Sequence[str]) -> int:
+    """Open the composer window with ``argv`` (a FILE.eml or mailto: URL); its exit code."""
+    from mailcomposer.cli.output import print_error
+
+    # Imported here so the command line never loads PySide6 unless a window is wanted.
+    try:
+        from mailcomposer.ui import app  # type: ignore[attr-defined]
+    except ImportError as exc:
+        print_error(
+            "",
+            _("The composer window is not available ({reason}); use “mailcomposer send”.").format(
+                reason=exc
+            ),
+        )
+        return 1
+    # ui.app takes a full argv like sys.argv (program name first), as QApplication does.
+    program = sys.argv[0] if sys.argv and sys.argv[0] else "mailcomposer"
+    return int(app.main([program, *argv]) or 0)

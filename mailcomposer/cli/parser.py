@@ -1,0 +1,135 @@
+"""The argparse front: the command table, one-line usage errors, and a parser built lazily.
+
+Only the chosen command's options are added (and only its module imported), so
+``mailcomposer --version`` and ``mailcomposer send --help`` start at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from mailcomposer import __version__
+from mailcomposer.i18n import N_, _
+
+# Not importing typing saves a tenth of a bare interpreter start (see cli_start.py).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from types import ModuleType
+    from typing import NoReturn
+
+# Command name -> its one-line help (translated when the parser is built).
+COMMANDS = {
+    "send": N_("send a message without a window and print the SMTP transcript"),
+    "sandbox": N_("run the built-in local test server in the foreground"),
+    "inspect": N_("print the MIME tree and problems of an .eml file"),
+    "account": N_("list, add, test or remove sending accounts"),
+    "selftest": N_("check this installation: resources, keyring backend, TLS roots"),
+}
+
+# The values of mailcomposer.smtp.settings.Security, spelled out so building the
+# parser does not import the SMTP code (a unit test keeps the two equal).
+SECURITY_CHOICES = ("none", "starttls", "tls")
+
+
+class UsageError(Exception):
+    """Bad input on the command line: exit 2, one line naming the option and the fix.
+
+    Attributes:
+        option: the option (``--server``) or argument (``name``) at fault; may be empty.
+        message: what is wrong and how to fix it.
+    """
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"{option}: {message}" if option else message)
+        self.option = option
+        self.message = message
+
+
+def terminal_width() -> int:
+    """The width help is wrapped to, as argparse computes it, without importing shutil.
+
+    ``shutil.get_terminal_size`` with its defaults: ``COLUMNS``, else the terminal of
+    standard output, else 80 (shutil would also load bz2 and lzma for nothing here).
+    """
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, at the width of :func:`terminal_width`."""
+
+    def __init__(self, prog: str, **kwargs: object) -> None:
+        kwargs.setdefault("width", terminal_width())
+        super().__init__(prog, **kwargs)  # type: ignore[arg-type]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as a ``UsageError`` (one line, exit code 2)."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def error(self, message: str) -> NoReturn:
+        # argparse says "argument --to: ..."; our form is "--to: ...".
+        option, sep, rest = message.removeprefix("argument ").partition(": ")
+        if sep and " " not in option:
+            raise UsageError(option, rest)
+        raise UsageError("", message.removeprefix("argument "))
+
+
+def command_module(name: str) -> ModuleType:
+    """Import and return the module of command ``name`` (its options and its ``run``).
+
+    Plain imports, one per command, so a frozen build's analysis finds them all.
+    """
+    if name == "send":
+        from mailcomposer.cli import send as module
+    elif name == "sandbox":
+        from mailcomposer.cli import sandbox as module
+    elif name == "inspect":
+        from mailcomposer.cli import inspect as module
+    elif name == "account":
+        from mailcomposer.cli import account as module
+    elif name == "selftest":
+        from mailcomposer.cli import selftest as module
+    else:
+        raise KeyError(name)
+    return module
+
+
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names: its first word not starting with ``-``."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
+    """Build the parser; only ``command``'s options are added (``"*"``: every command's)."""
+    parser = Parser(
+        prog="mailcomposer",
+        description=_(
+            "Compose and send e-mail and watch the SMTP conversation. Without a command, "
+            "open the composer window (optionally with a FILE.eml or a mailto: URL)."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"mailcomposer {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
+    for name, help_text in COMMANDS.items():
+        sub = subparsers.add_parser(name, help=_(help_text))
+        if command in (name, "*"):
+            command_module(name).add_arguments(sub)
+    return parser

@@ -1,0 +1,239 @@
+"""``mailcomposer send``: its options, and one send from the arguments to the exit code."""
+
+from __future__ import annotations
+
+import argparse
+
+from mailcomposer.cli.parser import SECURITY_CHOICES, UsageError
+from mailcomposer.i18n import _
+
+TYPE_CHECKING = False  # typing stays unimported on the way to --help
+if TYPE_CHECKING:
+    from typing import Any
+
+# mailcomposer.smtp.settings.Timeouts() in seconds (connect, each reply, final dot),
+# repeated for the help text so that --help does not import the SMTP code; a unit
+# test keeps them equal.
+DEFAULT_TIMEOUTS = (30, 60, 600)
+# With --timeout S, the final dot's wait is FINAL_DOT_FACTOR * S.
+FINAL_DOT_FACTOR = 10
+
+
+def add_arguments(send: argparse.ArgumentParser) -> None:
+    """Add the options of ``send`` to its parser."""
+    send.description = _(
+        "Send one message. Without --account or --server the default account is used "
+        "(the built-in local test server until you add one). Lines starting with "
+        "“S:” come from the server, “C:” from this program, “*” are local notes."
+    )
+    send.epilog = _(
+        "Exit codes: 0 sent, 1 some recipients refused, 2 invalid input (nothing sent), "
+        "3 connection failed, 4 TLS problem, 5 authentication failed, 6 message refused, "
+        "7 cancelled, 8 outcome unknown (may have been delivered)."
+    )
+    where = send.add_argument_group(_("server"))
+    where.add_argument("--account", metavar=_("NAME"), help=_("send with this saved account"))
+    where.add_argument(
+        "--server",
+        metavar=_("HOST[:PORT]"),
+        help=_("send through this server instead of an account ([IPv6]:PORT for IPv6)"),
+    )
+    where.add_argument(
+        "--security",
+        choices=SECURITY_CHOICES,
+        help=_(
+            "connection security with --server (default: tls on port 465, none for this "
+            "computer, else starttls)"
+        ),
+    )
+    where.add_argument("--user", metavar=_("USER"), help=_("log in with this user name"))
+    where.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help=_("read the password from the first line of standard input"),
+    )
+    where.add_argument(
+        "--cafile", metavar=_("PATH"), help=_("also trust the certificates in this PEM file")
+    )
+    connect, reply, final_dot = DEFAULT_TIMEOUTS
+    where.add_argument(
+        "--timeout",
+        metavar=_("SECONDS"),
+        help=_(
+            "the longest wait for connecting (name lookup, TCP and TLS handshake), for each "
+            "read or write on the connection, and for each whole server reply (default: "
+            "{connect} to connect, {reply} for the rest). The reply to the final dot has its "
+            "own wait, as servers may scan the message first: {final_dot} seconds, or "
+            "{factor} times SECONDS with --timeout"
+        ).format(connect=connect, reply=reply, final_dot=final_dot, factor=FINAL_DOT_FACTOR),
+    )
+
+    message = send.add_argument_group(_("message"))
+    message.add_argument("--from", dest="from_addr", metavar=_("ADDR"), help=_("sender address"))
+    for option, text in (
+        ("--to", _("recipient (repeatable; commas separate several)")),
+        ("--cc", _("copy recipient (repeatable; commas separate several)")),
+        ("--bcc", _("hidden recipient, never written into the message (repeatable)")),
+    ):
+        message.add_argument(option, action="append", default=[], metavar=_("ADDR"), help=text)
+    message.add_argument("--reply-to", metavar=_("ADDR"), help=_("address replies should go to"))
+    message.add_argument("--subject", default="", help=_("the subject line"))
+    body = message.add_mutually_exclusive_group()
+    body.add_argument("--text", help=_("the plain-text body"))
+    body.add_argument(
+        "--text-file",
+        metavar=_("PATH"),
+        help=_("read the plain-text body from a UTF-8 file (- reads standard input)"),
+    )
+    message.add_argument(
+        "--html-file",
+        metavar=_("PATH"),
+        help=_("HTML body; local images it shows are embedded inline (cid:)"),
+    )
+    message.add_argument(
+        "--attach",
+        action="append",
+        default=[],
+        metavar=_("FILE"),
+        help=_("attach a file (repeatable)"),
+    )
+    message.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar=_("“Name: value”"),
+        help=_("add a header (repeatable)"),
+    )
+    message.add_argument(
+        "--priority", choices=["high", "normal", "low"], default="normal", help=_("priority")
+    )
+
+    output = send.add_argument_group(_("output"))
+    output.add_argument(
+        "--save-eml", metavar=_("PATH"), help=_("also save the message as an .eml file")
+    )
+    output.add_argument(
+        "--dry-run",
+        action="store_true",
+        help=_("build and check the message, print its MIME tree, connect to nothing"),
+    )
+    output.add_argument(
+        "--json", action="store_true", help=_("print one JSON object with the result")
+    )
+    output.add_argument("--quiet", action="store_true", help=_("print only the one-line result"))
+    output.add_argument(
+        "--explain", action="store_true", help=_("explain each command and reply in plain words")
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``mailcomposer send``; return its exit code (DESIGN.md's table)."""
+    from mailcomposer.cli import signals
+    from mailcomposer.cli.report import SendOutput, report_error
+    from mailcomposer.smtp.errors import ExitCode, SendError, Stage
+    from mailcomposer.store.paths import Home
+
+    out = SendOutput(json=args.json, quiet=args.quiet, explain=args.explain)
+    # SIGINT, SIGTERM and SIGHUP cancel the send from here on, whatever this process
+    # inherited (a script's "cmd &" starts it with SIGINT ignored).
+    with signals.cancel_on_signals() as cancel:
+        try:
+            return _send(args, Home.from_env(), out, cancel)
+        except UsageError as exc:
+            cancel.disarm()
+            return report_error(out, SendError(Stage.BUILD, ExitCode.INPUT, str(exc)))
+        except SendError as error:
+            cancel.disarm()
+            return report_error(out, error)
+        except signals.Cancelled:
+            cancel.disarm()
+            return report_error(
+                out, SendError(Stage.CONNECT, ExitCode.CANCELLED, _("Cancelled by the user."))
+            )
+
+
+def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
+    """Validate everything first (nothing is sent on bad input), then send or dry-run."""
+    from dataclasses import replace
+
+    from mailcomposer.cli import draftargs, serverargs
+    from mailcomposer.cli.report import dry_run, report_result
+
+    draft = draftargs.draft_from_args(args)
+    server = serverargs.server_from_args(args, home)
+    settings, secret = server.settings, server.secret
+    if not draft.from_addr:
+        if not server.default_from:
+            raise UsageError("--from", _("who is sending? give --from ADDRESS"))
+        draft.from_addr = server.default_from
+    if not (draft.to or draft.cc or draft.bcc):
+        raise UsageError("--to", _("no recipients: give at least one --to, --cc or --bcc"))
+    built = draftargs.build(draft)
+    if args.save_eml:
+        draftargs.save_eml(built, args.save_eml)
+    if args.dry_run:
+        return dry_run(built, out)
+    if settings.username and secret is None:
+        secret = serverargs.ask_password(args, settings)
+
+    from mailcomposer.smtp.errors import ExitCode, SendError
+    from mailcomposer.submission import Submission
+
+    sandbox = None
+    if server.start_sandbox:
+        from mailcomposer.sandbox.server import SandboxServer
+
+        sandbox = SandboxServer(home.sandbox_maildir, cert_dir=home.sandbox).start()
+        settings = replace(settings, port=sandbox.port)
+        out.note(
+            _("Started the built-in test server on 127.0.0.1:{port}; mail goes to {path}").format(
+                port=sandbox.port, path=home.sandbox_maildir
+            )
+        )
+    try:
+        submission = Submission(home, settings, secret, built, server.account_name)
+        result = cancel.run(submission, out)
+    except SendError as error:
+        if error.exit_code == ExitCode.UNKNOWN and submission.outbox_id:
+            # Say where the copy is, so the user can check before sending again.
+            error.user_message += " " + _(
+                "A copy is kept in the outbox as {path}; check with the recipient before "
+                "sending it again."
+            ).format(path=home.outbox / f"{submission.outbox_id}.eml")
+            raise
+        culprit = _smtputf8_culprit(args) if error.exit_code == ExitCode.INPUT else None
+        if culprit is None:
+            raise
+        option, address = culprit
+        message = _(
+            "“{address}” has non-ASCII characters before the @ and this server does not "
+            "support SMTPUTF8; nothing was sent, use an ASCII address"
+        ).format(address=address)
+        raise SendError(
+            error.stage, error.exit_code, f"{option}: {message}", field=error.field
+        ) from None
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+    return report_result(out, result)
+
+
+def _smtputf8_culprit(args: argparse.Namespace) -> tuple[str, str] | None:
+    """Return the option and address that need SMTPUTF8, if any."""
+    from mailcomposer.cli.draftargs import split_values
+    from mailcomposer.message.addresses import parse_address_list
+
+    for option, values in (
+        ("--from", [args.from_addr or ""]),
+        ("--to", args.to),
+        ("--cc", args.cc),
+        ("--bcc", args.bcc),
+    ):
+        try:
+            addresses = parse_address_list(split_values(values), option.lstrip("-"))
+        except ValueError:
+            continue
+        for address in addresses:
+            if address.needs_smtputf8:
+                return option, address.addr_spec
+    return None
