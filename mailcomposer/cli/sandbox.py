@@ -29,32 +29,33 @@ def add_arguments(sandbox: argparse.ArgumentParser) -> None:
     sandbox.add_argument(
         "--size", metavar=_("BYTES"), help=_("largest message accepted (advertised as SIZE)")
     )
+    from mailcomposer.sandbox.options import add_arguments as add_lab_switches
+
+    add_lab_switches(sandbox)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``mailcomposer sandbox`` in the foreground until Ctrl+C (or SIGTERM, SIGHUP)."""
     from mailcomposer.cli.output import usage_error
+    from mailcomposer.sandbox.options import (
+        SandboxOptionError,
+        config_from_args,
+        example_command,
+        summary_lines,
+    )
     from mailcomposer.sandbox.server import SandboxServer
     from mailcomposer.store.paths import Home
 
     try:
         port = _int_option("--port", args.port, 0, 65535)
-        size = _int_option("--size", args.size, 1, None) if args.size else None
-        auth = None
-        if args.auth:
-            user, sep, password = args.auth.partition(":")
-            if not sep or not user or not password:
-                raise UsageError("--auth", _("write USER:PASS, e.g. --auth ann:secret"))
-            auth = (user, password)
-    except UsageError as exc:
+        config = config_from_args(args)
+    except (UsageError, SandboxOptionError) as exc:
         return usage_error(exc.option, exc.message)
     home = Home.from_env()
     server = SandboxServer(
         home.sandbox_maildir,
         port=port,
-        tls=args.tls,
-        auth=auth,
-        size_limit=size,
+        config=config,
         cert_dir=home.sandbox,
         on_stored=_print_stored,
     )
@@ -69,23 +70,15 @@ def run(args: argparse.Namespace) -> int:
         )
     try:
         print(_("Listening on 127.0.0.1:{port}").format(port=server.port), flush=True)
-        if server.certificate is not None:
-            print(
-                _("STARTTLS required; certificate (use as --cafile): {path}").format(
-                    path=server.certificate.cert
-                )
-            )
-        if auth:
-            print(_("AUTH required for user {user}").format(user=auth[0]))
-        if size:
-            print(_("Largest message accepted: {size} bytes").format(size=size))
+        certificate = server.certificate.cert if server.certificate else None
+        for line in summary_lines(config, certificate):
+            print(line)
         print(_("Mail is stored in {path}").format(path=server.maildir))
-        example = f"mailcomposer send --server 127.0.0.1:{server.port} --security " + (
-            f"starttls --cafile {server.certificate.cert}" if server.certificate else "none"
+        print(
+            _("Try: {command} --to you@example.org --text hello").format(
+                command=example_command(server)
+            )
         )
-        if auth:
-            example += f" --user {auth[0]} --password-stdin"
-        print(_("Try: {command} --to you@example.org --text hello").format(command=example))
         print(_("Press Ctrl+C to stop."), flush=True)
         _wait_for_a_stop_signal()
     finally:

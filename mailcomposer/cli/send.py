@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUTS = (30, 60, 600)
 # With --timeout S, the final dot's wait is FINAL_DOT_FACTOR * S.
 FINAL_DOT_FACTOR = 10
+# One whole reply may take this many times the per-read timeout (smtp.settings).
+REPLY_DEADLINE_FACTOR = 2
 
 
 def add_arguments(send: argparse.ArgumentParser) -> None:
@@ -60,12 +62,18 @@ def add_arguments(send: argparse.ArgumentParser) -> None:
         "--timeout",
         metavar=_("SECONDS"),
         help=_(
-            "the longest wait for connecting (name lookup, TCP and TLS handshake), for each "
-            "read or write on the connection, and for each whole server reply (default: "
-            "{connect} to connect, {reply} for the rest). The reply to the final dot has its "
-            "own wait, as servers may scan the message first: {final_dot} seconds, or "
-            "{factor} times SECONDS with --timeout"
-        ).format(connect=connect, reply=reply, final_dot=final_dot, factor=FINAL_DOT_FACTOR),
+            "the longest wait for connecting (name lookup, TCP and TLS handshake) and for "
+            "each read or write on the connection (default: {connect} to connect, {reply} "
+            "for the rest); one whole server reply may take at most {deadline} times as "
+            "long. The reply to the final dot has its own wait, as servers may scan the "
+            "message first: {final_dot} seconds, or {factor} times SECONDS with --timeout"
+        ).format(
+            connect=connect,
+            reply=reply,
+            final_dot=final_dot,
+            factor=FINAL_DOT_FACTOR,
+            deadline=REPLY_DEADLINE_FACTOR,
+        ),
     )
 
     message = send.add_argument_group(_("message"))

@@ -12,7 +12,6 @@ from mailcomposer.cli.address import default_security, parse_server
 from mailcomposer.cli.files import readable_file
 from mailcomposer.cli.output import print_warning
 from mailcomposer.cli.parser import UsageError
-from mailcomposer.cli.send import FINAL_DOT_FACTOR
 from mailcomposer.i18n import _
 from mailcomposer.smtp.settings import Secret, Security, ServerSettings, Timeouts
 from mailcomposer.store.paths import Home
@@ -53,7 +52,7 @@ def timeouts(args: argparse.Namespace, base: Timeouts) -> Timeouts:
             _("“{value}” is not a number of seconds above 0").format(value=args.timeout),
         )
     # The reply to the final dot may legitimately take much longer (virus scans).
-    return Timeouts(connect=seconds, command=seconds, final_dot=seconds * FINAL_DOT_FACTOR)
+    return Timeouts.scaled(seconds)
 
 
 def server_from_args(args: argparse.Namespace, home: Home) -> Server:

@@ -28,8 +28,8 @@ def test_timeout_help_names_what_it_bounds_and_the_final_dot_wait(
     start = help_text.index("--timeout SECONDS")
     text = help_text[start : help_text.index("message:", start)]
     final_dot = f"{int(Timeouts().final_dot)} seconds"
-    for part in ("connecting", "TLS handshake", "each read or write", "each whole server reply",
-                 "final dot", final_dot, "10 times SECONDS"):  # fmt: skip
+    for part in ("connecting", "TLS handshake", "each read or write", "one whole server reply",
+                 "2 times as long", "final dot", final_dot, "10 times SECONDS"):  # fmt: skip
         assert part in text, part
 
 

@@ -60,3 +60,17 @@ def test_commands_load_keyring_and_the_server_only_when_they_use_them(argv: list
     loaded = loaded_after(argv)
     assert "keyring" not in loaded and "PySide6" not in loaded
     assert "aiosmtpd" not in loaded  # the built-in server starts only for a real send
+
+
+def test_the_help_states_the_timeouts_the_session_uses():
+    """send --help cannot import smtp.settings (start-up), so its copies must agree."""
+    from mailcomposer.cli import send
+    from mailcomposer.smtp import settings
+
+    assert send.FINAL_DOT_FACTOR == settings.FINAL_DOT_FACTOR
+    assert send.REPLY_DEADLINE_FACTOR == settings.REPLY_DEADLINE_FACTOR
+    assert tuple(send.DEFAULT_TIMEOUTS) == (
+        settings.Timeouts().connect,
+        settings.Timeouts().command,
+        settings.Timeouts().final_dot,
+    )
