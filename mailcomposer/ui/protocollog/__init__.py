@@ -1,9 +1,9 @@
-"""The protocol log: the dock that shows an SMTP conversation line by line, each explained.
+"""The protocol log: the dock that shows the SMTP conversation line by line, each explained."""
 
-Its parts, one job each: ``lines`` (a line's class, marker and kept row), ``explanation``
-(what a line means in words), ``model`` (the bounded ring of lines), ``colours``,
-``delegate`` (painting a line), ``view`` (the list) and ``dock`` (its toolbar).
-"""
+# One job per module: lines (a line's class, marker and kept row), explanation (what a
+# line means in words), model (the bounded ring of lines), colours, delegate (painting
+# a line), view (the list) and dock (the toolbar around it). Names re-exported here
+# are the ones the rest of the application and the tests use.
 
 from __future__ import annotations
 
