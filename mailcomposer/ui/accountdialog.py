@@ -1,117 +1,37 @@
-"""The accounts dialog: edit accounts, presets, passwords; test the connection live."""
+"""The accounts dialog: the account list beside its form; save, remove, test the connection live."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
-    QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QSpinBox,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from mailcomposer.i18n import _
 from mailcomposer.message.errors import InputError
-from mailcomposer.smtp.settings import AuthMethod, Secret, Security, ServerSettings, Timeouts
+from mailcomposer.smtp.settings import Security, ServerSettings
 from mailcomposer.smtp.transcript import TranscriptEvent
-from mailcomposer.store import presets
 from mailcomposer.store.accounts import SANDBOX_NAME, Account, AccountStore, Identity
 from mailcomposer.store.credentials import Credentials
 from mailcomposer.store.pins import PinStore, normalize_fingerprint, settings_with_pin
-from mailcomposer.ui.forms import line_edit, push_button
-from mailcomposer.ui.identities import IdentitiesEditor
+from mailcomposer.ui.accountform import AccountForm
+from mailcomposer.ui.accountprobe import ProbeRunner, ProbeWorker
+from mailcomposer.ui.accountsecrets import AccountPasswords
+from mailcomposer.ui.forms import push_button
 
-Job = Callable[..., Any]
-
-
-class ProbeWorker(QObject):
-    """Runs one connection test (or auto-detection) on a worker thread.
-
-    Emits exactly one terminal signal (``succeeded``, ``failed`` or ``cancelled``),
-    then ``finished``, whatever happens.
-
-    Signals:
-        event_logged(TranscriptEvent): one transcript line (immutable).
-        succeeded(object): the report of a test that worked.
-        failed(object): the report of a test that did not work (or an error text).
-        cancelled(): the user stopped it.
-        finished(): always last.
-    """
-
-    event_logged = Signal(object)
-    succeeded = Signal(object)
-    failed = Signal(object)
-    cancelled = Signal()
-    finished = Signal()
-
-    def __init__(self, job: Job) -> None:
-        super().__init__()
-        from mailcomposer.smtp.session import CancelToken
-
-        self._job = job
-        self.token = CancelToken()
-
-    def cancel(self) -> None:
-        """Stop the test from any thread (closes its socket)."""
-        self.token.cancel()
-
-    @Slot()
-    def run(self) -> None:
-        """Run the job; never lets an exception escape (the thread would hang)."""
-        try:
-            report = self._job(on_event=self._on_event, cancel=self.token)
-            if self.token.cancelled:
-                self.cancelled.emit()
-            elif report.ok:
-                self.succeeded.emit(report)
-            else:
-                self.failed.emit(report)
-        except Exception as exc:
-            self.failed.emit(_("The test stopped unexpectedly: {error}").format(error=exc))
-        finally:
-            self.finished.emit()
-
-    def _on_event(self, event: TranscriptEvent) -> None:
-        self.event_logged.emit(event)
-
-
-def _probe_job(settings: ServerSettings, secret: Secret | None, *, on_event: Any,
-               cancel: Any) -> Any:  # fmt: skip
-    from mailcomposer.smtp.probe import test_connection
-    from mailcomposer.store.presets import login_note_for_host
-
-    return test_connection(settings, secret, on_event=on_event, cancel=cancel,
-                           provider_note=login_note_for_host(settings.host))  # fmt: skip
-
-
-def _autodetect_job(settings: ServerSettings, secret: Secret | None, ports: Any, timeouts: Any,
-                    *, on_event: Any, cancel: Any) -> Any:  # fmt: skip
-    from mailcomposer.smtp.probe import autodetect
-    from mailcomposer.store.presets import login_note_for_host
-
-    return autodetect(settings.host, secret, settings.username, on_event=on_event,
-                      cancel=cancel, base=settings, ports=ports, timeouts=timeouts,
-                      provider_note=login_note_for_host(settings.host))  # fmt: skip
+__all__ = ["AccountDialog", "ProbeWorker"]
 
 
 class AccountDialog(QDialog):
@@ -121,6 +41,9 @@ class AccountDialog(QDialog):
         store: where accounts are saved.
         credentials: where passwords go.
         pins: trusted certificates.
+        form: the selected account's ``AccountForm`` (its fields are also attributes
+            of the dialog: ``name_edit``, ``host_edit``, ``tabs``, ``form_error``...).
+        runner: the ``ProbeRunner`` of the connection test.
         last_report: the report of the last test or auto-detection.
         autodetect_ports: (port, security) candidates Auto-detect tries, in order.
         autodetect_timeouts: timeouts of each auto-detect attempt.
@@ -147,16 +70,18 @@ class AccountDialog(QDialog):
         self.setWindowTitle(_("Accounts"))
         self.store = store
         self.credentials = credentials
+        self.passwords = AccountPasswords(credentials)
         self.pins = pins or PinStore(store.home)
         self.last_report: Any = None
         self.certificate_dialog: QDialog | None = None
-        self._current: str | None = None  # name of the account in the form; None = new
-        self._thread: QThread | None = None
-        self._worker: ProbeWorker | None = None
+        self.runner = ProbeRunner(self)
+        self.runner.event_logged.connect(self._on_runner_event_logged)
+        self.runner.succeeded.connect(self._on_runner_succeeded)
+        self.runner.failed.connect(self._on_runner_failed)
+        self.runner.cancelled.connect(self._on_runner_cancelled)
+        self.runner.finished.connect(self._on_runner_finished)
         self._tested_settings: ServerSettings | None = None
         self._autodetecting = False
-        self._filling = False
-        self._sandbox: Any = None
         from mailcomposer.smtp import probe
 
         self.autodetect_ports = probe.DEFAULT_CANDIDATES
@@ -194,120 +119,23 @@ class AccountDialog(QDialog):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
-        form = QFormLayout()
-        self.form = form
-        self.name_edit = line_edit("accountName")
-        self.address_edit = line_edit("accountAddress", "name@example.com")
-        self.address_edit.textEdited.connect(self._on_address_edited)
-        self.display_name_edit = line_edit("accountDisplayName")
-        self.display_name_edit.textEdited.connect(self._on_display_name_edited)
-        self.preset_combo = QComboBox()
-        self.preset_combo.setObjectName("presetCombo")
-        self.preset_combo.addItem(_("Other server (enter the settings yourself)"), "")
-        for preset in presets.presets():
-            self.preset_combo.addItem(preset.name, preset.id)
-        self.preset_combo.currentIndexChanged.connect(self._on_preset_changed)
-        self.preset_note = QLabel()
-        self.preset_note.setObjectName("presetNote")
-        self.preset_note.setWordWrap(True)
-        # Prominent: the single most common reason a first send fails.
-        self.preset_note.setStyleSheet(
-            "QLabel { background: #fff4ce; color: #3b2f00; border: 1px solid #e0c060;"
-            " border-radius: 4px; padding: 6px; font-weight: bold; }"
-        )
-        self.preset_note.setVisible(False)
-        self.host_edit = line_edit("hostField", "smtp.example.com")
-        self.port_spin = QSpinBox()
-        self.port_spin.setObjectName("portField")
-        self.port_spin.setRange(0, 65535)
-        # 0 is the built-in server's "any free port, started on demand".
-        self.port_spin.setSpecialValueText(_("automatic"))
-        self.port_spin.setValue(587)
-        self.security_combo = QComboBox()
-        self.security_combo.setObjectName("securityCombo")
-        for security, label in (
-            (Security.STARTTLS, _("STARTTLS (usually port 587)")),
-            (Security.TLS, _("TLS from the first byte (usually port 465)")),
-            (Security.NONE, _("None: not encrypted (local or lab servers only)")),
-        ):
-            self.security_combo.addItem(label, security.value)
-        self.security_combo.currentIndexChanged.connect(self._on_security_changed)
-        self.user_edit = line_edit("userField")
-        self.auth_combo = QComboBox()
-        self.auth_combo.setObjectName("authCombo")
-        for method, label in (
-            (AuthMethod.AUTO, _("Automatic (best offered)")),
-            (AuthMethod.PLAIN, "PLAIN"),
-            (AuthMethod.LOGIN, "LOGIN"),
-            (AuthMethod.CRAM_MD5, "CRAM-MD5"),
-            (AuthMethod.XOAUTH2, _("XOAUTH2 (OAuth 2 token)")),
-        ):
-            self.auth_combo.addItem(label, method.value)
-        self.password_edit = line_edit("passwordField")
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.remember_box = QCheckBox(_("Remember password"))
-        self.remember_box.setObjectName("rememberPassword")
-        self.remember_box.setChecked(True)
-        self.keyring_note = QLabel()
-        self.keyring_note.setObjectName("keyringNote")
-        self.keyring_note.setWordWrap(True)
-        self.cafile_edit = line_edit("cafileField", _("optional: a PEM file with an extra CA"))
-        browse = push_button(_("Browse…"), "cafileBrowseButton", self._on_browse_clicked)
-        cafile_row = QHBoxLayout()
-        cafile_row.addWidget(self.cafile_edit, 1)
-        cafile_row.addWidget(browse)
-        self.connect_timeout = self._seconds("connectTimeout", Timeouts().connect)
-        self.command_timeout = self._seconds("commandTimeout", Timeouts().command)
-        timeouts_row = QHBoxLayout()
-        timeouts_row.addWidget(QLabel(_("connect")))
-        timeouts_row.addWidget(self.connect_timeout)
-        timeouts_row.addWidget(QLabel(_("each reply")))
-        timeouts_row.addWidget(self.command_timeout)
-        self.identities_editor = IdentitiesEditor()
-        self.identities_editor.first_identity_edited.connect(
-            self._on_identities_editor_first_identity_edited
-        )
-
-        form.addRow(_("Account name:"), self.name_edit)
-        form.addRow(_("E-mail address:"), self.address_edit)
-        form.addRow(_("Your name:"), self.display_name_edit)
-        form.addRow(_("Provider:"), self.preset_combo)
-        form.addRow(self.preset_note)
-        form.addRow(_("Server:"), self.host_edit)
-        form.addRow(_("Port:"), self.port_spin)
-        form.addRow(_("Security:"), self.security_combo)
-        form.addRow(_("User name:"), self.user_edit)
-        form.addRow(_("Login method:"), self.auth_combo)
-        form.addRow(_("Password:"), self.password_edit)
-        form.addRow("", self.remember_box)
-        form.addRow(self.keyring_note)
-        form.addRow(_("CA file:"), cafile_row)
-        form.addRow(_("Timeouts (s):"), timeouts_row)
-        server_page = QWidget()
-        server_page.setLayout(form)
-        identities_page = QWidget()
-        identities_layout = QVBoxLayout(identities_page)
-        identities_hint = QLabel(
-            _(
-                "Each identity is a From address of this account. The first one is the"
-                " default; its name and address are the ones on the first tab."
-            )
-        )
-        identities_hint.setWordWrap(True)
-        identities_layout.addWidget(identities_hint)
-        identities_layout.addWidget(self.identities_editor, 1)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("accountTabs")
-        self.tabs.addTab(server_page, _("Account and server"))
-        self.tabs.addTab(identities_page, _("Identities and signatures"))
-        right_layout.addWidget(self.tabs)
-
-        self.form_error = QLabel()
-        self.form_error.setObjectName("formError")
-        self.form_error.setWordWrap(True)
-        self.form_error.setStyleSheet("QLabel { color: #b00020; }")
-        self.form_error.setVisible(False)
-        right_layout.addWidget(self.form_error)
+        self.form = AccountForm()
+        right_layout.addWidget(self.form)
+        right_layout.addWidget(self.form.form_error)
+        form = self.form
+        # The fields, as the dialog's own attributes (callers and tests reach them here).
+        self.tabs, self.form_error = form.tabs, form.form_error
+        self.name_edit, self.address_edit = form.name_edit, form.address_edit
+        self.display_name_edit, self.identities_editor = (
+            form.display_name_edit, form.identities_editor,
+        )  # fmt: skip
+        self.preset_combo, self.preset_note = form.preset_combo, form.preset_note
+        self.host_edit, self.port_spin = form.host_edit, form.port_spin
+        self.security_combo, self.user_edit = form.security_combo, form.user_edit
+        self.auth_combo, self.password_edit = form.auth_combo, form.password_edit
+        self.remember_box, self.keyring_note = form.remember_box, form.keyring_note
+        self.cafile_edit = form.cafile_edit
+        self.connect_timeout, self.command_timeout = form.connect_timeout, form.command_timeout
 
         actions = QHBoxLayout()
         self.save_button = push_button(_("Save"), "saveAccountButton", self._on_save_clicked)
@@ -347,27 +175,8 @@ class AccountDialog(QDialog):
         self.resize(900, 680)
         self._update_keyring_note()
 
-    def _seconds(self, name: str, value: float) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox()
-        spin.setObjectName(name)
-        spin.setRange(1.0, 3600.0)
-        spin.setDecimals(0)
-        spin.setValue(value)
-        return spin
-
     def _update_keyring_note(self) -> None:
-        available = self.credentials.backend_available
-        self.keyring_note.setText(
-            ""
-            if available
-            else _("The password is kept for this session only: {why}").format(
-                why=self.credentials.why_unavailable
-            )
-        )
-        self.keyring_note.setVisible(not available)
-        self.remember_box.setEnabled(available)
-        if not available:
-            self.remember_box.setChecked(False)
+        self.form.set_keyring_note(self.passwords.unavailable_note())
 
     # -- list --
 
@@ -402,53 +211,13 @@ class AccountDialog(QDialog):
         if account is not None:
             self._fill(account)
 
-    def _fill(self, account: Account) -> None:
-        self._filling = True
-        try:
-            self._current = account.name
-            server = account.server
-            identity = account.identity or Identity("", "")
-            self.name_edit.setText(account.name)
-            self.address_edit.setText(identity.address)
-            self.display_name_edit.setText(identity.name)
-            index = self.preset_combo.findData(account.preset)
-            self.preset_combo.setCurrentIndex(max(index, 0))
-            self._show_note(presets.get(account.preset) if account.preset else None)
-            self.host_edit.setText(server.host)
-            port = server.port or server.security.default_port
-            self.port_spin.setValue(0 if account.builtin_sandbox else port)
-            self.security_combo.setCurrentIndex(self.security_combo.findData(server.security.value))
-            self.user_edit.setText(server.username)
-            self.auth_combo.setCurrentIndex(self.auth_combo.findData(server.auth.value))
-            self.password_edit.clear()
-            stored = self.credentials.get(account.name, server.username) if server.username \
-                else None  # fmt: skip
-            self.password_edit.setPlaceholderText(
-                _("stored — leave empty to keep it") if stored is not None else ""
-            )
-            self.remember_box.setChecked(account.remember_password)
-            self.cafile_edit.setText(str(server.cafile) if server.cafile else "")
-            self.connect_timeout.setValue(server.timeouts.connect)
-            self.command_timeout.setValue(server.timeouts.command)
-            self.identities_editor.set_identities(account.identities)
-            self.form_error.setVisible(False)
-            editable = not account.builtin_sandbox
-            for widget in self._form_widgets():
-                widget.setEnabled(editable)
-            self.save_button.setEnabled(editable)
-            self.remove_button.setEnabled(editable)
-            self.autodetect_button.setEnabled(editable)
-            self._update_keyring_note()
-        finally:
-            self._filling = False
-
-    def _form_widgets(self) -> list[QWidget]:
-        return [
-            self.name_edit, self.address_edit, self.display_name_edit, self.preset_combo,
-            self.host_edit, self.port_spin, self.security_combo, self.user_edit,
-            self.auth_combo, self.password_edit, self.cafile_edit, self.connect_timeout,
-            self.command_timeout, self.identities_editor,
-        ]  # fmt: skip
+    def _fill(self, account: Account, *, new: bool = False) -> None:
+        self.form.fill(account, new=new, password_stored=self.passwords.is_stored(account))
+        editable = not account.builtin_sandbox
+        self.save_button.setEnabled(editable)
+        self.remove_button.setEnabled(editable)
+        self.autodetect_button.setEnabled(editable)
+        self._update_keyring_note()
 
     def new_account(self) -> None:
         """Clear the form for a new account."""
@@ -461,8 +230,7 @@ class AccountDialog(QDialog):
             server=ServerSettings(host="", port=587, security=Security.STARTTLS),
             identities=[Identity("", "")],
         )
-        self._fill(blank)
-        self._current = None
+        self._fill(blank, new=True)
         self.test_log.clear()
         self.verdict.clear()
         self.name_edit.setFocus()
@@ -480,10 +248,10 @@ class AccountDialog(QDialog):
         try:
             self.store.remove(name)
         except InputError as exc:
-            self._show_error(exc)
+            self.form.show_error(exc)
             return
         if account is not None:
-            self.credentials.forget_account(account.name, account.server.username)
+            self.passwords.removed(account)
         self.accounts_changed.emit()
         self._reload()
 
@@ -496,128 +264,11 @@ class AccountDialog(QDialog):
         self.accounts_changed.emit()
         self._reload(name)
 
-    # -- presets --
-
-    @Slot(str)
-    def _on_address_edited(self, text: str) -> None:
-        self.identities_editor.set_first(address=text.strip())
-        self._autofill_from_address(text)
-
-    def _autofill_from_address(self, text: str) -> None:
-        """Fill the provider's server, the login and a new account's name from an address."""
-        preset = presets.preset_for_address(text)
-        if preset is None:
-            return
-        index = self.preset_combo.findData(preset.id)
-        if index != self.preset_combo.currentIndex():
-            self.preset_combo.setCurrentIndex(index)  # fills host, port, security
-        user = self.user_edit.text().strip()
-        if not user or "@" in user:
-            # Providers log in with the full address.
-            self.user_edit.setText(text.strip())
-        if self._current is None and not self.name_edit.isModified():
-            # A new account is named after its address until the user names it.
-            self.name_edit.setText(text.strip())
-
-    @Slot(str)
-    def _on_display_name_edited(self, text: str) -> None:
-        self.identities_editor.set_first(name=text)
-
-    @Slot(str, str)
-    def _on_identities_editor_first_identity_edited(self, name: str, address: str) -> None:
-        # setText does not emit textEdited: no loop back into the editor.
-        self.display_name_edit.setText(name)
-        self.address_edit.setText(address)
-        if self._server_unset():
-            # The first address may be typed on the identities tab before the server is set.
-            self._autofill_from_address(address)
-
-    def _server_unset(self) -> bool:
-        """True while a new account's server fields hold nothing the user chose.
-
-        That is: empty (with the usual port), or still exactly the preset an address
-        filled in, so a corrected address can pick another provider.
-        """
-        if self._current is not None:
-            return False
-        host = self.host_edit.text().strip()
-        port = self.port_spin.value()
-        security = Security(self.security_combo.currentData())
-        if not host:
-            return port == security.default_port
-        preset = presets.get(self.preset_combo.currentData() or "")
-        return preset is not None and (host, port, security) == (
-            preset.host, preset.port, preset.security
-        )  # fmt: skip
-
-    @Slot(int)
-    def _on_preset_changed(self, index: int) -> None:
-        if self._filling:
-            return
-        preset = presets.get(self.preset_combo.itemData(index) or "")
-        self._show_note(preset)
-        if preset is None:
-            return
-        self.host_edit.setText(preset.host)
-        self.security_combo.setCurrentIndex(self.security_combo.findData(preset.security.value))
-        self.port_spin.setValue(preset.port)
-
-    def _show_note(self, preset: presets.Preset | None) -> None:
-        if preset is None:
-            self.preset_note.clear()
-            self.preset_note.setVisible(False)
-            return
-        self.preset_note.setText(
-            _("{provider}: {note}").format(provider=preset.name, note=preset.note)
-        )
-        self.preset_note.setVisible(True)
-
-    @Slot(int)
-    def _on_security_changed(self, _index: int) -> None:
-        if self._filling:
-            return
-        security = Security(self.security_combo.currentData())
-        # Follow the usual port unless the user typed a non-standard one.
-        if self.port_spin.value() in (25, 465, 587):
-            self.port_spin.setValue(security.default_port)
-
-    @Slot()
-    def _on_browse_clicked(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("CA certificate file"), "", _("PEM certificates (*.pem *.crt);;All files (*)")
-        )
-        if path:
-            self.cafile_edit.setText(path)
-
     # -- the account in the form --
 
     def account_from_form(self) -> Account:
         """Return the account the form describes (not validated)."""
-        cafile = self.cafile_edit.text().strip()
-        server = ServerSettings(
-            host=self.host_edit.text().strip(),
-            port=self.port_spin.value(),
-            security=Security(self.security_combo.currentData()),
-            username=self.user_edit.text().strip(),
-            auth=AuthMethod(self.auth_combo.currentData()),
-            cafile=Path(cafile).expanduser() if cafile else None,
-            timeouts=Timeouts(
-                connect=self.connect_timeout.value(),
-                command=self.command_timeout.value(),
-            ),
-        )
-        identities = self.identities_editor.identities()
-        return Account(
-            name=self.name_edit.text().strip(),
-            server=server,
-            identities=identities,
-            remember_password=self.remember_box.isChecked(),
-            preset=self.preset_combo.currentData() or "",
-        )
-
-    def _typed_secret(self) -> Secret | None:
-        text = self.password_edit.text()
-        return Secret(text) if text else None
+        return self.form.account()
 
     @Slot()
     def _on_save_clicked(self) -> None:
@@ -625,70 +276,30 @@ class AccountDialog(QDialog):
 
     def save(self) -> bool:
         """Validate and save the form; return whether it was saved."""
-        if self._current == SANDBOX_NAME:
+        previous = self.form.current
+        if previous == SANDBOX_NAME:
             return False
         try:
-            account = self.account_from_form()
-            previous = self._current
+            account = self.form.account()
             before = self.store.get(previous) if previous else None
             self.identities_editor.validate()
             self.store.save(account, previous_name=previous, new=previous is None)
         except InputError as exc:
-            self._show_error(exc)
+            self.form.show_error(exc)
             return False
-        secret = self._typed_secret()
-        if before is not None:
-            # The secret is keyed by name and user name: it follows either change.
-            self.credentials.account_edited(
-                before.name, before.server.username, account.name, account.server.username,
-                new_secret=secret is not None,
-            )  # fmt: skip
-        if secret is not None and account.server.username:
-            self.credentials.set(account.name, secret, account.server.username,
-                                 remember=account.remember_password)  # fmt: skip
-        elif not account.remember_password and account.server.username:
-            # Unticked "Remember": drop the stored copy, keep it for this session.
-            stored = self.credentials.get(account.name, account.server.username)
-            if stored is not None:
-                self.credentials.set(account.name, stored, account.server.username,
-                                     remember=False)  # fmt: skip
+        self.passwords.saved(before, account, self.form.typed_secret())
         self._update_keyring_note()
-        self.form_error.setVisible(False)
+        self.form.hide_error()
         self.accounts_changed.emit()
         self._reload(account.name)
         return True
-
-    def _show_error(self, exc: InputError) -> None:
-        self.form_error.setText(exc.message)
-        self.form_error.setVisible(True)
-        widget = {
-            "name": self.name_edit,
-            "host": self.host_edit,
-            "port": self.port_spin,
-            "user": self.user_edit,
-            "cafile": self.cafile_edit,
-            "from": self.address_edit,
-            "reply-to": self.identities_editor.reply_to_edit,
-        }.get(exc.field) or self.identities_editor.field_widget(exc.field)
-        if self.identities_editor.current_row() == 0:
-            # The default identity's name and address are typed on the first tab.
-            widget = {
-                self.identities_editor.address_edit: self.address_edit,
-                self.identities_editor.name_edit: self.display_name_edit,
-            }.get(widget, widget)
-        if widget is not None:
-            # Show the tab holding the field first: a hidden widget cannot take the focus.
-            for index in range(self.tabs.count()):
-                if self.tabs.widget(index).isAncestorOf(widget):
-                    self.tabs.setCurrentIndex(index)
-            widget.setFocus()
 
     # -- testing --
 
     @property
     def testing(self) -> bool:
         """True while a test or auto-detection runs."""
-        return self._thread is not None
+        return self.runner.running
 
     @Slot()
     def _on_test_clicked(self) -> None:
@@ -705,57 +316,44 @@ class AccountDialog(QDialog):
         self.test_log.clear()
         self.verdict.clear()
         self.last_report = None
-        if self._current == SANDBOX_NAME:
-            # Started here, in the GUI thread: a Python thread started from a QThread
-            # would leave a dummy thread record behind. Stopped when the test ends.
-            from mailcomposer.sandbox.server import SandboxServer
-
-            self._sandbox = SandboxServer(self.store.home.sandbox_maildir).start()
-            job: Job = functools.partial(_probe_job, self._sandbox.settings(),
-                                         self._sandbox.secret())  # fmt: skip
+        current = self.form.current
+        if current == SANDBOX_NAME:
             self._tested_settings = None
+            self.runner.start_sandbox_test(self.store.home.sandbox_maildir)
+            self._began(autodetect)
+            return True
+        account = self.form.account()
+        settings = account.server
+        if not settings.host:
+            self.form.show_error(InputError("host", _("Enter the server name first.")))
+            return False
+        secret = self.passwords.for_test(
+            current or account.name, settings.username, self.form.typed_secret()
+        )
+        if secret is None and settings.username:
+            self.form.show_error(InputError("password", _("Enter the password first.")))
+            self.password_edit.setFocus()
+            return False
+        settings = settings_with_pin(settings, self.pins)
+        self._tested_settings = settings
+        if autodetect:
+            self.runner.start_autodetect(
+                settings, secret, self.autodetect_ports, self.autodetect_timeouts
+            )
         else:
-            account = self.account_from_form()
-            settings = account.server
-            if not settings.host:
-                self._show_error(InputError("host", _("Enter the server name first.")))
-                return False
-            secret = self._typed_secret()
-            if secret is None and settings.username:
-                secret = self.credentials.get(self._current or account.name, settings.username)
-            if secret is None and settings.username:
-                self._show_error(InputError("password", _("Enter the password first.")))
-                self.password_edit.setFocus()
-                return False
-            settings = settings_with_pin(settings, self.pins)
-            self._tested_settings = settings
-            if autodetect:
-                ports, timeouts = self.autodetect_ports, self.autodetect_timeouts
-                job = functools.partial(_autodetect_job, settings, secret, ports, timeouts)
-            else:
-                job = functools.partial(_probe_job, settings, secret)
-        self.form_error.setVisible(False)
-        self._autodetecting = autodetect
-        self._start_worker(job)
+            self.runner.start_test(settings, secret)
+        self._began(autodetect)
         return True
 
-    def _start_worker(self, job: Job) -> None:
-        thread = QThread(self)
-        worker = ProbeWorker(job)
-        worker.moveToThread(thread)
-        thread.started.connect(worker.run)
-        worker.event_logged.connect(self._on_worker_event_logged)
-        worker.succeeded.connect(self._on_worker_succeeded)
-        worker.failed.connect(self._on_worker_failed)
-        worker.cancelled.connect(self._on_worker_cancelled)
-        worker.finished.connect(self._on_worker_finished)
-        self._thread, self._worker = thread, worker
+    def _began(self, autodetect: bool) -> None:
+        # What the worker reports arrives through the event loop, after this.
+        self.form.hide_error()
+        self._autodetecting = autodetect
         self._set_testing(True)
-        thread.start()
 
     def _set_testing(self, on: bool) -> None:
         self.test_button.setEnabled(not on)
-        self.autodetect_button.setEnabled(not on and self._current != SANDBOX_NAME)
+        self.autodetect_button.setEnabled(not on and self.form.current != SANDBOX_NAME)
         self.cancel_test_button.setEnabled(on)
 
     @Slot()
@@ -763,20 +361,19 @@ class AccountDialog(QDialog):
         self.cancel_test()
 
     def cancel_test(self) -> None:
-        """Stop a running test (the worker then reports ``cancelled``)."""
-        if self._worker is not None:
-            self._worker.cancel()
+        """Stop a running test (the runner then reports ``cancelled``)."""
+        self.runner.cancel()
 
     @Slot(object)
-    def _on_worker_event_logged(self, event: TranscriptEvent) -> None:
+    def _on_runner_event_logged(self, event: TranscriptEvent) -> None:
         self.test_log.appendPlainText(event.format(explain=True))
 
     @Slot(object)
-    def _on_worker_succeeded(self, report: Any) -> None:
+    def _on_runner_succeeded(self, report: Any) -> None:
         self._show_report(report)
 
     @Slot(object)
-    def _on_worker_failed(self, report: Any) -> None:
+    def _on_runner_failed(self, report: Any) -> None:
         if isinstance(report, str):
             self.verdict.setText(report)
             self.last_report = None
@@ -787,20 +384,11 @@ class AccountDialog(QDialog):
             self._ask_trust(info)
 
     @Slot()
-    def _on_worker_cancelled(self) -> None:
+    def _on_runner_cancelled(self) -> None:
         self.verdict.setText(_("The test was stopped."))
 
     @Slot()
-    def _on_worker_finished(self) -> None:
-        thread, worker = self._thread, self._worker
-        self._thread = self._worker = None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
-            thread.deleteLater()
-        if worker is not None:
-            worker.deleteLater()
-        self._stop_sandbox()
+    def _on_runner_finished(self) -> None:
         self._set_testing(False)
         self.test_finished.emit(self.last_report)
 
@@ -811,10 +399,7 @@ class AccountDialog(QDialog):
         best = getattr(report, "best", None) if self._autodetecting else None
         if best is not None:
             # Auto-detect found a working combination: put it in the form.
-            self.port_spin.setValue(best.settings.port)
-            self.security_combo.setCurrentIndex(
-                self.security_combo.findData(best.settings.security.value)
-            )
+            self.form.use_port_and_security(best.settings)
 
     # -- certificates --
 
@@ -848,19 +433,7 @@ class AccountDialog(QDialog):
 
     def stop_test_and_wait(self) -> None:
         """Cancel a running test and wait for its thread (never leave one running)."""
-        thread, worker = self._thread, self._worker
-        if thread is None:
-            return
-        if worker is not None:
-            worker.cancel()
-        thread.quit()
-        thread.wait()
-        self._stop_sandbox()
-
-    def _stop_sandbox(self) -> None:
-        sandbox, self._sandbox = self._sandbox, None
-        if sandbox is not None:
-            sandbox.stop()
+        self.runner.stop_and_wait()
 
     def done(self, result: int) -> None:
         """Close: a running test is cancelled and waited for first."""

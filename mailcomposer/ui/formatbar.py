@@ -11,135 +11,33 @@ from PySide6.QtGui import (
     QActionGroup,
     QColor,
     QFont,
-    QIcon,
     QIntValidator,
-    QKeySequence,
-    QPainter,
-    QPixmap,
-    QTextBlock,
-    QTextBlockFormat,
     QTextCharFormat,
-    QTextCursor,
     QTextFormat,
-    QTextLength,
-    QTextListFormat,
 )
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QFontComboBox,
-    QLabel,
-    QLineEdit,
-    QMenu,
-    QToolBar,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QDialog, QFontComboBox, QToolBar, QToolButton, QWidget
 
-from mailcomposer.i18n import N_, _
+from mailcomposer.i18n import _
+from mailcomposer.ui import formatactions as spec
+from mailcomposer.ui import paragraphs
 from mailcomposer.ui.editor import BodyEditor, normalize_url
+from mailcomposer.ui.formatactions import ActionSpec, icon, make_action
 from mailcomposer.ui.htmlexport import font_families, is_ordered, list_of
-from mailcomposer.ui.icons import icons_dir
+from mailcomposer.ui.linkdialog import LinkDialog
+from mailcomposer.ui.paragraphs import list_style
+from mailcomposer.ui.swatches import HIGHLIGHT_COLORS, TEXT_COLORS, colour_icon, swatch_menu
 
 FONT_SIZES = (8, 9, 10, 11, 12, 14, 16, 18, 20, 24, 28, 36, 48, 72)
-TEXT_COLORS = (
-    (N_("Red"), "#c5221f"),
-    (N_("Orange"), "#e8710a"),
-    (N_("Green"), "#188038"),
-    (N_("Blue"), "#1a73e8"),
-    (N_("Purple"), "#9334e6"),
-    (N_("Grey"), "#5f6368"),
-)
-HIGHLIGHT_COLORS = (
-    (N_("Yellow"), "#fff475"),
-    (N_("Green"), "#ccff90"),
-    (N_("Blue"), "#cbf0f8"),
-    (N_("Pink"), "#fdcfe8"),
-    (N_("Orange"), "#fbbc04"),
-)
-_BULLETS = (
-    QTextListFormat.Style.ListDisc,
-    QTextListFormat.Style.ListCircle,
-    QTextListFormat.Style.ListSquare,
-)
-_NUMBERS = (
-    QTextListFormat.Style.ListDecimal,
-    QTextListFormat.Style.ListLowerAlpha,
-    QTextListFormat.Style.ListLowerRoman,
-)
 
-
-def icon(theme_name: str, file_stem: str) -> QIcon:
-    """The desktop theme's icon ``theme_name``, else our own ``resources/icons/<file_stem>.svg``."""
-    fallback = QIcon(str(icons_dir() / f"{file_stem}.svg"))
-    return QIcon.fromTheme(theme_name, fallback)
-
-
-def list_style(ordered: bool, level: int) -> QTextListFormat.Style:
-    """The bullet or numbering style for nesting ``level`` (1 = outermost)."""
-    styles = _NUMBERS if ordered else _BULLETS
-    return styles[(max(1, level) - 1) % len(styles)]
-
-
-class LinkDialog(QDialog):
-    """Asks for a link's text and address; OK is enabled only for a usable address.
-
-    Attributes:
-        text_field: the shown text (``linkTextField``).
-        url_field: the address (``linkUrlField``).
-    """
-
-    def __init__(self, text: str = "", url: str = "", parent: QWidget | None = None) -> None:
-        from PySide6.QtWidgets import QDialogButtonBox, QFormLayout
-
-        super().__init__(parent)
-        self.setObjectName("linkDialog")
-        self.setWindowTitle(_("Link"))
-        self.text_field = QLineEdit(text)
-        self.text_field.setObjectName("linkTextField")
-        self.text_field.setPlaceholderText(_("Text to show (optional)"))
-        self.url_field = QLineEdit(url)
-        self.url_field.setObjectName("linkUrlField")
-        self.url_field.setPlaceholderText(_("https://example.org or name@example.org"))
-        self._problem = QLabel()
-        self._problem.setObjectName("linkProblemLabel")
-        self._problem.setWordWrap(True)
-        self._problem.setStyleSheet("color: #b3261e;")
-        form = QFormLayout()
-        form.addRow(_("&Text:"), self.text_field)
-        form.addRow(_("&Address:"), self.url_field)
-        self._buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self._buttons.accepted.connect(self.accept)
-        self._buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self._problem)
-        layout.addWidget(self._buttons)
-        self.url_field.textChanged.connect(self._on_url_field_text_changed)
-        self._on_url_field_text_changed(url)
-        (self.url_field if text or not url else self.text_field).setFocus()
-        self.resize(420, self.sizeHint().height())
-
-    @Slot(str)
-    def _on_url_field_text_changed(self, text: str) -> None:
-        from PySide6.QtWidgets import QDialogButtonBox
-
-        ok = normalize_url(text) is not None
-        self._buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
-        if ok or not text.strip():
-            self._problem.setText("")
-        else:
-            self._problem.setText(_("Enter a web address (https://…) or an e-mail address."))
-
-    def values(self) -> tuple[str, str] | None:
-        """``(text, normalized_url)``, or None while the address is unusable."""
-        url = normalize_url(self.url_field.text())
-        if url is None:
-            return None
-        return self.text_field.text().strip() or self.url_field.text().strip(), url
+__all__ = [
+    "FONT_SIZES",
+    "HIGHLIGHT_COLORS",
+    "TEXT_COLORS",
+    "FormatToolBar",
+    "LinkDialog",
+    "icon",
+    "list_style",
+]
 
 
 class FormatToolBar(QToolBar):
@@ -173,121 +71,33 @@ class FormatToolBar(QToolBar):
 
     # -- construction ------------------------------------------------------------------------
 
-    def _action(
-        self,
-        name: str,
-        text: str,
-        theme: str,
-        file_stem: str,
-        slot: Callable[..., object],
-        shortcut: QKeySequence | str | None = None,
-        checkable: bool = False,
-    ) -> QAction:
-        action = QAction(icon(theme, file_stem), text, self)
-        action.setObjectName(name)
-        action.setCheckable(checkable)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            tip = f"{text.replace('&', '')} ({keys})"
-        else:
-            tip = text.replace("&", "")
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
+    def _action(self, what: ActionSpec, slot: Callable[..., object]) -> QAction:
+        action = make_action(what, slot, self)
         self._all_actions.append(action)
         return action
 
     def _build_actions(self) -> None:
         self._all_actions: list[QAction] = []
-        key = QKeySequence.StandardKey
-        self.bold_action = self._action(
-            "boldAction",
-            _("&Bold"),
-            "format-text-bold",
-            "format-text-bold",
-            self._on_bold_action_triggered,
-            QKeySequence(key.Bold),
-            checkable=True,
-        )
-        self.italic_action = self._action(
-            "italicAction",
-            _("&Italic"),
-            "format-text-italic",
-            "format-text-italic",
-            self._on_italic_action_triggered,
-            QKeySequence(key.Italic),
-            checkable=True,
-        )
-        self.underline_action = self._action(
-            "underlineAction",
-            _("&Underline"),
-            "format-text-underline",
-            "format-text-underline",
-            self._on_underline_action_triggered,
-            QKeySequence(key.Underline),
-            checkable=True,
-        )
-        self.strike_action = self._action(
-            "strikeAction",
-            _("S&trikethrough"),
-            "format-text-strikethrough",
-            "format-text-strikethrough",
-            self._on_strike_action_triggered,
-            "Ctrl+Shift+X",
-            checkable=True,
-        )
-        self.text_color_action = self._action(
-            "textColorAction",
-            _("Text &Colour…"),
-            "format-text-color",
-            "format-text-color",
-            self._on_text_color_action_triggered,
-        )
-        self.highlight_action = self._action(
-            "highlightAction",
-            _("&Highlight…"),
-            "format-fill-color",
-            "format-text-highlight",
-            self._on_highlight_action_triggered,
-        )
+        align = Qt.AlignmentFlag
+        self.bold_action = self._action(spec.BOLD, self._on_bold_action_triggered)
+        self.italic_action = self._action(spec.ITALIC, self._on_italic_action_triggered)
+        self.underline_action = self._action(spec.UNDERLINE, self._on_underline_action_triggered)
+        self.strike_action = self._action(spec.STRIKE, self._on_strike_action_triggered)
+        self.text_color_action = self._action(spec.TEXT_COLOR, self._on_text_color_action_triggered)
+        self.highlight_action = self._action(spec.HIGHLIGHT, self._on_highlight_action_triggered)
         self.align_group = QActionGroup(self)
         self.align_group.setExclusive(True)
         self.align_left_action = self._action(
-            "alignLeftAction",
-            _("Align &Left"),
-            "format-justify-left",
-            "format-justify-left",
-            lambda: self._align(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute),
-            "Ctrl+Shift+L",
-            checkable=True,
+            spec.ALIGN_LEFT, lambda: self._align(align.AlignLeft | align.AlignAbsolute)
         )
         self.align_center_action = self._action(
-            "alignCenterAction",
-            _("C&entre"),
-            "format-justify-center",
-            "format-justify-center",
-            lambda: self._align(Qt.AlignmentFlag.AlignHCenter),
-            "Ctrl+Shift+E",
-            checkable=True,
+            spec.ALIGN_CENTER, lambda: self._align(align.AlignHCenter)
         )
         self.align_right_action = self._action(
-            "alignRightAction",
-            _("Align &Right"),
-            "format-justify-right",
-            "format-justify-right",
-            lambda: self._align(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute),
-            "Ctrl+Shift+R",
-            checkable=True,
+            spec.ALIGN_RIGHT, lambda: self._align(align.AlignRight | align.AlignAbsolute)
         )
         self.align_justify_action = self._action(
-            "alignJustifyAction",
-            _("&Justify"),
-            "format-justify-fill",
-            "format-justify-fill",
-            lambda: self._align(Qt.AlignmentFlag.AlignJustify),
-            "Ctrl+Shift+J",
-            checkable=True,
+            spec.ALIGN_JUSTIFY, lambda: self._align(align.AlignJustify)
         )
         for action in (
             self.align_left_action,
@@ -297,77 +107,22 @@ class FormatToolBar(QToolBar):
         ):
             self.align_group.addAction(action)
         self.bullet_list_action = self._action(
-            "bulletListAction",
-            _("&Bulleted List"),
-            "format-list-unordered",
-            "format-list-unordered",
-            lambda: self.toggle_list(ordered=False),
-            "Ctrl+Shift+8",
-            checkable=True,
+            spec.BULLET_LIST, lambda: self.toggle_list(ordered=False)
         )
         self.number_list_action = self._action(
-            "numberListAction",
-            _("&Numbered List"),
-            "format-list-ordered",
-            "format-list-ordered",
-            lambda: self.toggle_list(ordered=True),
-            "Ctrl+Shift+7",
-            checkable=True,
+            spec.NUMBER_LIST, lambda: self.toggle_list(ordered=True)
         )
-        self.indent_action = self._action(
-            "indentAction",
-            _("&Indent More"),
-            "format-indent-more",
-            "format-indent-more",
-            lambda: self.change_indent(1),
-            "Ctrl+]",
-        )
-        self.outdent_action = self._action(
-            "outdentAction",
-            _("Indent &Less"),
-            "format-indent-less",
-            "format-indent-less",
-            lambda: self.change_indent(-1),
-            "Ctrl+[",
-        )
-        self.link_action = self._action(
-            "linkAction",
-            _("&Link…"),
-            "insert-link",
-            "insert-link",
-            self._on_link_action_triggered,
-            "Ctrl+K",
-        )
+        self.indent_action = self._action(spec.INDENT, lambda: self.change_indent(1))
+        self.outdent_action = self._action(spec.OUTDENT, lambda: self.change_indent(-1))
+        self.link_action = self._action(spec.LINK, self._on_link_action_triggered)
         self.horizontal_rule_action = self._action(
-            "horizontalRuleAction",
-            _("Horizontal &Rule"),
-            "insert-horizontal-rule",
-            "insert-horizontal-rule",
-            self.insert_horizontal_rule,
+            spec.HORIZONTAL_RULE, self.insert_horizontal_rule
         )
         self.insert_image_action = self._action(
-            "insertImageAction",
-            _("&Image…"),
-            "insert-image",
-            "insert-image",
-            self._on_insert_image_action_triggered,
+            spec.INSERT_IMAGE, self._on_insert_image_action_triggered
         )
-        self.clear_format_action = self._action(
-            "clearFormatAction",
-            _("&Clear Formatting"),
-            "format-text-clear",
-            "format-text-clear",
-            self.editor.clear_formatting,
-            "Ctrl+\\",
-        )
-        self.plain_text_action = self._action(
-            "plainTextAction",
-            _("&Plain Text Only"),
-            "format-text-plain",
-            "format-text-plain",
-            self._on_plain_text_action_triggered,
-            checkable=True,
-        )
+        self.clear_format_action = self._action(spec.CLEAR_FORMAT, self.editor.clear_formatting)
+        self.plain_text_action = self._action(spec.PLAIN_TEXT, self._on_plain_text_action_triggered)
         self.plain_text_action.setToolTip(
             _("Send the message as plain text only (formatting and images are removed)")
         )
@@ -403,11 +158,11 @@ class FormatToolBar(QToolBar):
         self.editor.addAction(self.align_justify_action)
         # Quick colour choices on the buttons' arrows; the actions themselves (also in the
         # Format menu) open the full colour dialog.
-        self.text_color_menu = self._swatch_menu(
-            "textColorMenu", _("Automatic"), TEXT_COLORS, self._apply_text_color
+        self.text_color_menu = swatch_menu(
+            self, "textColorMenu", _("Automatic"), TEXT_COLORS, self._apply_text_color
         )
-        self.highlight_menu = self._swatch_menu(
-            "highlightMenu", _("No Highlight"), HIGHLIGHT_COLORS, self._apply_highlight
+        self.highlight_menu = swatch_menu(
+            self, "highlightMenu", _("No Highlight"), HIGHLIGHT_COLORS, self._apply_highlight
         )
         for action, menu in (
             (self.text_color_action, self.text_color_menu),
@@ -422,25 +177,6 @@ class FormatToolBar(QToolBar):
         button = self.widgetForAction(self.plain_text_action)
         if isinstance(button, QToolButton):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-
-    def _swatch_menu(
-        self,
-        name: str,
-        none_text: str,
-        colors: tuple[tuple[str, str], ...],
-        apply: Callable[[QColor | None], None],
-    ) -> QMenu:
-        menu = QMenu(self)
-        menu.setObjectName(name)
-        menu.addAction(none_text).triggered.connect(lambda: apply(None))
-        menu.addSeparator()
-        for label, value in colors:
-            pixmap = QPixmap(16, 16)
-            pixmap.fill(QColor(value))
-            action = menu.addAction(QIcon(pixmap), _(label))
-            action.setData(value)
-            action.triggered.connect(lambda _checked=False, v=value: apply(QColor(v)))
-        return menu
 
     def _apply_text_color(self, color: QColor | None) -> None:
         if color is None:
@@ -578,118 +314,21 @@ class FormatToolBar(QToolBar):
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         self._on_editor_cursor_position_changed()
 
-    def _selected_blocks(self) -> list[QTextBlock]:
-        cursor = self.editor.textCursor()
-        doc = self.editor.document()
-        block = doc.findBlock(cursor.selectionStart())
-        last = doc.findBlock(cursor.selectionEnd())
-        blocks = []
-        while block.isValid():
-            blocks.append(block)
-            if block == last:
-                break
-            block = block.next()
-        return blocks
-
     def toggle_list(self, *, ordered: bool) -> None:
         """Make the selected paragraphs a bulleted/numbered list, or back to paragraphs."""
-        cursor = self.editor.textCursor()
-        current = list_of(cursor.block())
-        cursor.beginEditBlock()
-        if current is not None and is_ordered(current.format().style()) == ordered:
-            for block in self._selected_blocks():
-                text_list = list_of(block)
-                if text_list is not None:
-                    text_list.remove(block)
-                    fmt = block.blockFormat()
-                    fmt.setIndent(0)
-                    QTextCursor(block).setBlockFormat(fmt)
-        elif current is not None:
-            for text_list in {
-                id(list_of(b)): list_of(b)
-                for b in self._selected_blocks()
-                if list_of(b) is not None
-            }.values():
-                fmt = text_list.format()
-                fmt.setStyle(list_style(ordered, fmt.indent()))
-                text_list.setFormat(fmt)
-        else:
-            block_fmt = cursor.blockFormat()
-            block_fmt.setIndent(0)
-            cursor.mergeBlockFormat(block_fmt)
-            fmt = QTextListFormat()
-            fmt.setIndent(1)
-            fmt.setStyle(list_style(ordered, 1))
-            cursor.createList(fmt)
-        cursor.endEditBlock()
+        paragraphs.toggle_list(self.editor, ordered=ordered)
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         self._on_editor_cursor_position_changed()
 
     def change_indent(self, delta: int) -> None:
         """Nest list items one level deeper/shallower, or indent paragraphs."""
-        edit = QTextCursor(self.editor.document())
-        edit.beginEditBlock()
-        for block in self._selected_blocks():
-            self._indent_block(block, delta, edit)
-        edit.endEditBlock()
+        paragraphs.change_indent(self.editor, delta)
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         self._on_editor_cursor_position_changed()
 
-    @staticmethod
-    def _indent_block(block: QTextBlock, delta: int, edit: QTextCursor) -> None:
-        edit.setPosition(block.position())
-        text_list = list_of(block)
-        if text_list is None:
-            fmt = block.blockFormat()
-            fmt.setIndent(max(0, fmt.indent() + delta))
-            edit.setBlockFormat(fmt)
-            return
-        list_fmt = text_list.format()
-        level = list_fmt.indent() + delta
-        if level <= 0:
-            text_list.remove(block)
-            fmt = block.blockFormat()
-            fmt.setIndent(0)
-            edit.setBlockFormat(fmt)
-            return
-        # An item can only go one level below the item above it (HTML cannot say more).
-        above = list_of(block.previous())
-        if delta > 0 and (above is None or above.format().indent() < level - 1):
-            return
-        # Join the list at that level just above, so items stay one numbered list.
-        previous = block.previous()
-        while previous.isValid() and list_of(previous) is not None:
-            other = list_of(previous)
-            if other.format().indent() == level:
-                other.add(block)
-                return
-            if other.format().indent() < level:
-                break
-            previous = previous.previous()
-        new_fmt = QTextListFormat(list_fmt)
-        new_fmt.setIndent(level)
-        new_fmt.setStyle(list_style(is_ordered(list_fmt.style()), level))
-        edit.createList(new_fmt)
-
     def insert_horizontal_rule(self) -> None:
         """Insert a horizontal line as its own paragraph and continue below it."""
-        cursor = self.editor.textCursor()
-        cursor.beginEditBlock()
-        cursor.clearSelection()
-        if cursor.block().length() > 1:
-            cursor.insertBlock(QTextBlockFormat(), cursor.charFormat())
-        rule = QTextBlockFormat()
-        rule.setProperty(
-            QTextFormat.Property.BlockTrailingHorizontalRulerWidth,
-            QTextLength(QTextLength.Type.PercentageLength, 100),
-        )
-        cursor.setBlockFormat(rule)
-        if cursor.block().next().isValid():
-            cursor.movePosition(QTextCursor.MoveOperation.NextBlock)
-        else:
-            cursor.insertBlock(QTextBlockFormat(), QTextCharFormat())
-        cursor.endEditBlock()
-        self.editor.setTextCursor(cursor)
+        paragraphs.insert_horizontal_rule(self.editor)
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- links, images, plain text -----------------------------------------------------------
@@ -797,24 +436,5 @@ class FormatToolBar(QToolBar):
 
     def _paint_color_icons(self) -> None:
         """Show the colour the text-colour and highlight buttons will apply."""
-        for action, stem, color in (
-            (self.text_color_action, "format-text-color", self._text_color),
-            (self.highlight_action, "format-text-highlight", self._highlight_color),
-        ):
-            base = QIcon(str(icons_dir() / f"{stem}.svg"))
-            result = QIcon()
-            for extent in (16, 20, 24, 32):
-                pixmap = base.pixmap(extent, extent)
-                if pixmap.isNull():
-                    pixmap = QPixmap(extent, extent)
-                    pixmap.fill(Qt.GlobalColor.transparent)
-                bar = max(3, extent // 6)
-                # A filled pixmap drawn, not fillRect: fillRect's overloads make shiboken
-                # build QGradient and its 169 presets (~4 ms of start-up).
-                strip = QPixmap(extent - 2 * (extent // 12), bar)
-                strip.fill(color)
-                painter = QPainter(pixmap)
-                painter.drawPixmap(extent // 12, extent - bar, strip)
-                painter.end()
-                result.addPixmap(pixmap)
-            action.setIcon(result)
+        self.text_color_action.setIcon(colour_icon("format-text-color", self._text_color))
+        self.highlight_action.setIcon(colour_icon("format-text-highlight", self._highlight_color))

@@ -239,7 +239,7 @@ def test_closing_during_a_test_cancels_and_waits(qtbot, dialog: AccountDialog) -
         dialog.command_timeout.setValue(60)
         assert dialog.start_test()
         qtbot.wait_until(lambda: "Connecting" in dialog.test_log.toPlainText(), timeout=WAIT_MS)
-        thread = dialog._thread
+        thread = dialog.runner.worker_thread
         assert thread is not None and thread.isRunning()
         with qtbot.wait_signal(dialog.test_finished, timeout=WAIT_MS):
             dialog.reject()

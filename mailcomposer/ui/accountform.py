@@ -1,0 +1,388 @@
+"""The account form: server, login and identity fields, filled from and read into an Account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mailcomposer.i18n import _
+from mailcomposer.message.errors import InputError
+from mailcomposer.smtp.settings import AuthMethod, Secret, Security, ServerSettings, Timeouts
+from mailcomposer.store import presets
+from mailcomposer.store.accounts import Account, Identity
+from mailcomposer.ui.forms import line_edit, push_button
+from mailcomposer.ui.identities import IdentitiesEditor
+
+
+class AccountForm(QTabWidget):
+    """The tabs of an account (account and server; identities and signatures).
+
+    Typing an address picks its provider's preset and fills the server and login;
+    picking a preset fills the server and shows the provider's note.
+
+    Attributes:
+        current: the stored name of the account shown, or None for a new account.
+        tabs: the form itself (``accountTabs``), named as the dialog has always named it.
+        form_error: the line that says what is wrong with the form (``formError``); the
+            dialog places it below the tabs.
+        identities_editor: the account's From addresses and signatures.
+        name_edit, address_edit, display_name_edit, preset_combo, preset_note, host_edit,
+        port_spin, security_combo, user_edit, auth_combo, password_edit, remember_box,
+        keyring_note, cafile_edit, connect_timeout, command_timeout: the fields.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("accountTabs")
+        self.tabs = self
+        self.current: str | None = None
+        self._filling = False
+        self._build()
+
+    # -- layout --
+
+    def _build(self) -> None:
+        form = QFormLayout()
+        self.name_edit = line_edit("accountName")
+        self.address_edit = line_edit("accountAddress", "name@example.com")
+        self.address_edit.textEdited.connect(self._on_address_edited)
+        self.display_name_edit = line_edit("accountDisplayName")
+        self.display_name_edit.textEdited.connect(self._on_display_name_edited)
+        self.preset_combo = QComboBox()
+        self.preset_combo.setObjectName("presetCombo")
+        self.preset_combo.addItem(_("Other server (enter the settings yourself)"), "")
+        for preset in presets.presets():
+            self.preset_combo.addItem(preset.name, preset.id)
+        self.preset_combo.currentIndexChanged.connect(self._on_preset_changed)
+        self.preset_note = QLabel()
+        self.preset_note.setObjectName("presetNote")
+        self.preset_note.setWordWrap(True)
+        # Prominent: the single most common reason a first send fails.
+        self.preset_note.setStyleSheet(
+            "QLabel { background: #fff4ce; color: #3b2f00; border: 1px solid #e0c060;"
+            " border-radius: 4px; padding: 6px; font-weight: bold; }"
+        )
+        self.preset_note.setVisible(False)
+        self.host_edit = line_edit("hostField", "smtp.example.com")
+        self.port_spin = QSpinBox()
+        self.port_spin.setObjectName("portField")
+        self.port_spin.setRange(0, 65535)
+        # 0 is the built-in server's "any free port, started on demand".
+        self.port_spin.setSpecialValueText(_("automatic"))
+        self.port_spin.setValue(587)
+        self.security_combo = QComboBox()
+        self.security_combo.setObjectName("securityCombo")
+        for security, label in (
+            (Security.STARTTLS, _("STARTTLS (usually port 587)")),
+            (Security.TLS, _("TLS from the first byte (usually port 465)")),
+            (Security.NONE, _("None: not encrypted (local or lab servers only)")),
+        ):
+            self.security_combo.addItem(label, security.value)
+        self.security_combo.currentIndexChanged.connect(self._on_security_changed)
+        self.user_edit = line_edit("userField")
+        self.auth_combo = QComboBox()
+        self.auth_combo.setObjectName("authCombo")
+        for method, label in (
+            (AuthMethod.AUTO, _("Automatic (best offered)")),
+            (AuthMethod.PLAIN, "PLAIN"),
+            (AuthMethod.LOGIN, "LOGIN"),
+            (AuthMethod.CRAM_MD5, "CRAM-MD5"),
+            (AuthMethod.XOAUTH2, _("XOAUTH2 (OAuth 2 token)")),
+        ):
+            self.auth_combo.addItem(label, method.value)
+        self.password_edit = line_edit("passwordField")
+        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.remember_box = QCheckBox(_("Remember password"))
+        self.remember_box.setObjectName("rememberPassword")
+        self.remember_box.setChecked(True)
+        self.keyring_note = QLabel()
+        self.keyring_note.setObjectName("keyringNote")
+        self.keyring_note.setWordWrap(True)
+        self.cafile_edit = line_edit("cafileField", _("optional: a PEM file with an extra CA"))
+        browse = push_button(_("Browse…"), "cafileBrowseButton", self._on_browse_clicked)
+        cafile_row = QHBoxLayout()
+        cafile_row.addWidget(self.cafile_edit, 1)
+        cafile_row.addWidget(browse)
+        self.connect_timeout = _seconds("connectTimeout", Timeouts().connect)
+        self.command_timeout = _seconds("commandTimeout", Timeouts().command)
+        timeouts_row = QHBoxLayout()
+        timeouts_row.addWidget(QLabel(_("connect")))
+        timeouts_row.addWidget(self.connect_timeout)
+        timeouts_row.addWidget(QLabel(_("each reply")))
+        timeouts_row.addWidget(self.command_timeout)
+        self.identities_editor = IdentitiesEditor()
+        self.identities_editor.first_identity_edited.connect(
+            self._on_identities_editor_first_identity_edited
+        )
+
+        form.addRow(_("Account name:"), self.name_edit)
+        form.addRow(_("E-mail address:"), self.address_edit)
+        form.addRow(_("Your name:"), self.display_name_edit)
+        form.addRow(_("Provider:"), self.preset_combo)
+        form.addRow(self.preset_note)
+        form.addRow(_("Server:"), self.host_edit)
+        form.addRow(_("Port:"), self.port_spin)
+        form.addRow(_("Security:"), self.security_combo)
+        form.addRow(_("User name:"), self.user_edit)
+        form.addRow(_("Login method:"), self.auth_combo)
+        form.addRow(_("Password:"), self.password_edit)
+        form.addRow("", self.remember_box)
+        form.addRow(self.keyring_note)
+        form.addRow(_("CA file:"), cafile_row)
+        form.addRow(_("Timeouts (s):"), timeouts_row)
+        server_page = QWidget()
+        server_page.setLayout(form)
+        identities_page = QWidget()
+        identities_layout = QVBoxLayout(identities_page)
+        identities_hint = QLabel(
+            _(
+                "Each identity is a From address of this account. The first one is the"
+                " default; its name and address are the ones on the first tab."
+            )
+        )
+        identities_hint.setWordWrap(True)
+        identities_layout.addWidget(identities_hint)
+        identities_layout.addWidget(self.identities_editor, 1)
+        self.addTab(server_page, _("Account and server"))
+        self.addTab(identities_page, _("Identities and signatures"))
+
+        self.form_error = QLabel()
+        self.form_error.setObjectName("formError")
+        self.form_error.setWordWrap(True)
+        self.form_error.setStyleSheet("QLabel { color: #b00020; }")
+        self.form_error.setVisible(False)
+
+    def set_keyring_note(self, note: str) -> None:
+        """Say why passwords are kept for this session only ("" hides it; "Remember" works)."""
+        self.keyring_note.setText(note)
+        self.keyring_note.setVisible(bool(note))
+        self.remember_box.setEnabled(not note)
+        if note:
+            self.remember_box.setChecked(False)
+
+    # -- the account in the form --
+
+    def fill(self, account: Account, *, new: bool = False, password_stored: bool = False) -> None:
+        """Show ``account`` (``new``: one not saved yet); editable unless it is built in."""
+        self._filling = True
+        try:
+            self.current = account.name
+            server = account.server
+            identity = account.identity or Identity("", "")
+            self.name_edit.setText(account.name)
+            self.address_edit.setText(identity.address)
+            self.display_name_edit.setText(identity.name)
+            index = self.preset_combo.findData(account.preset)
+            self.preset_combo.setCurrentIndex(max(index, 0))
+            self._show_note(presets.get(account.preset) if account.preset else None)
+            self.host_edit.setText(server.host)
+            port = server.port or server.security.default_port
+            self.port_spin.setValue(0 if account.builtin_sandbox else port)
+            self.security_combo.setCurrentIndex(self.security_combo.findData(server.security.value))
+            self.user_edit.setText(server.username)
+            self.auth_combo.setCurrentIndex(self.auth_combo.findData(server.auth.value))
+            self.password_edit.clear()
+            self.password_edit.setPlaceholderText(
+                _("stored — leave empty to keep it") if password_stored else ""
+            )
+            self.remember_box.setChecked(account.remember_password)
+            self.cafile_edit.setText(str(server.cafile) if server.cafile else "")
+            self.connect_timeout.setValue(server.timeouts.connect)
+            self.command_timeout.setValue(server.timeouts.command)
+            self.identities_editor.set_identities(account.identities)
+            self.form_error.setVisible(False)
+            for widget in self._fields():
+                widget.setEnabled(not account.builtin_sandbox)
+        finally:
+            self._filling = False
+        if new:
+            self.current = None
+
+    def _fields(self) -> list[QWidget]:
+        return [
+            self.name_edit, self.address_edit, self.display_name_edit, self.preset_combo,
+            self.host_edit, self.port_spin, self.security_combo, self.user_edit,
+            self.auth_combo, self.password_edit, self.cafile_edit, self.connect_timeout,
+            self.command_timeout, self.identities_editor,
+        ]  # fmt: skip
+
+    def account(self) -> Account:
+        """Return the account the form describes (not validated)."""
+        cafile = self.cafile_edit.text().strip()
+        server = ServerSettings(
+            host=self.host_edit.text().strip(),
+            port=self.port_spin.value(),
+            security=Security(self.security_combo.currentData()),
+            username=self.user_edit.text().strip(),
+            auth=AuthMethod(self.auth_combo.currentData()),
+            cafile=Path(cafile).expanduser() if cafile else None,
+            timeouts=Timeouts(
+                connect=self.connect_timeout.value(),
+                command=self.command_timeout.value(),
+            ),
+        )
+        identities = self.identities_editor.identities()
+        return Account(
+            name=self.name_edit.text().strip(),
+            server=server,
+            identities=identities,
+            remember_password=self.remember_box.isChecked(),
+            preset=self.preset_combo.currentData() or "",
+        )
+
+    def typed_secret(self) -> Secret | None:
+        """Return the password typed in the form, or None when the field is empty."""
+        text = self.password_edit.text()
+        return Secret(text) if text else None
+
+    def use_port_and_security(self, settings: ServerSettings) -> None:
+        """Put the port and security of working ``settings`` in the form."""
+        self.port_spin.setValue(settings.port)
+        self.security_combo.setCurrentIndex(self.security_combo.findData(settings.security.value))
+
+    def show_error(self, exc: InputError) -> None:
+        """Say what is wrong and put the cursor in the field it is about (on its tab)."""
+        self.form_error.setText(exc.message)
+        self.form_error.setVisible(True)
+        widget = {
+            "name": self.name_edit,
+            "host": self.host_edit,
+            "port": self.port_spin,
+            "user": self.user_edit,
+            "cafile": self.cafile_edit,
+            "from": self.address_edit,
+            "reply-to": self.identities_editor.reply_to_edit,
+        }.get(exc.field) or self.identities_editor.field_widget(exc.field)
+        if self.identities_editor.current_row() == 0:
+            # The default identity's name and address are typed on the first tab.
+            widget = {
+                self.identities_editor.address_edit: self.address_edit,
+                self.identities_editor.name_edit: self.display_name_edit,
+            }.get(widget, widget)
+        if widget is not None:
+            # Show the tab holding the field first: a hidden widget cannot take the focus.
+            for index in range(self.count()):
+                if self.widget(index).isAncestorOf(widget):
+                    self.setCurrentIndex(index)
+            widget.setFocus()
+
+    def hide_error(self) -> None:
+        """Hide the error line."""
+        self.form_error.setVisible(False)
+
+    # -- presets --
+
+    @Slot(str)
+    def _on_address_edited(self, text: str) -> None:
+        self.identities_editor.set_first(address=text.strip())
+        self._autofill_from_address(text)
+
+    def _autofill_from_address(self, text: str) -> None:
+        """Fill the provider's server, the login and a new account's name from an address."""
+        preset = presets.preset_for_address(text)
+        if preset is None:
+            return
+        index = self.preset_combo.findData(preset.id)
+        if index != self.preset_combo.currentIndex():
+            self.preset_combo.setCurrentIndex(index)  # fills host, port, security
+        user = self.user_edit.text().strip()
+        if not user or "@" in user:
+            # Providers log in with the full address.
+            self.user_edit.setText(text.strip())
+        if self.current is None and not self.name_edit.isModified():
+            # A new account is named after its address until the user names it.
+            self.name_edit.setText(text.strip())
+
+    @Slot(str)
+    def _on_display_name_edited(self, text: str) -> None:
+        self.identities_editor.set_first(name=text)
+
+    @Slot(str, str)
+    def _on_identities_editor_first_identity_edited(self, name: str, address: str) -> None:
+        # setText does not emit textEdited: no loop back into the editor.
+        self.display_name_edit.setText(name)
+        self.address_edit.setText(address)
+        if self._server_unset():
+            # The first address may be typed on the identities tab before the server is set.
+            self._autofill_from_address(address)
+
+    def _server_unset(self) -> bool:
+        """True while a new account's server fields hold nothing the user chose.
+
+        That is: empty (with the usual port), or still exactly the preset an address
+        filled in, so a corrected address can pick another provider.
+        """
+        if self.current is not None:
+            return False
+        host = self.host_edit.text().strip()
+        port = self.port_spin.value()
+        security = Security(self.security_combo.currentData())
+        if not host:
+            return port == security.default_port
+        preset = presets.get(self.preset_combo.currentData() or "")
+        return preset is not None and (host, port, security) == (
+            preset.host, preset.port, preset.security
+        )  # fmt: skip
+
+    @Slot(int)
+    def _on_preset_changed(self, index: int) -> None:
+        if self._filling:
+            return
+        preset = presets.get(self.preset_combo.itemData(index) or "")
+        self._show_note(preset)
+        if preset is None:
+            return
+        self.host_edit.setText(preset.host)
+        self.security_combo.setCurrentIndex(self.security_combo.findData(preset.security.value))
+        self.port_spin.setValue(preset.port)
+
+    def _show_note(self, preset: presets.Preset | None) -> None:
+        if preset is None:
+            self.preset_note.clear()
+            self.preset_note.setVisible(False)
+            return
+        self.preset_note.setText(
+            _("{provider}: {note}").format(provider=preset.name, note=preset.note)
+        )
+        self.preset_note.setVisible(True)
+
+    @Slot(int)
+    def _on_security_changed(self, _index: int) -> None:
+        if self._filling:
+            return
+        security = Security(self.security_combo.currentData())
+        # Follow the usual port unless the user typed a non-standard one.
+        if self.port_spin.value() in (25, 465, 587):
+            self.port_spin.setValue(security.default_port)
+
+    @Slot()
+    def _on_browse_clicked(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("CA certificate file"), "", _("PEM certificates (*.pem *.crt);;All files (*)")
+        )
+        if path:
+            self.cafile_edit.setText(path)
+
+
+def _seconds(name: str, value: float) -> QDoubleSpinBox:
+    spin = QDoubleSpinBox()
+    spin.setObjectName(name)
+    spin.setRange(1.0, 3600.0)
+    spin.setDecimals(0)
+    spin.setValue(value)
+    return spin

@@ -1,0 +1,29 @@
+"""The protocol log: the dock that shows the SMTP conversation line by line, each explained."""
+
+# One job per module: lines (a line's class, marker and kept row), explanation (what a
+# line means in words), model (the bounded ring of lines), colours, delegate (painting
+# a line), view (the list) and dock (the toolbar around it). Names re-exported here
+# are the ones the rest of the application and the tests use.
+
+from __future__ import annotations
+
+from mailcomposer.ui.protocollog.delegate import ProtocolLogDelegate, draw_lock, warm_up_painting
+from mailcomposer.ui.protocollog.dock import ProtocolLogDock
+from mailcomposer.ui.protocollog.lines import MARKERS, Kind, is_tls_note, kind_of, transcript_text
+from mailcomposer.ui.protocollog.model import DEFAULT_MAX_LINES, ProtocolLogModel
+from mailcomposer.ui.protocollog.view import ProtocolLogView
+
+__all__ = [
+    "DEFAULT_MAX_LINES",
+    "MARKERS",
+    "Kind",
+    "ProtocolLogDelegate",
+    "ProtocolLogDock",
+    "ProtocolLogModel",
+    "ProtocolLogView",
+    "draw_lock",
+    "is_tls_note",
+    "kind_of",
+    "transcript_text",
+    "warm_up_painting",
+]

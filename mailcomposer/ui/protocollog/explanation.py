@@ -1,0 +1,42 @@
+"""What a log line means in words: its class, explanation, time and TLS, for tips and readers."""
+
+from __future__ import annotations
+
+from mailcomposer.i18n import _
+from mailcomposer.smtp.transcript import TranscriptEvent
+from mailcomposer.ui.protocollog.lines import Kind
+
+
+def kind_word(kind: str) -> str:
+    """Say in words what the colour says (for tooltips and screen readers)."""
+    return {
+        Kind.OK: _("Success"),
+        Kind.MORE: _("Server waits for more"),
+        Kind.TEMP: _("Temporary failure"),
+        Kind.FAIL: _("Permanent failure"),
+        Kind.CLIENT: _("Client"),
+        Kind.NOTE: _("Note"),
+        Kind.TLS: _("Encryption started"),
+    }[kind]
+
+
+def tooltip_text(event: TranscriptEvent, kind: str, offset: float) -> str:
+    """Return a line's tooltip: its class, explanation, time since the first line, TLS.
+
+    Args:
+        event: the line.
+        kind: its ``Kind`` (which may come from its position, see the model).
+        offset: seconds since the first line of the log.
+    """
+    parts = [kind_word(kind)]
+    if event.explanation:
+        parts.append(event.explanation)
+    parts.append(_("at +{seconds} s").format(seconds=f"{offset:.3f}"))
+    if event.secure:
+        parts.append(_("sent inside TLS"))
+    return "\n".join(parts)
+
+
+def accessible_text(event: TranscriptEvent, kind: str) -> str:
+    """Return what a screen reader says for a line: its class, the line, its explanation."""
+    return f"{kind_word(kind)}: {event.format(True)}"
