@@ -26,6 +26,8 @@ COMMANDS = {
     "sandbox": N_("run the built-in local test server in the foreground"),
     "inspect": N_("print the MIME tree and problems of an .eml file"),
     "account": N_("list, add, test or remove sending accounts"),
+    "history": N_("list send attempts from the send log"),
+    "stats": N_("statistics of the send log"),
     "selftest": N_("check this installation: resources, keyring backend, TLS roots"),
 }
 
@@ -102,6 +104,10 @@ def command_module(name: str) -> ModuleType:
         from mailcomposer.cli import inspect as module
     elif name == "account":
         from mailcomposer.cli import account as module
+    elif name == "history":
+        from mailcomposer.cli import history as module
+    elif name == "stats":
+        from mailcomposer.cli import stats as module
     elif name == "selftest":
         from mailcomposer.cli import selftest as module
     else:

@@ -1,0 +1,107 @@
+"""``mailcomposer history``: the send log, every attempt, newest first; as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+
+from mailcomposer.i18n import _
+
+
+def add_arguments(history: argparse.ArgumentParser) -> None:
+    """Add the options of ``history`` to its parser."""
+    history.description = _(
+        "List send attempts from the send log (sent, partly sent, failed, cancelled and "
+        "outcome unknown), newest first."
+    )
+    history.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    history.add_argument(
+        "--failed", action="store_true", help=_("only attempts that did not go out")
+    )
+    history.add_argument(
+        "--since", metavar="YYYY-MM-DD", help=_("only attempts on or after this day")
+    )
+    history.add_argument(
+        "--search", metavar=_("TEXT"), default="", help=_("only attempts mentioning TEXT")
+    )
+    history.add_argument(
+        "--limit", metavar="N", default="50", help=_("at most N attempts (0: all; default 50)")
+    )
+
+
+def _limit(text: str) -> int:
+    from mailcomposer.cli.parser import UsageError
+
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise UsageError("--limit", _("“{value}” is not a whole number ≥ 0").format(value=text))
+    return value
+
+
+def query_from_args(args: argparse.Namespace):
+    """The ``Query`` the options ask for (raises ``UsageError`` naming the option)."""
+    from mailcomposer.cli.parser import UsageError
+    from mailcomposer.store.historyquery import FAILED_OUTCOMES, Query, parse_day
+
+    try:
+        since = parse_day(args.since) if args.since else None
+    except ValueError as exc:
+        raise UsageError("--since", str(exc).partition(": ")[2] or str(exc)) from None
+    return Query(
+        text=args.search,
+        since=since,
+        outcomes=FAILED_OUTCOMES if getattr(args, "failed", False) else (),
+        limit=_limit(getattr(args, "limit", "0")),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the matching attempts; 0, or 2 for a bad option."""
+    import json
+
+    from mailcomposer.cli.output import usage_error
+    from mailcomposer.cli.parser import UsageError
+    from mailcomposer.store.history import History
+    from mailcomposer.store.historyquery import search
+    from mailcomposer.store.paths import Home
+
+    try:
+        query = query_from_args(args)
+    except UsageError as exc:
+        return usage_error(exc.option, exc.message)
+    history = History(Home.from_env())
+    try:
+        records = search(history, query)
+    finally:
+        history.close()
+    if args.json:
+        print(json.dumps({"attempts": [r.to_json() for r in records]}, ensure_ascii=False))
+        return 0
+    if not records:
+        print(_("No send attempts match."))
+        return 0
+    for record in records:
+        print(_format(record))
+    return 0
+
+
+def _format(record) -> str:
+    from mailcomposer.message.sizes import format_size
+
+    when = record.date[:16].replace("T", " ")
+    recipients = ", ".join(record.recipients)
+    line = f"{when}  {record.result:<9} {record.subject or _('(no subject)')} → {recipients}"
+    details = [format_size(record.size)] if record.size else []
+    if record.account:
+        details.append(record.account)
+    if record.stage and not record.succeeded:
+        reply = f"{record.reply_code} {record.reply_text}".strip() if record.reply_code else ""
+        details.append(
+            _("stopped at {stage}: {reply}").format(stage=record.stage, reply=reply or "-")
+        )
+    if record.refused:
+        details.append(_("refused: {who}").format(who="; ".join(record.refused)))
+    details.append(record.message_id)
+    return line + "\n    " + " · ".join(details)
