@@ -132,6 +132,21 @@ def add_arguments(send: argparse.ArgumentParser) -> None:
     output.add_argument(
         "--explain", action="store_true", help=_("explain each command and reply in plain words")
     )
+    output.add_argument(
+        "--as-swaks",
+        action="store_true",
+        help=_("print the equivalent swaks command line and send nothing"),
+    )
+
+    checks = send.add_argument_group(_("checks before sending"))
+    checks.add_argument(
+        "--force",
+        action="store_true",
+        help=_("send even when a check or a rule in screening.toml blocks the message"),
+    )
+    checks.add_argument(
+        "--strict", action="store_true", help=_("stop on warnings too, not only on blocks")
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -179,8 +194,13 @@ def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
     built = draftargs.build(draft)
     if args.save_eml:
         draftargs.save_eml(built, args.save_eml)
+    if args.as_swaks:
+        return _print_swaks(draft, built, settings)
+    stop = _screen(args, draft, home, out)
     if args.dry_run:
         return dry_run(built, out)
+    if stop:
+        raise UsageError("", stop)
     if settings.username and secret is None:
         secret = serverargs.ask_password(args, settings)
 
@@ -224,6 +244,63 @@ def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
         if sandbox is not None:
             sandbox.stop()
     return report_result(out, result)
+
+
+def _screen(args: argparse.Namespace, draft: Any, home: Any, out: Any) -> str:
+    """Run the pre-send checks and print each finding as a ``! `` line.
+
+    Returns why the send must stop (empty: go on). Blocking findings stop it unless
+    ``--force``; with ``--strict`` warnings do too. With ``--json`` the lines go to
+    standard error, so standard output stays one JSON object.
+    """
+    import sys
+
+    from mailcomposer.message.screening import Action, screen
+    from mailcomposer.store import screening
+
+    try:
+        settings = screening.load(home.screening_file)
+    except screening.ScreeningFileError as exc:
+        raise UsageError("", str(exc)) from None
+    findings = screen(
+        to=draft.to,
+        cc=draft.cc,
+        bcc=draft.bcc,
+        subject=draft.subject,
+        body=draft.text,
+        attachment_count=len(draft.attachments),
+        settings=settings,
+    )
+    stream = sys.stderr if out.json or args.quiet else sys.stdout
+    for finding in findings:
+        blocks = finding.action is Action.BLOCK
+        if args.quiet and not (blocks or args.strict):
+            continue  # --quiet: only the one-line result, unless this stops the send
+        label = _("blocked") if blocks else _("warning")
+        print(f"! {label}: {finding.message}", file=stream, flush=True)
+    if args.force or not findings:
+        return ""
+    if any(f.action is Action.BLOCK for f in findings):
+        return _("Nothing was sent: a check blocks this message. Fix it, or use --force.")
+    if args.strict:
+        return _("Nothing was sent: --strict stops on warnings. Fix them, or use --force.")
+    if not out.json and not args.dry_run and sys.stdin.isatty() and sys.stdout.isatty():
+        # At a terminal the user can answer, as the window asks; scripts go on.
+        answer = input(_("Send anyway? [y/N] ")).strip().lower()
+        if answer not in (_("y"), "y", _("yes"), "yes"):
+            return _("Nothing was sent: fix what the checks found, then send again.")
+    return ""
+
+
+def _print_swaks(draft: Any, built: Any, settings: Any) -> int:
+    """``--as-swaks``: print the swaks command that sends the same message; send nothing."""
+    from mailcomposer.smtp.swaks import swaks_command
+
+    command = swaks_command(draft, built, settings)
+    for note in command.notes:
+        print(f"# {note}")
+    print(command.shell)
+    return 0
 
 
 def _smtputf8_culprit(args: argparse.Namespace) -> tuple[str, str] | None:
