@@ -15,7 +15,8 @@ not run). A tool that is not installed is reported as skipped, not as a failure.
 
 Every tool runs in a fresh process, the sink in its own process; runs go round
 robin (one run of each tool, then the next round) so that a busy machine slows
-them alike. Wall time and peak RSS come from ``os.wait4`` of each child. The
+them alike. mailcomposer's modules are compiled first, as an installed copy's
+are. Wall time and peak RSS come from ``os.wait4`` of each child. The
 table gives the best and the median of the runs; the verdict compares median
 wall times and takes the highest peak RSS seen. Exit status: 0 when every
 installed tool sent its message (the verdict is printed, not turned into a
@@ -38,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import (
     MIB,
+    ROOT,
     Measurement,
     PostfixSink,
     SinkServer,
@@ -246,6 +248,18 @@ def prebuild_eml(attachment: Path, port: int, workdir: Path) -> None:
         raise RuntimeError(f"could not build the .eml for msmtp: {run.stderr[-2000:]}")
 
 
+def precompile() -> None:
+    """Compile mailcomposer's modules once, as installing a wheel does.
+
+    Otherwise, where ``PYTHONDONTWRITEBYTECODE`` is set (as the benchmarks' child
+    environment does), every run would compile the sources again: about 50 ms
+    and 2 MiB that an installed copy never spends.
+    """
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "mailcomposer"), quiet=1)
+
+
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else 0.0
 
@@ -356,6 +370,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"per tool, round robin."
             )
             print(f"Sink: {describe_sink(sink)} on 127.0.0.1:{sink.port}, its own process.\n")
+            precompile()
             if any(t.stdin == workdir / "prebuilt.eml" for t in measured):
                 prebuild_eml(attachment, sink.port, workdir)
             for _round in range(max(1, args.repeat)):
