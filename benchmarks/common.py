@@ -36,6 +36,7 @@ class Measurement:
     Attributes:
         wall: seconds from start to exit.
         peak_rss: peak resident set size in bytes (0 if unknown).
+        cpu: user + system CPU seconds of the child and what it waited for (0 if unknown).
         returncode: the exit status.
         stdout, stderr: what it printed (decoded, replacement for bad bytes).
     """
@@ -45,6 +46,7 @@ class Measurement:
     returncode: int
     stdout: str
     stderr: str
+    cpu: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -119,6 +121,7 @@ def measure(
             cwd=cwd,
         )
         peak = [0]
+        cpu = 0.0
         if hasattr(os, "wait4"):
             deadline_timer = threading.Timer(timeout, proc.kill)
             deadline_timer.start()
@@ -129,6 +132,7 @@ def measure(
             wall = time.perf_counter() - start
             proc.returncode = os.waitstatus_to_exitcode(status)
             peak[0] = _maxrss_bytes(usage.ru_maxrss)
+            cpu = usage.ru_utime + usage.ru_stime
         else:
             stop = threading.Event()
             poller = threading.Thread(target=_poll_peak_rss, args=(proc.pid, stop, peak))
@@ -150,6 +154,7 @@ def measure(
             returncode=proc.returncode if proc.returncode is not None else -1,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
+            cpu=cpu,
         )
 
 
