@@ -286,7 +286,12 @@ def _header_list(message: Any, name: str) -> list[str]:
 
 
 def _outbox_error(exc: Exception, folder: Path) -> SendError:
-    """Map a failure to write the outbox copy (unreadable attachment, full disk)."""
+    """Map a failure to write the outbox copy (unwritable folder, full disk).
+
+    Attachments are read by the wire form, which reports its own errors (as
+    ``InputError``); an ``OSError`` here is always the outbox's, whatever file it
+    names (the folder itself, or its parent when it cannot be created).
+    """
     from mailcomposer.message.errors import InputError
 
     if isinstance(exc, InputError):
@@ -296,21 +301,11 @@ def _outbox_error(exc: Exception, folder: Path) -> SendError:
             return from_input_error(exc)
         except ImportError:
             return SendError(Stage.BUILD, ExitCode.INPUT, exc.message, field=exc.field)
-    if isinstance(exc, OSError) and exc.filename and Path(exc.filename).parent != folder:
-        return SendError(
-            Stage.BUILD,
-            ExitCode.INPUT,
-            _("Could not read “{path}”: {reason}. Nothing was sent.").format(
-                path=exc.filename, reason=exc.strerror or exc
-            ),
-            detail=str(exc),
-            field="attachment",
-        )
     return SendError(
         Stage.BUILD,
         ExitCode.INPUT,
         _("Could not write the message to the outbox: {reason}. Nothing was sent.").format(
             reason=exc
         ),
-        detail=str(exc),
+        detail=f"{folder}: {exc}",
     )

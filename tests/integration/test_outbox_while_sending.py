@@ -156,4 +156,6 @@ def test_an_unwritable_outbox_stops_the_send_before_connecting(home: Home, built
         with pytest.raises(SendError) as info:
             submission.run(lambda event: events.append(event.text))
     assert info.value.exit_code is ExitCode.INPUT
+    assert "outbox" in info.value.user_message  # not taken for an unreadable attachment
+    assert info.value.field != "attachment"
     assert events == []  # nothing reached the server
