@@ -252,6 +252,18 @@ def prebuild_eml(attachment: Path, port: int, workdir: Path) -> None:
         raise RuntimeError(f"could not build the .eml for msmtp: {run.stderr[-2000:]}")
 
 
+def other_tree(tree: Path, port: int, attachment: Path, workdir: Path) -> Tool:
+    """``mailcomposer send`` from another source tree, compiled like this one."""
+    import compileall
+
+    if not (tree / "mailcomposer" / "__init__.py").is_file():
+        raise SystemExit(f"--also {tree}: no mailcomposer package there")
+    compileall.compile_dir(str(tree / "mailcomposer"), quiet=1)
+    env = fresh_env(MAILCOMPOSER_HOME=str(workdir / f"home-{tree.name}"))
+    env["PYTHONPATH"] = str(tree)
+    return Tool(f"{OURS} ({tree.name})", mailcomposer_argv(port, attachment), env)
+
+
 def precompile() -> None:
     """Compile mailcomposer's modules once, as installing a wheel does.
 
@@ -360,6 +372,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
     )
     parser.add_argument("--only", action="append", help="measure only tools whose name has this")
+    parser.add_argument(
+        "--also",
+        metavar="DIR",
+        type=Path,
+        action="append",
+        default=[],
+        help=(
+            "also measure the mailcomposer package found in DIR (a checkout of another "
+            "commit, e.g. made with 'git worktree add' or 'git archive'): before/after"
+        ),
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="mc-bench-send-") as tmp:
@@ -369,6 +392,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         failed = False
         with open_sink(args.sink, workdir) as sink:
             measured, skipped = tools(attachment, sink.port, workdir)
+            for index, tree in enumerate(args.also, start=1):
+                measured.insert(index, other_tree(tree.resolve(), sink.port, attachment, workdir))
             if args.only:
                 measured = [t for t in measured if any(o in t.label for o in args.only)]
             print(
