@@ -126,9 +126,20 @@ class Outbox:
         return PendingCopy(self, entry_id, now, account, server)
 
     def _remove_stale_copies(self) -> None:
+        # Left by a crash: a half-written copy, or a message file without its
+        # sidecar (a crash between the two steps of commit() or remove()). Neither
+        # is ever listed; once a day old, no send still writes it.
         cutoff = time.time() - _STALE_TMP_S
         with contextlib.suppress(OSError):
-            for path in self.folder.glob(f".*{_DATA_SUFFIX}.*{_TMP_SUFFIX}"):
+            leftovers = [
+                *self.folder.glob(f".*{_DATA_SUFFIX}.*{_TMP_SUFFIX}"),
+                *(
+                    path
+                    for path in self.folder.glob(f"*{_DATA_SUFFIX}")
+                    if not path.with_suffix(_META_SUFFIX).exists()
+                ),
+            ]
+            for path in leftovers:
                 with contextlib.suppress(OSError):
                     if path.stat().st_mtime < cutoff:
                         path.unlink()

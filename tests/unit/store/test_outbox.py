@@ -143,10 +143,16 @@ def test_stale_half_copies_are_removed_by_a_later_send(tmp_path: Path) -> None:
     [stale] = (tmp_path / "outbox").iterdir()
     recent = outbox.begin()  # another send still writing: must survive
     day_and_more = 25 * 3600
-    os.utime(stale, (stale.stat().st_atime - day_and_more, stale.stat().st_mtime - day_and_more))
+    kept = outbox.add(StubBuilt())  # a listed entry, however old, is the user's
+    orphan = tmp_path / "outbox" / "20200101T000000-0123456789ab.eml"  # its sidecar never came
+    orphan.write_bytes(WIRE)
+    for path in (stale, orphan, kept.path, kept.path.with_suffix(".json")):
+        old = path.stat().st_mtime - day_and_more
+        os.utime(path, (old, old))
     later = outbox.begin()
     left = {p.name for p in (tmp_path / "outbox").iterdir()}
-    assert stale.name not in left
-    assert len(left) == 2  # the recent one and the new one
+    assert stale.name not in left and orphan.name not in left
+    assert [e.id for e in outbox.pending()] == [kept.id]
+    assert len(left) == 4  # the recent copy, the new one, the kept entry's two files
     recent.discard()
     later.discard()
