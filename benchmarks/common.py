@@ -1,9 +1,15 @@
 """Shared measuring helpers for the benchmarks: child wall time and peak RSS, tables, a sink.
 
 Every measured tool runs in a fresh child process; its peak resident memory comes
-from ``os.wait4`` (the kernel's ``ru_maxrss`` for exactly that child and the
-children it waited for), or from polling ``/proc/<pid>/status`` where ``wait4`` is
-missing.
+from the kernel's ``ru_maxrss`` for exactly that child and the children it waited
+for, or from polling ``/proc/<pid>/status`` where ``wait4`` is missing.
+
+Linux keeps a process's ``maxrss`` across ``exec``, and a child that Python
+spawns starts from the memory of the Python that spawned it (``vfork``): read
+through ``os.wait4`` directly, every tool would seem to use at least as much as
+the benchmark itself (about 18 MiB). So where GNU time is installed
+(``/usr/bin/time``, Debian package ``time``), the tool runs under it: time is a
+small C program that forks a fresh child and reports that child's own peak.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ class Measurement:
     Attributes:
         wall: seconds from start to exit.
         peak_rss: peak resident set size in bytes (0 if unknown).
+        cpu: user + system CPU seconds of the child and what it waited for (0 if unknown).
         returncode: the exit status.
         stdout, stderr: what it printed (decoded, replacement for bad bytes).
     """
@@ -39,6 +46,7 @@ class Measurement:
     returncode: int
     stdout: str
     stderr: str
+    cpu: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -62,29 +70,58 @@ def _poll_peak_rss(pid: int, stop: threading.Event, peak: list[int]) -> None:
         stop.wait(0.01)
 
 
+def _gnu_time() -> str | None:
+    """The GNU time binary, when there is one (not the shell keyword)."""
+    path = Path("/usr/bin/time")
+    if sys.platform.startswith("linux") and path.is_file() and os.access(path, os.X_OK):
+        return str(path)
+    return None
+
+
+def _read_gnu_time(path: Path) -> int:
+    """The peak RSS in bytes that GNU time wrote (its last line, in KiB), 0 if none."""
+    try:
+        lines = path.read_text(errors="replace").split()
+        return int(lines[-1]) * 1024 if lines else 0
+    except (OSError, ValueError):
+        return 0
+
+
 def measure(
     argv: Sequence[str],
     *,
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     timeout: float = 600.0,
+    stdin: Path | None = None,
 ) -> Measurement:
     """Run ``argv`` in a fresh process and return its wall time and peak memory.
 
     Output goes to temporary files (not pipes), so a chatty tool cannot block on a
-    full pipe and distort the time.
+    full pipe and distort the time. ``stdin`` is a file to read from (default: none).
     """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    gnu_time = _gnu_time()
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile(prefix="bench-rss-", delete=False) as rss_file,
+        open(stdin or os.devnull, "rb") as inp,
+    ):
+        rss_path = Path(rss_file.name)
+        command = list(argv)
+        if gnu_time:
+            command = [gnu_time, "-f", "%M", "-o", str(rss_path), *command]
         start = time.perf_counter()
         proc = subprocess.Popen(
-            list(argv),
+            command,
             stdout=out,
             stderr=err,
-            stdin=subprocess.DEVNULL,
+            stdin=inp,
             env=dict(env) if env is not None else None,
             cwd=cwd,
         )
         peak = [0]
+        cpu = 0.0
         if hasattr(os, "wait4"):
             deadline_timer = threading.Timer(timeout, proc.kill)
             deadline_timer.start()
@@ -95,6 +132,7 @@ def measure(
             wall = time.perf_counter() - start
             proc.returncode = os.waitstatus_to_exitcode(status)
             peak[0] = _maxrss_bytes(usage.ru_maxrss)
+            cpu = usage.ru_utime + usage.ru_stime
         else:
             stop = threading.Event()
             poller = threading.Thread(target=_poll_peak_rss, args=(proc.pid, stop, peak))
@@ -105,6 +143,9 @@ def measure(
                 wall = time.perf_counter() - start
                 stop.set()
                 poller.join()
+        if gnu_time:
+            peak[0] = _read_gnu_time(rss_path) or peak[0]
+        rss_path.unlink(missing_ok=True)
         out.seek(0)
         err.seek(0)
         return Measurement(
@@ -113,6 +154,7 @@ def measure(
             returncode=proc.returncode if proc.returncode is not None else -1,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
+            cpu=cpu,
         )
 
 
@@ -301,3 +343,75 @@ class SinkServer:
     def sizes(self) -> list[int]:
         """Sizes of the messages received so far."""
         return [int(x) for x in self.sizes_file.read_text().split()]
+
+
+class PostfixSink:
+    """Postfix's ``smtp-sink`` (a C test server that reads and discards mail) on 127.0.0.1.
+
+    It keeps no record of sizes: ``sizes()`` is empty and callers rely on the
+    client's exit status. Use as a context manager; ``available()`` says whether
+    it is installed (Debian: ``apt-get install postfix``).
+
+    Attributes:
+        port: where it listens.
+    """
+
+    stock = False
+
+    @staticmethod
+    def path() -> str | None:
+        """Where ``smtp-sink`` is (it lives in /usr/sbin, often not on a user's PATH)."""
+        import shutil
+
+        return shutil.which("smtp-sink") or shutil.which("smtp-sink", path="/usr/sbin:/usr/bin")
+
+    @classmethod
+    def available(cls) -> bool:
+        return cls.path() is not None
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = 0
+        self._log = workdir / "smtp-sink.log"
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> PostfixSink:
+        import socket
+
+        binary = self.path()
+        if binary is None:
+            raise RuntimeError("smtp-sink is not installed")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        argv = [binary, "-h", "sink.localhost"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            argv += ["-u", "nobody"]  # it refuses to run as root without a user to become
+        argv += [f"127.0.0.1:{self.port}", "64"]
+        with open(self._log, "wb") as log:
+            self._proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                break
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        self.__exit__()
+        raise RuntimeError(f"smtp-sink did not start: {self._log.read_text(errors='replace')}")
+
+    def __exit__(self, *exc: object) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    def sizes(self) -> list[int]:
+        """Always empty: smtp-sink does not tell."""
+        return []

@@ -8,7 +8,7 @@ import email.utils
 import enum
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ from mailcomposer.smtp.errors import ExitCode, SendError, SendResult, Stage
 from mailcomposer.smtp.settings import Secret, ServerSettings
 from mailcomposer.smtp.transcript import TranscriptEvent
 from mailcomposer.store.history import History
-from mailcomposer.store.outbox import Outbox, OutboxState
+from mailcomposer.store.outbox import Outbox, OutboxEntry, OutboxState, PendingCopy
 from mailcomposer.store.paths import Home
 
 
@@ -41,10 +41,15 @@ class State(enum.StrEnum):
 class Submission:
     """Send one built message the way the app always does.
 
-    Outbox first (so nothing is lost), then the SMTP session, then the outbox entry
-    is removed after the server's 250 to the final dot (kept and marked
-    ``unknown`` when the outcome is unknown), then the sent history is updated.
-    Used by the CLI and the GUI worker alike; no Qt here.
+    The message goes to the outbox in the same pass that streams it to the server:
+    each DATA chunk is also written to a hidden file, which is fsynced, renamed and
+    given its envelope sidecar when the last chunk has been handed over, before the
+    final dot. So the exact bytes and envelope are on disk before the server can
+    accept the message, without a second pass over a large attachment. The entry is
+    removed after the server's 250 to the final dot (kept and marked ``unknown``
+    when the outcome is unknown); a failure or cancel before the final dot leaves
+    no copy (the composer still holds the message). Then the sent history is
+    updated. Used by the CLI and the GUI worker alike; no Qt here.
 
     Attributes:
         home: the home folder.
@@ -52,7 +57,8 @@ class Submission:
         built: the ``BuiltMessage`` to send.
         account_name: recorded in the outbox, for the user's reference.
         state: the current :class:`State`.
-        outbox_id: the outbox entry while there is one.
+        outbox_id: the outbox entry while there is one (set once the copy is
+            complete, before the final dot).
     """
 
     def __init__(
@@ -111,14 +117,12 @@ class Submission:
             self._set_state(State.CANCELLED)
             raise SendError(Stage.CONNECT, ExitCode.CANCELLED, _("Cancelled before connecting."))
         try:
-            entry = outbox.add(self.built, account=self.account_name, server=self.server_label)
-        except SendError:
-            self._set_state(State.FAILED)
-            raise
+            # Opened now so that an outbox that cannot be written stops the send
+            # before anything reaches the server.
+            copy = outbox.begin(account=self.account_name, server=self.server_label)
         except Exception as exc:
             self._set_state(State.FAILED)
             raise _outbox_error(exc, outbox.folder) from exc
-        self.outbox_id = entry.id
         self._set_state(State.QUEUED)
 
         def progress(sent: int, total: int) -> None:
@@ -126,41 +130,58 @@ class Submission:
             if on_progress is not None:
                 on_progress(sent, total)
 
+        def committed(entry: OutboxEntry) -> None:
+            self.outbox_id = entry.id
+
         self._set_state(State.CONNECTING)
         try:
             result = session.send(
                 self.settings,
                 self._secret,
-                self.built,
+                _KeptWhileSent(self.built, copy, outbox.folder, committed),
                 on_event=on_event,
                 on_progress=progress,
                 cancel=cancel,
             )
         except SendError as error:
-            self._finish_failed(outbox, entry.id, error.exit_code)
+            self._finish_failed(outbox, copy, error.exit_code)
             raise
         except BaseException:
-            # An unexpected failure: we cannot tell whether the server got it, so the
-            # copy stays in the outbox for the user to check (never resent by itself).
-            outbox.mark(entry.id, OutboxState.UNKNOWN)
-            self._set_state(State.UNKNOWN)
+            if copy.committed:
+                # An unexpected failure after the whole message went out: we cannot
+                # tell whether the server got it, so the copy stays for the user to
+                # check (never resent by itself).
+                outbox.mark(copy.id, OutboxState.UNKNOWN)
+                self._set_state(State.UNKNOWN)
+            else:
+                # The final dot was never sent: not delivered, and nothing kept.
+                copy.discard()
+                self._set_state(State.FAILED)
             raise
-        outbox.remove(entry.id)
+        finally:
+            copy.discard()  # a no-op once committed
+        outbox.remove(copy.id)
         self.outbox_id = None
         result = self._record(result)
         self._set_state(State.SENT)
         return result
 
-    def _finish_failed(self, outbox: Outbox, entry_id: str, exit_code: ExitCode) -> None:
-        if exit_code is ExitCode.UNKNOWN:
-            outbox.mark(entry_id, OutboxState.UNKNOWN)
+    def _finish_failed(self, outbox: Outbox, copy: PendingCopy, exit_code: ExitCode) -> None:
+        if exit_code is ExitCode.UNKNOWN and copy.committed:
+            outbox.mark(copy.id, OutboxState.UNKNOWN)
             self._set_state(State.UNKNOWN)
             return
         # A definite failure (or a cancel before the final dot): the message was not
-        # delivered and the composer still holds it, so the outbox copy goes.
-        outbox.remove(entry_id)
+        # delivered and the composer still holds it, so the outbox copy goes (or,
+        # when it was still being written, is never completed).
+        copy.discard()
+        if copy.committed:
+            outbox.remove(copy.id)
         self.outbox_id = None
-        self._set_state(State.CANCELLED if exit_code is ExitCode.CANCELLED else State.FAILED)
+        if exit_code is ExitCode.UNKNOWN:
+            self._set_state(State.UNKNOWN)
+        else:
+            self._set_state(State.CANCELLED if exit_code is ExitCode.CANCELLED else State.FAILED)
 
     def _record(self, result: SendResult) -> SendResult:
         message = self.built.message
@@ -191,6 +212,58 @@ class Submission:
         return result
 
 
+class _KeptWhileSent:
+    """A built message whose DATA pass also writes (and commits) its outbox copy.
+
+    Stands in for the ``BuiltMessage`` handed to the session: everything is passed
+    through except ``wire()``, whose ``data_chunks`` tees into the copy.
+    """
+
+    def __init__(
+        self,
+        built: Any,
+        copy: PendingCopy,
+        folder: Path,
+        on_commit: Callable[[OutboxEntry], None],
+    ) -> None:
+        self._built = built
+        self._copy = copy
+        self._folder = folder
+        self._on_commit = on_commit
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._built, name)
+
+    def wire(self, eight_bit: bool = False) -> _TeeWire:
+        return _TeeWire(self._built.wire(eight_bit=eight_bit), self)
+
+    def stream(self, wire: Any, chunk_size: int) -> Iterator[bytes]:
+        """Yield ``wire``'s DATA chunks; the copy is complete and on disk before the end."""
+        try:
+            yield from wire.data_chunks(chunk_size, copy_to=self._copy.restart())
+            # The session asks for the next chunk, gets none, and only then sends the
+            # final dot: this is the last moment before the server can accept it.
+            entry = self._copy.commit(self._built)
+        except OSError as exc:
+            raise _outbox_error(exc, self._folder) from exc
+        self._on_commit(entry)
+
+
+class _TeeWire:
+    """The wire form of a :class:`_KeptWhileSent`: same size, chunks that tee."""
+
+    def __init__(self, wire: Any, kept: _KeptWhileSent) -> None:
+        self._wire = wire
+        self._kept = kept
+        self.size: int = wire.size
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._wire, name)
+
+    def data_chunks(self, chunk_size: int = 65536) -> Iterator[bytes]:
+        return self._kept.stream(self._wire, chunk_size)
+
+
 def _header_date(message: Any) -> datetime.datetime | None:
     value = message.get("Date")
     datetime_value = getattr(value, "datetime", None)
@@ -213,7 +286,12 @@ def _header_list(message: Any, name: str) -> list[str]:
 
 
 def _outbox_error(exc: Exception, folder: Path) -> SendError:
-    """Map a failure to write the outbox copy (unreadable attachment, full disk)."""
+    """Map a failure to write the outbox copy (unwritable folder, full disk).
+
+    Attachments are read by the wire form, which reports its own errors (as
+    ``InputError``); an ``OSError`` here is always the outbox's, whatever file it
+    names (the folder itself, or its parent when it cannot be created).
+    """
     from mailcomposer.message.errors import InputError
 
     if isinstance(exc, InputError):
@@ -223,21 +301,11 @@ def _outbox_error(exc: Exception, folder: Path) -> SendError:
             return from_input_error(exc)
         except ImportError:
             return SendError(Stage.BUILD, ExitCode.INPUT, exc.message, field=exc.field)
-    if isinstance(exc, OSError) and exc.filename and Path(exc.filename).parent != folder:
-        return SendError(
-            Stage.BUILD,
-            ExitCode.INPUT,
-            _("Could not read “{path}”: {reason}. Nothing was sent.").format(
-                path=exc.filename, reason=exc.strerror or exc
-            ),
-            detail=str(exc),
-            field="attachment",
-        )
     return SendError(
         Stage.BUILD,
         ExitCode.INPUT,
         _("Could not write the message to the outbox: {reason}. Nothing was sent.").format(
             reason=exc
         ),
-        detail=str(exc),
+        detail=f"{folder}: {exc}",
     )

@@ -186,26 +186,42 @@ class WireMessage:
                 str(source.path),
             )
 
-    def _pieces(self, chunk_size: int, stuffed: bool) -> Iterator[bytes]:
+    def _pieces(
+        self, chunk_size: int, stuffed: bool, copy_to: BinaryIO | None = None
+    ) -> Iterator[bytes]:
         # Raw block so that one encoded block is close to chunk_size bytes.
         block_raw = max(1, chunk_size // (_LINE + 2)) * _RAW_PER_LINE
         for segment in self._segments:
             if isinstance(segment, Source):
                 # base64 lines never start with "." so they need no stuffing.
-                yield from self._stream(segment, block_raw)
+                for block in self._stream(segment, block_raw):
+                    if copy_to is not None:
+                        copy_to.write(block)
+                    yield block
             else:
+                if copy_to is not None:
+                    copy_to.write(segment)
                 yield _stuff(segment) if stuffed else segment
 
-    def data_chunks(self, chunk_size: int = 65536) -> Iterator[bytes]:
+    def data_chunks(
+        self, chunk_size: int = 65536, *, copy_to: BinaryIO | None = None
+    ) -> Iterator[bytes]:
         """Yield the dot-stuffed message in chunks of at most ``chunk_size`` bytes.
 
         The terminating ``.\\r\\n`` is not included. Every segment starts at a line
         start, so stuffing each one separately is exact. Pieces are joined, not
         copied through a buffer, so a big attachment costs one copy per block.
+
+        Args:
+            chunk_size: the largest chunk yielded.
+            copy_to: a binary file that receives the unstuffed message as it is
+                produced (the bytes of ``write_to``), so that one pass both sends
+                and keeps the message: each piece is written before it is yielded,
+                and the whole message is written once the iteration ends.
         """
         pending: list[bytes] = []
         size = 0
-        for piece in self._pieces(chunk_size, stuffed=True):
+        for piece in self._pieces(chunk_size, stuffed=True, copy_to=copy_to):
             if pending and size + len(piece) > chunk_size:
                 yield b"".join(pending)
                 pending, size = [], 0

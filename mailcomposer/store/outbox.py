@@ -6,16 +6,23 @@ import contextlib
 import datetime
 import enum
 import json
+import os
+import sys
+import tempfile
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from mailcomposer.message.files import atomic_file
+from mailcomposer.message.files import replace
 from mailcomposer.store.paths import Home, atomic_write
 
 _META_SUFFIX = ".json"
 _DATA_SUFFIX = ".eml"
+_TMP_SUFFIX = ".tmp"
+# A half-written copy older than this was left by a crash: no send still writes it.
+_STALE_TMP_S = 24 * 3600
 
 
 class OutboxState(enum.StrEnum):
@@ -93,34 +100,49 @@ class Outbox:
             account: the account name, for the user's reference.
             server: ``host:port``.
         """
+        copy = self.begin(account=account, server=server)
+        try:
+            built.wire().write_to(copy.file)
+            return copy.commit(built)
+        finally:
+            copy.discard()
+
+    def begin(self, *, account: str = "", server: str = "") -> PendingCopy:
+        """Start an entry whose bytes are written as they are produced (while DATA streams).
+
+        Nothing is listed until :meth:`PendingCopy.commit`; see :class:`PendingCopy`.
+
+        Args:
+            account: the account name, for the user's reference.
+            server: ``host:port``.
+
+        Raises:
+            OSError: the outbox folder cannot be written.
+        """
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._remove_stale_copies()
         now = datetime.datetime.now(datetime.UTC)
         entry_id = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}"
-        data_path = self.folder / f"{entry_id}{_DATA_SUFFIX}"
-        with atomic_file(data_path) as fh:
-            built.wire().write_to(fh)
-        envelope = built.envelope
-        meta = {
-            "id": entry_id,
-            "message_id": built.message_id,
-            "envelope": {
-                "sender": envelope.sender,
-                "recipients": list(envelope.recipients),
-                "smtputf8": bool(envelope.smtputf8),
-            },
-            "account": account,
-            "server": server,
-            "created": now.isoformat(timespec="seconds"),
-            "state": OutboxState.QUEUED.value,
-            "size": data_path.stat().st_size,
-        }
-        try:
-            self._write_meta(entry_id, meta)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                data_path.unlink()
-            raise
-        return _entry_from(meta, data_path)
+        return PendingCopy(self, entry_id, now, account, server)
+
+    def _remove_stale_copies(self) -> None:
+        # Left by a crash: a half-written copy, or a message file without its
+        # sidecar (a crash between the two steps of commit() or remove()). Neither
+        # is ever listed; once a day old, no send still writes it.
+        cutoff = time.time() - _STALE_TMP_S
+        with contextlib.suppress(OSError):
+            leftovers = [
+                *self.folder.glob(f".*{_DATA_SUFFIX}.*{_TMP_SUFFIX}"),
+                *(
+                    path
+                    for path in self.folder.glob(f"*{_DATA_SUFFIX}")
+                    if not path.with_suffix(_META_SUFFIX).exists()
+                ),
+            ]
+            for path in leftovers:
+                with contextlib.suppress(OSError):
+                    if path.stat().st_mtime < cutoff:
+                        path.unlink()
 
     def mark(self, entry_id: str, state: OutboxState) -> None:
         """Change the state of an entry (e.g. to ``unknown`` after a lost final reply)."""
@@ -169,6 +191,125 @@ class Outbox:
     def _write_meta(self, entry_id: str, meta: dict[str, Any]) -> None:
         data = json.dumps(meta, ensure_ascii=False, indent=2).encode("utf-8")
         atomic_write(self.folder / f"{entry_id}{_META_SUFFIX}", data)
+
+
+class PendingCopy:
+    """An outbox entry being written, typically while the message streams to the server.
+
+    The bytes go to a hidden temporary file beside the entry. :meth:`commit`
+    flushes and fsyncs it, renames it to ``<id>.eml``, then writes the ``.json``
+    sidecar (the envelope and state) and syncs the folder: an entry is only
+    listed once its sidecar exists, and then its message is complete and on disk.
+    A crash or cancel before that leaves at most the hidden temporary file, which
+    is never listed, never resent, and removed (:meth:`discard`, or by a later
+    send once it is a day old).
+
+    Attributes:
+        id: the entry id it will have.
+        file: the open binary file to write the unstuffed CRLF message to.
+        entry: the committed entry (None until :meth:`commit`).
+    """
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        entry_id: str,
+        created: datetime.datetime,
+        account: str,
+        server: str,
+    ) -> None:
+        self.id = entry_id
+        self.entry: OutboxEntry | None = None
+        self._outbox = outbox
+        self._created = created
+        self._account = account
+        self._server = server
+        self._data_path = outbox.folder / f"{entry_id}{_DATA_SUFFIX}"
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{self._data_path.name}.", suffix=_TMP_SUFFIX, dir=outbox.folder
+        )
+        self._tmp_path: Path | None = Path(tmp)
+        self.file: BinaryIO = os.fdopen(fd, "wb")
+
+    @property
+    def committed(self) -> bool:
+        return self.entry is not None
+
+    def restart(self) -> BinaryIO:
+        """Empty the file for a new pass (a second DATA attempt) and return it."""
+        if self._tmp_path is None:
+            raise ValueError("the copy was committed or discarded")
+        self.file.seek(0)
+        self.file.truncate()
+        return self.file
+
+    def commit(self, built: Any) -> OutboxEntry:
+        """Make the written bytes a complete, durable entry of ``built``; return it.
+
+        Args:
+            built: gives ``message_id`` and ``envelope`` (sender, recipients, smtputf8).
+
+        Raises:
+            OSError: the copy could not be completed (full disk...); nothing is listed.
+        """
+        if self._tmp_path is None:
+            raise ValueError("the copy was committed or discarded")
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        size = self.file.tell()
+        self.file.close()
+        replace(self._tmp_path, self._data_path)
+        self._tmp_path = None
+        envelope = built.envelope
+        meta = {
+            "id": self.id,
+            "message_id": built.message_id,
+            "envelope": {
+                "sender": envelope.sender,
+                "recipients": list(envelope.recipients),
+                "smtputf8": bool(envelope.smtputf8),
+            },
+            "account": self._account,
+            "server": self._server,
+            "created": self._created.isoformat(timespec="seconds"),
+            "state": OutboxState.QUEUED.value,
+            "size": size,
+        }
+        try:
+            self._outbox._write_meta(self.id, meta)
+            _sync_folder(self._outbox.folder)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                self._data_path.unlink()
+            raise
+        self.entry = _entry_from(meta, self._data_path)
+        return self.entry
+
+    def discard(self) -> None:
+        """Drop the copy unless it was committed (idempotent)."""
+        tmp, self._tmp_path = self._tmp_path, None
+        if tmp is None:
+            return
+        with contextlib.suppress(OSError):
+            self.file.close()
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the renames in ``folder`` durable (POSIX; Windows has no folder handles)."""
+    if sys.platform == "win32":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _entry_from(meta: dict[str, Any], data_path: Path) -> OutboxEntry:

@@ -1,4 +1,4 @@
-"""Submission end to end: outbox before connecting, removal after 250, history, states."""
+"""Submission end to end: outbox before the final dot, removal after 250, history, states."""
 
 from __future__ import annotations
 
@@ -49,28 +49,30 @@ def home(tmp_path: Path) -> Home:
 def test_success_removes_outbox_entry_and_records_history(home: Home, tmp_path: Path) -> None:
     states: list[State] = []
     events: list[TranscriptEvent] = []
-    outbox_during_send: list[int] = []
+    at_mail_from: list[int] = []
+    at_final_dot: list[bytes] = []
+    built = built_message()
 
     def on_event(event: TranscriptEvent) -> None:
         events.append(event)
         if event.text.startswith("MAIL FROM"):
-            outbox_during_send.append(len(Outbox(home).pending()))
+            at_mail_from.append(len(Outbox(home).pending()))
+        if event.text == ".":
+            at_final_dot.extend(entry.read_bytes() for entry in Outbox(home).pending())
 
     with SandboxServer(tmp_path / "Maildir", auth=("ann", PASSWORD)) as server:
         submission = Submission(
-            home,
-            server.settings(),
-            server.secret(),
-            built_message(),
-            "Lab",
-            on_state=states.append,
+            home, server.settings(), server.secret(), built, "Lab", on_state=states.append
         )
         result = submission.run(on_event)
     assert result.exit_code is ExitCode.OK
     assert submission.state is State.SENT
     assert states[:3] == [State.QUEUED, State.CONNECTING, State.SENDING]
     assert states[-1] is State.SENT
-    assert outbox_during_send == [1]
+    # The copy is written while DATA streams: nothing is listed before, and the
+    # whole message is in the outbox when the final dot goes out.
+    assert at_mail_from == [0]
+    assert at_final_dot == [built.wire(eight_bit=True).to_bytes()]
     assert Outbox(home).pending() == []
     assert len(Inbox(tmp_path / "Maildir").messages()) == 1
     history = History(home)

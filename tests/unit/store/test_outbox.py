@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,3 +102,57 @@ def test_failed_write_leaves_nothing(tmp_path: Path) -> None:
     except OSError:
         pass
     assert list((tmp_path / "outbox").iterdir()) == []
+
+
+def test_a_copy_being_written_is_not_listed_until_committed(tmp_path: Path) -> None:
+    outbox = Outbox(Home(tmp_path))
+    copy = outbox.begin(account="Work", server="smtp.example.org:587")
+    copy.file.write(WIRE[:20])
+    copy.file.flush()
+    # A crash now leaves one hidden temporary file: nothing listed, no sidecar to count.
+    assert outbox.pending() == []
+    [hidden] = (tmp_path / "outbox").iterdir()
+    assert hidden.name.startswith(".") and hidden.suffix == ".tmp"
+    copy.restart().write(WIRE)  # a second pass starts from empty
+    entry = copy.commit(StubBuilt())
+    assert copy.committed and entry.id == copy.id
+    assert [e.id for e in outbox.pending()] == [entry.id]
+    assert entry.read_bytes() == WIRE and entry.size == len(WIRE)
+    assert sorted(p.name for p in (tmp_path / "outbox").iterdir()) == [
+        f"{entry.id}.eml",
+        f"{entry.id}.json",
+    ]
+    copy.discard()  # after a commit: keeps the entry
+    assert [e.id for e in outbox.pending()] == [entry.id]
+
+
+def test_discarded_copy_leaves_nothing(tmp_path: Path) -> None:
+    outbox = Outbox(Home(tmp_path))
+    copy = outbox.begin()
+    copy.file.write(WIRE)
+    copy.discard()
+    copy.discard()  # idempotent
+    assert list((tmp_path / "outbox").iterdir()) == []
+
+
+def test_stale_half_copies_are_removed_by_a_later_send(tmp_path: Path) -> None:
+    outbox = Outbox(Home(tmp_path))
+    crashed = outbox.begin()
+    crashed.file.write(b"half")
+    crashed.file.close()
+    [stale] = (tmp_path / "outbox").iterdir()
+    recent = outbox.begin()  # another send still writing: must survive
+    day_and_more = 25 * 3600
+    kept = outbox.add(StubBuilt())  # a listed entry, however old, is the user's
+    orphan = tmp_path / "outbox" / "20200101T000000-0123456789ab.eml"  # its sidecar never came
+    orphan.write_bytes(WIRE)
+    for path in (stale, orphan, kept.path, kept.path.with_suffix(".json")):
+        old = path.stat().st_mtime - day_and_more
+        os.utime(path, (old, old))
+    later = outbox.begin()
+    left = {p.name for p in (tmp_path / "outbox").iterdir()}
+    assert stale.name not in left and orphan.name not in left
+    assert [e.id for e in outbox.pending()] == [kept.id]
+    assert len(left) == 4  # the recent copy, the new one, the kept entry's two files
+    recent.discard()
+    later.discard()
