@@ -7,6 +7,7 @@ import datetime
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import getaddresses
@@ -141,6 +142,18 @@ def record_from_row(row: tuple[Any, ...]) -> SentRecord:
     )
 
 
+def _retry_locked(step: Any, attempts: int = 50) -> None:
+    """Run ``step``, retrying for up to about 2.5 s while the database is locked."""
+    for attempt in range(attempts):
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
+
+
 class History:
     """The history database of a home (``history.sqlite3``): WAL, one connection per thread.
 
@@ -161,11 +174,14 @@ class History:
             # check_same_thread=False only so close() can close them all; each
             # connection is used by the thread that made it.
             conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            self._migrate(conn)
-            self._local.conn = conn
+            # Switching to WAL does not wait for a busy database (SQLite fails at once
+            # with "database is locked"): set up one connection at a time here, and
+            # retry briefly against another process doing the same.
             with self._lock:
+                _retry_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
+                _retry_locked(lambda: self._migrate(conn))
                 self._connections.append(conn)
+            self._local.conn = conn
         return conn
 
     @staticmethod

@@ -151,3 +151,29 @@ def test_unknown_outcomes_and_fields_are_refused(tmp_path: Path):
     with pytest.raises(TypeError):
         history.record("<1@x>", None, "a@x.org", [], "s", 1, "s", "sent", colour="red")
     history.close()
+
+
+def test_first_use_by_many_threads_and_two_handles_never_fails(tmp_path: Path):
+    """Switching to WAL fails at once on a busy database; set-up must wait its turn."""
+    import threading
+
+    errors: list[BaseException] = []
+    for trial in range(10):
+        home = Home(tmp_path / str(trial))
+        handles = [History(home), History(home)]
+
+        def worker(n: int, handles=handles) -> None:
+            try:
+                handles[n % 2].record(f"<{n}@x>", None, "a@x.org", ["b@x.org"], "s", 1, "s", "sent")
+            except BaseException as exc:  # carried back to the test thread
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(handles[0].recent(100)) == 8
+        for handle in handles:
+            handle.close()
+    assert errors == []
