@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 
@@ -230,3 +231,22 @@ def test_check_extra_accepts_the_lab_commands_only():
     assert check_extra("DATA") is not None
     assert check_extra("NOOP\x00") is not None
     assert check_extra("NOOP " + "x" * 600) is not None
+
+
+@pytest.mark.skipif(os.name != "posix", reason="terminals are polled with select() on POSIX")
+def test_stdin_gate_at_a_terminal_prompts_and_a_cancel_ends_the_wait():
+    from mailcomposer.smtp.cancel import CancelToken
+    from mailcomposer.smtp.explain import explain_command_full
+
+    master, slave = os.openpty()
+    token = CancelToken()
+    step = PlannedStep("NOOP", explain_command_full("NOOP"), Stage.MAIL)
+    with open(slave, encoding="utf-8", closefd=True) as terminal:
+        out = io.StringIO()
+        gate = StdinGate(terminal, out, cancel=token)
+        os.write(master, b"c\n")
+        assert gate.decide(step) == Choice.run()
+        assert out.getvalue().endswith("> step> ")  # a prompt, and no echo of the typed line
+        token.cancel()  # nothing typed: the wait ends as a stop instead of blocking
+        assert gate.decide(step) == Choice.abort()
+    os.close(master)
