@@ -137,6 +137,10 @@ class ConsoleWindow(QWidget):
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self._on_app_about_to_quit)
+        if parent is not None:
+            # A parent's destructor deletes this window without a closeEvent: a running
+            # QThread destroyed that way aborts the process.
+            parent.destroyed.connect(self._on_parent_destroyed)
         self._update_state()
 
     # -- building --
@@ -351,6 +355,10 @@ class ConsoleWindow(QWidget):
 
     @Slot()
     def _on_app_about_to_quit(self) -> None:
+        self.session.shutdown()
+
+    @Slot()
+    def _on_parent_destroyed(self) -> None:
         self.session.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -138,6 +138,11 @@ class ConsoleSession(QObject):
         self._thread.start()
 
     @property
+    def thread(self) -> QThread:
+        """The worker's thread (it outlives this object until it has finished)."""
+        return self._thread
+
+    @property
     def running(self) -> bool:
         """True while the worker thread runs (until ``shutdown``)."""
         return self._thread.isRunning()

@@ -135,3 +135,15 @@ def test_a_refused_connection_is_reported(qtbot, console_window):
         qtbot.wait_until(lambda: window.connect_button.isEnabled() and len(window.lines) > 1)
     assert "refused" in window.lines[-1].text
     assert window.connect_button.text() == "Connect"
+
+
+def test_deleting_the_parent_window_stops_the_thread(qtbot, smtp_server):
+    from PySide6.QtWidgets import QWidget
+
+    parent = QWidget()
+    window = ConsoleWindow(smtp_server.host, smtp_server.port, parent=parent)
+    window.show()
+    connect(qtbot, window)
+    thread = window.session.thread
+    parent.deleteLater()  # no closeEvent reaches the console window
+    qtbot.wait_until(lambda: not thread.isRunning())
