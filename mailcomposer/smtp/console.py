@@ -41,6 +41,7 @@ from mailcomposer.smtp.keywords import Explanation, capability_diff, explain_key
 from mailcomposer.smtp.login import authenticate
 from mailcomposer.smtp.recorder import MASK, Recorder, mask_command
 from mailcomposer.smtp.rfc import ref
+from mailcomposer.smtp.session import resolve
 from mailcomposer.smtp.settings import Security, ServerSettings
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
 from mailcomposer.smtp.transport import BadReply, Transport, local_name
@@ -221,8 +222,6 @@ class Console:
         )
         timeouts = settings.timeouts
         try:
-            from mailcomposer.smtp.session import resolve
-
             addresses = resolve(settings.host, port, self.cancel, timeouts.connect)
             self._client.open(settings.host, addresses, timeouts.connect, timeouts.command)
             if settings.security is Security.TLS:

@@ -121,7 +121,10 @@ def check_extra(line: str) -> str | None:
     """Return why ``line`` cannot be sent as an extra command, or None if it can."""
     if any(not ch.isprintable() for ch in line):
         return _("A command is one line of printable characters.")
-    if len(line.encode("utf-8")) > MAX_COMMAND_LINE:
+    if not line.isascii():
+        # The client's commands go out as ASCII unless the message needs SMTPUTF8.
+        return _("Type the command in ASCII characters only.")
+    if len(line) > MAX_COMMAND_LINE:
         return _("A command line may be at most 512 characters long (RFC 5321 §4.5.3.1.4).")
     verb = line.split(" ", 1)[0].upper()
     if verb not in EXTRA_VERBS:

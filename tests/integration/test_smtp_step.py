@@ -144,6 +144,15 @@ def test_commands_the_client_owns_are_refused_and_never_sent(smtp_server, events
     assert len(smtp_server.received) == 1
 
 
+def test_a_non_ascii_extra_is_refused_and_the_send_goes_on(smtp_server, events):
+    gate = ScriptGate(Choice.extra("VRFY 张三"))
+    result = send(settings_for(smtp_server), None, make_built(), on_event=events, gate=gate)
+
+    assert result.exit_code is ExitCode.OK
+    assert not any(line.startswith("VRFY") for line in events.lines("C"))
+    assert any("ASCII" in line for line in events.lines("*"))
+
+
 def test_no_command_is_sent_inside_data(smtp_server, events):
     gate = ScriptGate(*[Choice.next()] * 4, Choice.extra("NOOP"), Choice.run())
     send(settings_for(smtp_server), None, make_built(), on_event=events, gate=gate)
