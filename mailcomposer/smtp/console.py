@@ -161,6 +161,7 @@ class Console:
         self._awaiting_login = False  # the last reply was 334: the next line is a secret
         self._plain_ehlo: tuple[str, ...] | None = None  # keywords offered before TLS
         self._diff_due = False  # STARTTLS done: compare at the next EHLO
+        self._ehlo_due = False  # STARTTLS done: the next EHLO is the "again" one
         timeouts = settings.timeouts
         self._client = Transport(
             self._recorder,
@@ -185,7 +186,9 @@ class Console:
                 expl = explain_dot_stuffing(1) if stuffed else Explanation("")
             else:
                 login = rec.in_auth and not event.text.upper().startswith("AUTH")
-                expl = explain_command_full(event.text, login_data=login, mask=MASK)
+                expl = explain_command_full(
+                    event.text, login_data=login, mask=MASK, after_tls=self._ehlo_due
+                )
         elif event.direction is Direction.SERVER and event.code is not None:
             text = event.text[4:]
             if event.explanation:
@@ -202,7 +205,13 @@ class Console:
     def note(self, text: str, explanation: Explanation | None = None) -> None:
         """Add a local note to the transcript."""
         self._on_line(
-            ConsoleLine(Direction.NOTE, text, None, explanation or Explanation(""), self.secure)
+            ConsoleLine(
+                Direction.NOTE,
+                text,
+                None,
+                explanation if explanation is not None else Explanation(""),
+                self.secure,
+            )
         )
 
     # -- the connection --
@@ -398,6 +407,7 @@ class Console:
             self.close()
             raise
         self._diff_due = self._plain_ehlo is not None
+        self._ehlo_due = True
         self.note(
             _(
                 "The connection is now encrypted. The server has forgotten everything said "
@@ -431,6 +441,7 @@ class Console:
 
     def _after_ehlo(self, verb: str, reply: Reply) -> None:
         keywords = reply.lines[1:] if verb == "EHLO" else ()
+        self._ehlo_due = False
         if not self.secure:
             self._plain_ehlo = keywords
         elif self._diff_due and self._plain_ehlo is not None:

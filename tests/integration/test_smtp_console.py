@@ -67,6 +67,11 @@ def test_a_whole_starttls_conversation(starttls_server):
     diff = next(text for text in lines.texts("*") if text.startswith("Extensions changed"))
     assert "new after TLS: AUTH" in diff
     assert "no longer offered: STARTTLS" in diff
+    diff_line = next(line for line in lines if line.text == diff)
+    assert diff_line.explanation.ref_labels == "RFC 3207 §4.2"
+    again = [line for line in lines if line.text == "EHLO [127.0.0.1]"]
+    assert "again" not in again[0].explanation.text
+    assert "again" in again[1].explanation.text
 
     assert console.send("VRFY bob").code == CANNOT_VERIFY_CODE
     help_reply = console.send("HELP")
