@@ -120,6 +120,8 @@ class ConsoleWindow(QWidget):
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("smtpConsole")
+        # Its thread ends with the window: a closed console is never shown again.
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(_("SMTP console"))
         self.resize(820, 560)
         self.lines: list[ConsoleLine] = []

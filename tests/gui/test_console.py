@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit
 
@@ -17,15 +18,16 @@ def console_window(qtbot):
 
     def make(server, security=Security.NONE, cafile=None) -> ConsoleWindow:
         window = ConsoleWindow(server.host, server.port, security, cafile=cafile)
-        qtbot.add_widget(window)
         window.show()
-        windows.append(window)
+        windows.append((window, window.session.thread))
         return window
 
     yield make
-    for window in windows:
+    for window, thread in windows:
+        if not shiboken6.isValid(window):
+            continue  # the test closed it (deleted on close)
         window.close()
-        assert not window.session.running  # the thread ended with the window
+        assert not thread.isRunning()  # the thread ended with the window
 
 
 def connect(qtbot, window: ConsoleWindow) -> None:
@@ -119,6 +121,15 @@ def test_disconnect_during_a_session_ends_cleanly(qtbot, console_window, smtp_se
     assert window.session.running  # the thread stays for the next connection
     connect(qtbot, window)
     assert window.lines[-1].text.startswith("220 ")
+
+
+def test_closing_the_window_ends_its_thread_and_deletes_it(qtbot, console_window, smtp_server):
+    window = console_window(smtp_server)
+    connect(qtbot, window)
+    thread = window.session.thread
+    window.close()
+    assert not thread.isRunning()
+    qtbot.wait_until(lambda: not shiboken6.isValid(window))
 
 
 def test_a_refused_connection_is_reported(qtbot, console_window):
