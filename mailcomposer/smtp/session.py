@@ -43,6 +43,7 @@ from mailcomposer.smtp.errors import (
     error_from_exception,
     error_from_reply,
 )
+from mailcomposer.smtp.explain import explain_command_full
 from mailcomposer.smtp.handshake import RetryPinned, TlsSteps, fetch_peer_certificate
 from mailcomposer.smtp.login import choose_mechanism, log_in
 from mailcomposer.smtp.recorder import (
@@ -53,6 +54,7 @@ from mailcomposer.smtp.recorder import (
     summarise_challenge,
 )
 from mailcomposer.smtp.settings import Secret, Security, ServerSettings
+from mailcomposer.smtp.step import Gate, StepSteps
 from mailcomposer.smtp.transfer import CHUNK_SIZE, MessageSteps, ProgressCallback
 from mailcomposer.smtp.transport import Transport, local_name
 
@@ -83,7 +85,7 @@ def resolve(host: str, port: int, cancel: CancelToken, timeout: float) -> list[A
     return lookup.resolve(host, port, cancel, timeout, getaddrinfo=_getaddrinfo)
 
 
-class Connection(TlsSteps, MessageSteps):
+class Connection(TlsSteps, MessageSteps, StepSteps):
     """One SMTP connection driven step by step, with a redacted transcript.
 
     Get one from ``open_session`` (a context manager: leaving it closes the connection)
@@ -94,6 +96,7 @@ class Connection(TlsSteps, MessageSteps):
     ``UNKNOWN`` once the final dot is out); before raising it has said goodbye when the
     server still listens, closed the connection and noted the failure in the transcript.
     A verification failure with a pinned certificate reconnects and compares the pin.
+    With a ``gate`` (``smtp.step``), each client command waits for its decision first.
     """
 
     def __init__(
@@ -103,8 +106,12 @@ class Connection(TlsSteps, MessageSteps):
         *,
         on_event: EventCallback,
         cancel: CancelToken | None = None,
+        gate: Gate | None = None,
     ) -> None:
         self.settings = settings
+        self.gate = gate
+        self._gate_running = False  # the gate said "run to the end"
+        self.in_transaction = False  # between the 250 to MAIL and the end of the message
         self.secret = secret
         self.cancel = cancel if cancel is not None else CancelToken()
         self.stage = Stage.CONNECT
@@ -219,6 +226,11 @@ class Connection(TlsSteps, MessageSteps):
         if self._closed:
             return ()
         self.stage = Stage.QUIT
+        try:
+            self._pause("QUIT", Stage.QUIT)
+        except Exception:  # stopped at the goodbye, or lost during an extra command
+            self.close()
+            return ()
         try:
             code, _text = self._client.docmd("QUIT")
         except (OSError, smtplib.SMTPException) as exc:
@@ -355,8 +367,11 @@ class Connection(TlsSteps, MessageSteps):
         self._check_cancel()
 
     def _ehlo(self) -> None:
+        again = self.stage is Stage.STARTTLS  # right after the TLS upgrade
         self.stage = Stage.EHLO
         name = self._client.local_hostname
+        line = f"EHLO {name}"
+        self._pause(line, Stage.EHLO, explain_command_full(line, after_tls=again))
         code, text = self._client.ehlo(name)
         if code == 250:
             self._features = dict(self._client.esmtp_features)
@@ -381,6 +396,7 @@ class Connection(TlsSteps, MessageSteps):
                     "the server uses port 465, or check the server and port."
                 ),
             )
+        self._pause("STARTTLS", Stage.STARTTLS)
         code, text = self._client.docmd("STARTTLS")
         if code != 220:
             raise error_from_reply(Stage.STARTTLS, code, text)
@@ -394,6 +410,14 @@ class Connection(TlsSteps, MessageSteps):
 
     def _login(self) -> None:
         self.stage = Stage.AUTH
+        offered = self.capabilities
+        if self.secret is not None and "AUTH" in offered.names:
+            mechanism = choose_mechanism(self.settings.auth, offered.auth, self.secret.is_token)
+            if mechanism is not None:  # else log_in explains, before anything is sent
+                shown = f"AUTH {mechanism}" + (
+                    f" {MASK}" if mechanism in ("PLAIN", "XOAUTH2") else ""
+                )
+                self._pause(shown, Stage.AUTH)
         self.mechanism = log_in(
             self._client, self._recorder, self.settings, self.secret, self.capabilities
         )
@@ -411,13 +435,15 @@ def open_session(
     *,
     on_event: EventCallback,
     cancel: CancelToken | None = None,
+    gate: Gate | None = None,
 ) -> Connection:
     """Return a not yet connected ``Connection``; use it as a context manager.
 
     The arguments mean what they mean for ``send``; ``on_event`` is called from the thread
-    that runs the steps.
+    that runs the steps; ``gate`` (``smtp.step.Gate``) is asked before each client
+    command (None: no pauses).
     """
-    return Connection(settings, secret, on_event=on_event, cancel=cancel)
+    return Connection(settings, secret, on_event=on_event, cancel=cancel, gate=gate)
 
 
 def send(
@@ -428,6 +454,7 @@ def send(
     on_event: EventCallback,
     on_progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
+    gate: Gate | None = None,
 ) -> SendResult:
     """Send ``built`` through the server in ``settings``; blocking, call it off the GUI thread.
 
@@ -439,6 +466,7 @@ def send(
         on_event: receives each redacted ``TranscriptEvent`` (sending thread).
         on_progress: receives ``(sent_bytes, total_bytes)`` during DATA (sending thread).
         cancel: a ``CancelToken`` another thread may trigger.
+        gate: asked before each client command (``smtp.step``); None sends without pauses.
 
     Returns:
         The ``SendResult`` (``refused`` lists recipients refused while others were taken).
@@ -447,7 +475,7 @@ def send(
         SendError: with stage, exit code and a user message; ``.certificate`` is set for an
             untrusted certificate.
     """
-    with open_session(settings, secret, on_event=on_event, cancel=cancel) as connection:
+    with open_session(settings, secret, on_event=on_event, cancel=cancel, gate=gate) as connection:
         connection.connect()
         connection.ehlo()
         connection.secure()

@@ -24,6 +24,7 @@ from mailcomposer.smtp.errors import (
 from mailcomposer.smtp.recorder import Recorder
 from mailcomposer.smtp.rfc import ref
 from mailcomposer.smtp.settings import ServerSettings
+from mailcomposer.smtp.step import TransactionReset
 from mailcomposer.smtp.transport import Transport
 
 __all__ = ["CHUNK_SIZE", "Built", "MessageSteps", "ProgressCallback", "Wire"]
@@ -75,9 +76,11 @@ class MessageSteps:
     stage: Stage
     final_dot_sent: bool
     accepted: bool
+    in_transaction: bool
     _client: Transport
     _recorder: Recorder
-    # and from the connection: capabilities, _check_cancel(), _quietly(command)
+    # and from the connection: capabilities, _check_cancel(), _quietly(command),
+    # _pause(line, stage) (``step.StepSteps``: the gate, a no-op without one)
 
     def _transfer(self, built: Built, on_progress: ProgressCallback | None) -> SendResult:
         envelope = built.envelope
@@ -107,7 +110,6 @@ class MessageSteps:
                 (ref(1870, "6"),),
             )
 
-        self.stage = Stage.MAIL
         options = []
         if limit is not None:
             options.append(f"SIZE={wire.size}")
@@ -116,15 +118,55 @@ class MessageSteps:
         if envelope.smtputf8:
             options.append("SMTPUTF8")
             self._client.command_encoding = "utf-8"  # smtplib encodes commands as ASCII otherwise
-        code, text = self._client.docmd("MAIL", f"FROM:<{envelope.sender}>" + _opts(options))
+        while True:
+            try:
+                accepted, refused = self._open_transaction(envelope, options)
+                break
+            except TransactionReset:
+                continue  # an RSET the student typed: the server forgot MAIL and RCPT
+
+        self.stage = Stage.UPLOAD
+        sent = self._upload(wire, built.summary(), on_progress)
+
+        self.stage = Stage.FINAL_DOT
+        self._pause(".", Stage.FINAL_DOT)
+        code, text = self._final_dot()
+        if code != 250:
+            raise error_from_reply(Stage.FINAL_DOT, code, text)
+        final_reply = f"{code} {text.decode('utf-8', 'replace')}"
+        self.accepted = True
+        self.in_transaction = False
+        self._recorder.note(_("Message accepted by the server."))
+        return SendResult(
+            message_id=built.message_id,
+            accepted=tuple(accepted),
+            refused=tuple(refused),
+            size=sent,
+            final_reply=final_reply,
+        )
+
+    def _open_transaction(
+        self, envelope: Envelope, options: list[str]
+    ) -> tuple[list[str], list[Refusal]]:
+        """MAIL, each RCPT, DATA up to the 354; return the accepted and refused recipients.
+
+        Raises:
+            TransactionReset: an RSET typed at a pause ended the transaction.
+        """
+        self.stage = Stage.MAIL
+        arguments = f"FROM:<{envelope.sender}>" + _opts(options)
+        self._pause(f"MAIL {arguments}", Stage.MAIL)
+        code, text = self._client.docmd("MAIL", arguments)
         if code != 250:
             raise error_from_reply(Stage.MAIL, code, text)
+        self.in_transaction = True
         self._check_cancel()
 
         self.stage = Stage.RCPT
         accepted: list[str] = []
         refused: list[Refusal] = []
         for rcpt in envelope.recipients:
+            self._pause(f"RCPT TO:<{rcpt}>", Stage.RCPT)
             code, text = self._client.docmd("RCPT", f"TO:<{rcpt}>")
             if code in (250, 251):
                 accepted.append(rcpt)
@@ -149,28 +191,12 @@ class MessageSteps:
             )
 
         self.stage = Stage.DATA
+        self._pause("DATA", Stage.DATA)
         code, text = self._client.docmd("DATA")
         if code != 354:
             raise error_from_reply(Stage.DATA, code, text)
         self._check_cancel()
-
-        self.stage = Stage.UPLOAD
-        sent = self._upload(wire, built.summary(), on_progress)
-
-        self.stage = Stage.FINAL_DOT
-        code, text = self._final_dot()
-        if code != 250:
-            raise error_from_reply(Stage.FINAL_DOT, code, text)
-        final_reply = f"{code} {text.decode('utf-8', 'replace')}"
-        self.accepted = True
-        self._recorder.note(_("Message accepted by the server."))
-        return SendResult(
-            message_id=built.message_id,
-            accepted=tuple(accepted),
-            refused=tuple(refused),
-            size=sent,
-            final_reply=final_reply,
-        )
+        return accepted, refused
 
     def _upload(self, wire: Wire, contents: str, progress: ProgressCallback | None) -> int:
         total = wire.size
