@@ -98,6 +98,7 @@ class Submission:
         on_event: Callable[[TranscriptEvent], None],
         on_progress: Callable[[int, int], None] | None = None,
         cancel: Any = None,
+        gate: Any = None,
     ) -> SendResult:
         """Send; return the result or raise ``SendError`` (the state says which).
 
@@ -105,6 +106,8 @@ class Submission:
             on_event: called with each transcript event (from this thread).
             on_progress: called with ``(sent_bytes, total_bytes)`` during DATA.
             cancel: a ``CancelToken`` the caller may cancel from another thread.
+            gate: a step gate (``mailcomposer.smtp.step``) asked before each
+                command, for stepping through a send; None sends straight through.
 
         Raises:
             SendError: with the stage and exit code; the outbox entry is kept only
@@ -142,6 +145,7 @@ class Submission:
                 on_event=on_event,
                 on_progress=progress,
                 cancel=cancel,
+                gate=gate,
             )
         except SendError as error:
             self._finish_failed(outbox, copy, error.exit_code)

@@ -26,6 +26,7 @@ COMMANDS = {
     "sandbox": N_("run the built-in local test server in the foreground"),
     "inspect": N_("print the MIME tree and problems of an .eml file"),
     "account": N_("list, add, test or remove sending accounts"),
+    "console": N_("talk SMTP by hand, each reply explained"),
     "history": N_("list send attempts from the send log"),
     "stats": N_("statistics of the send log"),
     "selftest": N_("check this installation: resources, keyring backend, TLS roots"),
@@ -104,6 +105,8 @@ def command_module(name: str) -> ModuleType:
         from mailcomposer.cli import inspect as module
     elif name == "account":
         from mailcomposer.cli import account as module
+    elif name == "console":
+        from mailcomposer.cli import console as module
     elif name == "history":
         from mailcomposer.cli import history as module
     elif name == "stats":

@@ -133,6 +133,14 @@ def add_arguments(send: argparse.ArgumentParser) -> None:
         "--explain", action="store_true", help=_("explain each command and reply in plain words")
     )
     output.add_argument(
+        "--step",
+        action="store_true",
+        help=_(
+            "pause before each SMTP command: Enter sends it, c runs to the end, q stops, "
+            "anything else (NOOP, RSET, VRFY x, EXPN x, HELP) is sent as a command"
+        ),
+    )
+    output.add_argument(
         "--as-swaks",
         action="store_true",
         help=_("print the equivalent swaks command line and send nothing"),
@@ -201,6 +209,8 @@ def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
         return dry_run(built, out)
     if stop:
         raise UsageError("", stop)
+    if args.step and args.password_stdin:
+        raise UsageError("--step", _("--step reads standard input; give the password another way"))
     if settings.username and secret is None:
         secret = serverargs.ask_password(args, settings)
 
@@ -220,7 +230,14 @@ def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
         )
     try:
         submission = Submission(home, settings, secret, built, server.account_name)
-        result = cancel.run(submission, out)
+        gate = None
+        if args.step:
+            import sys
+
+            from mailcomposer.smtp.stdingate import StdinGate
+
+            gate = StdinGate(sys.stdin, sys.stderr if args.json else sys.stdout)
+        result = cancel.run(submission, out, gate)
     except SendError as error:
         if error.exit_code == ExitCode.UNKNOWN and submission.outbox_id:
             # Say where the copy is, so the user can check before sending again.

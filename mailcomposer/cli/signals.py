@@ -60,8 +60,11 @@ class SignalCancel:
         """Ignore later signals: the outcome is decided and being reported."""
         self._disarmed = True
 
-    def run(self, submission: Any, out: Any) -> Any:
+    def run(self, submission: Any, out: Any, gate: Any = None) -> Any:
         """Run ``submission`` in a worker thread; a cancel signal cancels it.
+
+        A step ``gate`` (``send --step``) is given the same cancel token, so a
+        signal also ends its wait for the user's answer.
 
         Returns the ``SendResult``, or raises what the submission raised (a
         ``SendError`` saying cancelled or unknown after a signal).
@@ -69,12 +72,14 @@ class SignalCancel:
         from mailcomposer.smtp.session import CancelToken
 
         token = CancelToken()
+        if gate is not None:
+            gate.cancel = token
         outcome: dict[str, Any] = {}
         done = threading.Event()
 
         def work() -> None:
             try:
-                outcome["result"] = submission.run(out.event, out.progress, token)
+                outcome["result"] = submission.run(out.event, out.progress, token, gate=gate)
             except BaseException as exc:  # carried back to the main thread
                 outcome["error"] = exc
             finally:

@@ -33,13 +33,12 @@ from mailcomposer.smtp import tls
 from mailcomposer.smtp.cancel import Cancelled, CancelToken
 from mailcomposer.smtp.errors import Stage, error_from_exception
 from mailcomposer.smtp.explain import (
-    explain_command_full,
     explain_dot_stuffing,
     explain_reply_full,
 )
-from mailcomposer.smtp.keywords import Explanation, capability_diff, explain_keyword
+from mailcomposer.smtp.keywords import Explanation
 from mailcomposer.smtp.login import authenticate
-from mailcomposer.smtp.recorder import MASK, Recorder, mask_command
+from mailcomposer.smtp.recorder import Recorder, mask_command
 from mailcomposer.smtp.rfc import ref
 from mailcomposer.smtp.session import resolve
 from mailcomposer.smtp.settings import Security, ServerSettings
@@ -83,8 +82,8 @@ class ConsoleLine:
         line = TranscriptEvent(0.0, self.direction, self.text, self.code).format()
         if explain and self.explanation.text:
             line += f"    # {self.explanation.text}"
-            if self.explanation.refs:
-                line += f" [{self.explanation.ref_labels}]"
+            if self.explanation.refs:  # the three most specific, as the send transcript
+                line += " [" + ", ".join(r.label for r in self.explanation.refs[:3]) + "]"
         return line
 
 
@@ -179,27 +178,15 @@ class Console:
     # -- transcript --
 
     def _on_event(self, event: TranscriptEvent) -> None:
-        rec = self._recorder
-        if event.direction is Direction.CLIENT:
-            if self._data_line:
-                stuffed = event.text.startswith("..")
-                expl = explain_dot_stuffing(1) if stuffed else Explanation("")
-            else:
-                login = rec.in_auth and not event.text.upper().startswith("AUTH")
-                expl = explain_command_full(
-                    event.text, login_data=login, mask=MASK, after_tls=self._ehlo_due
-                )
-        elif event.direction is Direction.SERVER and event.code is not None:
-            text = event.text[4:]
-            if event.explanation:
-                expl = explain_reply_full(event.code, text, rec.last_command)
-            elif rec.last_command == "EHLO" and event.code == 250 and self._reply_index > 0:
-                expl = explain_keyword(text)  # the first line is the server's name
-            else:
-                expl = Explanation("")
-            self._reply_index += 1
+        # The recorder already explains every line (EHLO keywords, the EHLO after
+        # STARTTLS, the capability change); only typed DATA lines are ours to explain.
+        if event.direction is Direction.CLIENT and self._data_line:
+            stuffed = event.text.startswith("..")
+            expl = explain_dot_stuffing(1) if stuffed else Explanation("")
         else:
-            expl = Explanation(event.explanation)
+            expl = Explanation(event.explanation, event.refs)
+        if event.direction is Direction.SERVER:
+            self._reply_index += 1
         self._on_line(ConsoleLine(event.direction, event.text, event.code, expl, event.secure))
 
     def note(self, text: str, explanation: Explanation | None = None) -> None:
@@ -445,9 +432,7 @@ class Console:
         if not self.secure:
             self._plain_ehlo = keywords
         elif self._diff_due and self._plain_ehlo is not None:
-            self._diff_due = False
-            diff = capability_diff(self._plain_ehlo, keywords)
-            self.note(diff.describe(), Explanation("", (ref(3207, "4.2"),)))
+            self._diff_due = False  # the recorder notes the difference (RFC 3207 §4.2)
 
     def _failure(self, exc: BaseException, stage: Stage) -> str:
         if isinstance(exc, Cancelled) or self.cancel.cancelled:
