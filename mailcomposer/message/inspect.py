@@ -58,6 +58,10 @@ class MessageFileError(InputError):
     def __init__(self, message: str, value: str | None = None) -> None:
         super().__init__("eml", message, value)
 
+    def __str__(self) -> str:
+        # Shown after "Could not open FILE:" by the window: the sentence alone.
+        return self.message
+
 
 @dataclass(frozen=True)
 class Inspection:
