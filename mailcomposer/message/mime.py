@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import base64
 import html as htmllib
-import os
 import re
 import secrets
-import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy as email_policy
@@ -28,6 +26,7 @@ from mailcomposer.message.draft import Attachment, Draft, InlineImage, Priority
 from mailcomposer.message.errors import InputError
 from mailcomposer.message.filetypes import guess_type
 from mailcomposer.message.htmltext import html_to_text
+from mailcomposer.message.streams import is_stream, read_stream
 from mailcomposer.message.wire import Source, WireMessage
 
 # Headers the builder writes itself; extra headers may not set them.
@@ -42,9 +41,6 @@ _SRC_ATTR = re.compile(
     r"""(?<![\w-])(src|background)(\s*=\s*)("([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
 )
 _MAX_LINE = 998
-# A pipe, FIFO or device is read whole into memory before the message is built (its
-# size is unknown and it can be read only once): more than this is refused.
-STREAM_MAX_BYTES = 100 * 1024 * 1024
 # Our own headers with a fixed, short ASCII form; every other text header is free text
 # (Subject, the user's extra headers) and is folded by _unstructured_value.
 _FIXED_HEADERS = frozenset({"Date", "Message-ID", "User-Agent", "X-Mailer", "X-Priority"})
@@ -402,46 +398,6 @@ def _safe_filename(name: str, content_type: str, index: int, stem: str = "image"
     return f"{stem}{index}.{subtype.replace('jpeg', 'jpg').split('+')[0]}"
 
 
-def _is_stream(path: Path) -> bool:
-    """True for a pipe, FIFO, socket or device: no size up front, and read only once."""
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return False  # reported by the read that follows
-    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
-
-
-def _read_stream(path: Path, name: str) -> bytes:
-    """Read a non-regular file whole, once, up to STREAM_MAX_BYTES.
-
-    Raises:
-        InputError: it cannot be read, or gives more than STREAM_MAX_BYTES.
-    """
-    blocks: list[bytes] = []
-    total = 0
-    try:
-        with open(path, "rb") as fh:
-            while block := fh.read(1 << 20):
-                total += len(block)
-                if total > STREAM_MAX_BYTES:
-                    raise InputError(
-                        "attachments",
-                        _(
-                            "“{name}” is not a regular file and gives more than {limit} MB; "
-                            "save it to a file and attach that"
-                        ).format(name=name, limit=f"{STREAM_MAX_BYTES / 1e6:g}"),
-                        str(path),
-                    )
-                blocks.append(block)
-    except OSError as exc:
-        raise InputError(
-            "attachments",
-            _("Cannot read “{name}”: {reason}").format(name=name, reason=exc.strerror or exc),
-            str(path),
-        ) from None
-    return b"".join(blocks)
-
-
 def image_sources(html: str) -> list[str]:
     """Return every ``src`` (and ``background``) value in the HTML's tags, as written."""
     found: list[str] = []
@@ -662,9 +618,9 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
         _check_header_text(typed, "attachments", _("The file name “{name}”").format(name=typed))
         if att.data is None and att.path is None:
             raise InputError("attachments", _("“{name}” has no content").format(name=typed), typed)
-        if att.data is None and att.path is not None and _is_stream(att.path):
+        if att.data is None and att.path is not None and is_stream(att.path):
             # Kept in the draft: a rebuild (retry, Sent copy) must not read it again.
-            att.data = _read_stream(att.path, typed)
+            att.data = read_stream(att.path, typed)
         head = _read_head(att)
         # The recipient gets the name alone, never the folders it came from.
         filename = base_name(typed)

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailcomposer.message import mime
+from mailcomposer.message import streams
 from mailcomposer.message.draft import Attachment
 from mailcomposer.message.errors import InputError
 from mailcomposer.message.mime import build_message
@@ -169,7 +169,7 @@ def test_attachment_from_a_pipe_fd_is_sent_whole() -> None:
 
 @pytest.mark.timeout(20)
 def test_an_endless_stream_is_refused_clearly(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mime, "STREAM_MAX_BYTES", 100_000)
+    monkeypatch.setattr(streams, "STREAM_MAX_BYTES", 100_000)
     with pytest.raises(InputError) as info:
         build_message(draft(text="x", attachments=[Attachment("zero", path=Path("/dev/zero"))]))
     assert info.value.field == "attachments"
