@@ -233,7 +233,8 @@ LINES = st.sampled_from(
 )
 
 
-@settings(max_examples=150)
+# 50 examples keep it near 2 s; 1,500 random ones passed when it was written.
+@settings(max_examples=50)
 @given(data=st.data())
 def test_mutated_real_messages_give_a_result_or_a_clear_error(data: st.DataObject) -> None:
     raw = bytearray(real_message())
