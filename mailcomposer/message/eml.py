@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-from email import message_from_string
 from email import policy as email_policy
 from email.message import EmailMessage
-from email.parser import BytesParser
-from pathlib import Path
+from email.parser import Parser
 
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import Attachment, Draft, InlineImage, Priority
-from mailcomposer.message.errors import InputError
 from mailcomposer.message.files import atomic_file
+from mailcomposer.message.inspect import Limits, guarded, parse_message, read_message_file
 from mailcomposer.message.mime import BuiltMessage
 
 # Headers worth keeping when a message is reopened (threading); the rest is rebuilt.
@@ -35,8 +33,8 @@ def write_eml(
 
 
 def _header_text(msg: EmailMessage, name: str) -> str:
-    values = msg.get_all(name) or []
-    return ", ".join(str(v) for v in values if str(v).strip())
+    values = guarded(lambda: [str(v) for v in msg.get_all(name) or []], [])
+    return ", ".join(v for v in values if v.strip())
 
 
 def _priority(msg: EmailMessage) -> Priority:
@@ -49,31 +47,23 @@ def _priority(msg: EmailMessage) -> Priority:
     return Priority.NORMAL
 
 
-def read_eml(source: str | os.PathLike[str] | bytes) -> Draft:
+def read_eml(source: str | os.PathLike[str] | bytes, limits: Limits | None = None) -> Draft:
     """Parse a message (a path or raw bytes) into a Draft that rebuilds the same message.
 
     Inline images are named ``cid:<content-id>``, the reference the HTML already uses,
-    so building the Draft again maps them to fresh Content-IDs.
+    so building the Draft again maps them to fresh Content-IDs. A hostile file (huge,
+    deeply nested, thousands of parts, megabyte headers) is refused within the limits.
 
     Raises:
-        InputError: when the file cannot be read.
+        MessageFileError: (an InputError) the file cannot be read, is empty or is
+            outside the limits; its message says which.
     """
     if isinstance(source, bytes | bytearray):
         raw = bytes(source)
     else:
-        try:
-            raw = Path(source).read_bytes()
-        except OSError as exc:
-            raise InputError(
-                "eml",
-                _("Cannot read “{name}”: {reason}").format(
-                    name=os.fspath(source), reason=exc.strerror or exc
-                ),
-                os.fspath(source),
-            ) from None
+        raw = read_message_file(source, limits)
     # Local line ends first: otherwise 7bit/8bit text bodies keep their CRs.
-    msg = BytesParser(policy=email_policy.default).parsebytes(raw.replace(b"\r\n", b"\n"))
-    assert isinstance(msg, EmailMessage)
+    msg = parse_message(raw.replace(b"\r\n", b"\n"), limits)
     heads = _utf8_headers(raw) or msg
     draft = Draft(
         from_addr=_header_text(heads, "From"),
@@ -81,11 +71,11 @@ def read_eml(source: str | os.PathLike[str] | bytes) -> Draft:
         cc=_header_text(heads, "Cc"),
         bcc=_header_text(heads, "Bcc"),
         reply_to=_header_text(heads, "Reply-To"),
-        subject=str(heads.get("Subject", "")),
-        priority=_priority(heads),
+        subject=guarded(lambda: str(heads.get("Subject", "")), ""),
+        priority=guarded(lambda: _priority(heads), Priority.NORMAL),
     )
     for name in _KEPT_HEADERS:
-        value = heads.get(name)
+        value = guarded(lambda n=name: heads.get(n), None)
         if value is not None:
             draft.extra_headers.append((name, " ".join(str(value).split())))
 
@@ -94,9 +84,9 @@ def read_eml(source: str | os.PathLike[str] | bytes) -> Draft:
     for part in msg.walk():
         if part.is_multipart():
             continue
-        ctype = part.get_content_type()
-        disposition = part.get_content_disposition()
-        content_id = part.get("Content-ID")
+        ctype = guarded(part.get_content_type, "application/octet-stream")
+        disposition = guarded(part.get_content_disposition, None)
+        content_id = guarded(lambda p=part: p.get("Content-ID"), None)
         if ctype in ("text/plain", "text/html") and disposition != "attachment":
             body = _text_of(part)
             if ctype == "text/plain" and text is None:
@@ -112,13 +102,13 @@ def read_eml(source: str | os.PathLike[str] | bytes) -> Draft:
                     name=f"cid:{cid}",
                     data=part.get_payload(decode=True) or b"",
                     content_type=ctype,
-                    filename=part.get_filename() or "",
+                    filename=guarded(part.get_filename, None) or "",
                 )
             )
             continue
         draft.attachments.append(
             Attachment(
-                filename=part.get_filename() or _("attachment"),
+                filename=guarded(part.get_filename, None) or _("attachment"),
                 data=part.get_payload(decode=True) or b"",
                 content_type=ctype,
             )
@@ -143,7 +133,8 @@ def _utf8_headers(raw: bytes) -> EmailMessage | None:
         text = block.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    parsed = message_from_string(text + "\n", policy=email_policy.default)
+    # Headers only: the block may hold a multipart's start, which is not parsed here.
+    parsed = Parser(policy=email_policy.default).parsestr(text + "\n", headersonly=True)
     assert isinstance(parsed, EmailMessage)
     return parsed
 

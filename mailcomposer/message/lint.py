@@ -74,9 +74,35 @@ def _header_block(raw: bytes) -> bytes:
     return raw if end < 0 else raw[:end]
 
 
-def _needs_smtputf8(msg: Message) -> bool:
-    for name in _ADDRESS_HEADERS:
-        for value in msg.get_all(name, []):
+def _parsed_headers(msg: Message, findings: list[Finding]) -> list[tuple[str, object]]:
+    """The root's headers, each parsed once (an address list of thousands takes seconds).
+
+    The stdlib's header parser raises on some malformed values (AttributeError,
+    IndexError ...); such a header is reported and left out.
+    """
+    headers: list[tuple[str, object]] = []
+    for name, raw in msg.raw_items():
+        try:
+            headers.append((name, msg.policy.header_fetch_parse(name, raw)))
+        except Exception as exc:  # a stdlib parser bug on hostile input
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    _("The header {name} cannot be read: {problem}").format(
+                        name=name, problem=type(exc).__name__
+                    ),
+                )
+            )
+    return headers
+
+
+def _first(headers: list[tuple[str, object]], name: str) -> object | None:
+    return next((value for key, value in headers if key.lower() == name.lower()), None)
+
+
+def _needs_smtputf8(headers: list[tuple[str, object]]) -> bool:
+    for name, value in headers:
+        if name.lower() in _ADDRESS_HEADERS:
             text = str(value)
             if any(not local.isascii() for local in re.findall(r"([^\s<>,\"]+)@", text)):
                 return True
@@ -119,19 +145,21 @@ def _eight_bit_findings(raw: bytes, msg: Message, smtputf8: bool, findings: list
             )
 
 
-def _structure_findings(msg: Message, smtputf8: bool, findings: list[Finding]) -> None:
+def _structure_findings(
+    msg: Message, headers: list[tuple[str, object]], smtputf8: bool, findings: list[Finding]
+) -> None:
     for name in ("From", "Date", "Message-ID"):
-        if msg.get(name) is None:
+        if _first(headers, name) is None:
             findings.append(
                 Finding(Level.ERROR, _("The required header {name} is missing").format(name=name))
             )
-    if msg.get("Bcc") is not None:
+    if _first(headers, "Bcc") is not None:
         findings.append(
             Finding(Level.ERROR, _("A Bcc header would reveal the hidden recipients to everyone"))
         )
-    if not any(msg.get(name) for name in ("To", "Cc")):
+    if not any(_first(headers, name) for name in ("To", "Cc")):
         findings.append(Finding(Level.INFO, _("There is no To or Cc header (Bcc-only message)")))
-    for name, value in msg.items():
+    for name, value in headers:
         for defect in getattr(value, "defects", ()):
             if smtputf8 and isinstance(defect, errors.NonASCIILocalPartDefect):
                 continue  # allowed with SMTPUTF8 (RFC 6532)
@@ -203,8 +231,9 @@ def lint(raw: bytes, *, smtputf8: bool | None = None) -> list[Finding]:
         msg = message_from_string(raw.decode("utf-8"), policy=email_policy.default)
     except UnicodeDecodeError:
         msg = message_from_bytes(raw, policy=email_policy.default)
+    headers = _parsed_headers(msg, findings)
     if smtputf8 is None:
-        smtputf8 = _needs_smtputf8(msg)
+        smtputf8 = _needs_smtputf8(headers)
         if smtputf8:
             findings.append(
                 Finding(
@@ -213,6 +242,6 @@ def lint(raw: bytes, *, smtputf8: bool | None = None) -> list[Finding]:
                 )
             )
     _eight_bit_findings(raw, msg, smtputf8, findings)
-    _structure_findings(msg, smtputf8, findings)
+    _structure_findings(msg, headers, smtputf8, findings)
     order = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
     return sorted(findings, key=lambda f: order[f.level])

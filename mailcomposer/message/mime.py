@@ -26,6 +26,7 @@ from mailcomposer.message.draft import Attachment, Draft, InlineImage, Priority
 from mailcomposer.message.errors import InputError
 from mailcomposer.message.filetypes import guess_type
 from mailcomposer.message.htmltext import html_to_text
+from mailcomposer.message.streams import is_stream, read_stream
 from mailcomposer.message.wire import Source, WireMessage
 
 # Headers the builder writes itself; extra headers may not set them.
@@ -40,6 +41,10 @@ _SRC_ATTR = re.compile(
     r"""(?<![\w-])(src|background)(\s*=\s*)("([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
 )
 _MAX_LINE = 998
+# Our own headers with a fixed, short ASCII form; every other text header is free text
+# (Subject, the user's extra headers) and is folded by _unstructured_value.
+_FIXED_HEADERS = frozenset({"Date", "Message-ID", "User-Agent", "X-Mailer", "X-Priority"})
+_FIXED_HEADERS |= {"Importance"}
 
 _PRIORITY_HEADERS = {
     Priority.HIGH: ("1 (Highest)", "high"),
@@ -147,8 +152,11 @@ class BuiltMessage:
         for name, value in self._headers:
             if isinstance(value, tuple):
                 root.set_raw(name, _address_header_value(name, value, self._utf8_headers))
-            else:
+            elif name in _FIXED_HEADERS:
                 root[name] = value
+            else:
+                assert isinstance(value, str)
+                root.set_raw(name, _unstructured_value(name, value, self._utf8_headers))
             if include_bcc and name == "Cc":
                 self._add_bcc(root)
         if include_bcc and "Cc" not in root:
@@ -235,6 +243,41 @@ def _encoded_words(text: str) -> list[str]:
     return [
         "=?utf-8?b?" + base64.b64encode(w.encode("utf-8")).decode("ascii") + "?=" for w in words
     ]
+
+
+def _unstructured_value(name: str, text: str, utf8: bool) -> str:
+    """Fold a free-text header value (Subject ...) so that every space survives.
+
+    WORKAROUND: the 3.11 folder can turn the space between two words into the folding
+    whitespace between two encoded-words, which RFC 2047 6.2 decoders drop ("a b"
+    arrives as "ab"). Text that can go as it is folds at its own spaces; anything
+    else is encoded whole, with the spaces inside the encoded-words, as for names.
+    """
+    if not text:
+        return ""
+    if (text.isascii() or utf8) and "=?" not in text:
+        lines: list[str] = []
+        line = ""
+        used = len(name) + 2
+        for index, token in enumerate(text.split(" ")):
+            if index == 0:
+                line = token
+            elif token and line.strip() and used + _octets(line) + 1 + _octets(token) > _FOLD_AT:
+                lines.append(line)
+                used = 0
+                line = " " + token
+            else:
+                line += " " + token
+        lines.append(line)
+        if _octets(lines[0]) + len(name) + 2 <= _MAX_LINE and all(
+            _octets(line) <= _MAX_LINE for line in lines
+        ):
+            return "\n".join(lines)
+    return "\n ".join(_encoded_words(text))
+
+
+def _octets(text: str) -> int:
+    return len(text.encode("utf-8"))
 
 
 def _name_tokens(name: str, utf8: bool) -> list[str]:
@@ -334,14 +377,25 @@ def _check_header_text(value: str, field_name: str, what: str) -> None:
         )
 
 
-def _safe_filename(name: str, content_type: str, index: int) -> str:
+def base_name(name: str) -> str:
+    """Return the file name alone: no folders (``/`` or ``\\``), drive, URL or controls.
+
+    ``..\\..\\evil.txt``, ``C:\\x\\evil.txt`` and ``file:///tmp/evil.txt`` all give
+    ``evil.txt``; a name of only dots or folders gives ``""``.
+    """
     base = unquote(urlsplit(name).path) if "://" in name or name.startswith("file:") else name
     base = PurePosixPath(base.replace("\\", "/")).name
+    base = re.sub(r"^[A-Za-z]:", "", base)  # a drive-relative Windows name, C:evil.txt
     base = "".join(ch for ch in base if not has_forbidden_char(ch)).strip()
+    return "" if base in (".", "..") else base
+
+
+def _safe_filename(name: str, content_type: str, index: int, stem: str = "image") -> str:
+    base = base_name(name)
     if base:
         return base
     subtype = content_type.partition("/")[2] or "bin"
-    return f"image{index}.{subtype.replace('jpeg', 'jpg').split('+')[0]}"
+    return f"{stem}{index}.{subtype.replace('jpeg', 'jpg').split('+')[0]}"
 
 
 def image_sources(html: str) -> list[str]:
@@ -558,18 +612,21 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
         plain_spec = _TextPart("plain", draft.text)
 
     attachments: list[_BinaryPart] = []
-    for att in draft.attachments:
+    for index, att in enumerate(draft.attachments, start=1):
         # Blanks at either end do not survive parsers and mean nothing in a file name.
-        filename = (att.filename or (att.path.name if att.path else "")).strip()
-        _check_header_text(
-            filename, "attachments", _("The file name “{name}”").format(name=filename)
-        )
+        typed = (att.filename or (att.path.name if att.path else "")).strip()
+        _check_header_text(typed, "attachments", _("The file name “{name}”").format(name=typed))
         if att.data is None and att.path is None:
-            raise InputError(
-                "attachments", _("“{name}” has no content").format(name=filename), filename
-            )
+            raise InputError("attachments", _("“{name}” has no content").format(name=typed), typed)
+        if att.data is None and att.path is not None and is_stream(att.path):
+            # Kept in the draft: a rebuild (retry, Sent copy) must not read it again.
+            att.data = read_stream(att.path, typed)
         head = _read_head(att)
+        # The recipient gets the name alone, never the folders it came from.
+        filename = base_name(typed)
         ctype = _check_content_type(att.content_type, "attachments") or guess_type(filename, head)
+        if typed and not filename:
+            filename = _safe_filename(typed, ctype, index, stem="attachment")
         if att.data is not None:
             source = Source.of_bytes(att.data, filename)
         else:
@@ -580,7 +637,8 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
     recipients: list[str] = []
     seen: set[str] = set()
     for addr in (*to, *cc, *bcc):
-        key = addr.ascii_addr_spec.lower()
+        # RFC 5321 2.4: the local part is case-sensitive, the domain is not.
+        key = f"{addr.local_part}@{addr.ascii_domain.lower()}"
         if key not in seen:
             seen.add(key)
             recipients.append(addr.ascii_addr_spec)

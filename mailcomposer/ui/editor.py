@@ -39,6 +39,7 @@ from PySide6.QtWidgets import QTextEdit, QWidget
 
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import InlineImage
+from mailcomposer.message.pastesafe import clean_pasted_html, is_safe_link
 from mailcomposer.ui.htmlexport import (
     LINE_SEPARATOR,
     LINK_COLOR,
@@ -63,7 +64,6 @@ DEFAULT_POINT_SIZE = 11.0
 # When the viewport is not laid out yet (editor hidden), scale wide images to this.
 FALLBACK_MAX_WIDTH = 600
 _NAME_RE = re.compile(r"^mc-image-(\d+)\.")
-_SAFE_LINK_SCHEMES = ("http", "https", "mailto", "ftp", "tel")
 
 
 def sniff_image(data: bytes) -> tuple[str, str] | None:
@@ -96,7 +96,7 @@ def normalize_url(text: str) -> str | None:
         if not url.isValid() or "." not in url.host():
             return None
     scheme = url.scheme().lower()
-    if scheme not in _SAFE_LINK_SCHEMES:
+    if not is_safe_link(url.toString()):
         return None
     if scheme in ("http", "https", "ftp") and not url.host():
         return None
@@ -447,11 +447,16 @@ class BodyEditor(QTextEdit):
             self.files_dropped.emit(others)
 
     def _insert_html(self, html: str) -> None:
-        """Paste rich text, keeping local and embedded images, dropping remote ones."""
+        """Paste rich text, keeping local and embedded images, dropping remote ones.
+
+        Links the Link dialog would refuse (``javascript:``, ``file:`` ...) become plain
+        text, and background images go (Qt would paint them black behind the text).
+        """
         scratch = _ScratchDocument()
         scratch.setDefaultFont(self.document().defaultFont())
-        scratch.setHtml(html)
+        scratch.setHtml(clean_pasted_html(html))
         self._adopt_images(scratch)
+        _drop_unsafe_links(scratch)
         fragment = QTextDocumentFragment(scratch)
         cursor = self.textCursor()
         cursor.insertFragment(fragment)
@@ -632,6 +637,22 @@ class BodyEditor(QTextEdit):
     def sizeHint(self) -> QSize:
         """Room for a short letter."""
         return QSize(600, 320)
+
+
+def _drop_unsafe_links(doc: QTextDocument) -> None:
+    """Turn links to targets the Link dialog refuses into plain text (a second line of
+    defence behind clean_pasted_html, on what Qt actually imported)."""
+    cursor = QTextCursor(doc)
+    for block in blocks(doc.begin()):
+        for fragment in fragments(block):
+            fmt = fragment.charFormat()
+            href = link_of(fmt)
+            if href is not None and not is_safe_link(href):
+                cursor.setPosition(fragment.position())
+                cursor.setPosition(
+                    fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                )
+                cursor.setCharFormat(_without_link(fmt))
 
 
 def _without_link(fmt: QTextCharFormat) -> QTextCharFormat:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from mailcomposer.i18n import _
+from mailcomposer.message.inspect import MessageFileError, parse_message
 
 SOURCE_LIMIT = 1024 * 1024  # the raw tab shows the first 1 MB: enough to learn, cheap to draw
 TEXT_LIMIT = 200_000  # characters of a text part shown
@@ -61,8 +62,17 @@ def human_size(size: int) -> str:
 
 
 def parse(raw: bytes) -> EmailMessage:
-    """Parse raw message bytes with the modern policy (defects are recorded, not raised)."""
-    return email.message_from_bytes(raw, policy=policy.default)  # type: ignore[return-value]
+    """Parse raw message bytes with the modern policy (defects are recorded, not raised).
+
+    A message from the sandbox inbox may be hostile: it is parsed within the limits
+    of ``parse_message`` (depth, parts, header sizes).
+
+    Raises:
+        MessageFileError: the message is outside those limits; the text says why.
+    """
+    if not raw:
+        return email.message_from_bytes(raw, policy=policy.default)  # type: ignore[return-value]
+    return parse_message(raw)
 
 
 def part_size(part: Message) -> int:
@@ -329,13 +339,23 @@ class MimeViewDialog(QDialog):
 
     def _set_raw(self, raw: bytes) -> None:
         self.raw = raw
-        self.message = parse(raw)
-        self.model.set_message(self.message)
-        self.tree.expandAll()
-        if len(raw) <= LINT_AUTO_LIMIT:
-            self._show_findings(lint_findings(raw), self.message)
+        refused = ""
+        try:
+            self.message = parse(raw)
+        except MessageFileError as exc:
+            self.message = None
+            refused = exc.message
+        if self.message is not None:
+            self.model.set_message(self.message)
+            self.tree.expandAll()
+            if len(raw) <= LINT_AUTO_LIMIT:
+                self._show_findings(lint_findings(raw), self.message)
+            else:
+                self._show_findings([], self.message, linted=False)
         else:
-            self._show_findings([], self.message, linted=False)
+            self.model.removeRows(0, self.model.rowCount())
+            self.findings.clear()
+            self.findings.addItem(QListWidgetItem("✗ " + refused))
         shown = raw[:SOURCE_LIMIT]
         self.source_view.setPlainText(shown.decode("utf-8", "replace"))
         if len(raw) > SOURCE_LIMIT:
@@ -347,7 +367,7 @@ class MimeViewDialog(QDialog):
         else:
             self.source_note.setText(_("{size} in total.").format(size=human_size(len(raw))))
         self.tree.setCurrentIndex(self.model.index(0, 0))
-        self.summary.setText(self._summary_text())
+        self.summary.setText(refused or self._summary_text())
 
     def _summary_text(self) -> str:
         message = self.message

@@ -177,3 +177,17 @@ def test_large_message_is_linted_on_request(qtbot, monkeypatch):
     if mimeview.lint_findings(broken) is not None:
         assert any("998" in t for t in texts)
     assert dialog.lint_button.isHidden()
+
+
+@pytest.mark.timeout(30)
+def test_a_hostile_message_is_described_not_parsed(qtbot) -> None:
+    """A message from the sandbox inbox may be anything: 10,000 nested multiparts."""
+    from tests.unit.message.test_inspect import deep_multipart
+
+    raw = deep_multipart(10_000)
+    dialog = MimeViewDialog(raw)
+    qtbot.addWidget(dialog)
+    assert dialog.message is None
+    assert "levels deep" in dialog.summary.text()
+    assert dialog.part_paths() == []
+    assert dialog.source_view.toPlainText().startswith("From: a@example.org")
