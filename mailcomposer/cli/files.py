@@ -21,6 +21,8 @@ def readable_file(option: str, name: str) -> Path:
         raise UsageError(option, _("“{path}” does not exist").format(path=name))
     if path.is_dir():
         raise UsageError(option, _("“{path}” is a folder, not a file").format(path=name))
+    if not path.is_file():
+        return path  # a pipe or FIFO (<(cmd), /dev/fd/N): a test read would eat its data
     try:
         with open(path, "rb") as fh:
             fh.read(1)

@@ -16,31 +16,24 @@ def add_arguments(inspect: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``mailcomposer inspect FILE.eml``; return 0, or 2 for an unreadable file."""
-    from mailcomposer.cli.files import cannot_read, readable_file
-    from mailcomposer.cli.mimetree import lint, mime_tree_lines, parse, print_findings
+    """Run ``mailcomposer inspect FILE.eml``; return 0, or 2 for a file it cannot use.
+
+    Hostile files (deep nesting, huge headers, tens of thousands of parts, junk)
+    get one clear line, within bounded time and memory (``message.inspect``).
+    """
+    from mailcomposer.cli.mimetree import print_findings
     from mailcomposer.cli.output import usage_error
-    from mailcomposer.cli.parser import UsageError
+    from mailcomposer.message.inspect import MessageFileError, inspect_file
 
     try:
-        path = readable_file("FILE", args.file)
-    except UsageError as exc:
+        report = inspect_file(args.file)
+    except MessageFileError as exc:
         return usage_error("", exc.message)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return usage_error("", cannot_read(path, exc))
-    message = parse(raw)
-    for name in ("From", "To", "Cc", "Subject", "Date", "Message-ID"):
-        try:
-            value = message.get(name)
-        except Exception:  # a broken header is reported by lint, not fatal here
-            value = None
-        if value is not None:
-            print(f"{name}: {value}")
-    print(_("Size: {size} bytes").format(size=len(raw)))
+    for name, value in report.headers:
+        print(f"{name}: {value}")
+    print(_("Size: {size} bytes").format(size=report.size))
     print(_("MIME tree:"))
-    for line in mime_tree_lines(message):
+    for line in report.tree:
         print("  " + line)
-    print_findings(lint(raw))
+    print_findings(list(report.findings))
     return 0

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from email import policy
 from email.message import Message
-from email.parser import BytesParser
 from typing import Any
 
 from mailcomposer.i18n import _
@@ -28,37 +26,14 @@ def print_findings(findings: list[Any]) -> None:
 
 
 def parse(raw: bytes) -> Message:
-    """Parse ``raw`` with the modern policy."""
-    return BytesParser(policy=policy.default).parsebytes(raw)
+    """Parse ``raw`` with the modern policy, bounded (``message.inspect`` refuses hostile input)."""
+    from mailcomposer.message.inspect import parse_message
+
+    return parse_message(raw)
 
 
 def mime_tree_lines(message: Message) -> list[str]:
-    """Describe a message's MIME tree: one indented line per part.
+    """One indented line per part (``message.inspect.mime_tree_lines``, no recursion)."""
+    from mailcomposer.message.inspect import mime_tree_lines as tree_lines
 
-    Each line has the content type, then the disposition, file name, Content-ID and
-    decoded size when they apply.
-    """
-    lines: list[str] = []
-
-    def walk(part: Message, depth: int) -> None:
-        bits = [part.get_content_type()]
-        disposition = part.get_content_disposition()
-        if disposition:
-            bits.append(disposition)
-        filename = part.get_filename()
-        if filename:
-            bits.append(f"“{filename}”")
-        cid = part.get("Content-ID")
-        if cid:
-            bits.append(f"cid {str(cid).strip()}")
-        if not part.is_multipart():
-            payload = part.get_payload(decode=True)
-            size = len(payload) if isinstance(payload, bytes) else 0
-            bits.append(_("{size} bytes").format(size=size))
-        lines.append("  " * depth + ", ".join(bits))
-        if part.is_multipart():
-            for child in part.iter_parts() if hasattr(part, "iter_parts") else part.get_payload():
-                walk(child, depth + 1)
-
-    walk(message, 0)
-    return lines
+    return tree_lines(message)

@@ -101,3 +101,49 @@ def test_bad_server_option(text: str) -> None:
     with pytest.raises(UsageError) as info:
         parse_server(text)
     assert info.value.option == "--server"
+
+
+@pytest.mark.parametrize(
+    "content,words",
+    [
+        (b"", "empty"),
+        (
+            b"".join(
+                b"Content-Type: multipart/mixed; boundary=b%d\r\n\r\n--b%d\r\n" % (i, i)
+                for i in range(10_000)
+            ),
+            "too deep",
+        ),
+    ],
+)
+def test_inspect_refuses_hostile_files_in_one_line(tmp_path, capsys, content, words):
+    path = tmp_path / "hostile.eml"
+    path.write_bytes(content)
+    assert cli.main(["inspect", str(path)]) == ExitCode.INPUT
+    err = capsys.readouterr().err
+    assert err.startswith("mailcomposer: error: ") and words in err
+    assert "Traceback" not in err
+
+
+def test_an_attachment_from_a_pipe_keeps_its_bytes(tmp_path, capsys):
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes(b"from a pipe\n" * 100))
+    writer.start()
+    eml = tmp_path / "out.eml"
+    code = cli.main(
+        ["send", "--from", "a@example.org", "--to", "b@example.org", "--subject", "s",
+         "--text", "x", "--attach", str(fifo), "--save-eml", str(eml), "--dry-run"]
+    )  # fmt: skip
+    writer.join(5)
+    assert code == ExitCode.OK, capsys.readouterr().err
+    from email import policy
+    from email.parser import BytesParser
+
+    (attachment,) = (
+        BytesParser(policy=policy.default).parsebytes(eml.read_bytes()).iter_attachments()
+    )
+    assert attachment.get_content() == b"from a pipe\n" * 100
