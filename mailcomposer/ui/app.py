@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mailcomposer.ui import startup_objects
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTranslator
+
 with startup_objects():
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
     from PySide6.QtWidgets import QApplication
 
     from mailcomposer import APP_NAME, __version__, i18n
@@ -44,6 +47,9 @@ def _install_translations(app: QApplication) -> None:
     _translators.clear()
     if language == "en":
         return
+    # Imported here: an English start has no use for these types (each costs to build).
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
     # Qt's own strings (standard dialog buttons: "Cancel", "Save" ...).
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
