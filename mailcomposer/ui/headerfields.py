@@ -55,7 +55,7 @@ class HeaderFields(QWidget):
             reload of the accounts, or another identity chosen).
         identity_chosen: another From identity was selected (by the user or a load).
         manage_accounts_requested: "Manage accounts…" was picked in the From combo.
-        accounts_unreadable: the accounts file could not be read (carries why).
+        accounts_load_failed: the accounts file could not be read (carries why).
     """
 
     edited = Signal()
@@ -63,7 +63,7 @@ class HeaderFields(QWidget):
     account_changed = Signal()
     identity_chosen = Signal()
     manage_accounts_requested = Signal()
-    accounts_unreadable = Signal(str)
+    accounts_load_failed = Signal(str)
 
     def __init__(self, home: Home, ui_settings: UiSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -234,7 +234,7 @@ class HeaderFields(QWidget):
         accounts = store.accounts()
         default = store.default()
         if store.load_error:
-            self.accounts_unreadable.emit(store.load_error)
+            self.accounts_load_failed.emit(store.load_error)
         previous = self.from_combo.currentData()
         if previous is None or previous == MANAGE_ACCOUNTS:
             saved = self._ui_settings.settings.value(CURRENT_FROM_KEY)

@@ -327,7 +327,7 @@ class MessageFiles(QObject):
         self._composer.load_draft(draft, modified=True)
         self._keeper.write_now()
         banner = self._status.banner
-        if banner.kind == "warning" and 'href="outbox"' in banner.text():
+        if banner.kind == "warning" and f'href="{LINK_OUTBOX}"' in banner.text():
             banner.hide()
         self._status.say(
             _(

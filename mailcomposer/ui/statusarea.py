@@ -83,10 +83,6 @@ class Banner(QFrame):
         """Show plain ``text`` followed by a link to ``link`` labelled ``link_text``."""
         self.show_message(kind, f'{escape(text)} <a href="{link}">{escape(link_text)}</a>')
 
-    def shows_link(self, link: str) -> bool:
-        """True when the visible notice offers ``link``."""
-        return self.isVisible() and f'href="{link}"' in self.text()
-
     def text(self) -> str:
         return self.label.text()
 

@@ -161,7 +161,7 @@ class ComposerWindow(QMainWindow):
         header.identity_chosen.connect(self._on_header_identity_chosen)
         header.manage_accounts_requested.connect(self.tool_windows.show_accounts)
         self.tool_windows.accounts_changed.connect(self.refresh_accounts)
-        header.accounts_unreadable.connect(self._on_header_accounts_unreadable)
+        header.accounts_load_failed.connect(self._on_header_accounts_load_failed)
         self.editor.textChanged.connect(keeper.note_edit)
         self.attachments.model.changed.connect(keeper.note_edit)
         self.editor.files_dropped.connect(self._on_editor_files_dropped)
@@ -466,7 +466,7 @@ class ComposerWindow(QMainWindow):
         self.draft_keeper.note_edit()
 
     @Slot(str)
-    def _on_header_accounts_unreadable(self, error: str) -> None:
+    def _on_header_accounts_load_failed(self, error: str) -> None:
         self.banner.show_text("warning", error)
 
     @Slot(bool)
