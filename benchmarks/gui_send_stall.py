@@ -128,7 +128,7 @@ def run(sink: SinkServer, attachment: Path, size: int, sends: int, idle_s: float
     window = create_window(["mailcomposer"])
     app = QApplication.instance()
     assert app is not None
-    window._reload_accounts()
+    window.header.reload_accounts()
     if not window.select_identity("ann@example.org"):
         print("could not select the benchmark account", file=sys.stderr)
         return 2

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from mailcomposer.ui import startup_objects
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTranslator
+
 with startup_objects():
-    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
     from PySide6.QtWidgets import QApplication
 
     from mailcomposer import APP_NAME, __version__, i18n
-    from mailcomposer.i18n import _
     from mailcomposer.store.paths import Home
     from mailcomposer.ui.icons import app_icon
     from mailcomposer.ui.window import ComposerWindow, initial_argument
@@ -45,6 +47,9 @@ def _install_translations(app: QApplication) -> None:
     _translators.clear()
     if language == "en":
         return
+    # Imported here: an English start has no use for these types (each costs to build).
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
     # Qt's own strings (standard dialog buttons: "Cancel", "Save" ...).
     translator = QTranslator(app)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
@@ -74,9 +79,9 @@ def _build_window(argv: list[str]) -> ComposerWindow:
     app.aboutToQuit.connect(window.shutdown)
     argument = initial_argument(argv[1:])
     if argument:
-        _open_argument(window, argument)
+        window.files.open_at_start(argument)
     else:
-        _restore_draft(window)
+        window.draft_keeper.restore()
     window.check_outbox()
     window.show()
     if not window.to_field.text():
@@ -84,53 +89,6 @@ def _build_window(argv: list[str]) -> ComposerWindow:
     else:
         window.editor.setFocus()
     return window
-
-
-def _restore_draft(window: ComposerWindow) -> None:
-    """Restore the draft in the slot; offer (or restore) one an earlier run kept aside."""
-    kept = window.drafts.kept()
-    if kept and not window.drafts.exists():
-        try:
-            window.drafts.put_back(kept[0])  # the slot is free: the kept one goes back
-            kept.pop(0)
-        except OSError:
-            pass  # it stays kept, and is offered below
-    draft = window.drafts.load()
-    if draft is not None:
-        window.load_draft(draft)
-        window.statusBar().showMessage(_("Restored the draft you were writing."), 8000)
-    elif window.drafts.load_error:
-        window.banner.show_text("warning", window.drafts.load_error)
-    if kept and window.banner.isHidden():
-        window.offer_kept_draft(kept[0])
-
-
-def _open_argument(window: ComposerWindow, argument: str) -> None:
-    """Start with the ``mailto:`` link or .eml file given, keeping any draft in progress.
-
-    The message from outside takes the one autosave slot: a draft already in it is
-    kept aside first and offered in the banner, never overwritten. If the argument
-    cannot be read, the draft goes back to its slot and is restored as usual.
-    """
-    try:
-        kept = window.drafts.keep_aside()
-    except OSError as exc:
-        # The draft cannot be moved out of the way: it wins, the argument waits.
-        _restore_draft(window)
-        window.banner.show_text(
-            "error",
-            _("{argument} was not opened: the draft in progress could not be kept ({error}).")
-            .format(argument=argument, error=exc.strerror or exc),
-        )  # fmt: skip
-        return
-    if window.load_argument(argument):
-        if kept is not None:
-            window.offer_kept_draft(kept)
-        return
-    if kept is not None:
-        error = window.banner.text()  # the failure, as shown
-        _restore_draft(window)  # the slot is empty: the draft just kept goes back
-        window.banner.show_message("error", error)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

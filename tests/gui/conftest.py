@@ -43,8 +43,7 @@ def close_window(window) -> None:
         if isinstance(widget, QMessageBox) and widget.isVisible():
             widget.done(0)
     window.shutdown()
-    window._force_close = True
-    window.close()
+    window.close_without_questions()
     window.deleteLater()
     QApplication.processEvents()
 
@@ -58,7 +57,7 @@ def make_window(qtbot, mailcomposer_home: Path):
 
     def make(argv: list[str] | None = None):
         window = create_window(["mailcomposer", *(argv or [])])
-        window._autosave_timer.setInterval(50)  # the 2 s burst delay, shortened for tests
+        window.draft_keeper.set_autosave_delay(50)  # the 2 s burst delay, shortened for tests
         windows.append(window)
         return window
 

@@ -85,7 +85,7 @@ def test_the_sent_message_carries_the_priority_headers(qtbot, window) -> None:
                 identities=[Identity("Ann Sender", "ann@example.org")],
             )
         )
-        window._reload_accounts()
+        window.header.reload_accounts()
         assert window.select_identity("ann@example.org")
         window.to_field.setText("bo@example.org")
         window.subject_field.setText("Now please")

@@ -63,7 +63,7 @@ def use_server(
             identities=[Identity("Ann Sender", "ann@example.org")],
         )
     )
-    window._reload_accounts()
+    window.header.reload_accounts()
     assert window.select_identity("ann@example.org")
     assert window.current_account().name == "Test server"
 
@@ -150,7 +150,7 @@ def test_the_local_server_with_encryption_and_login(qtbot, make_window, tmp_path
     assert "C: STARTTLS" in log and "S: 220" in log
     assert "* TLS established" in log and "C: AUTH PLAIN ****" in log and "S: 235" in log
     assert log.index("C: STARTTLS") < log.index("C: AUTH") < log.index("C: MAIL FROM")
-    assert window._sandbox.secret().value not in log
+    assert window.send_flow.local_server.current().secret().value not in log
     assert len(maildir_messages(window.home)) == 1
 
     again = make_window()  # the choice is remembered
@@ -472,7 +472,7 @@ def add_account(window, port: int, *, security: Security, username: str = "") ->
             identities=[Identity("Ann Sender", "ann@example.org")],
         )
     )
-    window._reload_accounts()
+    window.header.reload_accounts()
     assert window.select_identity("ann@example.org")
 
 

@@ -6,6 +6,7 @@ import email
 import email.policy
 
 from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QDialog
 
 from mailcomposer.message.draft import Draft
 from mailcomposer.smtp.settings import Security, ServerSettings, Timeouts
@@ -169,8 +170,13 @@ def test_an_edited_signature_replaces_the_shown_one(qtbot, make_window, home: Ho
     account = store.get("Work")
     account.identities[0] = Identity("Ann Sender", "ann@example.org", signature="Ann, CEO")
     store.save(account)
-    window._on_account_dialog_accounts_changed()
+    window.accounts_action.trigger()
+    dialog = window.findChild(QDialog, "accountDialog")
+    dialog.accounts_changed.emit()  # as when the dialog saves an edit
     assert body(window) == "Hi\n-- \nAnn, CEO"
+    dialog.reject()
+    qtbot.wait_until(lambda: not dialog.isVisible())
+    assert body(window) == "Hi\n-- \nAnn, CEO"  # closing it does not add a second one
 
 
 def test_a_mailto_link_starts_a_new_message_with_the_signature(qtbot, mailcomposer_home) -> None:

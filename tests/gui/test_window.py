@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from mailcomposer.message.draft import Draft
 from mailcomposer.store.drafts import DraftStore
 from mailcomposer.store.paths import Home
-from mailcomposer.ui.window import SEND_MODULES
+from mailcomposer.ui.preload import SEND_MODULES
 from tests.gui.conftest import click, find_box
 
 
@@ -276,7 +276,7 @@ def test_a_mailto_keeps_the_draft_in_progress_and_offers_it(make_window, home: H
     window = make_window(["mailto:bo@example.org"])
     assert window.to_field.text() == "bo@example.org"
     assert window.banner.kind == "info" and "kept" in window.banner.text()
-    window._write_draft_now()  # the mailto message takes the autosave slot...
+    window.draft_keeper.write_now()  # the mailto message takes the autosave slot...
     kept = list(home.drafts.glob("kept-*.json"))
     assert len(kept) == 1  # ...and the earlier draft is safe beside it
     window.banner.link_activated.emit("kept-draft")
@@ -304,11 +304,11 @@ def test_edit_actions_follow_the_focused_widget(qtbot, window) -> None:
     window.subject_field.setFocus()
     qtbot.wait_until(lambda: QApplication.focusWidget() is window.subject_field)
     qtbot.keyClicks(window.subject_field, "abc")
-    window._update_edit_actions()
+    window.composer_actions.update_edit_actions()
     assert window.undo_action.isEnabled()
     assert not window.copy_action.isEnabled()
     window.select_all_action.trigger()
-    window._update_edit_actions()
+    window.composer_actions.update_edit_actions()
     assert window.copy_action.isEnabled()
     window.cut_action.trigger()
     assert window.subject_field.text() == ""
@@ -399,10 +399,10 @@ def test_ctrl_return_in_the_body_sends(qtbot, window) -> None:
 
 
 def test_continuous_typing_still_autosaves(qtbot, window, home: Home, monkeypatch) -> None:
-    import mailcomposer.ui.window as window_module
+    import mailcomposer.ui.draftkeeper as draftkeeper
 
-    monkeypatch.setattr(window_module, "AUTOSAVE_MAX_DELAY_S", 0.0)
-    window._autosave_timer.setInterval(60_000)  # the burst never ends ...
+    monkeypatch.setattr(draftkeeper, "AUTOSAVE_MAX_DELAY_S", 0.0)
+    window.draft_keeper.set_autosave_delay(60_000)  # the burst never ends ...
     window.subject_field.setText("a")
     window.subject_field.setText("ab")  # ... but the maximum delay has passed
     window.drafts.flush()
@@ -494,9 +494,9 @@ def test_switching_to_plain_text_asks_before_dropping_formatting(window, monkeyp
 
 def test_send_modules_are_preloaded_on_a_thread_after_the_first_show(qtbot, window) -> None:
     # Launch does not import them and the first Send does not stall importing them.
-    qtbot.wait_until(lambda: window._preload is not None)
-    window._wait_for_preload()
-    assert not window._preload.is_alive()
+    qtbot.wait_until(window.preloader.has_started)
+    window.preloader.wait()
+    assert window.preloader.is_done()
     for name in SEND_MODULES:
         assert name in sys.modules
 
@@ -559,7 +559,9 @@ def test_a_failed_background_write_is_shown_in_the_status_bar(qtbot, window) -> 
 def test_new_message_after_a_pending_save_leaves_no_file(window) -> None:
     window.subject_field.setText("about to be discarded")
     window.autosave()
-    window._after_unsaved_for_replace("discard", window._start_blank)
+    window.new_message()
+    click(find_box("unsavedDialog"), QMessageBox.StandardButton.Discard)
+    assert window.subject_field.text() == ""
     assert not window.drafts.path.exists()
     window.drafts.flush()
     assert not window.drafts.path.exists()

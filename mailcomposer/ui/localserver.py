@@ -1,0 +1,72 @@
+"""The built-in local test server of the window: started on first use, plain or secure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject
+
+from mailcomposer.i18n import _
+from mailcomposer.store.paths import Home
+from mailcomposer.ui.uisettings import UiSettings
+
+SANDBOX_SECURE_KEY = "sandbox/secure"
+SANDBOX_LOGIN = "me"
+
+
+class LocalServer(QObject):
+    """The ``SandboxServer`` the built-in account sends to, and how it runs.
+
+    With encryption and login on, it offers STARTTLS (with its own certificate, which
+    the built-in account trusts) and requires a login with a password made for this
+    run, so the log shows the whole modern exchange: STARTTLS, the TLS start, EHLO
+    again, AUTH.
+    """
+
+    def __init__(self, home: Home, ui_settings: UiSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._home = home
+        self._ui_settings = ui_settings
+        self._server: Any = None
+        self.secure = ui_settings.bool_value(SANDBOX_SECURE_KEY)
+
+    def current(self) -> Any:
+        """The running server, or None before the first send to it."""
+        return self._server
+
+    def ensure(self) -> Any:
+        """Start the server on a free port (first use only, or after a mode change); return it."""
+        if self._server is None:
+            from mailcomposer.sandbox.server import SandboxServer
+
+            auth = None
+            if self.secure:
+                import secrets
+
+                auth = (SANDBOX_LOGIN, secrets.token_urlsafe(12))
+            maildir = self._home.sandbox_maildir
+            self._server = SandboxServer(maildir, tls=self.secure, auth=auth).start()
+        return self._server
+
+    def set_secure(self, secure: bool, *, restart: bool) -> str:
+        """Remember the mode; with ``restart`` the next send starts the server the new way.
+
+        Returns what changed, to tell the user.
+        """
+        self.secure = secure
+        self._ui_settings.set_value(SANDBOX_SECURE_KEY, secure)
+        if restart:
+            self.stop()
+        if secure:
+            return _("The local test server now uses encryption (STARTTLS) and a login.")
+        return _("The local test server now talks in plain text, without a login.")
+
+    def apply_mode(self) -> None:
+        """Stop a server that runs in a mode changed meanwhile (during a send)."""
+        if self._server is not None and self._server.tls != self.secure:
+            self.stop()
+
+    def stop(self) -> None:
+        if self._server is not None:
+            server, self._server = self._server, None
+            server.stop()

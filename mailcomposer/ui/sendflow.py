@@ -1,0 +1,398 @@
+"""The send flow: send and cancel, the password and certificate questions, the results."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from mailcomposer.i18n import _
+from mailcomposer.store.paths import Home
+from mailcomposer.ui.draftkeeper import DraftKeeper
+from mailcomposer.ui.headerfields import HeaderFields
+from mailcomposer.ui.localserver import LocalServer
+from mailcomposer.ui.questions import Questions, message_box
+from mailcomposer.ui.sendreport import describe_failure, describe_partial_refusal, describe_success
+from mailcomposer.ui.statusarea import LINK_LOG, StatusArea, escape
+from mailcomposer.ui.uisettings import UiSettings
+
+if TYPE_CHECKING:
+    from mailcomposer.smtp.errors import SendError, SendResult
+    from mailcomposer.ui.sendcontroller import SendController
+
+_SIZE_LINE = re.compile(r"^250[- ]SIZE\s+(\d+)", re.IGNORECASE)
+
+
+class _Abort(Exception):
+    """The user cancelled a question that had to be answered before sending."""
+
+
+class SendFlow(QObject):
+    """Runs the window's sends and answers for them: progress, outcome, what is kept.
+
+    Attributes:
+        local_server: the built-in test server the default account sends to.
+        ask_password: ``ask_password(account)`` returns a ``Secret`` or None (cancelled).
+        message_id: the Message-ID a resend reuses (kept when the outcome is unknown).
+        last_result: the last ``SendResult``.
+        last_error: the last ``SendError``.
+
+    Signals:
+        sending_changed: a send started (True) or ended (False).
+        events_logged: a batch of ``TranscriptEvent`` arrived (a tuple).
+        succeeded: the server accepted the message (carries the ``SendResult``).
+        size_limit_learned: a server announced its size limit (account name, bytes).
+        new_message_requested: after a send, the user asked for a new message.
+        close_approved: the user chose to cancel the send and close the window.
+    """
+
+    sending_changed = Signal(bool)
+    events_logged = Signal(tuple)
+    succeeded = Signal(object)
+    size_limit_learned = Signal(str, "qlonglong")
+    new_message_requested = Signal()
+    close_approved = Signal()
+
+    def __init__(
+        self,
+        window: QWidget,
+        home: Home,
+        ui_settings: UiSettings,
+        header: HeaderFields,
+        status: StatusArea,
+        keeper: DraftKeeper,
+        questions: Questions,
+        build: Callable[[], Any],
+        focus_field: Callable[[str], None],
+    ) -> None:
+        """Send what ``build()`` returns (None: nothing to send, the user was told)."""
+        super().__init__(window)
+        self._window = window
+        self._home = home
+        self._ui_settings = ui_settings
+        self._header = header
+        self._status = status
+        self._keeper = keeper
+        self._questions = questions
+        self._build = build
+        self._focus_field = focus_field
+        self.local_server = LocalServer(home, ui_settings, self)
+        self.ask_password: Callable[[Any], Any] = self._ask_password_dialog
+        self.message_id: str | None = None
+        self.last_result: SendResult | None = None
+        self.last_error: SendError | None = None
+        # The send controller (a QThread's owner) is built at the warm-up or first Send.
+        self._controller: SendController | None = None
+        self._credentials: Any = None
+        self._session_secrets: dict[str, Any] = {}
+        self._send_account: Any = None
+        self._close_after_send = False
+        self._dialogs: list[QWidget] = []
+
+    @property
+    def controller(self) -> SendController:
+        """The ``SendController`` running sends (built, and connected, on first use)."""
+        if self._controller is None:
+            from mailcomposer.ui.sendcontroller import SendController
+
+            c = self._controller = SendController(self)
+            c.event_batch.connect(self._on_controller_event_batch)
+            c.progress.connect(self._status.show_progress)
+            c.succeeded.connect(self._on_controller_succeeded)
+            c.failed.connect(self._on_controller_failed)
+            c.cancelled.connect(self._on_controller_cancelled)
+            c.finished.connect(self._on_controller_finished)
+        return self._controller
+
+    def is_sending(self) -> bool:
+        return self._controller is not None and self._controller.is_running()
+
+    @Slot()
+    def send(self) -> bool:
+        """Validate, build and start sending; False if nothing was started."""
+        if self.is_sending():
+            return False
+        # No join of the preload thread: an import it is running holds that module's
+        # lock, so this thread waits for that one module only, then shares the work.
+        self._status.banner.hide()
+        built = self._build()
+        if built is None:
+            return False
+        account = self._header.current_account()
+        try:
+            settings, secret = self._connection_for(account)
+        except _Abort:
+            return False
+        except (OSError, RuntimeError) as exc:
+            self._status.show_error(
+                _("The local test server could not start: {error}").format(error=exc)
+            )
+            return False
+        self.message_id = built.message_id
+        self.last_result = self.last_error = None
+        self._send_account = account
+        from mailcomposer.ui.sendworker import SendJob
+
+        job = SendJob(self._home, settings, secret, built, account.name)
+        self._keeper.autosave()
+        self.sending_changed.emit(True)
+        self._status.say(_("Sending to {server}…").format(server=self._status.server_text()), 0)
+        self.controller.start(job)
+        return True
+
+    def _connection_for(self, account: Any) -> tuple[Any, Any]:
+        """Return the server settings and secret for ``account`` (asking for a password)."""
+        if account.builtin_sandbox:
+            sandbox = self.local_server.ensure()
+            return sandbox.settings(), sandbox.secret()
+        settings = account.server
+        try:
+            from mailcomposer.store.pins import PinStore, settings_with_pin
+
+            settings = settings_with_pin(settings, PinStore(self._home))
+        except ImportError:
+            pass
+        if not settings.username:
+            return settings, None
+        secret = self._session_secrets.get(account.name)
+        if secret is None:
+            credentials = self.credentials()
+            secret = credentials.get(account.name, settings.username) or credentials.get(
+                account.name
+            )
+        if secret is None:
+            secret = self.ask_password(account)
+            if secret is None:
+                raise _Abort
+        self._session_secrets[account.name] = secret
+        return settings, secret
+
+    def credentials(self) -> Any:
+        """The one ``Credentials`` of this window (its session-only memory must persist)."""
+        if self._credentials is None:
+            from mailcomposer.store.credentials import Credentials
+
+            self._credentials = Credentials()
+        return self._credentials
+
+    def _ask_password_dialog(self, account: Any) -> Any:
+        from mailcomposer.ui.passworddialog import ask_password
+
+        return ask_password(account.name, account.server.username, self.credentials(), self._window)
+
+    @Slot(bool)
+    def set_local_server_secure(self, secure: bool) -> None:
+        """Run the local test server with (or without) encryption and login from now on."""
+        self._status.say(self.local_server.set_secure(secure, restart=not self.is_sending()))
+
+    @Slot()
+    def cancel(self) -> None:
+        """Stop the running send (nothing happens when none runs)."""
+        if self.is_sending():
+            self._status.say(_("Cancelling…"), 0)
+            self.controller.cancel()
+
+    # ------------------------------------------------------------------ outcome
+
+    @Slot(tuple)
+    def _on_controller_event_batch(self, events: tuple) -> None:
+        self.events_logged.emit(events)
+        account = self._send_account
+        for event in events:
+            match = _SIZE_LINE.match(getattr(event, "text", ""))
+            if match and account is not None and getattr(event, "code", None) == 250:
+                limit = int(match.group(1))
+                self._ui_settings.set_server_size_limit(account.name, limit)
+                self.size_limit_learned.emit(account.name, limit)
+
+    @Slot(object)
+    def _on_controller_succeeded(self, result: SendResult) -> None:
+        self.last_result = result
+        self.message_id = None
+        self.succeeded.emit(result)
+        self._keeper.discard()
+        self._forget_outbox_copies(result.message_id)
+        self._keeper.set_modified(False)
+        self._status.say(_("Message sent ({message_id}).").format(message_id=result.message_id), 0)
+        if result.refused:
+            self._show_partial_refusal(result)
+        else:
+            self._offer_new_message(result)
+
+    def _forget_outbox_copies(self, message_id: str) -> None:
+        """Remove outbox copies of a message the server has now accepted (a resend)."""
+        if not message_id or not any(self._home.outbox.glob("*.json")):
+            return
+        from mailcomposer.store.outbox import Outbox
+
+        outbox = Outbox(self._home)
+        for entry in outbox.pending():
+            if entry.message_id.strip("<>") == message_id.strip("<>"):
+                outbox.remove(entry.id)
+
+    def _show_partial_refusal(self, result: SendResult) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        box = message_box(
+            self._window,
+            QMessageBox.Icon.Warning,
+            _("Sent, but not to everyone"),
+            _("The server accepted the message for some recipients only."),
+            "partialRefusalDialog",
+        )
+        box.setInformativeText(describe_partial_refusal(result))
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.open()
+
+    def _offer_new_message(self, result: SendResult) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        button = QMessageBox.StandardButton
+        text = _("Message sent — start a new message?")
+        box = message_box(
+            self._window, QMessageBox.Icon.Information, _("Message sent"), text, "sentDialog"
+        )
+        box.setInformativeText(describe_success(result))
+        box.setStandardButtons(button.Yes | button.No)
+        box.button(button.Yes).setText(_("New message"))
+        box.button(button.No).setText(_("Keep this one"))
+        box.setDefaultButton(button.No)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.finished.connect(self._on_sent_dialog_finished)
+        box.show()
+
+    @Slot(int)
+    def _on_sent_dialog_finished(self, result: int) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        if result == QMessageBox.StandardButton.Yes and not self.is_sending():
+            self.new_message_requested.emit()  # asks first if edited since the send
+
+    @Slot(object)
+    def _on_controller_failed(self, error: SendError) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from mailcomposer.smtp.errors import ExitCode
+
+        self.last_error = error
+        if error.exit_code == ExitCode.AUTH and self._send_account is not None:
+            # A rejected password must not be retried silently: ask again next time.
+            self._session_secrets.pop(self._send_account.name, None)
+        if error.exit_code != ExitCode.UNKNOWN:
+            # Not delivered: a resend is a new attempt and may get a new Message-ID.
+            self.message_id = None
+        self._keeper.autosave()
+        headline, details = describe_failure(error)
+        self._status.say(headline)
+        link = f' <a href="{LINK_LOG}">{escape(_("Show the protocol log"))}</a>'
+        self._status.banner.show_message(
+            "error", f"<b>{escape(headline)}</b><br>{escape(details)}{link}"
+        )
+        if error.field:
+            self._focus_field(error.field)
+        certificate = getattr(error, "certificate", None)
+        if certificate is not None and self._offer_certificate(certificate):
+            return
+        box = message_box(
+            self._window, QMessageBox.Icon.Critical, _("Not sent"), headline, "sendFailedDialog"
+        )
+        box.setInformativeText(details)
+        if error.detail:
+            box.setDetailedText(error.detail)
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        box.open()
+
+    def _offer_certificate(self, info: Any) -> bool:
+        try:
+            from mailcomposer.store.pins import PinStore
+            from mailcomposer.ui.certdialog import CertificateDialog
+        except ImportError:
+            return False
+        account = self._send_account
+        pins = PinStore(self._home)
+        host = account.server.host if account is not None else getattr(info, "host", "")
+        port = account.server.effective_port if account is not None else getattr(info, "port", 0)
+        previous = pins.pin_for(host, port)
+        dialog = CertificateDialog(
+            info, self._window, previous_sha256=previous.sha256 if previous else None
+        )
+
+        def done(result: int) -> None:
+            if dialog.trusted:
+                pins.trust(info, host, port)
+                self._status.banner.show_text(
+                    "info", _("Certificate trusted. Press Send to try again.")
+                )
+
+        dialog.finished.connect(done)
+        self._dialogs.append(dialog)
+        dialog.open()
+        return True
+
+    @Slot()
+    def _on_controller_cancelled(self) -> None:
+        self.message_id = None
+        self._keeper.autosave()
+        message = _("Sending cancelled. Nothing was delivered; your message is kept.")
+        self._status.say(message)
+        self._status.banner.show_text("warning", message)
+
+    @Slot()
+    def _on_controller_finished(self) -> None:
+        self.sending_changed.emit(False)
+        self.local_server.apply_mode()  # the mode may have changed during the send
+        if self._close_after_send:
+            self._close_after_send = False
+            self.close_approved.emit()
+
+    # ------------------------------------------------------------------ closing
+
+    def query_close(self) -> bool:
+        """True when no send runs; else ask whether to cancel it and close."""
+        if not self.is_sending():
+            return True
+        if not self._close_after_send and self._questions.pending() is None:
+            self._ask_close_during_send()
+        return False
+
+    def _ask_close_during_send(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        button = QMessageBox.StandardButton
+        box = message_box(
+            self._window,
+            QMessageBox.Icon.Question,
+            _("Sending in progress"),
+            _("A message is being sent. Cancel it and close?"),
+            "closeDuringSendDialog",
+        )
+        box.setStandardButtons(button.Yes | button.No)
+        box.button(button.Yes).setText(_("Cancel sending and close"))
+        box.button(button.No).setText(_("Keep sending"))
+        box.setDefaultButton(button.No)
+        self._questions.ask(box, self._after_close_during_send)
+
+    def _after_close_during_send(self, clicked: Any) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        if clicked != QMessageBox.StandardButton.Yes:
+            return
+        if self.is_sending():
+            self._close_after_send = True
+            self.controller.cancel()
+        else:
+            self._window.close()
+
+    def shutdown(self) -> None:
+        """Cancel a running send and wait for its thread; stop the local server.
+
+        There is no time limit: a running QThread destroyed at exit aborts the
+        process (cancel unblocks every socket operation; only a DNS lookup can hold
+        it, and that times out by itself).
+        """
+        if self._controller is not None:
+            self._controller.shutdown(timeout_ms=None)
+        self.local_server.stop()

@@ -1,0 +1,164 @@
+"""The status area: the banner above the body (typed notices) and the status bar's parts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QToolButton
+
+from mailcomposer.i18n import _
+from mailcomposer.message.draft import Priority
+from mailcomposer.ui.attachments import human_size
+
+STATUS_TIMEOUT_MS = 8000
+
+# The links a notice can carry (the window decides what each one opens).
+LINK_LOG = "log"
+LINK_OUTBOX = "outbox"
+LINK_KEPT_DRAFT = "kept-draft"
+
+
+def escape(text: str) -> str:
+    """``text`` as rich text: markup characters escaped, line breaks kept."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+    )
+
+
+class Banner(QFrame):
+    """A message strip above the body (errors, cancel notes) that never blocks anything.
+
+    Attributes:
+        kind: the kind of the notice shown last (``error``, ``warning`` or ``info``).
+        label: the label showing the notice.
+
+    Signals:
+        link_activated: a link in the text was clicked (carries its href).
+    """
+
+    STYLES: ClassVar[dict[str, str]] = {
+        "error": "background:#fde8e8; border:1px solid #c63d3d; color:#5c1a1a;",
+        "warning": "background:#fff3cd; border:1px solid #e0b84a; color:#664d03;",
+        "info": "background:#e6f4ea; border:1px solid #2a9d5b; color:#14482b;",
+    }
+
+    link_activated = Signal(str)
+
+    def __init__(self, parent: QFrame | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sendBanner")
+        self.kind = ""
+        self.label = QLabel(self)
+        self.label.setObjectName("sendBannerText")
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByMouse
+        )
+        self.label.linkActivated.connect(self.link_activated)
+        close = QToolButton(self)
+        close.setText("×")
+        close.setAutoRaise(True)
+        close.setToolTip(_("Hide this message"))
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_message(self, kind: str, html: str) -> None:
+        """Show rich text ``html`` as a notice of ``kind``."""
+        self.kind = kind
+        self.setStyleSheet(f"#sendBanner {{ {self.STYLES[kind]} border-radius: 4px; }}")
+        self.label.setText(html)
+        self.show()
+
+    def show_text(self, kind: str, text: str) -> None:
+        """Show plain ``text`` (escaped, line breaks kept)."""
+        self.show_message(kind, escape(text))
+
+    def show_notice(self, kind: str, text: str, link: str, link_text: str) -> None:
+        """Show plain ``text`` followed by a link to ``link`` labelled ``link_text``."""
+        self.show_message(kind, f'{escape(text)} <a href="{link}">{escape(link_text)}</a>')
+
+    def text(self) -> str:
+        return self.label.text()
+
+
+class StatusArea(QObject):
+    """The banner and the status bar of the composer: messages, send progress, markers.
+
+    Attributes:
+        banner: the ``Banner`` (placed above the body by the window).
+        progress_bar: the send progress (``sendProgress``).
+        priority_label: the priority marker (``priorityLabel``).
+        server_label: where the selected identity sends to (``serverLabel``).
+    """
+
+    def __init__(self, window: QMainWindow) -> None:
+        super().__init__(window)
+        self._bar = window.statusBar()
+        self.banner = Banner()
+        self.progress_bar = QProgressBar(window)
+        self.progress_bar.setObjectName("sendProgress")
+        self.progress_bar.setMaximumWidth(260)
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.hide()
+        self._bar.addPermanentWidget(self.progress_bar)
+        self.priority_label = QLabel(window)
+        self.priority_label.setObjectName("priorityLabel")
+        self.priority_label.hide()
+        self._bar.addPermanentWidget(self.priority_label)
+        self.server_label = QLabel(window)
+        self.server_label.setObjectName("serverLabel")
+        self._bar.addPermanentWidget(self.server_label)
+
+    def say(self, text: str, timeout_ms: int = STATUS_TIMEOUT_MS) -> None:
+        """Show ``text`` in the status bar (``timeout_ms`` 0: until the next message)."""
+        self._bar.showMessage(text, timeout_ms)
+
+    def show_error(self, text: str) -> None:
+        """Show plain ``text`` as an error notice in the banner."""
+        self.banner.show_text("error", text)
+
+    def set_sending(self, sending: bool) -> None:
+        """Show the progress bar (at "Connecting…") while a send runs."""
+        self.progress_bar.setVisible(sending)
+        if sending:
+            self.progress_bar.setValue(0)
+            self.progress_bar.setFormat(_("Connecting…"))
+
+    def show_progress(self, sent: int, total: int) -> None:
+        """Show ``sent`` of ``total`` bytes uploaded."""
+        if total <= 0:
+            return
+        self.progress_bar.setValue(min(1000, sent * 1000 // total))
+        self.progress_bar.setFormat(
+            _("{sent} of {total}").format(sent=human_size(sent), total=human_size(total))
+        )
+
+    def show_priority(self, priority: Priority) -> None:
+        """Mark a high or low priority message (normal shows nothing)."""
+        text = {
+            Priority.HIGH: _("High priority"),
+            Priority.LOW: _("Low priority"),
+        }.get(priority, "")
+        self.priority_label.setText(text)
+        # Red and bold for high, as mail clients mark it; the words carry it without colour.
+        self.priority_label.setStyleSheet(
+            "QLabel { color: #b3261e; font-weight: bold; margin-right: 12px; }"
+            if priority == Priority.HIGH
+            else "QLabel { margin-right: 12px; }"
+        )
+        self.priority_label.setVisible(bool(text))
+
+    def show_server(self, text: str) -> None:
+        """Say where the message will go."""
+        self.server_label.setText(text)
+
+    def server_text(self) -> str:
+        return self.server_label.text()

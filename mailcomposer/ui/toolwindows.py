@@ -1,0 +1,98 @@
+"""The composer's other windows: the MIME structure, the local inbox, accounts, About."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot, qVersion
+from PySide6.QtWidgets import QWidget
+
+from mailcomposer import __version__
+from mailcomposer.i18n import _
+from mailcomposer.store.paths import Home
+from mailcomposer.ui.icons import app_icon
+from mailcomposer.ui.questions import message_box
+
+
+class ToolWindows(QObject):
+    """Opens the windows beside the composer, each on demand (their modules too).
+
+    Signals:
+        accounts_changed: the account dialog saved a change, or closed.
+    """
+
+    accounts_changed = Signal()
+
+    def __init__(
+        self,
+        window: QWidget,
+        home: Home,
+        build: Callable[[], Any],
+        credentials: Callable[[], Any],
+    ) -> None:
+        """Open windows over ``window``; ``build()`` gives the message (None: bad input)."""
+        super().__init__(window)
+        self._window = window
+        self._home = home
+        self._build = build
+        self._credentials = credentials
+
+    def _show(self, dialog: QWidget) -> None:
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    @Slot()
+    def show_mime_structure(self) -> None:
+        """Build the message and open it in the MIME inspector."""
+        built = self._build()
+        if built is None:
+            return
+        from mailcomposer.ui.mimeview import MimeViewDialog
+
+        raw = built.sent_copy_bytes() if hasattr(built, "sent_copy_bytes") else b""
+        if not raw:
+            raw = built.wire().to_bytes()
+        self._show(MimeViewDialog(raw, self._window))
+
+    @Slot()
+    def show_sandbox_inbox(self) -> None:
+        """Open the inbox of the local test server."""
+        from mailcomposer.ui.inbox import SandboxInboxDialog
+
+        self._show(SandboxInboxDialog(self._home.sandbox_maildir, self._window))
+
+    @Slot()
+    def show_accounts(self) -> None:
+        """Open the account dialog (window-modal)."""
+        from mailcomposer.store.accounts import AccountStore
+        from mailcomposer.ui.accountdialog import AccountDialog
+
+        dialog = AccountDialog(AccountStore(self._home), self._credentials(), self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accounts_changed.connect(self.accounts_changed)
+        dialog.finished.connect(self.accounts_changed)
+        dialog.open()
+
+    @Slot()
+    def show_about(self) -> None:
+        """Say what mailcomposer is, its version and Qt's."""
+        from PySide6.QtWidgets import QMessageBox
+
+        title = _("About mailcomposer")
+        box = message_box(
+            self._window, QMessageBox.Icon.NoIcon, title, "<b>mailcomposer</b>", "aboutDialog"
+        )
+        box.setIconPixmap(app_icon().pixmap(64, 64))
+        box.setInformativeText(
+            _(
+                "A desktop e-mail composer that shows its SMTP conversation, line by line, "
+                "with each server reply explained."
+            )
+            + "\n\n"
+            + _("Version {version} · Qt {qt} · MIT licence").format(
+                version=__version__, qt=qVersion()
+            )
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        box.open()
