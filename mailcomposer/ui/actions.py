@@ -106,6 +106,11 @@ class ComposerActions(QObject):
             tip=_("Messages whose sending was cut short, to reopen or delete"),
         )
         self.accounts_action = self._action(_("&Accounts…"), name="accountsAction")
+        self.console_action = self._action(
+            _("SMTP &console…"),
+            name="consoleAction",
+            tip=_("Type SMTP commands yourself and read each reply explained"),
+        )
         self.about_action = self._action(
             _("&About mailcomposer"), icon_name="help-about", name="aboutAction"
         )
@@ -212,7 +217,7 @@ class ComposerActions(QObject):
         priority_menu.setObjectName("priorityMenu")
         fill(priority_menu, list(self.priority_actions.values()))
         fill(options_menu, [None, self.sandbox_secure_action])
-        fill(bar.addMenu(_("&Tools")), [self.accounts_action])
+        fill(bar.addMenu(_("&Tools")), [self.accounts_action, self.console_action])
         fill(bar.addMenu(_("&Help")), [self.about_action])
 
     def build_toolbar(self) -> None:

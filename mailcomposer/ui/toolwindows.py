@@ -30,13 +30,22 @@ class ToolWindows(QObject):
         home: Home,
         build: Callable[[], Any],
         credentials: Callable[[], Any],
+        *,
+        account: Callable[[], Any] | None = None,
+        local_server: Any = None,
     ) -> None:
-        """Open windows over ``window``; ``build()`` gives the message (None: bad input)."""
+        """Open windows over ``window``; ``build()`` gives the message (None: bad input).
+
+        ``account()`` gives the selected account and ``local_server`` the built-in
+        server, so the SMTP console opens on the server the composer would use.
+        """
         super().__init__(window)
         self._window = window
         self._home = home
         self._build = build
         self._credentials = credentials
+        self._account = account
+        self._local_server = local_server
 
     def _show(self, dialog: QWidget) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -61,6 +70,34 @@ class ToolWindows(QObject):
         from mailcomposer.ui.inbox import SandboxInboxDialog
 
         self._show(SandboxInboxDialog(self._home.sandbox_maildir, self._window))
+
+    @Slot()
+    def show_console(self) -> None:
+        """Open the SMTP console on the selected account's server (the built-in one: started)."""
+        from mailcomposer.smtp.settings import Security
+        from mailcomposer.ui.console import ConsoleWindow
+
+        account = self._account() if self._account is not None else None
+        if account is None or (account.builtin_sandbox and self._local_server is not None):
+            server = self._local_server.ensure() if self._local_server is not None else None
+            if server is None:
+                ConsoleWindow(parent=self._window).show()
+                return
+            certificate = server.certificate.cert if server.certificate is not None else None
+            security = Security.STARTTLS if certificate is not None else Security.NONE
+            window = ConsoleWindow(
+                "127.0.0.1", server.port, security, cafile=certificate, parent=self._window
+            )
+        else:
+            settings = account.server
+            window = ConsoleWindow(
+                settings.host,
+                settings.effective_port,
+                settings.security,
+                cafile=settings.cafile,
+                parent=self._window,
+            )
+        window.show()
 
     @Slot()
     def show_accounts(self) -> None:

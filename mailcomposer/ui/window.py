@@ -143,7 +143,10 @@ class ComposerWindow(QMainWindow):
             self.build_message, self.focus_field,
         )  # fmt: skip
         self.files = MessageFiles(self, self, self.home, keeper, status, questions)
-        self.tool_windows = ToolWindows(self, self.home, self.build_message, flow.credentials)
+        self.tool_windows = ToolWindows(
+            self, self.home, self.build_message, flow.credentials,
+            account=self.current_account, local_server=flow.local_server,
+        )  # fmt: skip
         self.preloader = Preloader(self.current_account, lambda: flow.controller, self)
         # The fields and actions stay reachable as the window's own, as before the rooms.
         for name in ("from_combo", "to_field", "cc_field", "bcc_field", "subject_field"):
@@ -199,6 +202,7 @@ class ComposerWindow(QMainWindow):
         a.sandbox_secure_action.toggled.connect(flow.set_local_server_secure)
         a.outbox_action.triggered.connect(files.show_outbox)
         a.accounts_action.triggered.connect(self.tool_windows.show_accounts)
+        a.console_action.triggered.connect(self.tool_windows.show_console)
         a.about_action.triggered.connect(self.tool_windows.show_about)
         a.priority_chosen.connect(self._on_composer_actions_priority_chosen)
 

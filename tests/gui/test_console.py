@@ -158,3 +158,26 @@ def test_deleting_the_parent_window_stops_the_thread(qtbot, smtp_server):
     thread = window.session.thread
     parent.deleteLater()  # no closeEvent reaches the console window
     qtbot.wait_until(lambda: not thread.isRunning())
+
+
+def test_tools_menu_opens_the_console_on_the_built_in_server(qtbot, window):
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    action = window.findChild(type(window.send_action), "consoleAction")
+    assert action is not None
+    action.trigger()
+    consoles = [
+        w for w in QApplication.topLevelWidgets()
+        if w.objectName() == "smtpConsole" and w.isVisible()
+    ]  # fmt: skip
+    assert len(consoles) == 1
+    console = consoles[0]
+    server = window.send_flow.local_server.current()
+    assert server is not None, "the built-in server was started for the console"
+    connect(qtbot, console)
+    type_command(qtbot, console, "NOOP")
+    assert console.lines[-1].text.startswith("250")
+    thread = console.session.thread
+    console.close()
+    qtbot.wait_until(lambda: not thread.isRunning())
+    assert isinstance(window, QMainWindow)
