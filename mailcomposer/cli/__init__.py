@@ -48,6 +48,8 @@ def wants_gui(argv: Sequence[str]) -> bool:
     if not argv:
         return True
     first = argv[0]
+    if first in ("--reply", "--reply-all", "--forward", "--forward-attached"):
+        return len(argv) > 1  # mailcomposer --reply FILE.eml: the composer, answering it
     if first in COMMANDS or first.startswith("-"):
         return False
     lowered = first.lower()

@@ -6,7 +6,15 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QLineEdit, QMainWindow, QTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QTextEdit,
+    QWidget,
+)
 
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import Priority
@@ -211,7 +219,7 @@ class ComposerActions(QObject):
         toggle.setShortcut(QKeySequence("Ctrl+L"))
         toggle.setObjectName("protocolLogToggle")
         fill(view_menu, [toggle, None, self.mime_action, self.inbox_action, self.outbox_action])
-        options_menu = bar.addMenu(_("O&ptions"))
+        self._options_menu = options_menu = bar.addMenu(_("O&ptions"))
         options_menu.setObjectName("optionsMenu")
         priority_menu = options_menu.addMenu(_("&Priority"))
         priority_menu.setObjectName("priorityMenu")
@@ -219,6 +227,14 @@ class ComposerActions(QObject):
         fill(options_menu, [None, self.sandbox_secure_action])
         fill(bar.addMenu(_("&Tools")), [self.accounts_action, self.console_action])
         fill(bar.addMenu(_("&Help")), [self.about_action])
+
+    def add_message_menu(self, message_actions: list[QAction]) -> None:
+        """Add the Message menu (Reply, Reply all, Forward …) after View, as mail clients do."""
+        bar = self._window.menuBar()
+        menu = QMenu(_("&Message"), bar)
+        menu.setObjectName("messageMenu")
+        menu.addActions(message_actions)
+        bar.insertMenu(self._options_menu.menuAction(), menu)
 
     def build_toolbar(self) -> None:
         """Add the main toolbar: Send and Cancel, Attach and Save, New and Open."""

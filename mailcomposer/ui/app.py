@@ -17,6 +17,7 @@ with startup_objects():
     from mailcomposer import APP_NAME, __version__, i18n
     from mailcomposer.store.paths import Home
     from mailcomposer.ui.icons import app_icon
+    from mailcomposer.ui.replies import start_mode
     from mailcomposer.ui.window import ComposerWindow, initial_argument
 
 ORGANIZATION = "mailcomposer"
@@ -78,7 +79,10 @@ def _build_window(argv: list[str]) -> ComposerWindow:
     window = ComposerWindow(home)
     app.aboutToQuit.connect(window.shutdown)
     argument = initial_argument(argv[1:])
-    if argument:
+    mode = start_mode(argv[1:])
+    if argument and mode is not None:
+        window.replies.open_at_start(argument, mode)
+    elif argument:
         window.files.open_at_start(argument)
     else:
         window.draft_keeper.restore()

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from mailcomposer.i18n import _
@@ -52,7 +52,12 @@ class MessageFiles(QObject):
     Every replacement goes through ``replace_message``, so none of them can silently
     drop the message being written: unsaved edits are asked about first, and a
     saved draft is kept aside and offered in the banner.
+
+    Signals:
+        eml_opened: a message file was opened (carries its path), so it can be answered.
     """
+
+    eml_opened = Signal(str)
 
     def __init__(
         self,
@@ -166,7 +171,17 @@ class MessageFiles(QObject):
         self._composer.load_draft(draft, modified=True)
         self._status.say(_("Opened {name}.").format(name=Path(path).name))
         self._keeper.save_soon()
+        self.eml_opened.emit(str(path))
         return True
+
+    def show_error(self, text: str) -> None:
+        """Show ``text`` in the error banner."""
+        self._status.show_error(text)
+
+    def saved_soon(self) -> None:
+        """A loaded message counts as typed: modified, autosaved shortly."""
+        self._keeper.set_modified(True)
+        self._keeper.save_soon()
 
     @Slot()
     def choose_eml_to_save(self) -> None:
@@ -218,7 +233,7 @@ class MessageFiles(QObject):
         if argument:
             self.replace_message(lambda: self.load_argument(argument))
 
-    def open_at_start(self, argument: str) -> None:
+    def open_at_start(self, argument: str, load: Callable[[], bool] | None = None) -> None:
         """Start with the ``mailto:`` link or .eml file given, keeping any draft in progress.
 
         The message from outside takes the one autosave slot: a draft already in it is
@@ -235,7 +250,7 @@ class MessageFiles(QObject):
                 .format(argument=argument, error=exc.strerror or exc),
             )  # fmt: skip
             return
-        if self.load_argument(argument):
+        if (load or (lambda: self.load_argument(argument)))():
             if kept is not None:
                 self._keeper.offer_kept(kept)
             return

@@ -26,6 +26,7 @@ from mailcomposer.ui.messagefiles import MessageFiles, file_name_for, initial_ar
 from mailcomposer.ui.preload import Preloader
 from mailcomposer.ui.protocollog import ProtocolLogDock
 from mailcomposer.ui.questions import Questions, confirm_plain_text
+from mailcomposer.ui.replies import Replies
 from mailcomposer.ui.sendflow import SendFlow
 from mailcomposer.ui.signature import Signature
 from mailcomposer.ui.statusarea import LINK_KEPT_DRAFT, LINK_LOG, LINK_OUTBOX, StatusArea
@@ -64,13 +65,13 @@ class ComposerWindow(QMainWindow):
         format_bar: the formatting toolbar of the editor.
         attachments: the attachment pane (its ``view`` is ``attachmentList``).
         log_dock: the protocol log dock.
-        status_area: the banner and the status bar (``StatusArea``).
-        banner: the message strip above the body.
+        status_area: the banner (``banner``, above the body) and the status bar.
         composer_actions: every action, the menus and the toolbar (``ComposerActions``).
         signature: the signature kept in the body (``Signature``).
         draft_keeper: autosave, restore and kept drafts (``DraftKeeper``).
         send_flow: sending and its outcome (``SendFlow``).
         files: new, open and save .eml, mailto: links, the outbox (``MessageFiles``).
+        replies: Reply, Reply all and Forward of an opened message (``Replies``).
         preloader: loads the send machinery once the window has painted.
 
     Signals:
@@ -86,6 +87,7 @@ class ComposerWindow(QMainWindow):
         self.ui_settings = UiSettings(home)
         self.drafts = DraftStore(home)
         self._priority = Priority.NORMAL
+        self._extra_headers: list[tuple[str, str]] = []
         self._close_approved = False
         self.setWindowIcon(app_icon())
         self.setAcceptDrops(True)
@@ -143,6 +145,8 @@ class ComposerWindow(QMainWindow):
             self.build_message, self.focus_field,
         )  # fmt: skip
         self.files = MessageFiles(self, self, self.home, keeper, status, questions)
+        self.replies = Replies(self, self.home, self.files, self, self.header.current_identity)
+        self.composer_actions.add_message_menu(list(self.replies.actions.values()))
         self.tool_windows = ToolWindows(
             self, self.home, self.build_message, flow.credentials,
             account=self.current_account, local_server=flow.local_server,
@@ -237,8 +241,6 @@ class ComposerWindow(QMainWindow):
         self.ui_settings.set_value("fields/bcc", self.bcc_button.isChecked())
         self.ui_settings.sync()
 
-    # ------------------------------------------------------------------ start-up work
-
     def showEvent(self, event) -> None:
         super().showEvent(event)
         self.preloader.schedule()
@@ -262,6 +264,7 @@ class ComposerWindow(QMainWindow):
             inline_images=list(images),
             attachments=self.attachments.model.attachments(),
             priority=self._priority,
+            extra_headers=list(self._extra_headers),  # threading (In-Reply-To …), kept as loaded
             message_id=self.send_flow.message_id,
         )
 
@@ -278,6 +281,7 @@ class ComposerWindow(QMainWindow):
             self.editor.set_body(draft.text, draft.html, list(draft.inline_images))
             self.attachments.model.set_attachments(draft.attachments)
             self.send_flow.message_id = draft.message_id
+            self._extra_headers = list(draft.extra_headers)
             self.set_priority(draft.priority)
             # A restored draft or opened file keeps the signature it has: find it, so
             # a From change replaces it instead of adding a second one.
@@ -445,13 +449,11 @@ class ComposerWindow(QMainWindow):
     @Slot(list)
     def open_from_another_start(self, arguments: list) -> None:
         """Another start of the app passed its arguments here: come forward, open them."""
-        if self.isMinimized():
-            self.showNormal()
-        else:
-            self.show()
+        self.showNormal() if self.isMinimized() else self.show()
         self.raise_()
         self.activateWindow()
-        self.files.open_argument(arguments)
+        if not self.replies.open_argument(arguments):
+            self.files.open_argument(arguments)
 
     # ------------------------------------------------------------------ wiring slots
 
