@@ -14,7 +14,7 @@ from mailcomposer.store.accounts import Account, AccountStore, Identity
 from mailcomposer.store.credentials import Credentials
 from mailcomposer.store.outbox import Outbox, OutboxState
 from mailcomposer.store.paths import Home
-from mailcomposer.submission import State, Submission
+from mailcomposer.submission import Submission
 from tests.servers import SmtpTestServer
 from tests.smtp_fixtures import make_built
 
@@ -122,21 +122,30 @@ def test_no_secret_is_written(tmp_path: Path) -> None:
         assert secret == Secret(PASSWORD)
         built = make_built(from_addr=f"Ann <{user}>", bcc="carol@example.org")
 
+        # Every file of the home folder, at every step of the send (each state change
+        # and each transcript line), so the outbox is searched while it holds the copy.
         seen: dict[str, dict[Path, bytes]] = {}
+
+        def look(moment: str) -> None:
+            seen[f"{len(seen)} {moment}"] = files_under(home.root)
+
         submission = Submission(
             home,
             account.server,
             secret,
             built,
             account.name,
-            on_state=lambda state: seen.setdefault(state.value, files_under(home.root)),
+            on_state=lambda state: look(state.value),
         )
-        result = submission.run(lambda _event: None)
+        result = submission.run(lambda event: look(event.format()[:40]))
 
     assert result.exit_code is ExitCode.OK  # logged in with the secret and sent
-    seen["finished"] = files_under(home.root)
-    outbox_files = {path for path in seen[State.SENDING.value] if path.parent == home.outbox}
-    assert {p.suffix for p in outbox_files} == {".eml", ".json"}  # the outbox was looked at
+    look("finished")
+    outbox_files = {
+        path for files in seen.values() for path in files if home.outbox in path.parents
+    }
+    assert {".eml", ".json"} <= {p.suffix for p in outbox_files}  # the outbox was searched
+    assert any(p.name == "history.sqlite3" for p in seen[next(reversed(seen))])
     for moment, files in seen.items():
         for path, data in files.items():
             for form in secret_forms(user, PASSWORD):
