@@ -103,6 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     windows would overwrite each other's draft.
     """
     argv = list(sys.argv if argv is None else argv)
+    from mailcomposer.ui.qtplatform import platform_can_start
+
+    if not platform_can_start():  # Qt would abort, Python could not say why
+        return 1
     if _hand_over_to_running(argv):
         return 0
     window = create_window(argv)

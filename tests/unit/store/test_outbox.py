@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from mailcomposer.smtp.errors import ExitCode
+from mailcomposer.smtp.settings import Secret, Security, ServerSettings
+from mailcomposer.store.accounts import Account, AccountStore, Identity
+from mailcomposer.store.credentials import Credentials
 from mailcomposer.store.outbox import Outbox, OutboxState
 from mailcomposer.store.paths import Home
+from mailcomposer.submission import Submission
+from tests.servers import SmtpTestServer
+from tests.smtp_fixtures import make_built
 
 PASSWORD = "pa55-Secret-word"
 WIRE = b"From: ann@example.org\r\nTo: bob@example.org\r\nSubject: hi\r\n\r\n.dot line\r\n"
@@ -83,12 +91,68 @@ def test_unknown_outcome_is_kept_and_marked(tmp_path: Path) -> None:
     assert left.read_bytes() == WIRE
 
 
+def secret_forms(user: str, password: str) -> list[bytes]:
+    """The password as it could leak: plain, UTF-16, and as AUTH PLAIN/LOGIN send it."""
+    plain = f"\0{user}\0{password}".encode()
+    return [
+        password.encode(),
+        password.encode("utf-16-le"),
+        base64.b64encode(password.encode()),
+        base64.b64encode(plain),
+    ]
+
+
+def files_under(root: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
 def test_no_secret_is_written(tmp_path: Path) -> None:
-    outbox = Outbox(Home(tmp_path))
-    outbox.add(StubBuilt(), account="Work", server="smtp.example.org:587")
-    for path in (tmp_path / "outbox").iterdir():
-        assert PASSWORD.encode() not in path.read_bytes()
-        assert b"password" not in path.read_bytes().lower()
+    home = Home(tmp_path / "home")
+    user = "ann@example.org"
+    with SmtpTestServer(auth={user: PASSWORD}, auth_require_tls=False) as server:
+        # The password goes every way the app takes it: with a saved account (to the
+        # keyring), back out as the Secret a Submission logs in with.
+        account = Account(
+            name="Work",
+            server=ServerSettings(server.host, server.port, Security.NONE, username=user),
+            identities=[Identity("Ann", user)],
+        )
+        AccountStore(home).save(account)
+        assert Credentials().set("Work", PASSWORD, user=user) is True
+        secret = Credentials().get("Work", user)
+        assert secret == Secret(PASSWORD)
+        built = make_built(from_addr=f"Ann <{user}>", bcc="carol@example.org")
+
+        # Every file of the home folder, at every step of the send (each state change
+        # and each transcript line), so the outbox is searched while it holds the copy.
+        seen: dict[str, dict[Path, bytes]] = {}
+
+        def look(moment: str) -> None:
+            seen[f"{len(seen)} {moment}"] = files_under(home.root)
+
+        submission = Submission(
+            home,
+            account.server,
+            secret,
+            built,
+            account.name,
+            on_state=lambda state: look(state.value),
+        )
+        result = submission.run(lambda event: look(event.format()[:40]))
+
+    assert result.exit_code is ExitCode.OK  # logged in with the secret and sent
+    look("finished")
+    outbox_files = {
+        path for files in seen.values() for path in files if home.outbox in path.parents
+    }
+    assert {".eml", ".json"} <= {p.suffix for p in outbox_files}  # the outbox was searched
+    assert any(p.name == "history.sqlite3" for p in seen[next(reversed(seen))])
+    for moment, files in seen.items():
+        for path, data in files.items():
+            for form in secret_forms(user, PASSWORD):
+                assert form not in data, f"{form!r} in {path} ({moment})"
+            if path in outbox_files:
+                assert b"password" not in data.lower()
 
 
 def test_failed_write_leaves_nothing(tmp_path: Path) -> None:
