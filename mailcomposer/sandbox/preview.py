@@ -37,6 +37,7 @@ _REMOTE = re.compile(
 _FILENAME_PARAM = re.compile(
     r"""\b(?:file)?name\*?(?:\d+\*?)?\s*=\s*(?:"(?:[^"\\]|\\.)*"|[^;\s]+)""", re.IGNORECASE
 )
+_PEER = re.compile(r"""\(['"](?P<host>[^'"]*)['"],\s*(?P<port>\d+)(?:,.*)?\)""")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _UNSAFE = set('<>:"/\\|?*')
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(10)}
@@ -245,7 +246,7 @@ def build_preview(
     summary.sort(key=lambda item: SUMMARY_HEADERS.index(item[0]))
     common = {
         "size": size,
-        "peer": envelope_values.get("x-peer", ""),
+        "peer": _peer(envelope_values.get("x-peer", "")),
         "envelope": _envelope(mail_from, rcpt_tos, headers),
         "headers": tuple(headers),
         "summary": tuple(summary),
@@ -342,6 +343,15 @@ def _parse(raw: bytes, limits: Limits) -> EmailMessage:
         raise PreviewError(
             _("The message is nested too deeply to show: only its headers are shown")
         ) from None
+
+
+def _peer(value: str) -> str:
+    """``('127.0.0.1', 50000)`` (how aiosmtpd records it) as ``127.0.0.1:50000``."""
+    match = _PEER.fullmatch(value.strip())
+    if match is None:
+        return value
+    host = match["host"]
+    return f"[{host}]:{match['port']}" if ":" in host else f"{host}:{match['port']}"
 
 
 def _head(raw: bytes) -> bytes:

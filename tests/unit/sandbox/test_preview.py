@@ -41,7 +41,7 @@ def test_envelope_rows_say_which_header_named_each_recipient(preview) -> None:
         ("RCPT TO", "carol@example.net", ("Cc",), False),
         ("RCPT TO", "hidden@example.com", (), True),  # Bcc: in the envelope only
     ]
-    assert preview.peer == "('127.0.0.1', 50000)"
+    assert preview.peer == "127.0.0.1:50000"  # stored as "('127.0.0.1', 50000)"
 
 
 def test_headers_decoded_and_raw_without_the_servers_envelope_headers(preview) -> None:
