@@ -156,6 +156,7 @@ class SandboxInboxDialog(QDialog):
         row.addStretch(1)
         row.addWidget(self.folder_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
@@ -213,10 +214,11 @@ class SandboxInboxDialog(QDialog):
             self._refreshing = False
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(5)
+        header = self.table.horizontalHeader()
         for column in (1, 2, 3):
-            self.table.setColumnWidth(
-                column, min(240, max(120, self.table.sizeHintForColumn(column)))
-            )
+            # The title counts too: "Bcc (envelope only)" is wider than an empty column.
+            wanted = max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column))
+            self.table.setColumnWidth(column, min(240, max(120, wanted)))
         if problem:
             self.status.setText(problem)
         elif messages:

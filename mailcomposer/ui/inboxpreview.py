@@ -110,13 +110,15 @@ class MessageTab(QWidget):
         """Fill the tab from ``preview``."""
         while self.summary.rowCount():
             self.summary.removeRow(0)
-        labels = {
-            "From": _("From:"),
-            "To": _("To:"),
-            "Cc": _("Cc:"),
-            "Subject": _("Subject:"),
-            "Date": _("Date:"),
+        # Not "Subject:": that msgid is the certificate's subject in another catalog.
+        names = {
+            "From": _("From"),
+            "To": _("To"),
+            "Cc": _("Cc"),
+            "Subject": _("Subject"),
+            "Date": _("Date"),
         }
+        labels = {key: _("{label}:").format(label=name) for key, name in names.items()}
         for name, value in preview.summary:
             text = QLabel(value, self.summary_box)
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

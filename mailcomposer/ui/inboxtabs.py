@@ -99,7 +99,7 @@ class HeadersTab(QWidget):
         splitter.addWidget(envelope_box)
         splitter.addWidget(header_box)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([170, 330])
+        splitter.setSizes([200, 300])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
