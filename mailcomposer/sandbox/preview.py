@@ -49,6 +49,9 @@ class Limits:
 
     Attributes:
         max_bytes: bigger messages show their envelope, headers and source only.
+        auto_bytes: bigger messages are parsed only when ``full=True`` is asked for
+            (the parser takes about 0.1 s a megabyte: too long to wait for on every
+            selection in a list).
         max_parts: parts listed and searched for the body and attachments.
         max_depth: levels of nesting followed.
         max_field: longer header fields are shown raw, not decoded (decoding an
@@ -56,6 +59,7 @@ class Limits:
     """
 
     max_bytes: int = 64 * 1024 * 1024
+    auto_bytes: int = 8 * 1024 * 1024
     max_parts: int = 500
     max_depth: int = 50
     max_field: int = 64 * 1024
@@ -167,6 +171,8 @@ class Preview:
         attachments: the parts to save.
         source: the first ``SOURCE_LIMIT`` bytes of the stored message.
         problems: sentences about what could not be shown.
+        deferred: only the envelope, headers and source are here, because the message
+            is bigger than ``Limits.auto_bytes``: build again with ``full=True`` for the rest.
     """
 
     size: int
@@ -182,6 +188,7 @@ class Preview:
     attachments: tuple[Attachment, ...] = ()
     source: bytes = field(default=b"", repr=False)
     problems: tuple[str, ...] = ()
+    deferred: bool = False
 
     @property
     def source_truncated(self) -> bool:
@@ -189,12 +196,19 @@ class Preview:
         return len(self.source) < self.size
 
 
-def read_stored(path: str | os.PathLike[str], limits: Limits | None = None) -> tuple[bytes, int]:
-    """Read a stored message, at most ``limits.max_bytes + 1`` bytes; return ``(bytes, size)``."""
+def read_stored(
+    path: str | os.PathLike[str], limits: Limits | None = None, *, full: bool = False
+) -> tuple[bytes, int]:
+    """Read what ``build_preview`` needs of a stored message; return ``(bytes, size)``.
+
+    At most ``limits.max_bytes + 1`` bytes; only the first ``SOURCE_LIMIT`` of a message
+    bigger than ``limits.auto_bytes`` unless ``full``.
+    """
     limits = limits or Limits()
     with open(path, "rb") as fh:
         size = os.fstat(fh.fileno()).st_size
-        return fh.read(limits.max_bytes + 1), size
+        wanted = limits.max_bytes + 1 if full or size <= limits.auto_bytes else SOURCE_LIMIT
+        return fh.read(wanted), size
 
 
 def build_preview(
@@ -204,6 +218,7 @@ def build_preview(
     mail_from: str | None = None,
     rcpt_tos: tuple[str, ...] | None = None,
     limits: Limits | None = None,
+    full: bool = False,
 ) -> Preview:
     """Describe a stored message for the inbox.
 
@@ -213,12 +228,16 @@ def build_preview(
         mail_from: the envelope sender; read from ``X-MailFrom`` when omitted.
         rcpt_tos: the envelope recipients; read from ``X-RcptTo`` when omitted.
         limits: parse limits.
+        full: parse a message bigger than ``limits.auto_bytes`` too.
     """
     limits = limits or Limits()
     size = len(raw) if size is None else size
     problems: list[str] = []
     message: EmailMessage | None = None
+    deferred = not full and limits.auto_bytes < size <= limits.max_bytes
     try:
+        if deferred:
+            raise PreviewError("")
         if size > limits.max_bytes or len(raw) > limits.max_bytes:
             raise PreviewError(
                 _("The message is larger than {limit} MiB: only its headers are shown").format(
@@ -227,7 +246,8 @@ def build_preview(
             )
         message = _parse(raw, limits)
     except PreviewError as exc:
-        problems.append(str(exc))
+        if str(exc):
+            problems.append(str(exc))
         head = _head(raw)
         top = BytesHeaderParser(policy=policy.default).parsebytes(head)
     else:
@@ -253,7 +273,7 @@ def build_preview(
         "source": raw[:SOURCE_LIMIT],
     }
     if message is None:
-        return Preview(problems=tuple(problems), **common)
+        return Preview(problems=tuple(problems), deferred=deferred, **common)
     parts, leaves = _walk(message, limits, problems)
     html, text = _body(message, problems)
     resources = {}

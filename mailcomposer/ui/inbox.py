@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 
 from mailcomposer.i18n import _, ngettext
 from mailcomposer.sandbox.maildir import Inbox, StoredMessage
-from mailcomposer.sandbox.preview import build_preview, read_stored
+from mailcomposer.sandbox.preview import Limits, build_preview, read_stored
 from mailcomposer.ui.inboxpreview import InboxPreview
 from mailcomposer.ui.mimeview import MimeViewDialog, human_size
 
@@ -73,6 +73,7 @@ class SandboxInboxDialog(QDialog):
         model: the source model (one row per message).
         table: the ``QTableView`` (sorted, newest first).
         preview: the ``InboxPreview`` of the current message (tabs).
+        limits: how much of a message the preview reads and parses.
         splitter: holds the table and the preview.
 
     Signals:
@@ -95,6 +96,7 @@ class SandboxInboxDialog(QDialog):
         self._viewers: list[MimeViewDialog] = []
         self._previewed_key = ""
         self._refreshing = False
+        self.limits = Limits()
 
         self.model = QStandardItemModel(0, self.COLUMNS, self)
         self.model.setHorizontalHeaderLabels(
@@ -163,6 +165,7 @@ class SandboxInboxDialog(QDialog):
         layout.addWidget(self.intro)
         layout.addLayout(row)
         self.preview = InboxPreview(self)
+        self.preview.whole_requested.connect(self._on_preview_whole_requested)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setObjectName("sandboxInboxSplitter")
         self.splitter.setChildrenCollapsible(False)
@@ -375,13 +378,17 @@ class SandboxInboxDialog(QDialog):
         self.open_button.setEnabled(has)
         self.delete_button.setEnabled(has)
 
-    def show_preview(self, key: str) -> bool:
-        """Preview the message ``key`` in the tabs below the list; False if it cannot be read."""
+    def show_preview(self, key: str, *, full: bool = False) -> bool:
+        """Preview the message ``key`` in the tabs below the list; False if it cannot be read.
+
+        A message over ``Limits.auto_bytes`` shows its envelope, headers and source only,
+        unless ``full`` (the user's "Show the whole message").
+        """
         message = self._messages.get(key)
         if message is None:
             return False
         try:
-            raw, size = read_stored(message.path)
+            raw, size = read_stored(message.path, self.limits, full=full)
         except OSError as exc:
             self.preview.clear()
             self._previewed_key = ""
@@ -391,7 +398,7 @@ class SandboxInboxDialog(QDialog):
                 )
             )
             return False
-        self.preview.show_preview(build_preview(raw, size=size))
+        self.preview.show_preview(build_preview(raw, size=size, limits=self.limits, full=full))
         self._previewed_key = key
         self.previewed.emit(key)
         return True
@@ -409,6 +416,11 @@ class SandboxInboxDialog(QDialog):
     def _on_table_current_row_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         if not self._refreshing:
             self._show_current()
+
+    @Slot()
+    def _on_preview_whole_requested(self) -> None:
+        if self._previewed_key:
+            self.show_preview(self._previewed_key, full=True)
 
     @Slot(str)
     def _on_watcher_directory_changed(self, _path: str) -> None:

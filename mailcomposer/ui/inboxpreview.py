@@ -7,7 +7,9 @@ from PySide6.QtGui import QColor, QImage, QTextDocument
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
 from mailcomposer.i18n import _, ngettext
 from mailcomposer.sandbox.preview import Preview, cid_key
 from mailcomposer.ui.inboxtabs import AttachmentsTab, HeadersTab, PartsTab, SourceTab
+from mailcomposer.ui.mimeview import human_size
 
 _PLACEHOLDER_SIZE = 16
 
@@ -78,8 +81,14 @@ class MessageTab(QWidget):
     Attributes:
         summary: the form of From, To, Cc, Subject and Date.
         note: says remote content was blocked, or what could not be shown.
+        whole_button: reads the parts of a big message, which are not read on selection.
         body: the ``CidBrowser`` (objectName ``messageBody``).
+
+    Signals:
+        whole_requested: the user asked for the whole of a big message.
     """
+
+    whole_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,13 +106,20 @@ class MessageTab(QWidget):
             " padding: 4px; }"
         )
         self.note.hide()
+        self.whole_button = QPushButton(_("Show the whole message"), self)
+        self.whole_button.setObjectName("previewWholeButton")
+        self.whole_button.clicked.connect(self.whole_requested)
+        self.whole_button.hide()
         self.body = CidBrowser(self)
         self.body.setObjectName("messageBody")
         self.body.setAccessibleName(_("Message body"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary_box)
-        layout.addWidget(self.note)
+        row = QHBoxLayout()
+        row.addWidget(self.note, 1)
+        row.addWidget(self.whole_button)
+        layout.addLayout(row)
         layout.addWidget(self.body, 1)
 
     def show_preview(self, preview: Preview) -> None:
@@ -130,6 +146,14 @@ class MessageTab(QWidget):
             self.summary.addRow(labels[name], text)
         self.summary_box.setVisible(bool(preview.summary))
         notes = list(preview.problems)
+        if preview.deferred:
+            notes.append(
+                _(
+                    "This message is large ({size}): its parts are read when you press"
+                    " “Show the whole message”."
+                ).format(size=human_size(preview.size))
+            )
+        self.whole_button.setVisible(preview.deferred)
         if preview.remote:
             count = len(preview.remote)
             notes.append(
@@ -154,6 +178,7 @@ class MessageTab(QWidget):
             self.summary.removeRow(0)
         self.summary_box.hide()
         self.note.hide()
+        self.whole_button.hide()
         self.body.show_text(_("Select a message in the list to see it here."))
 
 
@@ -170,9 +195,11 @@ class InboxPreview(QTabWidget):
 
     Signals:
         shown: a message was shown (carries its ``Preview``).
+        whole_requested: the user asked for the whole of a big message.
     """
 
     shown = Signal(object)
+    whole_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,6 +211,7 @@ class InboxPreview(QTabWidget):
         self.source_tab = SourceTab(self)
         self.parts_tab = PartsTab(self)
         self.attachments_tab = AttachmentsTab(self)
+        self.message_tab.whole_requested.connect(self.whole_requested)
         self.addTab(self.message_tab, _("Message"))
         self.addTab(self.headers_tab, _("Headers && envelope"))
         self.addTab(self.source_tab, _("Source"))

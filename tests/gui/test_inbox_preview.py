@@ -14,7 +14,7 @@ from PySide6.QtGui import QFontDatabase, QImage, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from mailcomposer import i18n
-from mailcomposer.sandbox.preview import SOURCE_LIMIT
+from mailcomposer.sandbox.preview import SOURCE_LIMIT, Limits
 from mailcomposer.sandbox.server import SandboxServer, write_maildir_message
 from mailcomposer.ui.inbox import SandboxInboxDialog
 from tests.unit.sandbox.previewmail import (
@@ -284,3 +284,20 @@ def test_counts_use_plural_forms(qtbot, maildir, language, count, expected):
     dialog = SandboxInboxDialog(maildir)
     qtbot.add_widget(dialog)
     assert expected in dialog.status.text()
+
+
+def test_a_big_message_waits_for_show_the_whole_message(qtbot, maildir):
+    write_maildir_message(maildir, stored(related_message(), "alice@example.org", RCPTS))
+    dialog = SandboxInboxDialog(maildir)
+    qtbot.add_widget(dialog)
+    dialog.limits = Limits(auto_bytes=1000)
+    dialog.table.selectRow(0)
+    tab = dialog.preview.message_tab
+    assert dialog.preview.preview.deferred
+    assert "This message is large" in tab.note.text()
+    assert tab.whole_button.isVisibleTo(dialog)
+    assert cells(dialog.preview.headers_tab.envelope_table)[3][2] == "Bcc (in no header)"
+    with qtbot.wait_signal(dialog.previewed):
+        tab.whole_button.click()
+    assert not dialog.preview.preview.deferred and not tab.whole_button.isVisibleTo(dialog)
+    assert f"cid:{CID}" in tab.body.document().toHtml()

@@ -202,3 +202,17 @@ def test_very_deep_nesting_never_raises() -> None:
     )
     preview = build_preview(("Subject: deeper\r\n" + head + "\r\nx\r\n").encode())
     assert preview.problems  # a sentence, not a RecursionError
+
+
+def test_a_big_message_is_parsed_only_when_asked(tmp_path) -> None:
+    raw = stored(related_message(), "alice@example.org", RCPTS)
+    path = write_maildir_message(tmp_path, raw)
+    limits = Limits(auto_bytes=1000)
+    head, size = read_stored(path, limits)
+    assert (len(head), size) == (min(SOURCE_LIMIT, len(raw)), len(raw))
+    preview = build_preview(head, size=size, limits=limits)
+    assert preview.deferred and preview.problems == ()
+    assert preview.parts == () and preview.envelope[-1].hidden
+    whole, size = read_stored(path, limits, full=True)
+    preview = build_preview(whole, size=size, limits=limits, full=True)
+    assert not preview.deferred and preview.resources == {CID: png()}
