@@ -278,9 +278,9 @@ def build_preview(
     html, text = _body(message, problems)
     resources = {}
     attachments = []
-    for row, part in leaves:
+    for row, payload in leaves:
         if row.content_id and row.content_id not in resources:
-            resources[row.content_id] = _payload(part)
+            resources[row.content_id] = payload
         if row.disposition == "attachment" or (row.filename and not row.content_id):
             attachments.append(
                 Attachment(
@@ -288,7 +288,7 @@ def build_preview(
                     filename=row.filename,
                     safe_name=safe_filename(row.filename, row.content_type, row.path),
                     content_type=row.content_type,
-                    data=_payload(part),
+                    data=payload,
                 )
             )
     remote = tuple(dict.fromkeys(m.group(1) for m in _REMOTE.finditer(html)))
@@ -431,10 +431,13 @@ def _envelope(
 
 def _walk(
     message: Message, limits: Limits, problems: list[str]
-) -> tuple[list[PartRow], list[tuple[PartRow, Message]]]:
-    """The part table in tree order (iterative: no recursion), and the leaves with their parts."""
+) -> tuple[list[PartRow], list[tuple[PartRow, bytes]]]:
+    """The part table in tree order (iterative: no recursion), and each leaf's decoded content.
+
+    Each payload is decoded once here (base64 of a 25 MiB attachment: about 0.3 s).
+    """
     rows: list[PartRow] = []
-    leaves: list[tuple[PartRow, Message]] = []
+    leaves: list[tuple[PartRow, bytes]] = []
     stack: list[tuple[Message, str, int]] = [(message, "1", 0)]
     while stack:
         part, path, depth = stack.pop()
@@ -451,10 +454,11 @@ def _walk(
                 )
             )
             children = []
-        row = _part_row(part, path, depth)
+        payload = b"" if part.is_multipart() else _payload(part)
+        row = _part_row(part, path, depth, len(payload))
         rows.append(row)
         if not part.is_multipart():
-            leaves.append((row, part))
+            leaves.append((row, payload))
         for number, child in reversed(list(enumerate(children, 1))):
             stack.append((child, f"{path}.{number}", depth + 1))
     # A container's size is the sum of its leaves (rows are in tree order).
@@ -467,7 +471,7 @@ def _walk(
     return sized, leaves
 
 
-def _part_row(part: Message, path: str, depth: int) -> PartRow:
+def _part_row(part: Message, path: str, depth: int, size: int) -> PartRow:
     raw_names = []
     for name, raw in part.raw_items():
         if name.lower() in ("content-disposition", "content-type"):
@@ -491,7 +495,7 @@ def _part_row(part: Message, path: str, depth: int) -> PartRow:
         filename=filename,
         filename_raw="; ".join(raw_names),
         content_id=content_id,
-        size=0 if part.is_multipart() else len(_payload(part)),
+        size=size,
     )
 
 
