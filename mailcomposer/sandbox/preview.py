@@ -30,8 +30,11 @@ SUMMARY_HEADERS = ("From", "To", "Cc", "Subject", "Date")
 SOURCE_LIMIT = 1024 * 1024  # the Source tab shows the first 1 MiB
 BODY_LIMIT = 2_000_000  # characters of the body handed to the renderer
 
+# What a mail client would load by itself: images, backgrounds, CSS url(), stylesheets.
+# A link (<a href>) is only followed on a click, so it is not remote content.
+_URL = r"""\s*["']?\s*((?:https?:)?//[^"'\s)>]+)"""
 _REMOTE = re.compile(
-    r"""(?:\b(?:src|background|href|poster)\s*=\s*["']?|url\(\s*["']?)\s*((?:https?:)?//[^"'\s)>]+)""",
+    r"(?:\b(?:src|background|poster)\s*=|url\(|<link\b[^>]*?\bhref\s*=)" + _URL,
     re.IGNORECASE,
 )
 _FILENAME_PARAM = re.compile(

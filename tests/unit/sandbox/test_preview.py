@@ -216,3 +216,22 @@ def test_a_big_message_is_parsed_only_when_asked(tmp_path) -> None:
     whole, size = read_stored(path, limits, full=True)
     preview = build_preview(whole, size=size, limits=limits, full=True)
     assert not preview.deferred and preview.resources == {CID: png()}
+
+
+def test_remote_content_is_what_would_load_by_itself_not_links() -> None:
+    msg = EmailMessage()
+    msg.set_content(
+        '<link rel="stylesheet" href="https://cdn.example.com/a.css">'
+        "<div style=\"background: url('http://img.example.com/bg.jpg')\">"
+        '<a href="https://example.com/unsubscribe">unsubscribe</a>'
+        "<img src=//cdn.example.com/logo.png>"
+        '<table background="https://img.example.com/t.gif"></table></div>',
+        subtype="html",
+    )
+    preview = build_preview(stored(msg, "a@example.org", ["b@example.org"]))
+    assert preview.remote == (
+        "https://cdn.example.com/a.css",
+        "http://img.example.com/bg.jpg",
+        "//cdn.example.com/logo.png",
+        "https://img.example.com/t.gif",
+    )
