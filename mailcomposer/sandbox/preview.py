@@ -65,7 +65,7 @@ class Limits:
     auto_bytes: int = 8 * 1024 * 1024
     max_parts: int = 500
     max_depth: int = 50
-    max_field: int = 64 * 1024
+    max_field: int = 16 * 1024
 
 
 class PreviewError(Exception):
