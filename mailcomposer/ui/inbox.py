@@ -1,4 +1,4 @@
-"""The sandbox inbox: what the built-in local server received, envelope recipients included."""
+"""The sandbox inbox: what the built-in local server received, listed and previewed."""
 
 from __future__ import annotations
 
@@ -27,12 +27,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
 )
 
-from mailcomposer.i18n import _
+from mailcomposer.i18n import _, ngettext
 from mailcomposer.sandbox.maildir import Inbox, StoredMessage
+from mailcomposer.sandbox.preview import Limits, build_preview, read_stored
+from mailcomposer.ui.inboxpreview import InboxPreview
 from mailcomposer.ui.mimeview import MimeViewDialog, human_size
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -63,18 +66,23 @@ def hidden_recipients(message: StoredMessage) -> list[str]:
 
 
 class SandboxInboxDialog(QDialog):
-    """A table of the messages in the sandbox Maildir, with open/delete/refresh.
+    """The messages in the sandbox Maildir: a table above a preview of the current one.
 
     Attributes:
         maildir: the Maildir root being shown.
         model: the source model (one row per message).
         table: the ``QTableView`` (sorted, newest first).
+        preview: the ``InboxPreview`` of the current message (tabs).
+        limits: how much of a message the preview reads and parses.
+        splitter: holds the table and the preview.
 
     Signals:
         refreshed: the list was re-read (carries the number of messages).
+        previewed: the preview shows a message (carries its Maildir key).
     """
 
     refreshed = Signal(int)
+    previewed = Signal(str)
 
     COLUMNS = 6
 
@@ -82,10 +90,13 @@ class SandboxInboxDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("sandboxInbox")
         self.setWindowTitle(_("Local test server inbox"))
-        self.resize(900, 480)
+        self.resize(1000, 720)
         self.maildir = Path(maildir)
         self._messages: dict[str, StoredMessage] = {}
         self._viewers: list[MimeViewDialog] = []
+        self._previewed_key = ""
+        self._refreshing = False
+        self.limits = Limits()
 
         self.model = QStandardItemModel(0, self.COLUMNS, self)
         self.model.setHorizontalHeaderLabels(
@@ -110,6 +121,7 @@ class SandboxInboxDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -146,12 +158,23 @@ class SandboxInboxDialog(QDialog):
         row.addStretch(1)
         row.addWidget(self.folder_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(_("Close"))
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addLayout(row)
-        layout.addWidget(self.table)
+        self.preview = InboxPreview(self)
+        self.preview.whole_requested.connect(self._on_preview_whole_requested)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("sandboxInboxSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([180, 480])
+        layout.addWidget(self.splitter, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
 
@@ -164,6 +187,7 @@ class SandboxInboxDialog(QDialog):
         self.watcher.directoryChanged.connect(self._on_watcher_directory_changed)
         self._watch()
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.refresh()
 
     # -- public API --------------------------------------------------------------------------
@@ -182,25 +206,34 @@ class SandboxInboxDialog(QDialog):
                 path=self.maildir, reason=exc.strerror or exc
             )
         self._messages = {m.key: m for m in messages}
-        self.model.removeRows(0, self.model.rowCount())
-        for message in messages:
-            self.model.appendRow(self._row(message))
+        # Rebuilding the rows moves the current row about: the preview follows once, after.
+        self._refreshing = True
+        try:
+            self.model.removeRows(0, self.model.rowCount())
+            for message in messages:
+                self.model.appendRow(self._row(message))
+            self._reselect(selected)
+        finally:
+            self._refreshing = False
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(5)
+        header = self.table.horizontalHeader()
         for column in (1, 2, 3):
-            self.table.setColumnWidth(
-                column, min(240, max(120, self.table.sizeHintForColumn(column)))
-            )
+            # The title counts too: "Bcc (envelope only)" is wider than an empty column.
+            wanted = max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column))
+            self.table.setColumnWidth(column, min(240, max(120, wanted)))
         if problem:
             self.status.setText(problem)
         elif messages:
             self.status.setText(
-                _("{n} messages in {path}").format(n=len(messages), path=self.maildir)
+                ngettext("{n} message in {path}", "{n} messages in {path}", len(messages)).format(
+                    n=len(messages), path=self.maildir
+                )
             )
         else:
             self.status.setText(_("No messages yet. Send one to the local test server."))
-        self._reselect(selected)
         self._update_buttons()
+        self._show_current()
         self.refreshed.emit(len(messages))
 
     def messages(self) -> list[StoredMessage]:
@@ -261,7 +294,11 @@ class SandboxInboxDialog(QDialog):
         answer = QMessageBox.question(
             self,
             _("Delete messages"),
-            _("Delete {n} selected messages from the local test server?").format(n=len(keys)),
+            ngettext(
+                "Delete the selected message from the local test server?",
+                "Delete {n} selected messages from the local test server?",
+                len(keys),
+            ).format(n=len(keys)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No,
         )
@@ -340,6 +377,50 @@ class SandboxInboxDialog(QDialog):
         has = bool(self.selected_keys())
         self.open_button.setEnabled(has)
         self.delete_button.setEnabled(has)
+
+    def show_preview(self, key: str, *, full: bool = False) -> bool:
+        """Preview the message ``key`` in the tabs below the list; False if it cannot be read.
+
+        A message over ``Limits.auto_bytes`` shows its envelope, headers and source only,
+        unless ``full`` (the user's "Show the whole message").
+        """
+        message = self._messages.get(key)
+        if message is None:
+            return False
+        try:
+            raw, size = read_stored(message.path, self.limits, full=full)
+        except OSError as exc:
+            self.preview.clear()
+            self._previewed_key = ""
+            self.status.setText(
+                _("Cannot read {path}: {reason}").format(
+                    path=message.path, reason=exc.strerror or exc
+                )
+            )
+            return False
+        self.preview.show_preview(build_preview(raw, size=size, limits=self.limits, full=full))
+        self._previewed_key = key
+        self.previewed.emit(key)
+        return True
+
+    def _show_current(self) -> None:
+        current = self.table.currentIndex()
+        key = current.data(KEY_ROLE) if current.isValid() else None
+        if key is None or key not in self._messages:
+            self.preview.clear()
+            self._previewed_key = ""
+        elif key != self._previewed_key:
+            self.show_preview(key)
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_table_current_row_changed(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self._refreshing:
+            self._show_current()
+
+    @Slot()
+    def _on_preview_whole_requested(self) -> None:
+        if self._previewed_key:
+            self.show_preview(self._previewed_key, full=True)
 
     @Slot(str)
     def _on_watcher_directory_changed(self, _path: str) -> None:

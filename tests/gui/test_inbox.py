@@ -116,3 +116,12 @@ def test_missing_maildir_is_an_empty_inbox(qtbot, tmp_path):
     assert dialog.messages() == []
     assert not dialog.delete_button.isEnabled()
     assert "No messages" in dialog.status.text()
+
+
+def test_column_titles_are_not_cut(qtbot, maildir):
+    write_maildir_message(maildir, message("narrow").as_bytes(policy=policy.SMTP))
+    dialog = SandboxInboxDialog(maildir)
+    qtbot.add_widget(dialog)
+    header = dialog.table.horizontalHeader()
+    for column in (1, 2, 3):  # "Bcc (envelope only)" over an empty column was cut off
+        assert dialog.table.columnWidth(column) >= header.sectionSizeHint(column)
