@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/cli_start.py [--repeat N]``.
 
-Budget (DESIGN.md): both within 2x ``python -c pass`` run by the same interpreter
+Budget (docs/design.md): both within 2x ``python -c pass`` run by the same interpreter
 (so the same site-packages and ``.pth`` start-up work), measured in the same run.
 Each command runs N times in a fresh process, the three alternating round by round
 so load changes hit all of them; best and median wall times are reported, and the

@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/gui_launch.py [--repeat N]``.
 
-Budget (DESIGN.md): ``mailcomposer.ui.app.create_window()`` shown within 1.2x the
+Budget (docs/design.md): ``mailcomposer.ui.app.create_window()`` shown within 1.2x the
 "same widgets, no app code" floor, best and median alike. That floor builds the
 composer's visible widget set straight-line (the header fields, a format bar with
 our icons and a font combo, the editor, a dock with a table view, a toolbar, seven

@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/gui_send_stall.py [--size-mib 25]``.
 
-Budget (DESIGN.md): while that send runs in the GUI, the event loop never stalls
+Budget (docs/design.md): while that send runs in the GUI, the event loop never stalls
 more than 30 ms. The window comes from ``create_window()`` (offscreen); the message
 goes through the window's own Send action to a local aiosmtpd sink in another
 process (no size limit). A 5 ms precise QTimer records the gap between its ticks

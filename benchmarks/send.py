@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/send.py [--repeat N] [--size-mib 25] [--sink auto]``.
 
-Budget (DESIGN.md): less wall time than s-nail (a C mailer that builds the MIME
+Budget (docs/design.md): less wall time than s-nail (a C mailer that builds the MIME
 message and sends it in one process) against the same local sink, at 20 MiB peak
 memory (max RSS) or less. Also measured, for scale: a plain ``EmailMessage`` +
 ``smtplib`` script, swaks (builds and sends, in Perl) and msmtp (a C client that

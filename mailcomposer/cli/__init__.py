@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code (DESIGN.md's table)."""
+    """Run the command line; return the exit code (docs/design.md's table)."""
     from mailcomposer.cli.output import EXIT_INPUT, usage_error
     from mailcomposer.cli.parser import UsageError, build_parser, chosen_command, command_module
     from mailcomposer.terminal import never_fail_to_print

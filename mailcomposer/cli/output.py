@@ -10,7 +10,7 @@ TYPE_CHECKING = False  # typing stays unimported on the way to --help
 if TYPE_CHECKING:
     from typing import TextIO
 
-# Exit code 2 of DESIGN.md's table (mailcomposer.smtp.errors.ExitCode.INPUT), here
+# Exit code 2 of docs/design.md's table (mailcomposer.smtp.errors.ExitCode.INPUT), here
 # so that reporting a usage error does not import the SMTP code.
 EXIT_INPUT = 2
 

@@ -158,7 +158,7 @@ def add_arguments(send: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``mailcomposer send``; return its exit code (DESIGN.md's table)."""
+    """Run ``mailcomposer send``; return its exit code (docs/design.md's table)."""
     from mailcomposer.cli import signals
     from mailcomposer.cli.report import SendOutput, report_error
     from mailcomposer.smtp.errors import ExitCode, SendError, Stage

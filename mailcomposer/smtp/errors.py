@@ -10,7 +10,7 @@ from mailcomposer.i18n import N_, _
 
 
 class ExitCode(enum.IntEnum):
-    """Exit codes of ``mailcomposer send`` (DESIGN.md)."""
+    """Exit codes of ``mailcomposer send`` (docs/design.md)."""
 
     OK = 0
     PARTIAL = 1

@@ -16,7 +16,7 @@ failure into one classified ``SendError``; the other jobs live next to it:
 | ``transfer`` | MAIL, RCPT, DATA streamed in chunks with progress, the final dot |
 | ``capabilities`` | what the server offers |
 
-Everything that has a trap in PITFALLS.md (TLS verification, STARTTLS stripping, AUTH
+Everything that has a trap in docs/pitfalls.md (TLS verification, STARTTLS stripping, AUTH
 masking, chunked DATA with progress and cancel, SIZE, 8BITMIME, SMTPUTF8, partial
 refusal, QUIT after acceptance, unbounded replies) is done explicitly, with a redacted
 transcript.

@@ -3,7 +3,7 @@
 A step of ``session.Connection`` (a mixin: the state it uses is the connection's, listed
 on ``MessageSteps``). The body goes out through ``wire.data_chunks()`` in ``CHUNK_SIZE``
 pieces, each bounded by the command timeout, with progress and a cancel check between
-pieces (``data()`` would be one unbounded ``sendall``, PITFALLS.md).
+pieces (``data()`` would be one unbounded ``sendall``, docs/pitfalls.md).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The wire: command lines out, bounded replies in, on a cancel-aware smtplib transport.
 
 ``smtplib.SMTP.getreply()`` keeps every continuation line with no cap, and its socket
-timeout bounds each read, not the reply (PITFALLS.md): a server streaming ``250-``
+timeout bounds each read, not the reply (docs/pitfalls.md): a server streaming ``250-``
 lines grows memory without limit, one trickling a byte every few seconds holds the
 send as long as it likes. ``Transport.read_reply`` bounds a reply in lines, bytes and
 time, and reports a line that is not an SMTP reply exactly as it came.
