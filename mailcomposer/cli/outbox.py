@@ -233,6 +233,7 @@ def _run_due(queue: Any, args: argparse.Namespace, cancel: Any) -> int:
             worst = max(worst, 7)
             break
         out = SendOutput(json=True, quiet=True, explain=False)  # the log keeps the transcript
+        subject = entry.subject() or _("(no subject)")  # read now: a sent entry is gone
         try:
             attempt = _attempt(queue, entry, args, cancel, out, explicit=False)
         except (EntryBusy, NotDue, KeyError):
@@ -246,7 +247,7 @@ def _run_due(queue: Any, args: argparse.Namespace, cancel: Any) -> int:
         worst = max(worst, code)
         report.append(_attempt_json(attempt))
         if not args.json:
-            _print_attempt(entry, attempt)
+            _print_attempt(entry.id, subject, attempt)
     if args.json:
         print_json({"exit_code": worst, "attempts": report})
     elif not report:
@@ -346,18 +347,17 @@ def _attempt_json(attempt: Any) -> dict[str, Any]:
     return data
 
 
-def _print_attempt(entry: Any, attempt: Any) -> None:
-    subject = entry.subject() or _("(no subject)")
+def _print_attempt(entry_id: str, subject: str, attempt: Any) -> None:
     if attempt.result is not None:
         print(
             _("Sent {id} ({subject}); Message-ID {message_id}").format(
-                id=entry.id, subject=subject, message_id=attempt.result.message_id
+                id=entry_id, subject=subject, message_id=attempt.result.message_id
             )
         )
         return
     print(
         _("Not sent {id} ({subject}): {error}").format(
-            id=entry.id, subject=subject, error=attempt.error.user_message
+            id=entry_id, subject=subject, error=attempt.error.user_message
         )
     )
     _say_what_next(attempt)

@@ -142,7 +142,7 @@ def add_arguments(send: argparse.ArgumentParser) -> None:
     )
     output.add_argument(
         "--later",
-        metavar=_("“YYYY-MM-DD HH:MM”"),
+        metavar="“YYYY-MM-DD HH:MM”",
         help=_("queue the message for this local time instead of sending it now"),
     )
     output.add_argument(
