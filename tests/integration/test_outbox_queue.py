@@ -199,3 +199,16 @@ def test_the_logged_transcript_holds_no_secret(home: Home, auth_server: SmtpTest
         if path.is_file():
             data = path.read_bytes()
             assert AUTH_PASSWORD.encode() not in data and plain not in data, path
+
+
+def test_a_broken_send_log_never_changes_the_outcome(home: Home) -> None:
+    home.history_db.mkdir(parents=True)  # sqlite cannot open a folder
+    handler = RecordingHandler(data_reply=TOO_BIG)
+    with SmtpTestServer(handler=handler) as server:
+        with pytest.raises(SendError) as info:
+            Submission(home, settings_for(server), None, message()).run(lambda event: None)
+        assert (info.value.exit_code, info.value.code) == (ExitCode.REFUSED, 552)
+        handler.data_reply = None
+        result = Submission(home, settings_for(server), None, message()).run(lambda e: None)
+    assert result.exit_code is ExitCode.OK
+    assert any("could not be added to the history" in w for w in result.warnings)
