@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime
-import email.utils
 import enum
 import sqlite3
 import threading
@@ -16,7 +14,6 @@ from mailcomposer.i18n import _
 from mailcomposer.smtp.errors import ExitCode, SendError, SendResult, Stage
 from mailcomposer.smtp.settings import Secret, ServerSettings
 from mailcomposer.smtp.transcript import TranscriptEvent
-from mailcomposer.store.history import History
 from mailcomposer.store.outbox import Outbox, OutboxEntry, OutboxState, PendingCopy
 from mailcomposer.store.paths import Home
 
@@ -49,13 +46,18 @@ class Submission:
     removed after the server's 250 to the final dot (kept and marked ``unknown``
     when the outcome is unknown); a failure or cancel before the final dot leaves
     no copy (the composer still holds the message). Then the sent history is
-    updated. Used by the CLI and the GUI worker alike; no Qt here.
+    updated. Every attempt, whatever its outcome, gets one row in the send log
+    (a database error there never changes the outcome). Used by the CLI, the GUI
+    worker and the outbox queue alike; no Qt here.
 
     Attributes:
         home: the home folder.
         settings: the server to use.
         built: the ``BuiltMessage`` to send.
-        account_name: recorded in the outbox, for the user's reference.
+        account_name: recorded in the outbox and the send log.
+        entry: the outbox entry being sent again, if any: its stored bytes go out as
+            they are (same Message-ID) and its fate is left to the caller
+            (``store.outboxqueue``), except that nothing new is written.
         state: the current :class:`State`.
         outbox_id: the outbox entry while there is one (set once the copy is
             complete, before the final dot).
@@ -70,6 +72,7 @@ class Submission:
         account_name: str = "",
         *,
         on_state: Callable[[State], None] | None = None,
+        entry: OutboxEntry | None = None,
     ) -> None:
         self.home = home if isinstance(home, Home) else Home(Path(home))
         self.settings = settings
@@ -78,6 +81,11 @@ class Submission:
         self.account_name = account_name
         self.state = State.BUILDING
         self.outbox_id: str | None = None
+        self.entry = entry
+        if entry is not None:
+            from mailcomposer.store.storedmessage import StoredMessage
+
+            self.built = StoredMessage(entry)
         self._on_state = on_state
         self._lock = threading.Lock()
 
@@ -113,12 +121,40 @@ class Submission:
             SendError: with the stage and exit code; the outbox entry is kept only
                 when the outcome is unknown.
         """
+        from mailcomposer.store.attemptlog import AttemptLog
+
+        log = AttemptLog()
+        try:
+            result = self._run(log, log.watch(on_event), on_progress, cancel, gate)
+        except SendError as error:
+            self._log(log, error=error)
+            raise
+        except BaseException as exc:
+            from mailcomposer.smtp.errors import error_from_exception
+
+            error = error_from_exception(exc, Stage.CONNECT)
+            if self.state is State.UNKNOWN:
+                error.exit_code = ExitCode.UNKNOWN
+            self._log(log, error=error)
+            raise
+        return self._record(log, result)
+
+    def _run(
+        self,
+        log: Any,
+        on_event: Callable[[TranscriptEvent], None],
+        on_progress: Callable[[int, int], None] | None,
+        cancel: Any,
+        gate: Any,
+    ) -> SendResult:
         from mailcomposer.smtp import session
 
         outbox = Outbox(self.home)
         if cancel is not None and getattr(cancel, "cancelled", False):
             self._set_state(State.CANCELLED)
             raise SendError(Stage.CONNECT, ExitCode.CANCELLED, _("Cancelled before connecting."))
+        if self.entry is not None:
+            return self._resend(log, on_event, on_progress, cancel, gate)
         try:
             # Opened now so that an outbox that cannot be written stops the send
             # before anything reaches the server.
@@ -137,6 +173,7 @@ class Submission:
             self.outbox_id = entry.id
 
         self._set_state(State.CONNECTING)
+        log.started()
         try:
             result = session.send(
                 self.settings,
@@ -166,7 +203,51 @@ class Submission:
             copy.discard()  # a no-op once committed
         outbox.remove(copy.id)
         self.outbox_id = None
-        result = self._record(result)
+        self._set_state(State.SENT)
+        return result
+
+    def _resend(
+        self,
+        log: Any,
+        on_event: Callable[[TranscriptEvent], None],
+        on_progress: Callable[[int, int], None] | None,
+        cancel: Any,
+        gate: Any,
+    ) -> SendResult:
+        """Send the outbox entry's stored bytes; the caller settles the entry."""
+        from mailcomposer.smtp import session
+
+        assert self.entry is not None
+        self.outbox_id = self.entry.id
+
+        def progress(sent: int, total: int) -> None:
+            self._set_state(State.SENDING)
+            if on_progress is not None:
+                on_progress(sent, total)
+
+        self._set_state(State.CONNECTING)
+        log.started()
+        try:
+            result = session.send(
+                self.settings,
+                self._secret,
+                self.built,
+                on_event=on_event,
+                on_progress=progress,
+                cancel=cancel,
+                gate=gate,
+            )
+        except SendError as error:
+            if error.exit_code is ExitCode.UNKNOWN:
+                self._set_state(State.UNKNOWN)
+            elif error.exit_code is ExitCode.CANCELLED:
+                self._set_state(State.CANCELLED)
+            else:
+                self._set_state(State.FAILED)
+            raise
+        except BaseException:
+            self._set_state(State.UNKNOWN)
+            raise
         self._set_state(State.SENT)
         return result
 
@@ -187,32 +268,39 @@ class Submission:
         else:
             self._set_state(State.CANCELLED if exit_code is ExitCode.CANCELLED else State.FAILED)
 
-    def _record(self, result: SendResult) -> SendResult:
-        message = self.built.message
-        recipients = [
-            *_header_list(message, "To"),
-            *_header_list(message, "Cc"),
-            *getattr(self.built, "bcc", ()),
-        ]
-        history = History(self.home)
+    def _log(self, log: Any, *, error: SendError) -> None:
+        """Add a failed, cancelled or unknown attempt to the send log, best effort."""
+        kept = ""
+        if self.outbox_id and self.state is State.UNKNOWN:
+            kept = str(self.home.outbox / f"{self.outbox_id}.eml")
+        elif self.entry is not None:
+            kept = str(self.entry.path)
         try:
-            history.record(
-                message_id=result.message_id or self.built.message_id,
-                date=_header_date(message),
-                sender=str(message.get("From", "")),
-                recipients=recipients or list(result.accepted),
-                subject=str(message.get("Subject", "")),
-                size=result.size,
+            log.record(
+                self.home,
+                self.built,
                 server=self.server_label,
-                result="partial" if result.refused else "sent",
-                refused=result.refused,
+                account=self.account_name,
+                error=error,
+                cancelled=self.state is State.CANCELLED,
+                copy_path=kept,
+            )
+        except (sqlite3.Error, OSError, ValueError):
+            pass  # the send's own outcome is what the caller must hear about
+
+    def _record(self, log: Any, result: SendResult) -> SendResult:
+        try:
+            log.record(
+                self.home,
+                self.built,
+                server=self.server_label,
+                account=self.account_name,
+                result=result,
             )
         except (sqlite3.Error, OSError) as exc:
             # The message went out; a full disk must not turn that into a failure.
             note = _("The message was sent but could not be added to the history: {error}")
             return dataclasses.replace(result, warnings=(*result.warnings, note.format(error=exc)))
-        finally:
-            history.close()
         return result
 
 
@@ -266,27 +354,6 @@ class _TeeWire:
 
     def data_chunks(self, chunk_size: int = 65536) -> Iterator[bytes]:
         return self._kept.stream(self._wire, chunk_size)
-
-
-def _header_date(message: Any) -> datetime.datetime | None:
-    value = message.get("Date")
-    datetime_value = getattr(value, "datetime", None)
-    if datetime_value is not None:
-        return datetime_value
-    try:
-        return email.utils.parsedate_to_datetime(str(value)) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _header_list(message: Any, name: str) -> list[str]:
-    value = message.get(name)
-    if value is None:
-        return []
-    addresses = getattr(value, "addresses", None)
-    if addresses is not None:
-        return [str(a) for a in addresses]
-    return [piece.strip() for piece in str(value).split(",") if piece.strip()]
 
 
 def _outbox_error(exc: Exception, folder: Path) -> SendError:

@@ -29,6 +29,7 @@ COMMANDS = {
     "console": N_("talk SMTP by hand, each reply explained"),
     "history": N_("list send attempts from the send log"),
     "stats": N_("statistics of the send log"),
+    "outbox": N_("list, send, retry or delete messages waiting in the outbox"),
     "selftest": N_("check this installation: resources, keyring backend, TLS roots"),
 }
 
@@ -111,6 +112,8 @@ def command_module(name: str) -> ModuleType:
         from mailcomposer.cli import history as module
     elif name == "stats":
         from mailcomposer.cli import stats as module
+    elif name == "outbox":
+        from mailcomposer.cli import outbox as module
     elif name == "selftest":
         from mailcomposer.cli import selftest as module
     else:

@@ -141,6 +141,11 @@ def add_arguments(send: argparse.ArgumentParser) -> None:
         ),
     )
     output.add_argument(
+        "--later",
+        metavar="“YYYY-MM-DD HH:MM”",
+        help=_("queue the message for this local time instead of sending it now"),
+    )
+    output.add_argument(
         "--as-swaks",
         action="store_true",
         help=_("print the equivalent swaks command line and send nothing"),
@@ -187,9 +192,11 @@ def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
     """Validate everything first (nothing is sent on bad input), then send or dry-run."""
     from dataclasses import replace
 
-    from mailcomposer.cli import draftargs, serverargs
+    from mailcomposer.cli import draftargs, outbox, serverargs
     from mailcomposer.cli.report import dry_run, report_result
 
+    later = outbox.parse_later(args.later) if args.later else None
+    outbox.note_unknown(home, out)
     draft = draftargs.draft_from_args(args)
     server = serverargs.server_from_args(args, home)
     settings, secret = server.settings, server.secret
@@ -209,6 +216,8 @@ def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
         return dry_run(built, out)
     if stop:
         raise UsageError("", stop)
+    if later is not None:
+        return outbox.queue_later(home, built, server, out, later)
     if args.step and args.password_stdin:
         raise UsageError("--step", _("--step reads standard input; give the password another way"))
     if settings.username and secret is None:

@@ -11,7 +11,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -30,6 +30,9 @@ class OutboxState(enum.StrEnum):
 
     QUEUED = "queued"  # written, connection not finished yet
     UNKNOWN = "unknown"  # lost after the final dot: may have been delivered; never resend
+    SCHEDULED = "scheduled"  # Send Later: waits for its due time
+    RETRY = "retry"  # a temporary failure: tried again at its next try time
+    FAILED = "failed"  # a permanent failure: kept with its reason until deleted
 
 
 @dataclass(frozen=True)
@@ -46,8 +49,14 @@ class OutboxEntry:
         account: account name used, if any.
         server: ``host:port``.
         created: when it was queued (ISO 8601, UTC).
-        state: queued or unknown.
+        state: queued, unknown, scheduled, retry or failed.
         size: bytes in ``path``.
+        next_try: when it is due (ISO 8601, UTC; empty: never by itself).
+        attempts: how many times it was tried from the outbox.
+        last_error: why the last try failed (empty before any).
+        bcc: the Bcc recipients as written (envelope only, never in the bytes).
+        settings: how to reach the server without an account (``host``, ``port``,
+            ``security``, ``username``, ``cafile``; ``sandbox`` for the built-in one).
     """
 
     id: str
@@ -61,6 +70,11 @@ class OutboxEntry:
     created: str
     state: OutboxState
     size: int
+    next_try: str = ""
+    attempts: int = 0
+    last_error: str = ""
+    bcc: tuple[str, ...] = ()
+    settings: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def read_bytes(self) -> bytes:
         """Return the stored message bytes."""
@@ -91,19 +105,29 @@ class Outbox:
     def __init__(self, home: Home | Path) -> None:
         self.folder = home.outbox if isinstance(home, Home) else Path(home)
 
-    def add(self, built: Any, *, account: str = "", server: str = "") -> OutboxEntry:
+    def add(
+        self,
+        built: Any,
+        *,
+        account: str = "",
+        server: str = "",
+        state: OutboxState = OutboxState.QUEUED,
+        extra: dict[str, Any] | None = None,
+    ) -> OutboxEntry:
         """Write ``built``'s wire bytes and envelope atomically; return the entry.
 
         Args:
             built: a ``BuiltMessage`` (its ``wire().write_to`` streams the bytes, so
                 large attachments are never held in memory).
-            account: the account name, for the user's reference.
+            account: the account name used to send it.
             server: ``host:port``.
+            state: the state it is listed with from the start.
+            extra: more sidecar fields (``next_try``, ``settings``...), written with it.
         """
         copy = self.begin(account=account, server=server)
         try:
             built.wire().write_to(copy.file)
-            return copy.commit(built)
+            return copy.commit(built, state=state, extra=extra)
         finally:
             copy.discard()
 
@@ -146,9 +170,21 @@ class Outbox:
 
     def mark(self, entry_id: str, state: OutboxState) -> None:
         """Change the state of an entry (e.g. to ``unknown`` after a lost final reply)."""
-        meta = self._read_meta(entry_id)
-        meta["state"] = OutboxState(state).value
+        self.update(entry_id, state=OutboxState(state).value)
+
+    def update(self, entry_id: str, **fields: Any) -> OutboxEntry:
+        """Change sidecar fields of an entry (``state``, ``next_try``...); return it.
+
+        Raises:
+            KeyError: the entry is gone.
+        """
+        try:
+            meta = self._read_meta(entry_id)
+        except FileNotFoundError:
+            raise KeyError(entry_id) from None
+        meta.update({k: v.value if isinstance(v, enum.Enum) else v for k, v in fields.items()})
         self._write_meta(entry_id, meta)
+        return _entry_from(meta, self.folder / f"{entry_id}{_DATA_SUFFIX}")
 
     def remove(self, entry_id: str) -> None:
         """Delete an entry (after the server's 250 to the final dot, or a definite failure)."""
@@ -165,9 +201,10 @@ class Outbox:
         return _entry_from(meta, self.folder / f"{entry_id}{_DATA_SUFFIX}")
 
     def pending(self) -> list[OutboxEntry]:
-        """Return leftover entries (crash or unknown outcome), oldest first.
+        """Return every listed entry, oldest first.
 
-        Entries are only listed, never resent automatically.
+        Only ``scheduled`` and ``retry`` entries are ever sent by themselves (by
+        ``store.outboxqueue``); the others wait for the user.
         """
         entries = []
         try:
@@ -243,11 +280,20 @@ class PendingCopy:
         self.file.truncate()
         return self.file
 
-    def commit(self, built: Any) -> OutboxEntry:
+    def commit(
+        self,
+        built: Any,
+        *,
+        state: OutboxState = OutboxState.QUEUED,
+        extra: dict[str, Any] | None = None,
+    ) -> OutboxEntry:
         """Make the written bytes a complete, durable entry of ``built``; return it.
 
         Args:
-            built: gives ``message_id`` and ``envelope`` (sender, recipients, smtputf8).
+            built: gives ``message_id``, ``envelope`` (sender, recipients, smtputf8)
+                and ``bcc``.
+            state: the state it is listed with.
+            extra: more sidecar fields written with it.
 
         Raises:
             OSError: the copy could not be completed (full disk...); nothing is listed.
@@ -272,8 +318,10 @@ class PendingCopy:
             "account": self._account,
             "server": self._server,
             "created": self._created.isoformat(timespec="seconds"),
-            "state": OutboxState.QUEUED.value,
+            "state": OutboxState(state).value,
             "size": size,
+            "bcc": list(getattr(built, "bcc", ())),
+            **(extra or {}),
         }
         try:
             self._outbox._write_meta(self.id, meta)
@@ -330,4 +378,9 @@ def _entry_from(meta: dict[str, Any], data_path: Path) -> OutboxEntry:
         created=meta.get("created", ""),
         state=state,
         size=int(meta.get("size", 0)),
+        next_try=str(meta.get("next_try", "") or ""),
+        attempts=int(meta.get("attempts", 0) or 0),
+        last_error=str(meta.get("last_error", "") or ""),
+        bcc=tuple(meta.get("bcc", ())),
+        settings=dict(meta.get("settings", {}) or {}),
     )

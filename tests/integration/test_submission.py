@@ -102,7 +102,12 @@ def test_unknown_outcome_keeps_the_outbox_entry(home: Home) -> None:
     assert entry.state is OutboxState.UNKNOWN
     assert entry.recipients == ("bob@example.org",)
     assert entry.read_bytes().startswith(b"From: ") or b"\r\nFrom: " in entry.read_bytes()
-    assert History(home).recent() == []
+    # Issue 10: every attempt is logged; this one as unknown, pointing at the kept copy.
+    history = History(home)
+    [record] = history.recent()
+    history.close()
+    assert (record.result, record.stage, record.exit_code) == ("unknown", "final-dot", 8)
+    assert record.copy_path == str(entry.path)
 
 
 def test_definite_failure_removes_the_entry(home: Home) -> None:
