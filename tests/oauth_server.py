@@ -43,6 +43,7 @@ class OAuthTestServer:
             (``authorization_pending``, ``slow_down``); a terminal error
             (``access_denied``, ``expired_token``) is answered for good.
         rotate_refresh: issue a new refresh token on each refresh.
+        device_interval: the polling interval /devicecode asks for, in seconds.
         requests: (path, form or query) of every request, oldest first.
         refreshes: how many refresh grants were answered with tokens.
     """
@@ -52,6 +53,7 @@ class OAuthTestServer:
     wrong_state: bool = False
     device_script: list[str] = field(default_factory=list)
     rotate_refresh: bool = False
+    device_interval: int = 0
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     refreshes: int = 0
 
@@ -199,7 +201,7 @@ class OAuthTestServer:
             "user_code": "WDJB-MJHT",
             "verification_uri": self.base + "/device",
             "expires_in": 900,
-            "interval": 0,
+            "interval": self.device_interval,
         }
 
     def start(self) -> OAuthTestServer:
