@@ -36,6 +36,8 @@ class SignInPanel(QWidget):
         status_label: what is happening (``oauthStatus``).
         code_label: the device code and where to enter it (``oauthDeviceCode``).
         copy_button: copies the device code (``oauthCopyButton``).
+        url_edit: the authorization address, for when no browser opened (``oauthUrl``).
+        copy_url_button: copies that address (``oauthCopyUrlButton``).
         client_id_edit, authorize_edit, token_edit, device_url_edit, scope_edit,
         device_box: the settings (the preset's, overridable).
 
@@ -75,6 +77,11 @@ class SignInPanel(QWidget):
             _("Copy code"), "oauthCopyButton", self._on_copy_button_clicked
         )
         self.copy_button.setVisible(False)
+        self.url_edit = line_edit("oauthUrl")
+        self.url_edit.setReadOnly(True)
+        self.copy_url_button = push_button(
+            _("Copy address"), "oauthCopyUrlButton", self._on_copy_url_button_clicked
+        )
         self.client_id_edit = line_edit(
             "oauthClientId", _("your registered client ID (see the README)")
         )
@@ -93,8 +100,11 @@ class SignInPanel(QWidget):
         code_row.addWidget(self.code_label)
         code_row.addWidget(self.copy_button)
         code_row.addStretch(1)
+        url_row = QHBoxLayout()
+        url_row.addWidget(self.url_edit, 1)
+        url_row.addWidget(self.copy_url_button)
         self.details = QWidget()
-        form = QFormLayout(self.details)
+        self._form = form = QFormLayout(self.details)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(_("Client ID:"), self.client_id_edit)
         form.addRow(_("Authorization URL:"), self.authorize_edit)
@@ -109,6 +119,8 @@ class SignInPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.status_label)
         layout.addLayout(code_row)
+        layout.addLayout(url_row)
+        self._hide_code()
         self._on_use_box_toggled(False)
 
     # -- settings --
@@ -157,6 +169,9 @@ class SignInPanel(QWidget):
         self.sign_in_button.setText(
             _("Sign in with {provider}").format(provider=name) if name else _("Sign in…")
         )
+        # A provider's endpoints are known: only the client ID is the user's to give.
+        for edit in (self.authorize_edit, self.token_edit, self.device_url_edit, self.scope_edit):
+            self._form.setRowVisible(edit, not name)
 
     # -- the sign-in step --
 
@@ -172,11 +187,12 @@ class SignInPanel(QWidget):
     def show_waiting_for_browser(self, url: str) -> None:
         """Say that the browser is open at ``url`` and we wait for the user."""
         self.status_label.setText(
-            _(
-                "Waiting for you to sign in in the browser… If no browser opened, "
-                "open this address: {url}"
-            ).format(url=url)
+            _("Waiting for you to sign in in the browser… If no browser opened, open this address:")
         )
+        self.url_edit.setText(url)
+        self.url_edit.setCursorPosition(0)
+        self.url_edit.setVisible(True)
+        self.copy_url_button.setVisible(True)
 
     def show_device_code(self, code: DeviceCode) -> None:
         """Show the device code and where to enter it."""
@@ -193,8 +209,8 @@ class SignInPanel(QWidget):
         self.status_label.setText(text)
 
     def _hide_code(self) -> None:
-        self.code_label.setVisible(False)
-        self.copy_button.setVisible(False)
+        for widget in (self.code_label, self.copy_button, self.url_edit, self.copy_url_button):
+            widget.setVisible(False)
 
     @Slot(bool)
     def _on_use_box_toggled(self, on: bool) -> None:
@@ -210,6 +226,10 @@ class SignInPanel(QWidget):
     @Slot()
     def _on_cancel_button_clicked(self) -> None:
         self.cancel_requested.emit()
+
+    @Slot()
+    def _on_copy_url_button_clicked(self) -> None:
+        QGuiApplication.clipboard().setText(self.url_edit.text())
 
     @Slot()
     def _on_copy_button_clicked(self) -> None:

@@ -54,6 +54,7 @@ def test_button_names_the_provider(dialog: AccountDialog) -> None:
     assert panel.sign_in_button.text() == "Sign in with Microsoft"
     assert panel.scope_edit.text() == "https://outlook.office.com/SMTP.Send offline_access"
     assert panel.client_id_edit.text() == ""  # the preset's placeholder is not shown
+    assert not panel.token_edit.isVisibleTo(dialog)  # the provider's endpoints are known
     dialog.preset_combo.setCurrentIndex(dialog.preset_combo.findData("gmail"))
     assert panel.sign_in_button.text() == "Sign in with Google"
     assert not dialog.password_edit.isEnabled()
@@ -90,7 +91,11 @@ def test_cancel_while_waiting_for_the_browser(
     fill_new_account(dialog, oauth_server, device=False)
     with qtbot.wait_signal(dialog.sign_in_runner.url_opened, timeout=20000):
         dialog.start_sign_in()
-    assert "Waiting for you to sign in in the browser" in dialog.oauth_panel.status_label.text()
+    panel = dialog.oauth_panel
+    assert "Waiting for you to sign in in the browser" in panel.status_label.text()
+    assert panel.url_edit.text() == opened[0]
+    panel.copy_url_button.click()
+    assert QGuiApplication.clipboard().text() == opened[0]
     with qtbot.wait_signal(dialog.sign_in_runner.finished, timeout=20000):
         dialog.oauth_panel.cancel_button.click()
     assert dialog.oauth_panel.status_label.text() == "Sign-in cancelled."
