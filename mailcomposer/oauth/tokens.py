@@ -67,6 +67,11 @@ class AccessTokens:
             self._cache.pop((account, user), None)
         self.refresh_tokens.delete(account, user)
 
+    def forget_access_tokens(self) -> None:
+        """Drop every access token kept in memory (the next use refreshes)."""
+        with self._lock:
+            self._cache.clear()
+
     def token(self, account: Account, *, renew: bool = False) -> str:
         """A valid access token for ``account`` (refreshed if near expiry, or if ``renew``).
 
@@ -100,6 +105,21 @@ class AccessTokens:
             return self._token_or_send_error(account, renew=True)
 
         return RenewableToken(self._token_or_send_error(account), renew=renew)
+
+    def deferred_secret(self, account: Account) -> RenewableToken:
+        """Like :meth:`secret`, but the token is got at login time, on the sending thread.
+
+        For the window: the refresh (an HTTPS request) then never runs on the GUI
+        thread, and a failure arrives as the send's ``SendError`` (stage AUTH, exit 5).
+        """
+
+        def fetch() -> str:
+            return self._token_or_send_error(account)
+
+        def renew() -> str:
+            return self._token_or_send_error(account, renew=True)
+
+        return RenewableToken("", renew=renew, fetch=fetch)
 
     def _token_or_send_error(self, account: Account, *, renew: bool = False) -> str:
         try:

@@ -22,13 +22,25 @@ _EXPIRED_STATUSES = {"401", "invalid_token"}
 class RenewableToken(Secret):
     """An OAuth2 access token that can be exchanged for a fresh one once.
 
+    An empty ``value`` with a ``fetch`` defers getting the token to the login itself,
+    on the sending thread (a refresh is an HTTPS request: never on the GUI thread).
+
     Attributes:
         renew: returns a new access token (refreshing it with the stored refresh
             token); called when the server says the token is invalid or expired.
+        fetch: returns the current access token (refreshed if near its expiry);
+            used when ``value`` is empty.
     """
 
     is_token: bool = True
     renew: Callable[[], str] | None = field(default=None, compare=False)
+    fetch: Callable[[], str] | None = field(default=None, compare=False)
+
+    def current(self) -> str:
+        """The token to log in with: ``value``, or what ``fetch`` returns."""
+        if self.value or self.fetch is None:
+            return self.value
+        return self.fetch()
 
 
 def xoauth2(user: str, token: str) -> str:

@@ -84,7 +84,9 @@ def _token_login(
     where: tuple[str, int],
 ) -> tuple[int, bytes]:
     """Log in with the token; renew it once if the server says it expired."""
-    code, text, expired = _bearer(client, rec, mechanism, settings.username, secret.value, where)
+    current = getattr(secret, "current", None)
+    token = current() if current is not None else secret.value
+    code, text, expired = _bearer(client, rec, mechanism, settings.username, token, where)
     renew = getattr(secret, "renew", None)
     if code in (235, 503) or not expired or renew is None:
         return code, text

@@ -351,11 +351,19 @@ class AccountDialog(QDialog):
             return False
         if account.oauth is not None and current is not None:
             stored = self.store.get(current)
-            if stored is not None and stored.oauth == account.oauth:
+            same_login = stored is not None and (stored.name, stored.server.username) == (
+                account.name,
+                settings.username,
+            )  # the refresh token is kept under both
+            if stored is not None and same_login and stored.oauth == account.oauth:
                 self._tested_settings = settings_with_pin(settings, self.pins)
                 self.runner.start_oauth_test(self._tested_settings, stored)
                 self._began(False)
                 return True
+        if account.oauth is not None:
+            # New, or another login or provider: signing in saves it first.
+            self.form.show_error(InputError("oauth", _("Sign in first, then test.")))
+            return False
         secret = self.passwords.for_test(
             current or account.name, settings.username, self.form.typed_secret()
         )

@@ -15,6 +15,7 @@ from mailcomposer.ui.accountdialog import AccountDialog
 from tests.integration.oauth_fixtures import (
     USER,
     Browser,
+    bearer_smtp,  # noqa: F401 (fixture)
     oauth_server,  # noqa: F401 (fixture)
 )
 from tests.oauth_server import CLIENT_ID, SCOPE, OAuthTestServer
@@ -134,3 +135,28 @@ def test_placeholder_client_id_is_refused_before_the_browser(dialog: AccountDial
     assert not dialog.start_sign_in()
     assert "client ID" in dialog.form_error.text()
     assert not dialog.signing_in
+
+
+def test_connection_test_uses_the_token(
+    qtbot,
+    dialog: AccountDialog,
+    oauth_server: OAuthTestServer,  # noqa: F811
+    bearer_smtp,  # noqa: F811
+) -> None:
+    browser = Browser()
+    dialog.sign_in_runner.open_url = browser
+    fill_new_account(dialog, oauth_server, device=False)
+    dialog.oauth_panel.device_box.setChecked(False)
+    with qtbot.wait_signal(dialog.sign_in_runner.finished, timeout=20000):
+        dialog.start_sign_in()
+    browser.close()
+    dialog.host_edit.setText("127.0.0.1")
+    dialog.port_spin.setValue(bearer_smtp.port)
+    dialog.security_combo.setCurrentIndex(dialog.security_combo.findData("none"))
+    with qtbot.wait_signal(dialog.test_finished, timeout=20000):
+        assert dialog.start_test()  # the server's fields, as typed; the saved sign-in
+    assert dialog.last_report is not None and dialog.last_report.ok
+    assert bearer_smtp.handler.logins[-1] == ("OAUTHBEARER", USER, "ok")
+    dialog.user_edit.setText("someone@example.org")
+    assert not dialog.start_test()  # no sign-in is kept for that login
+    assert "Sign in first" in dialog.form_error.text()

@@ -190,3 +190,33 @@ def test_preset_endpoints_with_own_client_id(
     assert query["client_id"] == "my-id"
     assert query["scope"] == "https://outlook.office.com/SMTP.Send offline_access"
     assert query["redirect_uri"].startswith("http://127.0.0.1:")
+
+
+def test_account_test_logs_in_with_the_token(
+    oauth_server: OAuthTestServer,  # noqa: F811
+    bearer_smtp: SmtpTestServer,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _page = sign_in_with_browser(
+        monkeypatch, add_args(bearer_smtp, oauth_server, "--no-browser")
+    )
+    assert code == 0
+    assert cli.main(["account", "test", "Work"]) == 0
+    assert bearer_smtp.handler.logins[-1] == ("OAUTHBEARER", USER, "ok")
+    assert "AUTH OAUTHBEARER ****" in capsys.readouterr().out
+
+
+def test_account_test_without_sign_in_exits_5(
+    oauth_server: OAuthTestServer,  # noqa: F811
+    bearer_smtp: SmtpTestServer,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, _page = sign_in_with_browser(
+        monkeypatch, add_args(bearer_smtp, oauth_server, "--no-browser")
+    )
+    assert code == 0
+    RefreshTokens().delete("Work", USER)
+    assert cli.main(["account", "test", "Work"]) == ExitCode.AUTH
+    assert "account login" in capsys.readouterr().out

@@ -205,3 +205,18 @@ def test_not_signed_in_is_an_auth_error(oauth_server: OAuthTestServer) -> None: 
         AccessTokens().secret(account)
     assert caught.value.exit_code == ExitCode.AUTH
     assert "account login" in caught.value.user_message
+
+
+def test_deferred_token_is_fetched_at_login(
+    oauth_server: OAuthTestServer,  # noqa: F811
+    bearer_smtp: SmtpTestServer,  # noqa: F811
+) -> None:
+    tokens = AccessTokens()
+    account = account_on(bearer_smtp, oauth_server)
+    tokens.signed_in("Work", USER, browser(oauth_server))
+    tokens.forget_access_tokens()
+    secret = tokens.deferred_secret(account)
+    assert oauth_server.refreshes == 0  # nothing fetched until the login
+    send(account.server, secret, make_built(), on_event=EventLog())
+    assert oauth_server.refreshes == 1
+    assert bearer_smtp.handler.logins == [("OAUTHBEARER", USER, "ok")]
