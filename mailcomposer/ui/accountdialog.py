@@ -310,6 +310,8 @@ class AccountDialog(QDialog):
             self.form.show_error(exc)
             return False
         self.passwords.saved(before, account, self.form.typed_secret())
+        if before is not None and before.oauth is not None:
+            self._sign_in_follows(before, account)
         self._update_keyring_note()
         self.form.hide_error()
         self.accounts_changed.emit()
@@ -443,9 +445,23 @@ class AccountDialog(QDialog):
     def _signed_in(self, account: Account) -> bool:
         if account.oauth is None or not account.server.username:
             return False
-        from mailcomposer.store.oauth import RefreshTokens
+        from mailcomposer.oauth.tokens import shared
 
-        return RefreshTokens().get(account.name, account.server.username) is not None
+        # The window's one token store: its session-only memory must persist.
+        tokens = shared().refresh_tokens
+        return tokens.get(account.name, account.server.username) is not None
+
+    def _sign_in_follows(self, before: Account, account: Account) -> None:
+        """A renamed account keeps its sign-in; another login or no OAuth2 drops it."""
+        from mailcomposer.oauth.tokens import shared
+
+        user = before.server.username
+        if account.oauth is None:
+            shared().forget(before.name, user)
+        else:
+            shared().refresh_tokens.account_edited(
+                before.name, user, account.name, account.server.username
+            )
 
     @property
     def signing_in(self) -> bool:

@@ -160,3 +160,27 @@ def test_connection_test_uses_the_token(
     dialog.user_edit.setText("someone@example.org")
     assert not dialog.start_test()  # no sign-in is kept for that login
     assert "Sign in first" in dialog.form_error.text()
+
+
+def test_renamed_account_keeps_its_sign_in_and_switching_off_drops_it(
+    qtbot,
+    dialog: AccountDialog,
+    oauth_server: OAuthTestServer,  # noqa: F811
+) -> None:
+    browser = Browser()
+    dialog.sign_in_runner.open_url = browser
+    fill_new_account(dialog, oauth_server, device=False)
+    with qtbot.wait_signal(dialog.sign_in_runner.finished, timeout=20000):
+        dialog.start_sign_in()
+    browser.close()
+    stored = RefreshTokens().get("Work", USER)
+    assert stored
+    dialog.name_edit.setText("Office")
+    assert dialog.save()
+    assert RefreshTokens().get("Work", USER) is None
+    assert RefreshTokens().get("Office", USER) == stored
+    assert dialog.oauth_panel.status_label.text() == "Signed in."
+    dialog.oauth_panel.use_box.setChecked(False)
+    dialog.password_edit.setText("a password now")
+    assert dialog.save()
+    assert RefreshTokens().get("Office", USER) is None
