@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hmac
+import json
 import secrets
 import socket
 import ssl
@@ -691,3 +692,58 @@ class _Stopped(Exception):
 def b64(text: str) -> str:
     """Base64 of a UTF-8 string (for building scripted AUTH exchanges)."""
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+# --- OAuth2 bearer tokens over SMTP -----------------------------------------------------------
+
+TOKEN_EXPIRED = {"status": "401", "schemes": "bearer", "scope": "https://mail.test.example/"}
+
+
+class BearerHandler(RecordingHandler):
+    """A ``RecordingHandler`` whose server speaks XOAUTH2 and OAUTHBEARER (RFC 7628).
+
+    aiosmtpd advertises every handler attribute named ``auth_<X>`` as mechanism X.
+    A refused token gets RFC 7628's JSON error in a 334, then 535 after the client's
+    answer.
+
+    Args:
+        check: ``check(user, token)`` -> "ok", "expired" or "invalid".
+
+    Attributes:
+        logins: (mechanism, user, outcome) of every AUTH attempt, oldest first.
+    """
+
+    def __init__(self, check: Any) -> None:
+        super().__init__()
+        self.check = check
+        self.logins: list[tuple[str, str, str]] = []
+
+    async def auth_XOAUTH2(self, server: SMTP, args: list[str]) -> AuthResult:
+        fields = await self._initial(server, args)
+        parts = dict(p.split("=", 1) for p in fields.split("\x01") if "=" in p)
+        return await self._verify(server, "XOAUTH2", parts.get("user", ""), parts.get("auth", ""))
+
+    async def auth_OAUTHBEARER(self, server: SMTP, args: list[str]) -> AuthResult:
+        fields = await self._initial(server, args)
+        gs2, _sep, rest = fields.partition("\x01")
+        user = next((p[2:] for p in gs2.split(",") if p.startswith("a=")), "")
+        parts = dict(p.split("=", 1) for p in rest.split("\x01") if "=" in p)
+        return await self._verify(server, "OAUTHBEARER", user, parts.get("auth", ""))
+
+    async def _initial(self, server: SMTP, args: list[str]) -> str:
+        if len(args) > 1:
+            return base64.b64decode(args[1]).decode("utf-8", "replace")
+        response = await server.challenge_auth("")
+        return response.decode("utf-8", "replace") if isinstance(response, bytes) else ""
+
+    async def _verify(self, server: SMTP, mechanism: str, user: str, auth: str) -> AuthResult:
+        token = auth.removeprefix("Bearer ")
+        outcome = self.check(user, token) if auth.startswith("Bearer ") else "invalid"
+        self.logins.append((mechanism, user, outcome))
+        if outcome == "ok":
+            return AuthResult(success=True, auth_data=LoginPassword(user.encode(), b""))
+        report = dict(TOKEN_EXPIRED)
+        if outcome != "expired":
+            report["status"] = "invalid_request"
+        await server.challenge_auth(json.dumps(report))
+        return AuthResult(success=False, handled=False)  # aiosmtpd then replies 535

@@ -86,7 +86,12 @@ def server_from_args(args: argparse.Namespace, home: Home) -> Server:
     sandbox = bool(getattr(account, "builtin_sandbox", False))
     secret = None
     from_keyring = not (args.password_stdin or os.environ.get("MAILCOMPOSER_PASSWORD"))
-    if settings.username and not sandbox and from_keyring:
+    if settings.username and getattr(account, "oauth", None) is not None and from_keyring:
+        # An OAuth2 account: a fresh access token from the stored refresh token.
+        from mailcomposer.oauth.tokens import AccessTokens
+
+        secret = AccessTokens().secret(account)
+    elif settings.username and not sandbox and from_keyring:
         # keyring is imported only here: when a stored password is really looked up.
         from mailcomposer.store.credentials import Credentials
 

@@ -7,6 +7,7 @@ import hmac
 from collections.abc import Iterable
 
 from mailcomposer.i18n import _
+from mailcomposer.smtp import bearer
 from mailcomposer.smtp.capabilities import Capabilities
 from mailcomposer.smtp.errors import ExitCode, SendError, Stage, error_from_reply
 from mailcomposer.smtp.recorder import MASK, Recorder
@@ -61,8 +62,12 @@ def log_in(
                 "set to {wanted}."
             ).format(offered=" ".join(offered.auth) or "-", wanted=settings.auth.value),
         )
+    where = (settings.host, settings.effective_port)
     try:
-        code, text = authenticate(client, rec, mechanism, settings.username, secret.value)
+        if mechanism in bearer.TOKEN_MECHANISMS:
+            code, text = _token_login(client, rec, mechanism, settings, secret, where)
+        else:
+            code, text = authenticate(client, rec, mechanism, settings.username, secret.value)
     finally:
         rec.in_auth = False
     if code not in (235, 503):
@@ -70,15 +75,38 @@ def log_in(
     return mechanism
 
 
+def _token_login(
+    client: Transport,
+    rec: Recorder,
+    mechanism: str,
+    settings: ServerSettings,
+    secret: Secret,
+    where: tuple[str, int],
+) -> tuple[int, bytes]:
+    """Log in with the token; renew it once if the server says it expired."""
+    current = getattr(secret, "current", None)
+    token = current() if current is not None else secret.value
+    code, text, expired = _bearer(client, rec, mechanism, settings.username, token, where)
+    renew = getattr(secret, "renew", None)
+    if code in (235, 503) or not expired or renew is None:
+        return code, text
+    rec.in_auth = False
+    rec.note(_("The server refused the access token; getting a new one and trying once more."))
+    token = renew()  # only once: a second refusal is the answer
+    code, text, _expired = _bearer(client, rec, mechanism, settings.username, token, where)
+    return code, text
+
+
 def choose_mechanism(choice: AuthMethod, offered: Iterable[str], is_token: bool) -> str | None:
     """Return the AUTH mechanism to use, or None when nothing usable is offered.
 
-    ``auto`` prefers XOAUTH2 for tokens, else CRAM-MD5 > PLAIN > LOGIN (CRAM-MD5 never
-    sends the password itself); an explicit choice is honoured only if offered.
+    ``auto`` prefers OAUTHBEARER > XOAUTH2 for tokens, else CRAM-MD5 > PLAIN > LOGIN
+    (CRAM-MD5 never sends the password itself); an explicit choice is honoured only if
+    offered.
     """
     offered_set = {m.upper() for m in offered}
     if choice is AuthMethod.AUTO:
-        preference = ["XOAUTH2"] if is_token else ["CRAM-MD5", "PLAIN", "LOGIN"]
+        preference = list(bearer.TOKEN_MECHANISMS) if is_token else ["CRAM-MD5", "PLAIN", "LOGIN"]
     else:
         preference = [choice.value.upper()]
     for mechanism in preference:
@@ -88,13 +116,19 @@ def choose_mechanism(choice: AuthMethod, offered: Iterable[str], is_token: bool)
 
 
 def authenticate(
-    client: Transport, rec: Recorder, mechanism: str, user: str, secret: str
+    client: Transport,
+    rec: Recorder,
+    mechanism: str,
+    user: str,
+    secret: str,
+    *,
+    where: tuple[str, int] = ("", 0),
 ) -> tuple[int, bytes]:
     """Run the AUTH exchange for ``mechanism``; return the server's last reply.
 
     The transcript shows no secret: the recorder is told what to show instead of each
     client line, and stays in AUTH mode (every line masked) until the caller resets
-    ``rec.in_auth``.
+    ``rec.in_auth``. ``where`` is the server's host and port, which OAUTHBEARER names.
     """
     rec.last_command = "AUTH"
     if mechanism == "PLAIN":
@@ -124,16 +158,31 @@ def authenticate(
         digest = hmac.new(secret.encode("utf-8"), decoded, "md5").hexdigest()
         rec.mask_next(MASK)
         return client.docmd(_b64(f"{user} {digest}"))
-    # XOAUTH2: the bearer token is as good as a password.
-    rec.mask_next(f"AUTH XOAUTH2 {MASK}")
-    rec.in_auth = True
-    code, text = client.docmd(
-        "AUTH", "XOAUTH2 " + _b64(f"user={user}\x01auth=Bearer {secret}\x01\x01")
-    )
-    if code == 334:  # an error report in JSON; the empty reply makes the server answer
-        rec.mask_next("")
-        code, text = client.docmd("")
+    code, text, _expired = _bearer(client, rec, mechanism, user, secret, where)
     return code, text
+
+
+def _bearer(
+    client: Transport, rec: Recorder, mechanism: str, user: str, token: str, where: tuple[str, int]
+) -> tuple[int, bytes, bool]:
+    """Run XOAUTH2 or OAUTHBEARER; return the last reply and whether the token expired."""
+    # The bearer token is as good as a password.
+    rec.last_command = "AUTH"
+    if mechanism == "OAUTHBEARER":
+        blob = bearer.oauthbearer(user, token, where[0], where[1])
+    else:
+        blob = bearer.xoauth2(user, token)
+    rec.mask_next(f"AUTH {mechanism} {MASK}")
+    rec.in_auth = True
+    code, text = client.docmd("AUTH", f"{mechanism} {blob}")
+    report: dict[str, object] = {}
+    if code == 334:  # an error report in JSON; the client's answer makes the server end
+        report = bearer.error_report(text)
+        # XOAUTH2 wants an empty line, OAUTHBEARER a ^A (RFC 7628 §3.2.3).
+        answer = "" if mechanism == "XOAUTH2" else "AQ=="
+        rec.mask_next(answer)
+        code, text = client.docmd(answer)
+    return code, text, bearer.token_expired(code, report)
 
 
 def _b64(text: str) -> str:

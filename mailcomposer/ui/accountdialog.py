@@ -30,6 +30,7 @@ from mailcomposer.ui.accountform import AccountForm
 from mailcomposer.ui.accountprobe import ProbeRunner, ProbeWorker
 from mailcomposer.ui.accountsecrets import AccountPasswords
 from mailcomposer.ui.forms import push_button
+from mailcomposer.ui.oauthsignin import SignInRunner
 
 __all__ = ["AccountDialog", "ProbeWorker"]
 
@@ -44,6 +45,8 @@ class AccountDialog(QDialog):
         form: the selected account's ``AccountForm`` (its fields are also attributes
             of the dialog: ``name_edit``, ``host_edit``, ``tabs``, ``form_error``...).
         runner: the ``ProbeRunner`` of the connection test.
+        sign_in_runner: the ``SignInRunner`` of an OAuth2 sign-in.
+        oauth_panel: the form's ``SignInPanel``.
         last_report: the report of the last test or auto-detection.
         autodetect_ports: (port, security) candidates Auto-detect tries, in order.
         autodetect_timeouts: timeouts of each auto-detect attempt.
@@ -80,6 +83,13 @@ class AccountDialog(QDialog):
         self.runner.failed.connect(self._on_runner_failed)
         self.runner.cancelled.connect(self._on_runner_cancelled)
         self.runner.finished.connect(self._on_runner_finished)
+        self.sign_in_runner = SignInRunner(self)
+        self.sign_in_runner.url_opened.connect(self._on_sign_in_runner_url_opened)
+        self.sign_in_runner.device_code_shown.connect(self._on_sign_in_runner_device_code_shown)
+        self.sign_in_runner.succeeded.connect(self._on_sign_in_runner_succeeded)
+        self.sign_in_runner.failed.connect(self._on_sign_in_runner_failed)
+        self.sign_in_runner.cancelled.connect(self._on_sign_in_runner_cancelled)
+        self.sign_in_runner.finished.connect(self._on_sign_in_runner_finished)
         self._tested_settings: ServerSettings | None = None
         self._autodetecting = False
         from mailcomposer.smtp import probe
@@ -136,6 +146,9 @@ class AccountDialog(QDialog):
         self.remember_box, self.keyring_note = form.remember_box, form.keyring_note
         self.cafile_edit = form.cafile_edit
         self.connect_timeout, self.command_timeout = form.connect_timeout, form.command_timeout
+        self.oauth_panel = form.oauth_panel
+        self.oauth_panel.sign_in_requested.connect(self._on_oauth_panel_sign_in_requested)
+        self.oauth_panel.cancel_requested.connect(self._on_oauth_panel_cancel_requested)
 
         actions = QHBoxLayout()
         self.save_button = push_button(_("Save"), "saveAccountButton", self._on_save_clicked)
@@ -212,7 +225,12 @@ class AccountDialog(QDialog):
             self._fill(account)
 
     def _fill(self, account: Account, *, new: bool = False) -> None:
-        self.form.fill(account, new=new, password_stored=self.passwords.is_stored(account))
+        self.form.fill(
+            account,
+            new=new,
+            password_stored=self.passwords.is_stored(account),
+            signed_in=self._signed_in(account),
+        )
         editable = not account.builtin_sandbox
         self.save_button.setEnabled(editable)
         self.remove_button.setEnabled(editable)
@@ -252,6 +270,10 @@ class AccountDialog(QDialog):
             return
         if account is not None:
             self.passwords.removed(account)
+            if account.oauth is not None:
+                from mailcomposer.oauth.tokens import shared
+
+                shared().forget(account.name, account.server.username)
         self.accounts_changed.emit()
         self._reload()
 
@@ -288,6 +310,8 @@ class AccountDialog(QDialog):
             self.form.show_error(exc)
             return False
         self.passwords.saved(before, account, self.form.typed_secret())
+        if before is not None and before.oauth is not None:
+            self._sign_in_follows(before, account)
         self._update_keyring_note()
         self.form.hide_error()
         self.accounts_changed.emit()
@@ -326,6 +350,21 @@ class AccountDialog(QDialog):
         settings = account.server
         if not settings.host:
             self.form.show_error(InputError("host", _("Enter the server name first.")))
+            return False
+        if account.oauth is not None and current is not None:
+            stored = self.store.get(current)
+            same_login = stored is not None and (stored.name, stored.server.username) == (
+                account.name,
+                settings.username,
+            )  # the refresh token is kept under both
+            if stored is not None and same_login and stored.oauth == account.oauth:
+                self._tested_settings = settings_with_pin(settings, self.pins)
+                self.runner.start_oauth_test(self._tested_settings, stored)
+                self._began(False)
+                return True
+        if account.oauth is not None:
+            # New, or another login or provider: signing in saves it first.
+            self.form.show_error(InputError("oauth", _("Sign in first, then test.")))
             return False
         secret = self.passwords.for_test(
             current or account.name, settings.username, self.form.typed_secret()
@@ -401,6 +440,89 @@ class AccountDialog(QDialog):
             # Auto-detect found a working combination: put it in the form.
             self.form.use_port_and_security(best.settings)
 
+    # -- OAuth2 sign-in --
+
+    def _signed_in(self, account: Account) -> bool:
+        if account.oauth is None or not account.server.username:
+            return False
+        from mailcomposer.oauth.tokens import shared
+
+        # The window's one token store: its session-only memory must persist.
+        tokens = shared().refresh_tokens
+        return tokens.get(account.name, account.server.username) is not None
+
+    def _sign_in_follows(self, before: Account, account: Account) -> None:
+        """A renamed account keeps its sign-in; another login or no OAuth2 drops it."""
+        from mailcomposer.oauth.tokens import shared
+
+        user = before.server.username
+        if account.oauth is None:
+            shared().forget(before.name, user)
+        else:
+            shared().refresh_tokens.account_edited(
+                before.name, user, account.name, account.server.username
+            )
+
+    @property
+    def signing_in(self) -> bool:
+        """True while an OAuth2 sign-in runs."""
+        return self.sign_in_runner.running
+
+    @Slot()
+    def _on_oauth_panel_sign_in_requested(self) -> None:
+        self.start_sign_in()
+
+    def start_sign_in(self) -> bool:
+        """Save the form, then sign its account in with the provider (off the GUI thread)."""
+        from mailcomposer.oauth import providers
+
+        if self.signing_in or not self.save():
+            return False
+        account = self.store.get(self.form.current or "")
+        if account is None or account.oauth is None:
+            return False
+        problem = providers.missing(account.oauth, device=account.oauth.device_code)
+        if problem:
+            self.form.show_error(InputError("oauth", problem))
+            self.oauth_panel.client_id_edit.setFocus()
+            return False
+        self.oauth_panel.set_running(True)
+        self.oauth_panel.show_result(
+            _("Asking the provider for a code…")
+            if account.oauth.device_code
+            else _("Waiting for you to sign in in the browser…")
+        )
+        self.sign_in_runner.start(account)
+        return True
+
+    @Slot()
+    def _on_oauth_panel_cancel_requested(self) -> None:
+        self.sign_in_runner.cancel()
+
+    @Slot(str)
+    def _on_sign_in_runner_url_opened(self, url: str) -> None:
+        self.oauth_panel.show_waiting_for_browser(url)
+
+    @Slot(object)
+    def _on_sign_in_runner_device_code_shown(self, code: Any) -> None:
+        self.oauth_panel.show_device_code(code)
+
+    @Slot(str)
+    def _on_sign_in_runner_succeeded(self, user: str) -> None:
+        self.oauth_panel.show_result(_("Signed in as {user}.").format(user=user))
+
+    @Slot(str)
+    def _on_sign_in_runner_failed(self, text: str) -> None:
+        self.oauth_panel.show_result(_("Sign-in failed: {error}").format(error=text))
+
+    @Slot()
+    def _on_sign_in_runner_cancelled(self) -> None:
+        self.oauth_panel.show_result(_("Sign-in cancelled."))
+
+    @Slot()
+    def _on_sign_in_runner_finished(self) -> None:
+        self.oauth_panel.set_running(False)
+
     # -- certificates --
 
     def _ask_trust(self, info: Any) -> None:
@@ -432,8 +554,9 @@ class AccountDialog(QDialog):
     # -- closing --
 
     def stop_test_and_wait(self) -> None:
-        """Cancel a running test and wait for its thread (never leave one running)."""
+        """Cancel a running test or sign-in and wait for its thread (never leave one running)."""
         self.runner.stop_and_wait()
+        self.sign_in_runner.stop_and_wait()
 
     def done(self, result: int) -> None:
         """Close: a running test is cancelled and waited for first."""

@@ -27,6 +27,7 @@ from mailcomposer.store import presets
 from mailcomposer.store.accounts import Account, Identity
 from mailcomposer.ui.forms import line_edit, push_button
 from mailcomposer.ui.identities import IdentitiesEditor
+from mailcomposer.ui.oauthpanel import SignInPanel
 
 
 class AccountForm(QTabWidget):
@@ -44,6 +45,7 @@ class AccountForm(QTabWidget):
         name_edit, address_edit, display_name_edit, preset_combo, preset_note, host_edit,
         port_spin, security_combo, user_edit, auth_combo, password_edit, remember_box,
         keyring_note, cafile_edit, connect_timeout, command_timeout: the fields.
+        oauth_panel: OAuth2 sign-in instead of a password (``SignInPanel``).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -113,6 +115,8 @@ class AccountForm(QTabWidget):
         self.keyring_note = QLabel()
         self.keyring_note.setObjectName("keyringNote")
         self.keyring_note.setWordWrap(True)
+        self.oauth_panel = SignInPanel()
+        self.oauth_panel.toggled.connect(self._on_oauth_panel_toggled)
         self.cafile_edit = line_edit("cafileField", _("optional: a PEM file with an extra CA"))
         browse = push_button(_("Browse…"), "cafileBrowseButton", self._on_browse_clicked)
         cafile_row = QHBoxLayout()
@@ -143,6 +147,7 @@ class AccountForm(QTabWidget):
         form.addRow(_("Password:"), self.password_edit)
         form.addRow("", self.remember_box)
         form.addRow(self.keyring_note)
+        form.addRow(self.oauth_panel)
         form.addRow(_("CA file:"), cafile_row)
         form.addRow(_("Timeouts (s):"), timeouts_row)
         server_page = QWidget()
@@ -177,8 +182,18 @@ class AccountForm(QTabWidget):
 
     # -- the account in the form --
 
-    def fill(self, account: Account, *, new: bool = False, password_stored: bool = False) -> None:
-        """Show ``account`` (``new``: one not saved yet); editable unless it is built in."""
+    def fill(
+        self,
+        account: Account,
+        *,
+        new: bool = False,
+        password_stored: bool = False,
+        signed_in: bool = False,
+    ) -> None:
+        """Show ``account`` (``new``: one not saved yet); editable unless it is built in.
+
+        ``signed_in``: an OAuth2 account whose refresh token is kept.
+        """
         self._filling = True
         try:
             self.current = account.name
@@ -205,9 +220,13 @@ class AccountForm(QTabWidget):
             self.connect_timeout.setValue(server.timeouts.connect)
             self.command_timeout.setValue(server.timeouts.command)
             self.identities_editor.set_identities(account.identities)
+            self.oauth_panel.fill(account.oauth, account.preset, signed_in=signed_in)
+            self.oauth_panel.setVisible(not account.builtin_sandbox)
             self.form_error.setVisible(False)
             for widget in self._fields():
                 widget.setEnabled(not account.builtin_sandbox)
+            if not account.builtin_sandbox:
+                self._on_oauth_panel_toggled(account.oauth is not None)
         finally:
             self._filling = False
         if new:
@@ -243,6 +262,7 @@ class AccountForm(QTabWidget):
             identities=identities,
             remember_password=self.remember_box.isChecked(),
             preset=self.preset_combo.currentData() or "",
+            oauth=self.oauth_panel.settings(),
         )
 
     def typed_secret(self) -> Secret | None:
@@ -345,6 +365,7 @@ class AccountForm(QTabWidget):
             return
         preset = presets.get(self.preset_combo.itemData(index) or "")
         self._show_note(preset)
+        self.oauth_panel.use_preset(preset.id if preset else "")
         if preset is None:
             return
         self.host_edit.setText(preset.host)
@@ -360,6 +381,14 @@ class AccountForm(QTabWidget):
             _("{provider}: {note}").format(provider=preset.name, note=preset.note)
         )
         self.preset_note.setVisible(True)
+
+    @Slot(bool)
+    def _on_oauth_panel_toggled(self, on: bool) -> None:
+        # Signing in with the provider replaces the password.
+        self.password_edit.setEnabled(not on)
+        self.remember_box.setVisible(not on)
+        if self.preset_note.text():
+            self.preset_note.setVisible(not on)  # its advice is about passwords
 
     @Slot(int)
     def _on_security_changed(self, _index: int) -> None:

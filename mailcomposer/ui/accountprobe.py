@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from mailcomposer.i18n import _
+from mailcomposer.smtp.errors import SendError
 from mailcomposer.smtp.settings import Secret, Security, ServerSettings, Timeouts
 from mailcomposer.smtp.transcript import TranscriptEvent
 
@@ -58,6 +59,8 @@ class ProbeWorker(QObject):
                 self.succeeded.emit(report)
             else:
                 self.failed.emit(report)
+        except SendError as exc:  # e.g. an OAuth2 account that is not signed in
+            self.failed.emit(exc.user_message)
         except Exception as exc:
             self.failed.emit(_("The test stopped unexpectedly: {error}").format(error=exc))
         finally:
@@ -74,6 +77,14 @@ def _probe_job(settings: ServerSettings, secret: Secret | None, *, on_event: Any
 
     return test_connection(settings, secret, on_event=on_event, cancel=cancel,
                            provider_note=login_note_for_host(settings.host))  # fmt: skip
+
+
+def _oauth_probe_job(settings: ServerSettings, account: Any, *, on_event: Any,
+                     cancel: Any) -> Any:  # fmt: skip
+    # The access token is fetched (or refreshed) here, off the GUI thread.
+    from mailcomposer.oauth.tokens import shared
+
+    return _probe_job(settings, shared().secret(account), on_event=on_event, cancel=cancel)
 
 
 def _autodetect_job(settings: ServerSettings, secret: Secret | None, ports: Any, timeouts: Any,
@@ -124,6 +135,10 @@ class ProbeRunner(QObject):
     def start_test(self, settings: ServerSettings, secret: Secret | None) -> None:
         """Test connecting, TLS and login with ``settings``."""
         self._start(functools.partial(_probe_job, settings, secret))
+
+    def start_oauth_test(self, settings: ServerSettings, account: Any) -> None:
+        """Test with an OAuth2 account's access token (refreshed first if needed)."""
+        self._start(functools.partial(_oauth_probe_job, settings, account))
 
     def start_autodetect(
         self,

@@ -1,4 +1,4 @@
-"""``mailcomposer account``: list, add, test or remove sending accounts (one module each)."""
+"""``mailcomposer account``: list, add, test, log in to or remove accounts (one module each)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--password-stdin", action="store_true", help=_("read the password from standard input")
     )
     add.add_argument("--no-login", action="store_true", help=_("the server needs no login"))
+    from mailcomposer.cli.account import oauth
+
+    oauth.add_arguments(add)
+    oauth.add_login_parser(commands)
 
     test = commands.add_parser(
         "test",
@@ -112,6 +116,10 @@ def run(args: argparse.Namespace, home: object = None) -> int:
             from mailcomposer.cli.account import test as module
         elif command == "remove":
             from mailcomposer.cli.account import remove as module
+        elif command == "login":
+            from mailcomposer.cli.account import oauth
+
+            return oauth.run_login(args, home)
         else:
             return fail("command", _("unknown account command {command}").format(command=command))
         return module.run(args, home)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+from mailcomposer.cli.account import oauth
 from mailcomposer.cli.account.common import fail, read_password
 from mailcomposer.cli.address import default_security, parse_server
 from mailcomposer.i18n import _
@@ -59,6 +61,11 @@ def run(args: argparse.Namespace, home: Home) -> int:
         identities=[Identity(display_name, address)],
         preset=preset.id if preset else "",
     )
+    oauth_settings = oauth.settings_from_args(args, preset.id if preset else "")
+    if oauth_settings is not None:
+        if args.no_login or args.password_stdin:
+            return fail("oauth", _("--oauth signs in instead of a password or --no-login"))
+        account = replace(account, oauth=oauth_settings)
     validate(account)  # a bad field is reported before stdin is read
     secret = read_password(sys.stdin) if args.password_stdin else None
     before = store.get(account.name)
@@ -75,8 +82,12 @@ def run(args: argparse.Namespace, home: Home) -> int:
         )  # fmt: skip
     print(_("Account “{name}” saved: {host}:{port} {security}.").format(
         name=account.name, host=host, port=port, security=security.value))  # fmt: skip
-    if preset is not None:
+    if preset is not None and oauth_settings is None:  # the note is about passwords
         print(_("Note for {provider}: {note}").format(provider=preset.name, note=preset.note))
+    if before is not None:
+        oauth.forget_replaced(before, account)
+    if oauth_settings is not None:
+        return oauth.sign_in(account, args, home)
     if secret is not None:
         credentials = Credentials()
         if credentials.set(account.name, secret, username):

@@ -23,6 +23,7 @@ OPTION_OF_FIELD = {
     "password": "--password-stdin",
     "preset": "--preset",
     "trust": "--trust",
+    "oauth": "--oauth",
 }
 
 

@@ -1,4 +1,4 @@
-"""``mailcomposer account remove NAME``: the account and its stored password go."""
+"""``mailcomposer account remove NAME``: the account and its stored password (or token) go."""
 
 from __future__ import annotations
 
@@ -17,5 +17,9 @@ def run(args: argparse.Namespace, home: Home) -> int:
     store.remove(args.name)  # raises InputError for the sandbox or an unknown name
     if account is not None:
         Credentials().forget_account(account.name, account.server.username)
+        if account.oauth is not None:
+            from mailcomposer.store.oauth import RefreshTokens
+
+            RefreshTokens().delete(account.name, account.server.username)
     print(_("Account “{name}” removed.").format(name=args.name))
     return 0

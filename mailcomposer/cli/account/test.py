@@ -169,6 +169,11 @@ def _run_test(args: argparse.Namespace, home: Home, account: Account, out: Probe
             secret = read_password(sys.stdin)
         elif os.environ.get("MAILCOMPOSER_PASSWORD"):
             secret = Secret(os.environ["MAILCOMPOSER_PASSWORD"])
+        elif account.oauth is not None:
+            # OAuth2: the access token is got (refreshed) when the test logs in.
+            from mailcomposer.oauth.tokens import AccessTokens
+
+            secret = AccessTokens().deferred_secret(account)
         else:
             from mailcomposer.store.credentials import Credentials  # keyring: only now
 
