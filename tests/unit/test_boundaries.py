@@ -47,9 +47,17 @@ ALLOWED = {
     "oauth": {"oauth", "message", "smtp", "store"},
     # The command line may use everything but the Qt code.
     "cli": {
-        "cli", "message", "smtp", "store", "sandbox", "submission", "terminal", "selftest",
-        "oauth", "lessons",
-    },  # fmt: skip
+        "cli",
+        "message",
+        "smtp",
+        "store",
+        "sandbox",
+        "submission",
+        "terminal",
+        "selftest",
+        "oauth",
+        "lessons",
+    },
 }
 SHARED = {"mailcomposer", "mailcomposer.i18n"}
 # The command line hands "mailcomposer FILE.eml" (no command) to the window, importing
