@@ -44,6 +44,7 @@ ALLOWED = {
     "smtp": {"smtp", "message"},
     "store": {"store", "message", "smtp"},
     "sandbox": {"sandbox", "message", "smtp"},
+    "lessons": {"lessons", "sandbox", "smtp", "message"},
 }
 SHARED = {"mailcomposer", "mailcomposer.i18n"}
 EXCEPTIONS: dict[str, set[str]] = {}
