@@ -47,7 +47,8 @@ def size_text(size: int) -> str:
     return str(size)
 
 
-def _reject_arg(address: str, reply: Reply) -> str:
+def reject_arg(address: str, reply: Reply) -> str:
+    """``x@example.org`` for the default refusal, else ``x@example.org=CODE TEXT``."""
     if reply == Reply(550, DEFAULT_REJECT_TEXT):
         return address
     return f"{address}={reply.line}"
@@ -87,7 +88,7 @@ def command_args(config: SandboxConfig, port: int | None = None) -> CommandLine:
     for stage, reply in sorted(config.faults, key=lambda pair: STAGES.index(pair[0])):
         args += ["--fault", f"{stage}={reply.line}"]
     for address, reply in config.rejects:
-        args += ["--reject-rcpt", _reject_arg(address, reply)]
+        args += ["--reject-rcpt", reject_arg(address, reply)]
     if config.greylist:
         args.append("--greylist")
     if config.greylist_delay:
