@@ -72,6 +72,7 @@ class QuestionBox(QGroupBox):
             self.answer_edit = QLineEdit(self)
             self.answer_edit.setObjectName("answerEdit")
             self.answer_edit.setPlaceholderText(_("Type your answer"))
+            self.answer_edit.setMaximumWidth(360)
             self.answer_edit.returnPressed.connect(self.check_answer)
             layout.addWidget(self.answer_edit)
         self.check_button = QPushButton(_("Check"), self)
@@ -156,6 +157,9 @@ class LessonsDialog(QDialog):
         self.lesson_list = QListWidget(self)
         self.lesson_list.setObjectName("lessonList")
         self.lesson_list.setAccessibleName(_("Lessons"))
+        self.lesson_list.setWordWrap(True)
+        self.lesson_list.setSpacing(3)
+        self.lesson_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for lesson in self.lessons.values():
             item = QListWidgetItem()
             item.setData(KEY_ROLE, lesson.key)
@@ -173,6 +177,10 @@ class LessonsDialog(QDialog):
         self.text_label.setObjectName("lessonText")
         self.text_label.setWordWrap(True)
         self.text_label.setTextFormat(Qt.TextFormat.RichText)
+        self.steps_label = QLabel(self)
+        self.steps_label.setObjectName("lessonSteps")
+        self.steps_label.setWordWrap(True)
+        self.steps_label.setTextFormat(Qt.TextFormat.RichText)
         self.setup_button = QPushButton(_("Set up the local server for this lesson"), self)
         self.setup_button.setObjectName("setupLessonButton")
         self.setup_button.setAutoDefault(False)
@@ -192,6 +200,7 @@ class LessonsDialog(QDialog):
         page_layout.addWidget(self.title_label)
         page_layout.addWidget(self.text_label)
         page_layout.addLayout(setup_row)
+        page_layout.addWidget(self.steps_label)
         page_layout.addWidget(self.questions_area)
         page_layout.addStretch(1)
         scroll = QScrollArea(self)
@@ -242,7 +251,10 @@ class LessonsDialog(QDialog):
             f"<p>{html.escape(lesson.intro)}</p>"
             f"<p><b>{html.escape(_('The local server for this lesson'))}</b><br>"
             + "<br>".join(html.escape(line) for line in server)
-            + f"</p><p><b>{html.escape(_('What to do'))}</b></p><ol>{steps}</ol>"
+            + "</p>"
+        )
+        self.steps_label.setText(
+            f"<p><b>{html.escape(_('What to do'))}</b></p><ol>{steps}</ol>"
             f"<p><b>{html.escape(_('Then answer from what the screen shows'))}</b> "
             f"({html.escape(lesson.count_text)})</p>"
         )

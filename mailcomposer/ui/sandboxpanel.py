@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QPlainTextEdit,
     QPushButton,
@@ -207,6 +206,7 @@ class SandboxPanel(QDialog):
             grid.addWidget(check, index // 4, index % 4)
 
         self.fault_table = FaultTable(self)
+        self.fault_table.setMinimumHeight(90)
         presets = QMenu(self)
         presets.setObjectName("faultPresetMenu")
         for stage, code, text in FAULT_PRESETS:
@@ -247,7 +247,9 @@ class SandboxPanel(QDialog):
         greylist_row.addStretch(1)
         recipients_box = QGroupBox(_("Recipients"), self)
         recipients_layout = QVBoxLayout(recipients_box)
-        recipients_layout.addWidget(QLabel(_("Refuse these (one a line, ADDR or ADDR=CODE TEXT):")))
+        refuse_label = QLabel(_("Refuse these (one a line, ADDR or ADDR=CODE TEXT):"))
+        refuse_label.setBuddy(self.reject_edit)
+        recipients_layout.addWidget(refuse_label)
         recipients_layout.addWidget(self.reject_edit)
         recipients_layout.addLayout(greylist_row)
 
@@ -269,12 +271,17 @@ class SandboxPanel(QDialog):
             self.drop_checks[stage] = drop
             self.stage_table.setCellWidget(row, 0, spin)
             self.stage_table.setCellWidget(row, 1, drop)
+        rows_height = sum(self.stage_table.rowHeight(row) for row in range(len(STAGES)))
+        header_height = self.stage_table.horizontalHeader().sizeHint().height()
+        self.stage_table.setMinimumHeight(rows_height + header_height + 4)
         stages_box = QGroupBox(_("Delays and drops per stage"), self)
         QVBoxLayout(stages_box).addWidget(self.stage_table)
 
-        self.command_line = QLineEdit(self)
+        self.command_line = QPlainTextEdit(self)
         self.command_line.setObjectName("commandLine")
         self.command_line.setReadOnly(True)
+        self.command_line.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.command_line.setFixedHeight(self.command_line.fontMetrics().lineSpacing() * 3 + 12)
         self.command_line.setAccessibleName(_("Equivalent command line"))
         copy_button = push_button(_("Copy"), "copyCommandButton", self.copy_command)
         command_row = QHBoxLayout()
@@ -308,6 +315,7 @@ class SandboxPanel(QDialog):
         left.addWidget(basics)
         left.addWidget(hidden_box)
         left.addWidget(recipients_box)
+        left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(faults_box)
         right.addWidget(stages_box)
@@ -316,7 +324,7 @@ class SandboxPanel(QDialog):
         columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(columns)
+        layout.addLayout(columns, 1)
         layout.addWidget(command_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
@@ -431,7 +439,7 @@ class SandboxPanel(QDialog):
     @Slot()
     def copy_command(self) -> None:
         """Put the command line on the clipboard."""
-        QGuiApplication.clipboard().setText(self.command_line.text())
+        QGuiApplication.clipboard().setText(self.command_line.toPlainText())
 
     def _refresh(self) -> None:
         try:
@@ -449,8 +457,7 @@ class SandboxPanel(QDialog):
         else:
             self.error_label.hide()
             line = command_args(config)
-            self.command_line.setText(line.text())
-            self.command_line.setCursorPosition(0)
+            self.command_line.setPlainText(line.text())
             self.command_note.setText(" ".join(line.notes))
             self.command_note.setVisible(not line.exact)
             valid = True

@@ -27,7 +27,7 @@ def panel(qtbot, home):
 def test_a_fresh_panel_shows_a_plain_server(panel) -> None:
     assert panel.objectName() == "sandboxPanel"
     assert panel.current_config() == SandboxConfig()
-    assert panel.command_line.text() == "mailcomposer sandbox"
+    assert panel.command_line.toPlainText() == "mailcomposer sandbox"
     assert panel.error_label.isHidden()
 
 
@@ -70,7 +70,7 @@ def test_settings_build_the_config_and_apply_saves_and_emits_it(qtbot, panel, ho
     assert blocker.args == [expected]
     assert load_lab_config(home) == expected
     # The command line shown builds the very same server.
-    words = shlex.split(panel.command_line.text())
+    words = shlex.split(panel.command_line.toPlainText())
     assert config_from_args(build_parser("sandbox").parse_args(words[1:])) == expected
     assert panel.command_note.isHidden()
 
@@ -89,7 +89,7 @@ def test_the_panel_opens_with_the_saved_config(qtbot, home) -> None:
     assert (panel.size_spin.value(), panel.size_unit.currentData()) == (1500, 1)
     assert panel.fault_table.faults() == ["CONNECT=421 4.3.2 Going down"]
     assert panel.current_config() == saved
-    assert "--implicit-tls" in panel.command_line.text()
+    assert "--implicit-tls" in panel.command_line.toPlainText()
 
 
 def test_ok_applies_and_closes(qtbot, panel, home) -> None:
@@ -126,7 +126,7 @@ def test_optional_starttls_says_the_command_line_cannot(panel) -> None:
     panel.tls_combo.setCurrentIndex(panel.tls_combo.findData("offered"))
     assert panel.current_config() == SandboxConfig(tls=True)
     assert not panel.command_note.isHidden()
-    assert "--require-starttls" in panel.command_line.text()
+    assert "--require-starttls" in panel.command_line.toPlainText()
 
 
 def test_every_preset_is_a_valid_fault(panel) -> None:
