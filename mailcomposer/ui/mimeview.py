@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from mailcomposer.i18n import _
 from mailcomposer.message.inspect import MessageFileError, parse_message
+from mailcomposer.message.preview import EnvelopeStep, envelope_steps, wire_bytes
 
 SOURCE_LIMIT = 1024 * 1024  # the raw tab shows the first 1 MB: enough to learn, cheap to draw
 TEXT_LIMIT = 200_000  # characters of a text part shown
@@ -211,10 +212,18 @@ class MimeViewDialog(QDialog):
         content_view: the selected part's decoded text (or a "binary" note).
         image_view: a preview of the selected image part.
         source_view: the raw message source (first 1 MB).
+        envelope_view: MAIL FROM and each RCPT TO with its field (hidden without an envelope).
         message: the parsed ``EmailMessage``.
     """
 
-    def __init__(self, raw: bytes = b"", parent=None, title: str | None = None) -> None:
+    def __init__(
+        self,
+        raw: bytes = b"",
+        parent=None,
+        title: str | None = None,
+        *,
+        envelope: tuple[EnvelopeStep, ...] = (),
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mimeView")
         self.setWindowTitle(title or _("Message structure"))
@@ -248,11 +257,28 @@ class MimeViewDialog(QDialog):
         self.lint_button.hide()
         box_layout.addWidget(self.lint_button)
 
+        self.envelope_view = QListWidget(self)
+        self.envelope_view.setObjectName("mimeEnvelope")
+        self.envelope_view.setAccessibleName(_("Envelope"))
+        self.envelope_box = QGroupBox(_("Envelope: what the server is told"), self)
+        self.envelope_box.setToolTip(
+            _(
+                "MAIL FROM and RCPT TO go to the server before the message; a Bcc "
+                "recipient is only here, never in the headers (RFC 5321 §3.3)"
+            )
+        )
+        envelope_layout = QVBoxLayout(self.envelope_box)
+        envelope_layout.setContentsMargins(4, 4, 4, 4)
+        envelope_layout.addWidget(self.envelope_view)
+        self.envelope_box.hide()
+
         left = QSplitter(Qt.Orientation.Vertical, self)
         left.addWidget(self.tree)
+        left.addWidget(self.envelope_box)
         left.addWidget(findings_box)
         left.setStretchFactor(0, 3)
         left.setStretchFactor(1, 1)
+        left.setStretchFactor(2, 1)
 
         self.headers_view = QPlainTextEdit(self)
         self.headers_view.setObjectName("mimePartHeaders")
@@ -315,8 +341,44 @@ class MimeViewDialog(QDialog):
 
         self.message: EmailMessage | None = None
         self.raw = b""
+        if envelope:
+            self.set_envelope(envelope)
         if raw:
             self.set_raw(raw)
+
+    @classmethod
+    def from_built(cls, built, parent=None) -> MimeViewDialog:
+        """Preview a message about to be sent: the wire form (no Bcc) and its envelope.
+
+        ``built`` is a ``message.mime.BuiltMessage``; the bytes and the lint are
+        those of ``send --dry-run``.
+        """
+        return cls(
+            wire_bytes(built),
+            parent,
+            title=_("Message structure: as it will be sent"),
+            envelope=envelope_steps(built),
+        )
+
+    def set_envelope(self, steps: tuple[EnvelopeStep, ...]) -> None:
+        """Show MAIL FROM and each RCPT TO with the field its address was typed in."""
+        self.envelope_view.clear()
+        fields = {"To": _("from To"), "Cc": _("from Cc"), "Bcc": _("from Bcc: in no header")}
+        for step in steps:
+            text = step.line
+            if step.field in fields:
+                text = f"{text}    {fields[step.field]}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, (step.command, step.address, step.field))
+            self.envelope_view.addItem(item)
+        self.envelope_box.setVisible(bool(steps))
+
+    def envelope_rows(self) -> list[tuple[str, str, str]]:
+        """``(command, address, field)`` of each envelope line shown (for tests and copy)."""
+        return [
+            self.envelope_view.item(row).data(Qt.ItemDataRole.UserRole)
+            for row in range(self.envelope_view.count())
+        ]
 
     @classmethod
     def from_file(cls, path: str | Path, parent=None) -> MimeViewDialog:

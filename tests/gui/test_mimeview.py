@@ -6,7 +6,7 @@ from email import policy
 from email.message import EmailMessage
 
 import pytest
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex, Qt
 from PySide6.QtGui import QColor, QImage
 
 from mailcomposer.ui.mimeview import SOURCE_LIMIT, MimeViewDialog, lint_findings
@@ -191,3 +191,52 @@ def test_a_hostile_message_is_described_not_parsed(qtbot) -> None:
     assert "levels deep" in dialog.summary.text()
     assert dialog.part_paths() == []
     assert dialog.source_view.toPlainText().startswith("From: a@example.org")
+
+
+def to_cc_bcc_draft():
+    from mailcomposer.message.draft import Draft
+
+    return Draft(
+        from_addr="Ann <ann@example.org>",
+        to="Bob <bob@example.org>",
+        cc="dave@example.org",
+        bcc="Carol <carol@example.org>, bob@example.org",
+        subject="Lab",
+        text="Hello\n",
+    )
+
+
+def test_a_draft_preview_shows_what_will_be_sent(qtbot) -> None:
+    """Issue 9: the preview had a Bcc header and flagged it while --dry-run saw no problem."""
+    from mailcomposer.cli.mimetree import lint
+    from mailcomposer.message.mime import build_message
+
+    built = build_message(to_cc_bcc_draft())
+    dialog = MimeViewDialog.from_built(built)
+    qtbot.add_widget(dialog)
+    assert b"\r\nBcc:" not in b"\r\n" + dialog.raw
+    assert "carol" not in dialog.source_view.toPlainText()
+    assert "Bcc:" not in dialog.headers_view.toPlainText()
+    assert dialog.envelope_rows() == [
+        ("MAIL FROM", "ann@example.org", "From"),
+        ("RCPT TO", "bob@example.org", "To"),
+        ("RCPT TO", "dave@example.org", "Cc"),
+        ("RCPT TO", "carol@example.org", "Bcc"),
+    ]
+    assert not dialog.envelope_box.isHidden()
+    envelope_texts = [dialog.envelope_view.item(i).text() for i in range(4)]
+    assert envelope_texts[3].startswith("RCPT TO:<carol@example.org>")
+    assert "Bcc" in envelope_texts[3]
+    shown = [
+        dialog.findings.item(i).data(Qt.ItemDataRole.UserRole)
+        for i in range(dialog.findings.count())
+    ]
+    assert [level for level, _text in filter(None, shown)] == [
+        str(f.level) for f in lint(built.wire().to_bytes())
+    ]
+    assert not any(level == "error" for level, _text in filter(None, shown))
+
+
+def test_a_message_without_an_envelope_hides_the_envelope(dialog) -> None:
+    assert dialog.envelope_box.isHidden()
+    assert dialog.envelope_rows() == []

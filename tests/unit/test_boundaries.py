@@ -58,6 +58,7 @@ ALLOWED = {
         "oauth",
         "lessons",
     },
+    "lessons": {"lessons", "sandbox", "smtp", "message"},
 }
 SHARED = {"mailcomposer", "mailcomposer.i18n"}
 # The command line hands "mailcomposer FILE.eml" (no command) to the window, importing

@@ -1,0 +1,148 @@
+"""A lesson, its questions, and the checker that says whether an answer is right and why."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from mailcomposer.i18n import _, ngettext
+from mailcomposer.sandbox.config import SandboxConfig
+from mailcomposer.smtp.rfc import Ref
+
+# Punctuation a student may type around an answer ("MAIL FROM:", "<x@y>", "RFC 3207.").
+_NOISE = re.compile(r"""[:<>,.;!?"'`()\[\]{}“”‘’]+""")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Reduce a typed answer to its words: ``" Mail  From:"`` → ``mail from``.
+
+    Full-width characters (typed with a Chinese input method) count as their ASCII
+    forms, case and surrounding punctuation are ignored, and a leading ``RFC`` is
+    dropped so ``RFC 3207``, ``rfc3207`` and ``3207`` are the same answer.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _SPACES.sub(" ", _NOISE.sub(" ", text)).strip()
+    return re.sub(r"^rfc ?(?=\d)", "", text)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question answered from what the screen shows.
+
+    A question with ``choices`` is multiple choice (one right choice); without,
+    the student types a short answer compared after :func:`normalise`.
+
+    Attributes:
+        key: a stable id within its lesson (progress is kept by it).
+        prompt: the question, translated.
+        choices: the options of a multiple-choice question, translated.
+        correct: the index of the right choice.
+        accepted: the typed answers counted as right (first one is shown as the answer).
+        explanation: why the right answer is right, translated.
+        refs: the RFC sections behind the explanation.
+    """
+
+    key: str
+    prompt: str
+    explanation: str
+    choices: tuple[str, ...] = ()
+    correct: int = 0
+    accepted: tuple[str, ...] = ()
+    refs: tuple[Ref, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.choices and not 0 <= self.correct < len(self.choices):
+            raise ValueError(f"question {self.key}: no choice {self.correct}")
+        if not self.choices and not self.accepted:
+            raise ValueError(f"question {self.key}: neither choices nor accepted answers")
+
+    @property
+    def is_choice(self) -> bool:
+        return bool(self.choices)
+
+    @property
+    def answer_text(self) -> str:
+        """The right answer as shown to the student."""
+        return self.choices[self.correct] if self.choices else self.accepted[0]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The verdict on one answer.
+
+    Attributes:
+        correct: whether the answer is right.
+        text: "Right." or "Not quite: the answer is …", then the explanation.
+        refs: the RFC sections to read.
+    """
+
+    correct: bool
+    text: str
+    refs: tuple[Ref, ...] = ()
+
+    @property
+    def reference_text(self) -> str:
+        """``See RFC 5321 §3.3, RFC 5322 §3.6.3.`` (empty without references)."""
+        if not self.refs:
+            return ""
+        return _("See {refs}.").format(refs=", ".join(r.label for r in self.refs))
+
+
+def is_right(question: Question, answer: int | str | None) -> bool:
+    """True when ``answer`` (a choice index, or typed text) answers ``question``."""
+    if answer is None:
+        return False
+    if question.is_choice:
+        return isinstance(answer, int) and answer == question.correct
+    if not isinstance(answer, str):
+        return False
+    given = normalise(answer)
+    return bool(given) and given in {normalise(a) for a in question.accepted}
+
+
+def check(question: Question, answer: int | str | None) -> Feedback:
+    """Say whether ``answer`` is right, and why (with the RFC reference)."""
+    right = is_right(question, answer)
+    if right:
+        verdict = _("Right.")
+    elif answer is None or (isinstance(answer, str) and not normalise(answer)):
+        verdict = _("No answer yet: the answer is “{answer}”.").format(answer=question.answer_text)
+    else:
+        verdict = _("Not quite: the answer is “{answer}”.").format(answer=question.answer_text)
+    return Feedback(right, f"{verdict} {question.explanation}", question.refs)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One guided exercise.
+
+    Attributes:
+        key: a stable id (progress and the chosen lesson are kept by it).
+        title: short title, translated.
+        intro: what the lesson is about, a few sentences, translated.
+        config: the local server's switches the lesson sets up.
+        steps: what to do, in order, translated.
+        questions: what to answer from the screen afterwards.
+    """
+
+    key: str
+    title: str
+    intro: str
+    config: SandboxConfig
+    steps: tuple[str, ...]
+    questions: tuple[Question, ...]
+
+    def question(self, key: str) -> Question:
+        """The question with ``key``."""
+        for question in self.questions:
+            if question.key == key:
+                return question
+        raise KeyError(key)
+
+    @property
+    def count_text(self) -> str:
+        """``1 question`` / ``3 questions``, translated."""
+        n = len(self.questions)
+        return ngettext("{n} question", "{n} questions", n).format(n=n)
