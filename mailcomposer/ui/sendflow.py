@@ -157,6 +157,11 @@ class SendFlow(QObject):
             pass
         if not settings.username:
             return settings, None
+        if getattr(account, "oauth", None) is not None:
+            from mailcomposer.oauth.tokens import shared
+
+            # Got (or refreshed) at login, on the send thread: never an HTTPS wait here.
+            return settings, shared().deferred_secret(account)
         secret = self._session_secrets.get(account.name)
         if secret is None:
             credentials = self.credentials()
