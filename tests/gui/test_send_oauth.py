@@ -17,8 +17,8 @@ from tests.integration.oauth_fixtures import (
 def test_the_window_sends_with_a_signed_in_account_and_renews_an_expired_token(
     qtbot,
     make_window,
-    oauth_server,
-    bearer_smtp,
+    oauth_server,  # noqa: F811
+    bearer_smtp,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ):
     code, _page = sign_in_with_browser(
