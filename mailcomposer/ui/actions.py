@@ -108,6 +108,19 @@ class ComposerActions(QObject):
             ),
         )
         self.sandbox_secure_action.setCheckable(True)
+        self.sandbox_panel_action = self._action(
+            _("&Local server…"),
+            name="sandboxPanelAction",
+            tip=_(
+                "Encryption, login, size limit, faults, refused recipients, greylisting "
+                "and delays of the built-in server"
+            ),
+        )
+        self.lessons_action = self._action(
+            _("&Lessons…"),
+            name="lessonsAction",
+            tip=_("Guided exercises with the local test server, in English and Chinese"),
+        )
         self.outbox_action = self._action(
             _("&Outbox…"),
             name="outboxAction",
@@ -224,9 +237,9 @@ class ComposerActions(QObject):
         priority_menu = options_menu.addMenu(_("&Priority"))
         priority_menu.setObjectName("priorityMenu")
         fill(priority_menu, list(self.priority_actions.values()))
-        fill(options_menu, [None, self.sandbox_secure_action])
+        fill(options_menu, [None, self.sandbox_secure_action, self.sandbox_panel_action])
         fill(bar.addMenu(_("&Tools")), [self.accounts_action, self.console_action])
-        fill(bar.addMenu(_("&Help")), [self.about_action])
+        fill(bar.addMenu(_("&Help")), [self.lessons_action, None, self.about_action])
 
     def add_message_menu(self, message_actions: list[QAction]) -> None:
         """Add the Message menu (Reply, Reply all, Forward …) after View, as mail clients do."""

@@ -39,14 +39,27 @@ class LocalServer(QObject):
         if self._server is None:
             from mailcomposer.sandbox.server import SandboxServer
 
-            auth = None
+            maildir = self._home.sandbox_maildir
             if self.secure:
                 import secrets
 
                 auth = (SANDBOX_LOGIN, secrets.token_urlsafe(12))
-            maildir = self._home.sandbox_maildir
-            self._server = SandboxServer(maildir, tls=self.secure, auth=auth).start()
+                self._server = SandboxServer(maildir, tls=True, auth=auth).start()
+            else:
+                # The lab's switches (Options > Local server…, Help > Lessons).
+                from mailcomposer.sandbox.labfile import load_lab_config
+
+                config = load_lab_config(self._home)
+                self._server = SandboxServer(
+                    maildir, config=config, cert_dir=self._home.sandbox
+                ).start()
         return self._server
+
+    def config_changed(self, sending: bool) -> str:
+        """The lab settings changed: restart from the next send (now, unless sending)."""
+        if not sending:
+            self.stop()
+        return _("The local test server uses the new settings from its next connection.")
 
     def set_secure(self, secure: bool, *, restart: bool) -> str:
         """Remember the mode; with ``restart`` the next send starts the server the new way.
@@ -62,8 +75,16 @@ class LocalServer(QObject):
         return _("The local test server now talks in plain text, without a login.")
 
     def apply_mode(self) -> None:
-        """Stop a server that runs in a mode changed meanwhile (during a send)."""
-        if self._server is not None and self._server.tls != self.secure:
+        """Stop a server that runs in a mode or lab config changed meanwhile (during a send)."""
+        if self._server is None:
+            return
+        if self.secure:
+            if not (self._server.tls and self._server.auth):
+                self.stop()
+            return
+        from mailcomposer.sandbox.labfile import load_lab_config
+
+        if self._server.config != load_lab_config(self._home):
             self.stop()
 
     def stop(self) -> None:

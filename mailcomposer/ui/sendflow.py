@@ -193,6 +193,11 @@ class SendFlow(QObject):
         """Run the local test server with (or without) encryption and login from now on."""
         self._status.say(self.local_server.set_secure(secure, restart=not self.is_sending()))
 
+    @Slot(object)
+    def on_lab_config_changed(self, _config: object) -> None:
+        """The lab's server settings changed: the next connection uses them."""
+        self._status.say(self.local_server.config_changed(self.is_sending()))
+
     @Slot()
     def cancel(self) -> None:
         """Stop the running send (nothing happens when none runs)."""

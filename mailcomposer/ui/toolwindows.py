@@ -20,9 +20,11 @@ class ToolWindows(QObject):
 
     Signals:
         accounts_changed: the account dialog saved a change, or closed.
+        lab_config_changed: the Local server panel or a lesson saved a server config.
     """
 
     accounts_changed = Signal()
+    lab_config_changed = Signal(object)
 
     def __init__(
         self,
@@ -47,6 +49,16 @@ class ToolWindows(QObject):
         self._account = account
         self._local_server = local_server
 
+    def connect_actions(self, actions: Any) -> None:
+        """Open each window from its action of ``actions`` (``ComposerActions``)."""
+        actions.mime_action.triggered.connect(self.show_mime_structure)
+        actions.inbox_action.triggered.connect(self.show_sandbox_inbox)
+        actions.accounts_action.triggered.connect(self.show_accounts)
+        actions.console_action.triggered.connect(self.show_console)
+        actions.sandbox_panel_action.triggered.connect(self.show_sandbox_panel)
+        actions.lessons_action.triggered.connect(self.show_lessons)
+        actions.about_action.triggered.connect(self.show_about)
+
     def _show(self, dialog: QWidget) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -59,10 +71,8 @@ class ToolWindows(QObject):
             return
         from mailcomposer.ui.mimeview import MimeViewDialog
 
-        raw = built.sent_copy_bytes() if hasattr(built, "sent_copy_bytes") else b""
-        if not raw:
-            raw = built.wire().to_bytes()
-        self._show(MimeViewDialog(raw, self._window))
+        # What will be sent: the wire form (no Bcc), its envelope, send --dry-run's lint.
+        self._show(MimeViewDialog.from_built(built, self._window))
 
     @Slot()
     def show_sandbox_inbox(self) -> None:
@@ -98,6 +108,25 @@ class ToolWindows(QObject):
                 parent=self._window,
             )
         window.show()
+
+    @Slot()
+    def show_sandbox_panel(self) -> None:
+        """Open Options > Local server…: how the built-in server behaves (the lab)."""
+        from mailcomposer.ui.sandboxpanel import SandboxPanel
+
+        panel = SandboxPanel(self._home, self._window)
+        panel.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        panel.config_changed.connect(self.lab_config_changed)
+        panel.open()
+
+    @Slot()
+    def show_lessons(self) -> None:
+        """Open Help > Lessons: guided exercises with the local server."""
+        from mailcomposer.ui.lessons import LessonsDialog
+
+        dialog = LessonsDialog(self._home, self._window)
+        dialog.config_changed.connect(self.lab_config_changed)
+        self._show(dialog)
 
     @Slot()
     def show_accounts(self) -> None:

@@ -200,14 +200,11 @@ class ComposerWindow(QMainWindow):
         a.send_action.triggered.connect(flow.send)
         a.cancel_send_action.triggered.connect(flow.cancel)
         a.quit_action.triggered.connect(self.close)
-        a.mime_action.triggered.connect(self.tool_windows.show_mime_structure)
-        a.inbox_action.triggered.connect(self.tool_windows.show_sandbox_inbox)
+        self.tool_windows.connect_actions(a)
+        self.tool_windows.lab_config_changed.connect(flow.on_lab_config_changed)
         a.sandbox_secure_action.setChecked(flow.local_server.secure)
         a.sandbox_secure_action.toggled.connect(flow.set_local_server_secure)
         a.outbox_action.triggered.connect(files.show_outbox)
-        a.accounts_action.triggered.connect(self.tool_windows.show_accounts)
-        a.console_action.triggered.connect(self.tool_windows.show_console)
-        a.about_action.triggered.connect(self.tool_windows.show_about)
         a.priority_chosen.connect(self._on_composer_actions_priority_chosen)
 
     def _confirm_plain_text(self) -> bool:
