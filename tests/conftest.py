@@ -58,6 +58,21 @@ def memory_keyring():
 
 
 @pytest.fixture(autouse=True)
+def fresh_access_tokens():
+    """Each test starts with no OAuth2 access token cached in memory (the keyring is new too).
+
+    The window's token cache lives for the process; a token issued by one test's
+    authorization server must not be offered to the next test's.
+    """
+    yield
+    import sys
+
+    tokens = sys.modules.get("mailcomposer.oauth.tokens")
+    if tokens is not None:
+        tokens._shared = None
+
+
+@pytest.fixture(autouse=True)
 def no_leaked_threads():
     """Fail a test that leaves a Python thread running (servers, workers)."""
     before = set(threading.enumerate())
