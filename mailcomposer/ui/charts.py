@@ -196,7 +196,7 @@ class BarChart(QWidget):
         self, painter: QPainter, rect: QRectF, metrics: QFontMetrics, top: float
     ) -> None:
         text = self.palette().color(QPalette.ColorRole.WindowText)
-        widest = max(metrics.horizontalAdvance(label) for label, _v in self._rows) + 4
+        widest = max(metrics.horizontalAdvance(label) for label, _v in self._rows) + 8
         label_width = min(rect.width() * 0.45, widest)
         value_width = metrics.horizontalAdvance(_number(top)) + 8
         plot_left = rect.left() + label_width + 8

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailcomposer.i18n import _
+from mailcomposer.i18n import _, ngettext
 from mailcomposer.message.sizes import format_size
 from mailcomposer.store.history import OUTCOMES, History, SentRecord
 from mailcomposer.store.historyquery import FAILED_OUTCOMES, Query, search, to_csv
@@ -125,7 +125,7 @@ def details_html(record: SentRecord) -> str:
     rows = [
         (_("Outcome"), outcome_label(record.result)),
         (_("Time"), record.date),
-        (_("Message-ID"), record.message_id),
+        ("Message-ID", record.message_id),
         (_("Account"), record.account or "—"),
         (_("Server"), record.server),
         (_("Envelope sender"), record.envelope_from or record.sender),
@@ -312,11 +312,13 @@ class HistoryWindow(QWidget):
         self._add_accounts(record.account for record in records)
         self.more_button.setVisible(more)
         shown = self.model.rowCount()
-        self.count_label.setText(
-            _("{n} attempts shown; more below.").format(n=shown)
-            if more
-            else _("{n} attempts.").format(n=shown)
-        )
+        if more:
+            text = ngettext(
+                "{n} attempt shown; more below.", "{n} attempts shown; more below.", shown
+            )
+        else:
+            text = ngettext("{n} attempt.", "{n} attempts.", shown)
+        self.count_label.setText(text.format(n=shown))
         if shown:
             self.table.selectRow(0)
         else:
@@ -396,9 +398,9 @@ class HistoryWindow(QWidget):
         except OSError as exc:
             self.count_label.setText(_("Not exported: {error}").format(error=exc))
             return 0
-        self.count_label.setText(
-            _("Exported {n} attempts to {path}.").format(n=len(records), path=path)
-        )
+        n = len(records)
+        done = ngettext("Exported {n} attempt to {path}.", "Exported {n} attempts to {path}.", n)
+        self.count_label.setText(done.format(n=n, path=path))
         return len(records)
 
     def closeEvent(self, event) -> None:

@@ -48,7 +48,7 @@ class ScreeningSettingsDialog(QDialog):
         self.path = Path(path)
         self.domains_field = QLineEdit(self)
         self.domains_field.setObjectName("screeningOwnDomains")
-        self.domains_field.setPlaceholderText(_("example.org, example.com"))
+        self.domains_field.setPlaceholderText(_("for example: example.org, example.com"))
         self.domains_field.setToolTip(_("Recipients outside these domains are pointed out"))
         self.threshold = QSpinBox(self)
         self.threshold.setObjectName("screeningThreshold")

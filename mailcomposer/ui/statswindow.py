@@ -79,7 +79,8 @@ class StatsWindow(QWidget):
         top.addWidget(QLabel(_("Period:"), self))
         top.addWidget(self.period)
         top.addWidget(self.since_edit)
-        top.addWidget(QLabel("–", self))
+        self._dash = QLabel("–", self)
+        top.addWidget(self._dash)
         top.addWidget(self.until_edit)
         top.addSpacing(16)
         top.addWidget(self.summary, 1)
@@ -132,6 +133,7 @@ class StatsWindow(QWidget):
         custom = self.period.currentData() == -1
         self.since_edit.setVisible(custom)
         self.until_edit.setVisible(custom)
+        self._dash.setVisible(custom)
         self.refresh()
 
     def _range(self) -> tuple[datetime.date | None, datetime.date]:
@@ -190,9 +192,11 @@ class StatsWindow(QWidget):
         )
         self.figures.setText(f"<b>{escape(_('In figures'))}</b><table>{cells}</table>")
         self.summary.setText(
-            _("{since} to {until}: {n} attempts").format(
-                since=stats.since.isoformat(), until=stats.until.isoformat(), n=stats.attempts
-            )
+            ngettext(
+                "{since} to {until}: {n} attempt",
+                "{since} to {until}: {n} attempts",
+                stats.attempts,
+            ).format(since=stats.since.isoformat(), until=stats.until.isoformat(), n=stats.attempts)
         )
 
     def closeEvent(self, event) -> None:
