@@ -148,3 +148,26 @@ def test_resend_without_a_copy_fills_in_the_addresses(qtbot, logged) -> None:
     assert logged.to_field.text() == "x@example.org"
     assert logged.subject_field.text() == "report 2 报告"
     assert "not kept" in logged.banner.text()
+
+
+def test_resend_of_an_unknown_outcome_reopens_it_from_the_outbox(qtbot, window) -> None:
+    from mailcomposer.message.draft import Draft
+    from mailcomposer.message.mime import build_message
+    from mailcomposer.store.outbox import Outbox
+
+    built = build_message(
+        Draft(from_addr="ann@example.org", to="bob@example.org", bcc="hid@example.org",
+              subject="lost after the dot", text="Did it arrive?")
+    )  # fmt: skip
+    Outbox(window.home).add(built, account="home", server="127.0.0.1:25")
+    history = History(window.home)
+    history.record(
+        built.message_id, None, "ann@example.org", ["bob@example.org", "hid@example.org"],
+        "lost after the dot", 400, "127.0.0.1:25", "unknown", stage="final-dot", exit_code=8,
+    )  # fmt: skip
+    history.close()
+    open_history(window).resend_button.click()
+    assert window.subject_field.text() == "lost after the dot"
+    assert window.bcc_field.text() == "hid@example.org"  # from the outbox envelope
+    assert window.send_flow.message_id == built.message_id
+    assert "outbox" in window.statusBar().currentMessage()
