@@ -239,7 +239,7 @@ class HistoryWindow(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((120, 80, 170, 190, 220, 70, 100, 90)):
+        for column, width in enumerate((120, 70, 160, 170, 180, 70, 100, 80)):
             header.resizeSection(column, width)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.details = QTextBrowser(self)
