@@ -30,7 +30,8 @@ class ComposerActions(QObject):
     Attributes:
         new_action, open_action, save_action, save_eml_action, attach_action,
         send_action, cancel_send_action, quit_action, mime_action, inbox_action,
-        sandbox_secure_action, outbox_action, accounts_action, about_action: the actions.
+        sandbox_secure_action, outbox_action, accounts_action, about_action,
+        history_action, stats_action, checks_settings_action: the actions.
         undo_action, redo_action, cut_action, copy_action, paste_action,
         select_all_action: the Edit actions, following the focused widget.
         priority_actions: the checkable action of each ``Priority``.
@@ -125,6 +126,14 @@ class ComposerActions(QObject):
             _("&Outbox…"),
             name="outboxAction",
             tip=_("Messages whose sending was cut short, to reopen or delete"),
+        )
+        self.history_action = self._action(
+            _("&History…"), name="historyAction", shortcut=key("Ctrl+Shift+H"),
+            tip=_("Every send attempt: search it, see why one failed, export it"),
+        )  # fmt: skip
+        self.stats_action = self._action(_("S&tatistics…"), name="statsAction")
+        self.checks_settings_action = self._action(
+            _("&Checks before sending…"), name="checksSettingsAction"
         )
         self.accounts_action = self._action(_("&Accounts…"), name="accountsAction")
         self.console_action = self._action(
@@ -231,13 +240,18 @@ class ComposerActions(QObject):
         toggle.setText(_("&Protocol log"))
         toggle.setShortcut(QKeySequence("Ctrl+L"))
         toggle.setObjectName("protocolLogToggle")
-        fill(view_menu, [toggle, None, self.mime_action, self.inbox_action, self.outbox_action])
+        fill(view_menu, [toggle, None, self.mime_action, self.inbox_action, self.outbox_action,
+                         None, self.history_action, self.stats_action])  # fmt: skip
         self._options_menu = options_menu = bar.addMenu(_("O&ptions"))
         options_menu.setObjectName("optionsMenu")
         priority_menu = options_menu.addMenu(_("&Priority"))
         priority_menu.setObjectName("priorityMenu")
         fill(priority_menu, list(self.priority_actions.values()))
-        fill(options_menu, [None, self.sandbox_secure_action, self.sandbox_panel_action])
+        fill(
+            options_menu,
+            [None, self.checks_settings_action, None, self.sandbox_secure_action,
+             self.sandbox_panel_action],
+        )  # fmt: skip
         fill(bar.addMenu(_("&Tools")), [self.accounts_action, self.console_action])
         fill(bar.addMenu(_("&Help")), [self.lessons_action, None, self.about_action])
 

@@ -39,6 +39,8 @@ class SendFlow(QObject):
         message_id: the Message-ID a resend reuses (kept when the outcome is unknown).
         last_result: the last ``SendResult``.
         last_error: the last ``SendError``.
+        checks: ``checks(built, proceed)`` runs the pre-send checks; True means wait
+            (it calls ``proceed()`` if the user sends anyway). None: no checks.
 
     Signals:
         sending_changed: a send started (True) or ended (False).
@@ -84,6 +86,8 @@ class SendFlow(QObject):
         self.message_id: str | None = None
         self.last_result: SendResult | None = None
         self.last_error: SendError | None = None
+        self.checks: Callable[[Any, Callable[[], None]], bool] | None = None
+        self._checked = False
         # The send controller (a QThread's owner) is built at the warm-up or first Send.
         self._controller: SendController | None = None
         self._credentials: Any = None
@@ -121,6 +125,9 @@ class SendFlow(QObject):
         built = self._build()
         if built is None:
             return False
+        checked, self._checked = self._checked, False
+        if not checked and self.checks is not None and self.checks(built, self.send_checked):
+            return False  # the checks dialog is open; its Send anyway comes back here
         account = self._header.current_account()
         try:
             settings, secret = self._connection_for(account)
@@ -142,6 +149,14 @@ class SendFlow(QObject):
         self._status.say(_("Sending to {server}…").format(server=self._status.server_text()), 0)
         self.controller.start(job)
         return True
+
+    def send_checked(self) -> bool:
+        """Send without running the pre-send checks again (the user has seen them)."""
+        self._checked = True
+        try:
+            return self.send()
+        finally:
+            self._checked = False
 
     def _connection_for(self, account: Any) -> tuple[Any, Any]:
         """Return the server settings and secret for ``account`` (asking for a password)."""

@@ -1,4 +1,4 @@
-"""The composer's other windows: the MIME structure, the local inbox, accounts, About."""
+"""The composer's other windows: MIME structure, local inbox, accounts, history, statistics."""
 
 from __future__ import annotations
 
@@ -21,10 +21,12 @@ class ToolWindows(QObject):
     Signals:
         accounts_changed: the account dialog saved a change, or closed.
         lab_config_changed: the Local server panel or a lesson saved a server config.
+        resend_requested: the History window asked to send an attempt again (the record).
     """
 
     accounts_changed = Signal()
     lab_config_changed = Signal(object)
+    resend_requested = Signal(object)
 
     def __init__(
         self,
@@ -138,6 +140,42 @@ class ToolWindows(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accounts_changed.connect(self.accounts_changed)
         dialog.finished.connect(self.accounts_changed)
+        dialog.open()
+
+    def _raise_open(self, name: str) -> bool:
+        for widget in self._window.findChildren(QWidget, name):
+            if widget.isVisible():
+                widget.raise_()
+                widget.activateWindow()
+                return True
+        return False
+
+    @Slot()
+    def show_history(self) -> None:
+        """Open the History window (or bring the open one forward)."""
+        if self._raise_open("historyWindow"):
+            return
+        from mailcomposer.ui.historywindow import HistoryWindow
+
+        window = HistoryWindow(self._home, self._window)
+        window.resend_requested.connect(self.resend_requested)
+        self._show(window)
+
+    @Slot()
+    def show_statistics(self) -> None:
+        """Open the Statistics window (or bring the open one forward)."""
+        if not self._raise_open("statsWindow"):
+            from mailcomposer.ui.statswindow import StatsWindow
+
+            self._show(StatsWindow(self._home, self._window))
+
+    @Slot()
+    def show_screening_settings(self) -> None:
+        """Open the settings of the checks before sending (window-modal)."""
+        from mailcomposer.ui.screeningsettings import ScreeningSettingsDialog
+
+        dialog = ScreeningSettingsDialog(self._home.screening_file, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
     @Slot()

@@ -28,6 +28,7 @@ from mailcomposer.ui.protocollog import ProtocolLogDock
 from mailcomposer.ui.questions import Questions, confirm_plain_text
 from mailcomposer.ui.replies import Replies
 from mailcomposer.ui.sendflow import SendFlow
+from mailcomposer.ui.sendlog import SendLog
 from mailcomposer.ui.signature import Signature
 from mailcomposer.ui.statusarea import LINK_KEPT_DRAFT, LINK_LOG, LINK_OUTBOX, StatusArea
 from mailcomposer.ui.toolwindows import ToolWindows
@@ -151,6 +152,7 @@ class ComposerWindow(QMainWindow):
             self, self.home, self.build_message, flow.credentials,
             account=self.current_account, local_server=flow.local_server,
         )  # fmt: skip
+        self.send_log = SendLog(self)  # History, Statistics, the checks before sending
         self.preloader = Preloader(self.current_account, lambda: flow.controller, self)
         # The fields and actions stay reachable as the window's own, as before the rooms.
         for name in ("from_combo", "to_field", "cc_field", "bcc_field", "subject_field"):

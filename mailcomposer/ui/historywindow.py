@@ -1,0 +1,408 @@
+"""The History window: every send attempt, searchable, with its details, CSV export and resend."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mailcomposer.i18n import _, ngettext
+from mailcomposer.message.sizes import format_size
+from mailcomposer.store.history import OUTCOMES, History, SentRecord
+from mailcomposer.store.historyquery import FAILED_OUTCOMES, Query, search, to_csv
+from mailcomposer.store.paths import Home
+from mailcomposer.ui.charts import outcome_color
+from mailcomposer.ui.outcomes import outcome_icon, outcome_label, stage_label
+from mailcomposer.ui.statusarea import escape
+
+PAGE = 200
+_NO_DAY = QDate(2000, 1, 1)  # the date edits' minimum: "any day"
+_NO_INDEX = QModelIndex()
+
+
+def _columns() -> tuple[str, ...]:
+    return (
+        _("Time"), _("Account"), _("From"), _("Recipients"), _("Subject"), _("Size"),
+        _("Outcome"), _("Stage"), _("Reply"),
+    )  # fmt: skip
+
+
+def _time(record: SentRecord) -> str:
+    try:
+        when = datetime.datetime.fromisoformat(record.date)
+    except ValueError:
+        return record.date
+    if when.tzinfo is not None:
+        when = when.astimezone()
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+def _reply(record: SentRecord) -> str:
+    code = str(record.reply_code) if record.reply_code else ""
+    return " ".join(part for part in (code, record.reply_text) if part)
+
+
+class HistoryModel(QAbstractTableModel):
+    """The attempts shown, one row each, newest first."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._records: list[SentRecord] = []
+        self._headers = _columns()
+
+    def set_records(self, records: list[SentRecord]) -> None:
+        self.beginResetModel()
+        self._records = list(records)
+        self.endResetModel()
+
+    def record(self, row: int) -> SentRecord:
+        return self._records[row]
+
+    def records(self) -> list[SentRecord]:
+        return list(self._records)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid():
+            return None
+        record = self._records[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                _time(record), record.account, record.sender, ", ".join(record.recipients),
+                record.subject, format_size(record.size), outcome_label(record.result),
+                stage_label(record.stage) if record.stage else "", _reply(record),
+            )[column]  # fmt: skip
+        if role == Qt.ItemDataRole.DecorationRole and column == 6:
+            return outcome_icon(record.result, self.parent().palette())
+        if role == Qt.ItemDataRole.ForegroundRole and column == 6 and not record.succeeded:
+            return outcome_color(record.result, self.parent().palette())
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 5:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (3, 4, 8):
+            return self.data(index, Qt.ItemDataRole.DisplayRole)
+        return None
+
+
+def details_html(record: SentRecord) -> str:
+    """The details pane's text for ``record``: envelope, recipients, reply, transcript."""
+    rows = [
+        (_("Outcome"), outcome_label(record.result)),
+        (_("Time"), record.date),
+        ("Message-ID", record.message_id),
+        (_("Account"), record.account or "—"),
+        (_("Server"), record.server),
+        (_("Envelope sender"), record.envelope_from or record.sender),
+        (_("Subject"), record.subject),
+        (_("Size"), format_size(record.size)),
+    ]
+    if record.stage:
+        rows.append((_("Stopped at"), stage_label(record.stage)))
+    if record.reply_code or record.reply_text:
+        rows.append((_("Server reply"), _reply(record)))
+    if record.duration is not None:
+        rows.append((_("Duration"), _("{seconds:.1f} s").format(seconds=record.duration)))
+    table = "".join(
+        f"<tr><td><b>{escape(k)}</b>&nbsp;&nbsp;</td><td>{escape(str(v))}</td></tr>"
+        for k, v in rows
+    )
+    html = [f"<table>{table}</table>", f"<h4>{escape(_('Recipients'))}</h4>"]
+    results = record.rcpt_results or tuple(
+        {"address": rcpt, "field": "", "code": "", "text": ""} for rcpt in record.recipients
+    )
+    lines = "".join(
+        "<tr><td>{}</td><td>{}&nbsp;</td><td>{}&nbsp;</td><td>{}</td></tr>".format(
+            *(escape(str(r.get(k, "") or "")) for k in ("address", "field", "code", "text"))
+        )
+        for r in results
+    )
+    html.append(f"<table>{lines}</table>")
+    if record.refused:
+        refused = "<br>".join(escape(r) for r in record.refused)
+        html.append(f"<h4>{escape(_('Refused'))}</h4><p>{refused}</p>")
+    if record.transcript:
+        html.append(f"<h4>{escape(_('Transcript'))}</h4><pre>{escape(record.transcript)}</pre>")
+    return "".join(html)
+
+
+class HistoryWindow(QWidget):
+    """Every send attempt of the log: search and filter, details, open, resend, export.
+
+    Attributes:
+        model: the ``HistoryModel`` of the attempts shown.
+        table: the table (``historyTable``).
+        search_field, since_edit, until_edit, outcome_combo, account_combo: the filters.
+        details: the selected attempt's details (``historyDetails``).
+
+    Signals:
+        resend_requested: the user asked to send an attempt again (carries the record).
+    """
+
+    resend_requested = Signal(object)
+
+    def __init__(self, home: Home, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("historyWindow")
+        self.setWindowTitle(_("History — mailcomposer"))
+        self.resize(1100, 700)
+        self._history = History(home)
+        self._limit = PAGE
+        self._mime_views: list[QWidget] = []
+        self._build()
+        self.refresh()
+
+    def _build(self) -> None:
+        self.search_field = QLineEdit(self)
+        self.search_field.setObjectName("historySearch")
+        self.search_field.setPlaceholderText(_("Search subject, addresses, Message-ID, reply…"))
+        self.search_field.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self, singleShot=True, interval=250)
+        self._search_timer.timeout.connect(self._on_filters_changed)
+        self.search_field.textChanged.connect(self._search_timer.start)
+        self.since_edit, self.until_edit = QDateEdit(self), QDateEdit(self)
+        for edit, name in ((self.since_edit, "historySince"), (self.until_edit, "historyUntil")):
+            edit.setObjectName(name)
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setMinimumDate(_NO_DAY)
+            edit.setSpecialValueText(_("any day"))
+            edit.setDate(_NO_DAY)
+            edit.dateChanged.connect(self._on_filters_changed)
+        self.outcome_combo = QComboBox(self)
+        self.outcome_combo.setObjectName("historyOutcome")
+        self.outcome_combo.addItem(_("All outcomes"), ())
+        self.outcome_combo.addItem(_("Not sent"), FAILED_OUTCOMES)
+        for outcome in OUTCOMES:
+            self.outcome_combo.addItem(
+                outcome_icon(outcome, self.palette()), outcome_label(outcome), (outcome,)
+            )
+        self.account_combo = QComboBox(self)
+        self.account_combo.setObjectName("historyAccount")
+        self.account_combo.addItem(_("All accounts"), "")
+        for combo in (self.outcome_combo, self.account_combo):
+            combo.currentIndexChanged.connect(self._on_filters_changed)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search_field, 2)
+        for label, widget in (
+            (_("From:"), self.since_edit), (_("To:"), self.until_edit),
+            (None, self.outcome_combo), (None, self.account_combo),
+        ):  # fmt: skip
+            if label:
+                filters.addWidget(QLabel(label, self))
+            filters.addWidget(widget)
+
+        self.model = HistoryModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("historyTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((120, 70, 160, 170, 180, 70, 100, 80)):
+            header.resizeSection(column, width)
+        self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
+        self.details = QTextBrowser(self)
+        self.details.setObjectName("historyDetails")
+        self.details.setOpenLinks(False)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.details)
+        splitter.setSizes([420, 260])
+
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("historyCount")
+        self.more_button = QPushButton(_("Show more"), self)
+        self.more_button.setObjectName("historyMore")
+        self.more_button.clicked.connect(self._on_more_button_clicked)
+        self.open_button = QPushButton(_("Open sent message…"), self)
+        self.open_button.setObjectName("historyOpenMessage")
+        self.open_button.clicked.connect(self.open_selected_message)
+        self.resend_button = QPushButton(_("Resend…"), self)
+        self.resend_button.setObjectName("historyResend")
+        self.resend_button.setToolTip(
+            _(
+                "Open it in the composer to send again "
+                "(with the same Message-ID if the outcome was unknown)"
+            )
+        )
+        self.resend_button.clicked.connect(self._on_resend_button_clicked)
+        self.export_button = QPushButton(_("Export CSV…"), self)
+        self.export_button.setObjectName("historyExport")
+        self.export_button.clicked.connect(self.choose_csv_file)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.count_label, 1)
+        for button in (self.more_button, self.open_button, self.resend_button, self.export_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+
+    # ------------------------------------------------------------------ filtering
+
+    def query(self, limit: int | None = None) -> Query:
+        """The filters as a ``Query`` (``limit`` default: the rows paged in)."""
+        since, until = self.since_edit.date(), self.until_edit.date()
+        return Query(
+            text=self.search_field.text(),
+            since=None if since == _NO_DAY else since.toPython(),
+            until=None if until == _NO_DAY else until.toPython(),
+            outcomes=tuple(self.outcome_combo.currentData() or ()),
+            account=self.account_combo.currentData() or "",
+            limit=self._limit if limit is None else limit,
+        )
+
+    @Slot()
+    def _on_filters_changed(self) -> None:
+        self._limit = PAGE
+        self.refresh()
+
+    @Slot()
+    def _on_more_button_clicked(self) -> None:
+        self._limit += PAGE
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the attempts matching the filters (one page more than shown, to know if more)."""
+        self._search_timer.stop()
+        records = search(self._history, self.query(self._limit + 1))
+        more = len(records) > self._limit
+        self.model.set_records(records[: self._limit])
+        self._add_accounts(record.account for record in records)
+        self.more_button.setVisible(more)
+        shown = self.model.rowCount()
+        if more:
+            text = ngettext(
+                "{n} attempt shown; more below.", "{n} attempts shown; more below.", shown
+            )
+        else:
+            text = ngettext("{n} attempt.", "{n} attempts.", shown)
+        self.count_label.setText(text.format(n=shown))
+        if shown:
+            self.table.selectRow(0)
+        else:
+            self._show_details(None)
+
+    def _add_accounts(self, accounts: Any) -> None:
+        known = {self.account_combo.itemData(i) for i in range(self.account_combo.count())}
+        for account in sorted(set(accounts) - known):
+            if account:
+                self.account_combo.addItem(account, account)
+
+    # ------------------------------------------------------------------ the selected one
+
+    def selected(self) -> SentRecord | None:
+        """The attempt selected in the table, if any."""
+        index = self.table.currentIndex()
+        return self.model.record(index.row()) if index.isValid() else None
+
+    @Slot(QModelIndex, QModelIndex)
+    def _on_table_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_details(self.model.record(current.row()) if current.isValid() else None)
+
+    def _show_details(self, record: SentRecord | None) -> None:
+        self.details.setHtml(details_html(record) if record is not None else "")
+        kept = record is not None and bool(record.copy_path) and Path(record.copy_path).is_file()
+        self.open_button.setEnabled(kept)
+        self.resend_button.setEnabled(record is not None)
+
+    @Slot()
+    def open_selected_message(self) -> None:
+        """Open the kept copy of the selected attempt in the MIME view."""
+        from mailcomposer.ui.mimeview import MimeViewDialog
+
+        record = self.selected()
+        if record is None or not record.copy_path:
+            return
+        try:
+            raw = Path(record.copy_path).read_bytes()
+        except OSError as exc:
+            self.details.append(
+                escape(_("Could not open {path}: {error}").format(path=record.copy_path, error=exc))
+            )
+            return
+        view = MimeViewDialog(raw, self, title=record.subject or record.message_id)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.show()
+
+    @Slot()
+    def _on_resend_button_clicked(self) -> None:
+        record = self.selected()
+        if record is not None:
+            self.resend_requested.emit(record)
+
+    # ------------------------------------------------------------------ export
+
+    @Slot()
+    def choose_csv_file(self) -> None:
+        """Ask where to save the attempts matching the filters as CSV, and save them."""
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Export history"), "mailcomposer-history.csv", _("CSV files (*.csv)")
+        )
+        if path:
+            self.export_csv(path)
+
+    def export_csv(self, path: str | Path) -> int:
+        """Write every attempt matching the filters to ``path``; return how many.
+
+        UTF-8 with a byte-order mark, so Excel shows Chinese subjects correctly.
+        """
+        from mailcomposer.message.files import atomic_write
+
+        records = search(self._history, self.query(0))
+        try:
+            atomic_write(Path(path), ("\ufeff" + to_csv(records)).encode("utf-8"))
+        except OSError as exc:
+            self.count_label.setText(_("Not exported: {error}").format(error=exc))
+            return 0
+        n = len(records)
+        done = ngettext("Exported {n} attempt to {path}.", "Exported {n} attempts to {path}.", n)
+        self.count_label.setText(done.format(n=n, path=path))
+        return len(records)
+
+    def closeEvent(self, event) -> None:
+        self._history.close()
+        super().closeEvent(event)

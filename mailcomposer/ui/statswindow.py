@@ -1,0 +1,210 @@
+"""The Statistics window: the send log's figures for a period, as charts."""
+
+from __future__ import annotations
+
+import datetime
+
+from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mailcomposer.i18n import _, ngettext
+from mailcomposer.store.history import OUTCOMES, History
+from mailcomposer.store.historyquery import Query, search
+from mailcomposer.store.paths import Home
+from mailcomposer.store.stats import Stats, compute
+from mailcomposer.ui.charts import BarChart, BigNumber, Series, outcome_color
+from mailcomposer.ui.outcomes import code_label, outcome_label, stage_label
+from mailcomposer.ui.statusarea import escape
+
+PERIODS = (7, 30, 90, 0, -1)  # days; 0: everything; -1: custom
+
+
+def _period_label(days: int) -> str:
+    if days == 0:
+        return _("All time")
+    if days < 0:
+        return _("Custom…")
+    return ngettext("Last {n} day", "Last {n} days", days).format(n=days)
+
+
+def _seconds(value: float | None) -> str:
+    return "—" if value is None else _("{seconds:.1f} s").format(seconds=value)
+
+
+class StatsWindow(QWidget):
+    """Charts of the send log: per day by outcome, success rate, failures, domains, sizes, times.
+
+    Attributes:
+        period: the period selector (``statsPeriod``).
+        since_edit, until_edit: the custom period's days.
+        per_day, by_stage, by_code, domains, sizes, times: the ``BarChart`` s.
+        success: the ``BigNumber`` with the success rate.
+        stats: the ``Stats`` shown.
+    """
+
+    def __init__(
+        self, home: Home, parent: QWidget | None = None, *, today: datetime.date | None = None
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("statsWindow")
+        self.setWindowTitle(_("Statistics — mailcomposer"))
+        self._history = History(home)
+        self._today = today
+        self.stats: Stats | None = None
+        self.resize(1100, 720)
+
+        self.period = QComboBox(self)
+        self.period.setObjectName("statsPeriod")
+        for days in PERIODS:
+            self.period.addItem(_period_label(days), days)
+        self.since_edit = QDateEdit(self)
+        self.until_edit = QDateEdit(self)
+        for edit, name in ((self.since_edit, "statsSince"), (self.until_edit, "statsUntil")):
+            edit.setObjectName(name)
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDate(QDate(self.today()))
+            edit.dateChanged.connect(self.refresh)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("statsSummary")
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_("Period:"), self))
+        top.addWidget(self.period)
+        top.addWidget(self.since_edit)
+        self._dash = QLabel("–", self)
+        top.addWidget(self._dash)
+        top.addWidget(self.until_edit)
+        top.addSpacing(16)
+        top.addWidget(self.summary, 1)
+
+        self.per_day = BarChart(_("Messages per day"), self)
+        self.success = BigNumber("", self)
+        self.by_stage = BarChart(_("Failures by stage"), self, horizontal=True)
+        self.by_code = BarChart(_("Failures by reply code"), self, horizontal=True)
+        self.domains = BarChart(_("Top recipient domains"), self, horizontal=True)
+        self.sizes = BarChart(_("Message sizes"), self)
+        self.times = BarChart(_("Time to send"), self)
+        for chart in (self.by_stage, self.by_code):
+            chart.empty_text = _("No failures in this period.")
+        for chart in (self.per_day, self.domains, self.sizes, self.times):
+            chart.empty_text = _("Nothing sent in this period.")
+        grid = QGridLayout()
+        grid.addWidget(self.per_day, 0, 0, 1, 2)
+        grid.addWidget(self.success, 0, 2)
+        grid.addWidget(self.by_stage, 1, 0)
+        grid.addWidget(self.by_code, 1, 1)
+        grid.addWidget(self.domains, 1, 2)
+        grid.addWidget(self.sizes, 2, 0)
+        grid.addWidget(self.times, 2, 1)
+        self.figures = QLabel(self)
+        self.figures.setObjectName("statsFigures")
+        self.figures.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.figures.setContentsMargins(8, 6, 8, 6)
+        grid.addWidget(self.figures, 2, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(grid, 1)
+        self.period.currentIndexChanged.connect(self._on_period_current_index_changed)
+        self._on_period_current_index_changed()
+
+    def today(self) -> datetime.date:
+        return self._today or datetime.date.today()
+
+    def set_period(self, days: int) -> None:
+        """Choose a period: 7, 30, 90 (days), 0 (all) or -1 (custom)."""
+        self.period.setCurrentIndex(PERIODS.index(days))
+
+    def set_custom(self, since: datetime.date, until: datetime.date) -> None:
+        """Show the custom period from ``since`` to ``until``."""
+        self.set_period(-1)
+        self.since_edit.setDate(QDate(since))
+        self.until_edit.setDate(QDate(until))
+
+    @Slot()
+    def _on_period_current_index_changed(self) -> None:
+        custom = self.period.currentData() == -1
+        self.since_edit.setVisible(custom)
+        self.until_edit.setVisible(custom)
+        self._dash.setVisible(custom)
+        self.refresh()
+
+    def _range(self) -> tuple[datetime.date | None, datetime.date]:
+        days = self.period.currentData()
+        if days == -1:
+            since = self.since_edit.date().toPython()
+            until = self.until_edit.date().toPython()
+            return min(since, until), max(since, until)
+        if days == 0:
+            return None, self.today()
+        return self.today() - datetime.timedelta(days=days - 1), self.today()
+
+    @Slot()
+    def refresh(self) -> None:
+        """Read the log for the period and redraw every chart."""
+        since, until = self._range()
+        records = search(self._history, Query(since=since, until=until))
+        self.show_stats(compute(records, since, until))
+
+    def show_stats(self, stats: Stats) -> None:
+        """Fill the charts with ``stats``."""
+        self.stats = stats
+        palette = self.palette()
+        series = [Series(o, outcome_label(o), outcome_color(o, palette)) for o in OUTCOMES]
+        self.per_day.set_data(
+            [
+                (day.strftime("%m-%d"), [counts[o] for o in OUTCOMES])
+                for day, counts in stats.per_day
+            ],
+            series,
+        )
+        if stats.success_rate is None:
+            self.success.set_value("—", _("No messages in this period."))
+        else:
+            caption = ngettext(
+                "accepted, of {n} attempt", "accepted, of {n} attempts", stats.attempts
+            ).format(n=stats.attempts)
+            rate = stats.success_rate
+            mood = "sent" if rate >= 0.9 else "partial" if rate >= 0.5 else "failed"
+            self.success.set_value(f"{rate * 100:.0f} %", caption, outcome_color(mood, palette))
+        self.by_stage.set_values([(stage_label(s), n) for s, n in stats.failures_by_stage.items()])
+        self.by_code.set_values([(code_label(c), n) for c, n in stats.failures_by_code.items()])
+        self.domains.set_values(list(stats.top_domains))
+        self.sizes.set_values(list(stats.sizes.items()))
+        self.times.set_values(list(stats.times.items()))
+        median = stats.median_size
+        rows = [(outcome_label(o), str(stats.by_outcome[o])) for o in OUTCOMES]
+        rows += [
+            (_("Median size"), "—" if median is None else _format_size(median)),
+            (_("Median time to send"), _seconds(stats.median_time)),
+            (_("90% sent within"), _seconds(stats.p90_time)),
+        ]
+        cells = "".join(
+            f"<tr><td>{escape(k)}</td><td align='right'>&nbsp;&nbsp;<b>{escape(v)}</b></td></tr>"
+            for k, v in rows
+        )
+        self.figures.setText(f"<b>{escape(_('In figures'))}</b><table>{cells}</table>")
+        self.summary.setText(
+            ngettext(
+                "{since} to {until}: {n} attempt",
+                "{since} to {until}: {n} attempts",
+                stats.attempts,
+            ).format(since=stats.since.isoformat(), until=stats.until.isoformat(), n=stats.attempts)
+        )
+
+    def closeEvent(self, event) -> None:
+        self._history.close()
+        super().closeEvent(event)
+
+
+def _format_size(size: int) -> str:
+    from mailcomposer.message.sizes import format_size
+
+    return format_size(size)
