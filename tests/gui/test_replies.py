@@ -54,6 +54,9 @@ def test_reply_all_quotes_and_threads_and_arrives_in_the_inbox(qtbot, window, tm
     assert "dave@example.net" in window.cc_field.text()
     body = window.editor.toPlainText()
     assert "> Shall we meet at ten?" in body and "wrote:" in body
+    cursor = window.editor.textCursor()
+    cursor.movePosition(cursor.MoveOperation.Start)
+    cursor.insertText("Yes, at ten.")  # a reply with no words of its own is stopped by the checks
 
     send_and_wait(qtbot, window)
     (stored,) = maildir_messages(Home(Path(window.home.root)))
