@@ -226,7 +226,11 @@ def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
             )
         )
     try:
+        from mailcomposer.cli.sentcopy import after_send_hook
+
+        hook = after_send_hook(home, server.account_name, secret, built, out)
         submission = Submission(home, settings, secret, built, server.account_name)
+        submission.after_sent = hook
         result = cancel.run(submission, out)
     except SendError as error:
         if error.field == "password" and secret is None:

@@ -13,6 +13,7 @@ from mailcomposer.message import files
 from mailcomposer.message.addresses import parse_address
 from mailcomposer.message.errors import InputError
 from mailcomposer.smtp.settings import AuthMethod, Security, ServerSettings, Timeouts
+from mailcomposer.store.imapsettings import ImapSettings, imap_from_dict, imap_to_dict
 from mailcomposer.store.paths import Home, atomic_write
 
 FORMAT_VERSION = 1
@@ -62,6 +63,7 @@ class Account:
         remember_password: keep the password in the system keyring.
         builtin_sandbox: the built-in local test server (cannot be removed).
         preset: the provider preset id it was made from, if any.
+        imap: the IMAP server that keeps a copy of each sent message, if set.
     """
 
     name: str
@@ -70,6 +72,7 @@ class Account:
     remember_password: bool = True
     builtin_sandbox: bool = False
     preset: str = ""
+    imap: ImapSettings | None = None
 
     @property
     def identity(self) -> Identity | None:
@@ -203,6 +206,7 @@ def account_to_dict(account: Account) -> dict[str, Any]:
         ],
         "remember_password": account.remember_password,
         "preset": account.preset,
+        "imap": imap_to_dict(account.imap),
     }
 
 
@@ -223,6 +227,7 @@ def account_from_dict(data: dict[str, Any]) -> Account:
         ],
         remember_password=bool(data.get("remember_password", True)),
         preset=str(data.get("preset", "")),
+        imap=imap_from_dict(data.get("imap")),
     )
 
 

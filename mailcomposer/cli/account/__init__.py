@@ -41,6 +41,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--password-stdin", action="store_true", help=_("read the password from standard input")
     )
     add.add_argument("--no-login", action="store_true", help=_("the server needs no login"))
+    from mailcomposer.cli.account import imap
+
+    imap.add_arguments(add)
 
     test = commands.add_parser(
         "test",
@@ -89,6 +92,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=_("print one JSON object with the result instead of the transcript and verdict"),
     )
 
+    commands.add_parser(
+        "sent-retry",
+        help=_("file the copies for Sent that are still waiting (IMAP was unreachable)"),
+    ).add_argument("--password-stdin", action="store_true", help=_("read the password from "
+                                                                   "standard input"))  # fmt: skip
+
     remove = commands.add_parser("remove", help=_("remove an account and its stored password"))
     remove.add_argument("name", help=_("account name"))
 
@@ -110,6 +119,8 @@ def run(args: argparse.Namespace, home: object = None) -> int:
             from mailcomposer.cli.account import add as module
         elif command == "test":
             from mailcomposer.cli.account import test as module
+        elif command == "sent-retry":
+            from mailcomposer.cli.account import sentretry as module
         elif command == "remove":
             from mailcomposer.cli.account import remove as module
         else:

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from mailcomposer.cli.account import imap as imap_args
 from mailcomposer.cli.account.common import fail, read_password
 from mailcomposer.cli.address import default_security, parse_server
 from mailcomposer.i18n import _
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace, home: Home) -> int:
         ),
         identities=[Identity(display_name, address)],
         preset=preset.id if preset else "",
+        imap=imap_args.imap_from_args(args, preset),
     )
     validate(account)  # a bad field is reported before stdin is read
     secret = read_password(sys.stdin) if args.password_stdin else None
@@ -75,6 +77,7 @@ def run(args: argparse.Namespace, home: Home) -> int:
         )  # fmt: skip
     print(_("Account “{name}” saved: {host}:{port} {security}.").format(
         name=account.name, host=host, port=port, security=security.value))  # fmt: skip
+    print(imap_args.describe(account.imap))
     if preset is not None:
         print(_("Note for {provider}: {note}").format(provider=preset.name, note=preset.note))
     if secret is not None:
