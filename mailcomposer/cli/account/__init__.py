@@ -28,6 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     where.add_argument(
         "--server", metavar="HOST[:PORT]", help=_("server name and port ([IPv6]:PORT for IPv6)")
     )
+    where.add_argument(
+        "--detect",
+        action="store_true",
+        help=_("find the settings of the --from address's domain (autoconfig, DNS)"),
+    )
     add.add_argument(
         "--security",
         choices=SECURITY_CHOICES,
@@ -41,6 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--password-stdin", action="store_true", help=_("read the password from standard input")
     )
     add.add_argument("--no-login", action="store_true", help=_("the server needs no login"))
+    add.add_argument(
+        "--yes", action="store_true", help=_("with --detect: accept unverified settings")
+    )
     from mailcomposer.cli.account import imap
 
     imap.add_arguments(add)

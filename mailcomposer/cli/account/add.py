@@ -20,7 +20,7 @@ from mailcomposer.store.paths import Home
 def run(args: argparse.Namespace, home: Home) -> int:
     """Save the account (and its password in the keyring); return 0 or 2."""
     store = AccountStore(home)
-    preset = None
+    preset = detected = None
     if args.preset:
         preset = presets.get(args.preset)
         if preset is None:
@@ -33,6 +33,14 @@ def run(args: argparse.Namespace, home: Home) -> int:
         host, port, security = preset.host, preset.port, preset.security
         if args.security and Security(args.security) is not preset.security:
             return fail("security", _("--security cannot be combined with --preset"))
+    elif getattr(args, "detect", False):
+        from mailcomposer.cli.account.detect import detected_settings
+
+        detected = detected_settings(args)
+        host, port, security = detected.host, detected.port, detected.security
+        preset = presets.get(detected.preset) if detected.preset else None
+        if args.user is None and detected.username:
+            args.user = detected.username
     else:
         host, port = parse_server(args.server)
         security = Security(args.security or default_security(host, port))
@@ -59,7 +67,7 @@ def run(args: argparse.Namespace, home: Home) -> int:
         ),
         identities=[Identity(display_name, address)],
         preset=preset.id if preset else "",
-        imap=imap_args.imap_from_args(args, preset),
+        imap=imap_args.imap_from_args(args, preset or detected),
     )
     validate(account)  # a bad field is reported before stdin is read
     secret = read_password(sys.stdin) if args.password_stdin else None
