@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import ssl
 import threading
@@ -77,6 +78,13 @@ class Web:
 @pytest.fixture
 def web(ca: trustme.CA, client_cafile: Path) -> Iterator[Web]:
     """An HTTPS and an HTTP server on 127.0.0.1; every URL is rewritten to reach them."""
+    with serve_web(ca, client_cafile) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def serve_web(ca: trustme.CA, client_cafile: Path) -> Iterator[Web]:
+    """Run the two local servers (also used by the GUI test)."""
     site = Site()
     https = ThreadingHTTPServer(("127.0.0.1", 0), _handler(site))
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
