@@ -226,9 +226,9 @@ def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
             )
         )
     try:
-        from mailcomposer.cli.sentcopy import after_send_hook
+        from mailcomposer.store.sentcopies import after_send_hook
 
-        hook = after_send_hook(home, server.account_name, secret, built, out)
+        hook = after_send_hook(home, server.account_name, secret, built, out.note)
         submission = Submission(home, settings, secret, built, server.account_name)
         submission.after_sent = hook
         result = cancel.run(submission, out)

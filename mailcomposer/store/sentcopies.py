@@ -66,15 +66,19 @@ class WaitingCopy:
 
 
 def imap_for(account: Any) -> ImapSettings | None:
-    """The account's IMAP settings, else those of its provider's preset."""
+    """The account's IMAP settings, else those of its provider's preset.
+
+    The preset's only while the account still sends through the provider's server
+    (one pointed at another server keeps its preset id for the notes only).
+    """
     if account.imap is not None:
         return account.imap
     preset = presets.get(account.preset) if account.preset else None
     if preset is None and account.identity is not None:
         preset = presets.preset_for_address(account.identity.address)
-        if preset is not None and preset.host != account.server.host:
-            preset = None
-    return preset.imap if preset is not None else None
+    if preset is None or preset.host != account.server.host.strip().lower():
+        return None
+    return preset.imap
 
 
 class SentCopies:
@@ -226,3 +230,28 @@ def retry(
             continue
         outcomes.append(copies.file(copy, account, secret_for(account)))
     return outcomes
+
+
+def after_send_hook(
+    home: Home, account_name: str, secret: Secret | None, built: Any, note: Callable[[str], None]
+) -> Callable[[Any], None] | None:
+    """Return the ``Submission.after_sent`` hook for ``account_name``, or None.
+
+    No hook for ``--server`` sends and the built-in test server: no IMAP account.
+    The hook files earlier waiting copies of the account, then this message's copy
+    (Bcc kept), and passes each outcome's line to ``note``; it never fails the send.
+    Used by ``send`` and by the window's send worker.
+    """
+    if not account_name:
+        return None
+    from mailcomposer.store.accounts import AccountStore
+
+    account = AccountStore(home).get(account_name)
+    if account is None or account.builtin_sandbox:
+        return None
+
+    def hook(_result: Any) -> None:
+        for outcome in save_sent(home, account, secret, built.sent_copy_bytes()):
+            note(outcome.line())
+
+    return hook
