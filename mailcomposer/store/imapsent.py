@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import imaplib
+import mmap
 import re
 import ssl
 import time
@@ -173,12 +174,15 @@ def append_sent(
     imap: ImapSettings,
     username: str,
     secret: Secret,
-    message: bytes,
+    message: bytes | Path,
     *,
     cafile: Path | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> str:
     """Put ``message`` (the sender's copy, Bcc kept) in the Sent folder, marked read.
+
+    A file (CRLF line ends, as the wire form writes it) is sent from a memory map:
+    a large message is never read into memory whole.
 
     Returns:
         the folder's name, as the user reads it.
@@ -197,10 +201,13 @@ def append_sent(
                 )
             ) from exc
         raw = find_sent(client, imap.sent_folder)
-        when = imaplib.Time2Internaldate(time.time())
-        typ, data = client.append(_quote_raw(raw), r"(\Seen)", when, message)
-        if typ != "OK":
-            raise imaplib.IMAP4.error(_text(data))
+        if isinstance(message, Path):
+            _append_file(client, raw, message)
+        else:
+            when = imaplib.Time2Internaldate(time.time())
+            typ, data = client.append(_quote_raw(raw), r"(\Seen)", when, message)
+            if typ != "OK":
+                raise imaplib.IMAP4.error(_text(data))
         return imaputf7.decode(raw)
     except ImapError:
         raise
@@ -215,6 +222,24 @@ def append_sent(
             client.logout()
         except (OSError, imaplib.IMAP4.error):
             pass
+
+
+def _append_file(client: imaplib.IMAP4, raw: str, path: Path) -> None:
+    """APPEND the file at ``path`` as the literal, straight from a memory map.
+
+    ``IMAP4.append`` would copy the message twice in memory (its CRLF rewrite);
+    imaplib sends whatever ``literal`` holds with ``sendall``, and an mmap has the
+    ``len()`` and buffer it needs.
+    """
+    when = imaplib.Time2Internaldate(time.time())
+    with path.open("rb") as handle:
+        if path.stat().st_size == 0:
+            raise imaplib.IMAP4.error(_("the copy is empty"))
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            client.literal = mapped  # type: ignore[assignment]
+            typ, data = client._simple_command("APPEND", _quote_raw(raw), r"(\Seen)", when)
+    if typ != "OK":
+        raise imaplib.IMAP4.error(_text(data))
 
 
 def _text(value: object) -> str:

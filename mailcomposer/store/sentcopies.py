@@ -8,9 +8,10 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from mailcomposer.i18n import _
+from mailcomposer.message.files import atomic_file
 from mailcomposer.smtp.settings import Secret
 from mailcomposer.store import presets
 from mailcomposer.store.imapsent import ImapError, append_sent
@@ -97,13 +98,23 @@ class SentCopies:
         self.appender = appender or append_sent
         self.timeout = timeout
 
-    def keep(self, account: str, data: bytes) -> WaitingCopy:
-        """Write ``data`` to disk for ``account`` before any try to file it."""
+    def keep(self, account: str, data: bytes | Callable[[BinaryIO], object]) -> WaitingCopy:
+        """Write the copy to disk for ``account`` before any try to file it.
+
+        Args:
+            account: the account name.
+            data: the bytes, or a function writing them to the file it is given
+                (a large message is streamed, never held in memory whole).
+        """
         self.folder.mkdir(parents=True, exist_ok=True)
         now = datetime.datetime.now(datetime.UTC)
         stem = now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
         path = self.folder / f"{stem}.eml"
-        atomic_write(path, data)
+        with atomic_file(path) as handle:
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                data(handle)
         copy = WaitingCopy(path, account, now.isoformat(timespec="seconds"))
         self._write_meta(copy)
         return copy
@@ -141,7 +152,7 @@ class SentCopies:
                 imap,
                 account.server.username,
                 secret,
-                copy.path.read_bytes(),
+                copy.path,
                 cafile=account.server.cafile,
                 timeout=self.timeout,
             )
@@ -171,7 +182,7 @@ def save_sent(
     home: Home,
     account: Any,
     secret: Secret | None,
-    data: bytes,
+    data: bytes | Callable[[BinaryIO], object],
     *,
     copies: SentCopies | None = None,
 ) -> list[SentCopyOutcome]:
@@ -183,7 +194,8 @@ def save_sent(
         home: the home folder.
         account: the account the message was sent with.
         secret: its login (the SMTP password, or the OAuth token).
-        data: the sender's copy of the message (Bcc kept).
+        data: the sender's copy of the message (Bcc kept), or a function writing it
+            to a file.
         copies: the store to use (tests pass one with another appender).
 
     Returns:
@@ -251,7 +263,10 @@ def after_send_hook(
         return None
 
     def hook(_result: Any) -> None:
-        for outcome in save_sent(home, account, secret, built.sent_copy_bytes()):
+        def write(handle: BinaryIO) -> object:
+            return built.wire(include_bcc=True).write_to(handle)
+
+        for outcome in save_sent(home, account, secret, write):
             note(outcome.line())
 
     return hook

@@ -104,7 +104,7 @@ class Appender:
     def __call__(self, imap, username, secret, data, **kw) -> str:
         if self.fail:
             raise ImapError(self.fail)
-        self.calls.append((username, data))
+        self.calls.append((username, data.read_bytes()))  # the kept file
         return "Sent"
 
 
