@@ -134,17 +134,65 @@ def plural_rule(header: str) -> Callable[[int], int]:
     return gettext.c2py(match[1].strip())
 
 
-def detect_language(env: dict[str, str] | None = None) -> str:
-    """Pick the shipped language closest to the user's locale (``MAILCOMPOSER_LANG`` wins)."""
+def detect_language(
+    env: dict[str, str] | None = None,
+    *,
+    platform_language: Callable[[], str] | None = None,
+) -> str:
+    """Pick the shipped language closest to the user's (``MAILCOMPOSER_LANG`` wins).
+
+    Then LC_ALL, LC_MESSAGES and LANG; without them the platform's answer: on
+    Windows the user's UI language (``GetUserDefaultUILanguage``), as
+    ``locale.getlocale()`` there names the region in words (``Chinese
+    (Simplified)_China``); elsewhere ``locale.getlocale()``. Every Chinese variant
+    maps to ``zh_CN``: Traditional Chinese (zh_TW, zh_HK, zh_MO) is not shipped and
+    Simplified is the closest to it.
+
+    Args:
+        env: the environment (default: ``os.environ``).
+        platform_language: returns the platform's language name (tests inject it).
+    """
     env = dict(os.environ) if env is None else env
     wanted = env.get("MAILCOMPOSER_LANG") or env.get("LC_ALL") or env.get("LC_MESSAGES") or ""
     wanted = wanted or env.get("LANG", "")
     if not wanted:
-        try:
-            wanted = locale.getlocale()[0] or ""
-        except ValueError:
-            wanted = ""
-    return "zh_CN" if wanted.lower().startswith("zh") else "en"
+        wanted = (platform_language or _platform_language)()
+    return "zh_CN" if _is_chinese(wanted) else "en"
+
+
+def _is_chinese(name: str) -> bool:
+    text = name.strip().lower()
+    return text.startswith(("zh", "chinese")) or text in ("c-zh", "cn")
+
+
+def windows_ui_language(get_lcid: Callable[[], int] | None = None) -> str:
+    """Return the Windows UI language as a locale name (``zh_CN``), or '' if unknown.
+
+    Args:
+        get_lcid: returns the LCID (default: ``kernel32.GetUserDefaultUILanguage``).
+    """
+    if get_lcid is None:
+        import ctypes
+
+        get_lcid = ctypes.windll.kernel32.GetUserDefaultUILanguage  # type: ignore[attr-defined]
+    try:
+        lcid = int(get_lcid())
+    except (OSError, AttributeError, TypeError, ValueError):
+        return ""
+    return locale.windows_locale.get(lcid, "")
+
+
+def _platform_language() -> str:
+    import sys
+
+    if sys.platform == "win32":
+        name = windows_ui_language()
+        if name:
+            return name
+    try:
+        return locale.getlocale()[0] or ""
+    except ValueError:
+        return ""
 
 
 def set_language(language: str) -> None:

@@ -61,6 +61,9 @@ class Submission:
         state: the current :class:`State`.
         outbox_id: the outbox entry while there is one (set once the copy is
             complete, before the final dot).
+        after_sent: called with the result once the message was accepted and
+            recorded (the copy for the Sent folder); what it raises is a warning,
+            never a failed send.
     """
 
     def __init__(
@@ -73,6 +76,7 @@ class Submission:
         *,
         on_state: Callable[[State], None] | None = None,
         entry: OutboxEntry | None = None,
+        after_sent: Callable[[SendResult], None] | None = None,
     ) -> None:
         self.home = home if isinstance(home, Home) else Home(Path(home))
         self.settings = settings
@@ -87,6 +91,7 @@ class Submission:
 
             self.built = StoredMessage(entry)
         self._on_state = on_state
+        self.after_sent = after_sent
         self._lock = threading.Lock()
 
     @property
@@ -249,6 +254,14 @@ class Submission:
             self._set_state(State.UNKNOWN)
             raise
         self._set_state(State.SENT)
+        if self.after_sent is not None:
+            try:
+                self.after_sent(result)
+            except Exception as exc:  # the message went out: this never undoes that
+                note = _("The message was sent, but the step after it failed: {error}")
+                result = dataclasses.replace(
+                    result, warnings=(*result.warnings, note.format(error=exc))
+                )
         return result
 
     def _finish_failed(self, outbox: Outbox, copy: PendingCopy, exit_code: ExitCode) -> None:

@@ -221,7 +221,14 @@ def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
     if args.step and args.password_stdin:
         raise UsageError("--step", _("--step reads standard input; give the password another way"))
     if settings.username and secret is None:
-        secret = serverargs.ask_password(args, settings)
+        try:
+            secret = serverargs.ask_password(args, settings)
+        except UsageError:
+            if args.password_stdin:
+                raise
+            # A relay that offers no AUTH needs none: the session finds out and says
+            # so; a server that asks for a login stops the send there (exit code 2).
+            secret = None
 
     from mailcomposer.smtp.errors import ExitCode, SendError
     from mailcomposer.submission import Submission
@@ -238,7 +245,11 @@ def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
             )
         )
     try:
+        from mailcomposer.store.sentcopies import after_send_hook
+
+        hook = after_send_hook(home, server.account_name, secret, built, out.note)
         submission = Submission(home, settings, secret, built, server.account_name)
+        submission.after_sent = hook
         gate = None
         if args.step:
             import sys
@@ -248,6 +259,14 @@ def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
             gate = StdinGate(sys.stdin, sys.stderr if args.json else sys.stdout)
         result = cancel.run(submission, out, gate)
     except SendError as error:
+        if error.field == "password" and secret is None:
+            raise UsageError(
+                "--password-stdin",
+                _(
+                    "no password for {user}: pipe it with --password-stdin or set "
+                    "MAILCOMPOSER_PASSWORD"
+                ).format(user=settings.username),
+            ) from None
         if error.exit_code == ExitCode.UNKNOWN and submission.outbox_id:
             # Say where the copy is, so the user can check before sending again.
             error.user_message += " " + _(

@@ -27,9 +27,22 @@ def log_in(
     """Log in on the open connection; return the mechanism used.
 
     Raises:
-        SendError: no password, no AUTH offered, no usable mechanism (all before
-            anything secret is sent), or the server refused the login.
+        SendError: no password while the server asks for a login (exit code 2,
+            field ``password``), no usable mechanism (both before anything secret is
+            sent), no AUTH offered although a password was given, or the server
+            refused the login. No AUTH offered and no password is not an error: the
+            transcript says so and '' is returned.
     """
+    if "AUTH" not in offered.names and secret is None:
+        # A relay on port 25 or a lab server (Mailpit) needs no login: the user name
+        # may only be the sender address filled in by default, with no password kept.
+        rec.note(
+            _(
+                "The server offers no login (AUTH), so none is tried for {user}; "
+                "going on without logging in."
+            ).format(user=settings.username)
+        )
+        return ""
     if not rec.secure:
         rec.note(
             _(
@@ -40,8 +53,11 @@ def log_in(
     if secret is None:
         raise SendError(
             Stage.AUTH,
-            ExitCode.AUTH,
-            _("A user name is set but no password was given."),
+            ExitCode.INPUT,
+            _("The server asks for a login, but no password was given for {user}.").format(
+                user=settings.username
+            ),
+            field="password",
         )
     if "AUTH" not in offered.names:
         raise SendError(

@@ -156,6 +156,11 @@ class ConnectionReport:
                     user=s.username, mechanism=self.mechanism
                 )
             )
+        elif self.ok and s.username:
+            lines.append(
+                _("✓ No login is needed: the server offers none, so {user} did not log in.")
+                .format(user=s.username)
+            )  # fmt: skip
         elif self.ok and not s.username:
             if self.extensions is not None and self.extensions.auth:
                 lines.append(
@@ -194,8 +199,13 @@ class ConnectionReport:
             ("PIPELINING", ext.pipelining, _("several commands at once")),
             ("DSN", ext.dsn, _("delivery status notifications")),
             ("CHUNKING", ext.chunking, _("BDAT chunked upload")),
-            ("STARTTLS", ext.starttls, _("upgrade to encryption")),
         ]
+        # Inside TLS a server no longer announces STARTTLS (RFC 3207 forbids a second
+        # one): after STARTTLS it worked, after implicit TLS it does not apply.
+        if self.settings.security is Security.STARTTLS and self.tls_version:
+            features.append(("STARTTLS", True, _("upgrade to encryption")))
+        elif not self.tls_version:
+            features.append(("STARTTLS", ext.starttls, _("upgrade to encryption")))
         have = [f"{name} ({what})" for name, on, what in features if on]
         missing = [name for name, on, _what in features if not on]
         if have:

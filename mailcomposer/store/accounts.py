@@ -13,6 +13,7 @@ from mailcomposer.message import files
 from mailcomposer.message.addresses import parse_address
 from mailcomposer.message.errors import InputError
 from mailcomposer.smtp.settings import AuthMethod, Security, ServerSettings, Timeouts
+from mailcomposer.store.imapsettings import ImapSettings, imap_from_dict, imap_to_dict
 from mailcomposer.store.oauth import OAuthSettings, oauth_from_dict, oauth_to_dict
 from mailcomposer.store.paths import Home, atomic_write
 
@@ -65,6 +66,7 @@ class Account:
         preset: the provider preset id it was made from, if any.
         oauth: set when the account signs in with OAuth2 (the refresh token is in
             the keyring); None for a password.
+        imap: the IMAP server that keeps a copy of each sent message, if set.
     """
 
     name: str
@@ -74,6 +76,7 @@ class Account:
     builtin_sandbox: bool = False
     preset: str = ""
     oauth: OAuthSettings | None = None
+    imap: ImapSettings | None = None
 
     @property
     def identity(self) -> Identity | None:
@@ -208,6 +211,7 @@ def account_to_dict(account: Account) -> dict[str, Any]:
         "remember_password": account.remember_password,
         "preset": account.preset,
         "oauth": oauth_to_dict(account.oauth),
+        "imap": imap_to_dict(account.imap),
     }
 
 
@@ -229,6 +233,7 @@ def account_from_dict(data: dict[str, Any]) -> Account:
         remember_password=bool(data.get("remember_password", True)),
         preset=str(data.get("preset", "")),
         oauth=oauth_from_dict(data.get("oauth")),
+        imap=imap_from_dict(data.get("imap")),
     )
 
 

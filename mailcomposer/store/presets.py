@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from mailcomposer.i18n import _, resources_dir
 from mailcomposer.smtp.settings import Security, ServerSettings
+from mailcomposer.store.imapsettings import ImapSettings, imap_from_dict
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,8 @@ class Preset:
         security: ``tls`` (465) or ``starttls`` (587).
         domains: lowercase e-mail domains the provider serves.
         raw_note: the English authentication advice (the catalog key).
+        imap: the provider's IMAP server, for the copy in Sent (``save_sent`` is off
+            where the provider files mail sent over SMTP itself, as Gmail does).
     """
 
     id: str
@@ -31,6 +34,7 @@ class Preset:
     security: Security
     domains: tuple[str, ...]
     raw_note: str
+    imap: ImapSettings | None = None
 
     @property
     def note(self) -> str:
@@ -57,6 +61,7 @@ def presets() -> tuple[Preset, ...]:
             security=Security(item["security"]),
             domains=tuple(item["domains"]),
             raw_note=item["note"],
+            imap=imap_from_dict(item.get("imap")),
         )
         for item in data["presets"]
     )

@@ -25,6 +25,7 @@ from mailcomposer.message.errors import InputError
 from mailcomposer.smtp.settings import AuthMethod, Secret, Security, ServerSettings, Timeouts
 from mailcomposer.store import presets
 from mailcomposer.store.accounts import Account, Identity
+from mailcomposer.ui.detectpanel import DetectPanel
 from mailcomposer.ui.forms import line_edit, push_button
 from mailcomposer.ui.identities import IdentitiesEditor
 from mailcomposer.ui.oauthpanel import SignInPanel
@@ -46,6 +47,7 @@ class AccountForm(QTabWidget):
         port_spin, security_combo, user_edit, auth_combo, password_edit, remember_box,
         keyring_note, cafile_edit, connect_timeout, command_timeout: the fields.
         oauth_panel: OAuth2 sign-in instead of a password (``SignInPanel``).
+        detect_panel: the *Detect settings* step, which fills the server fields.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -54,6 +56,7 @@ class AccountForm(QTabWidget):
         self.tabs = self
         self.current: str | None = None
         self._filling = False
+        self._imap = None  # the account's IMAP settings: kept through an edit
         self._build()
 
     # -- layout --
@@ -135,7 +138,13 @@ class AccountForm(QTabWidget):
         )
 
         form.addRow(_("Account name:"), self.name_edit)
-        form.addRow(_("E-mail address:"), self.address_edit)
+        self.detect_panel = DetectPanel(self.address_edit)
+        self.detect_panel.settings_found.connect(self._on_detect_panel_settings_found)
+        address_row = QHBoxLayout()
+        address_row.addWidget(self.address_edit, 1)
+        address_row.addWidget(self.detect_panel.button)
+        form.addRow(_("E-mail address:"), address_row)
+        form.addRow(self.detect_panel)
         form.addRow(_("Your name:"), self.display_name_edit)
         form.addRow(_("Provider:"), self.preset_combo)
         form.addRow(self.preset_note)
@@ -197,6 +206,7 @@ class AccountForm(QTabWidget):
         self._filling = True
         try:
             self.current = account.name
+            self._imap = account.imap
             server = account.server
             identity = account.identity or Identity("", "")
             self.name_edit.setText(account.name)
@@ -234,7 +244,8 @@ class AccountForm(QTabWidget):
 
     def _fields(self) -> list[QWidget]:
         return [
-            self.name_edit, self.address_edit, self.display_name_edit, self.preset_combo,
+            self.name_edit, self.address_edit, self.detect_panel.button, self.display_name_edit,
+            self.preset_combo,
             self.host_edit, self.port_spin, self.security_combo, self.user_edit,
             self.auth_combo, self.password_edit, self.cafile_edit, self.connect_timeout,
             self.command_timeout, self.identities_editor,
@@ -263,6 +274,7 @@ class AccountForm(QTabWidget):
             remember_password=self.remember_box.isChecked(),
             preset=self.preset_combo.currentData() or "",
             oauth=self.oauth_panel.settings(),
+            imap=self._imap,
         )
 
     def typed_secret(self) -> Secret | None:
@@ -389,6 +401,21 @@ class AccountForm(QTabWidget):
         self.remember_box.setVisible(not on)
         if self.preset_note.text():
             self.preset_note.setVisible(not on)  # its advice is about passwords
+
+    @Slot(object)
+    def _on_detect_panel_settings_found(self, found: object) -> None:
+        """Fill the server, login and IMAP fields with what detection found."""
+        preset = getattr(found, "preset", "")
+        self.preset_combo.setCurrentIndex(max(self.preset_combo.findData(preset), 0))
+        self.host_edit.setText(found.host)  # type: ignore[attr-defined]
+        security = found.security  # type: ignore[attr-defined]
+        self.security_combo.setCurrentIndex(self.security_combo.findData(security.value))
+        self.port_spin.setValue(found.port)  # type: ignore[attr-defined]
+        user = found.username or self.address_edit.text().strip()  # type: ignore[attr-defined]
+        if user:
+            self.user_edit.setText(user)
+        if found.imap is not None:  # type: ignore[attr-defined]
+            self._imap = found.imap  # type: ignore[attr-defined]
 
     @Slot(int)
     def _on_security_changed(self, _index: int) -> None:

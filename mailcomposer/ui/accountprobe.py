@@ -97,6 +97,13 @@ def _autodetect_job(settings: ServerSettings, secret: Secret | None, ports: Any,
                       provider_note=login_note_for_host(settings.host))  # fmt: skip
 
 
+def _detect_job(address: str, opener: Any, resolver: Any, *, on_event: Any,
+                cancel: Any) -> Any:  # fmt: skip
+    from mailcomposer.store.autoconfig import detect
+
+    return detect(address, opener=opener, resolver=resolver, on_step=on_event)
+
+
 class ProbeRunner(QObject):
     """Owns the thread and worker of the running test and relays what the worker reports.
 
@@ -149,6 +156,14 @@ class ProbeRunner(QObject):
     ) -> None:
         """Try each (port, security) of ``ports`` on the settings' host; report the best."""
         self._start(functools.partial(_autodetect_job, settings, secret, ports, timeouts))
+
+    def start_detect(self, address: str, opener: Any = None, resolver: Any = None) -> None:
+        """Look up the settings of ``address``'s domain; each step comes as ``event_logged``.
+
+        ``succeeded``/``failed`` carry the ``autoconfig.Detection``. The look-ups
+        cannot be interrupted: a cancel takes effect when the current one ends.
+        """
+        self._start(functools.partial(_detect_job, address, opener, resolver))
 
     def start_sandbox_test(self, maildir: Path) -> None:
         """Start the built-in server and test it; it stops when the test ends."""

@@ -40,7 +40,21 @@ def run_job(job: SendJob, on_event, on_progress, cancel) -> Any:
     from mailcomposer.submission import Submission
 
     submission = Submission(job.home, job.settings, job.secret, job.built, job.account)
+    submission.after_sent = sent_copy_hook(job, on_event)
     return submission.run(on_event=on_event, on_progress=on_progress, cancel=cancel)
+
+
+def sent_copy_hook(job: SendJob, on_event: Any) -> Any:
+    """The copy for the account's Sent folder, its outcome shown as a ``*`` line."""
+    import time
+
+    from mailcomposer.smtp.transcript import Direction
+    from mailcomposer.store.sentcopies import after_send_hook
+
+    def note(text: str) -> None:
+        on_event(TranscriptEvent(time.monotonic(), Direction.NOTE, text))
+
+    return after_send_hook(job.home, job.account, job.secret, job.built, note)
 
 
 def unexpected_error(exc: BaseException) -> SendError:

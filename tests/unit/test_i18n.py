@@ -171,3 +171,41 @@ def test_every_shipped_catalog_line_parses_as_before() -> None:
                     checked += 1
                     break
     assert checked > 500
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("Chinese (Simplified)_China", "zh_CN"),  # locale.getlocale() on Chinese Windows
+        ("Chinese (Traditional)_Taiwan", "zh_CN"),
+        ("zh_SG", "zh_CN"),
+        ("English_United States", "en"),
+        ("", "en"),
+    ],
+)
+def test_detect_language_asks_the_platform_without_environment(answer: str, expected: str):
+    assert i18n.detect_language({}, platform_language=lambda: answer) == expected
+
+
+@pytest.mark.parametrize(
+    ("lcid", "name", "language"),
+    [
+        (0x0804, "zh_CN", "zh_CN"),  # Chinese (Simplified, PRC)
+        (0x1004, "zh_SG", "zh_CN"),  # Chinese (Simplified, Singapore)
+        (0x0404, "zh_TW", "zh_CN"),  # Traditional: the closest shipped is zh_CN
+        (0x0C04, "zh_HK", "zh_CN"),
+        (0x1404, "zh_MO", "zh_CN"),
+        (0x0409, "en_US", "en"),
+    ],
+)
+def test_windows_ui_language_maps_the_lcid(lcid: int, name: str, language: str) -> None:
+    assert i18n.windows_ui_language(lambda: lcid) == name
+    assert i18n.detect_language({}, platform_language=lambda: name) == language
+
+
+def test_windows_ui_language_unknown_or_failing_is_empty() -> None:
+    def broken() -> int:
+        raise OSError("no kernel32")
+
+    assert i18n.windows_ui_language(lambda: 0x7777) == ""
+    assert i18n.windows_ui_language(broken) == ""

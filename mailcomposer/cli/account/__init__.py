@@ -28,6 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     where.add_argument(
         "--server", metavar="HOST[:PORT]", help=_("server name and port ([IPv6]:PORT for IPv6)")
     )
+    where.add_argument(
+        "--detect",
+        action="store_true",
+        help=_("find the settings of the --from address's domain (autoconfig, DNS)"),
+    )
     add.add_argument(
         "--security",
         choices=SECURITY_CHOICES,
@@ -45,6 +50,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
     oauth.add_arguments(add)
     oauth.add_login_parser(commands)
+    add.add_argument(
+        "--yes", action="store_true", help=_("with --detect: accept unverified settings")
+    )
+    from mailcomposer.cli.account import imap
+
+    imap.add_arguments(add)
 
     test = commands.add_parser(
         "test",
@@ -93,6 +104,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=_("print one JSON object with the result instead of the transcript and verdict"),
     )
 
+    commands.add_parser(
+        "sent-retry",
+        help=_("file the copies for Sent that are still waiting (IMAP was unreachable)"),
+    ).add_argument("--password-stdin", action="store_true", help=_("read the password from "
+                                                                   "standard input"))  # fmt: skip
+
     remove = commands.add_parser("remove", help=_("remove an account and its stored password"))
     remove.add_argument("name", help=_("account name"))
 
@@ -114,6 +131,8 @@ def run(args: argparse.Namespace, home: object = None) -> int:
             from mailcomposer.cli.account import add as module
         elif command == "test":
             from mailcomposer.cli.account import test as module
+        elif command == "sent-retry":
+            from mailcomposer.cli.account import sentretry as module
         elif command == "remove":
             from mailcomposer.cli.account import remove as module
         elif command == "login":

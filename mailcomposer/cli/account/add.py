@@ -7,6 +7,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from mailcomposer.cli.account import imap as imap_args
 from mailcomposer.cli.account import oauth
 from mailcomposer.cli.account.common import fail, read_password
 from mailcomposer.cli.address import default_security, parse_server
@@ -21,7 +22,7 @@ from mailcomposer.store.paths import Home
 def run(args: argparse.Namespace, home: Home) -> int:
     """Save the account (and its password in the keyring); return 0 or 2."""
     store = AccountStore(home)
-    preset = None
+    preset = detected = None
     if args.preset:
         preset = presets.get(args.preset)
         if preset is None:
@@ -34,6 +35,14 @@ def run(args: argparse.Namespace, home: Home) -> int:
         host, port, security = preset.host, preset.port, preset.security
         if args.security and Security(args.security) is not preset.security:
             return fail("security", _("--security cannot be combined with --preset"))
+    elif getattr(args, "detect", False):
+        from mailcomposer.cli.account.detect import detected_settings
+
+        detected = detected_settings(args)
+        host, port, security = detected.host, detected.port, detected.security
+        preset = presets.get(detected.preset) if detected.preset else None
+        if args.user is None and detected.username:
+            args.user = detected.username
     else:
         host, port = parse_server(args.server)
         security = Security(args.security or default_security(host, port))
@@ -60,6 +69,7 @@ def run(args: argparse.Namespace, home: Home) -> int:
         ),
         identities=[Identity(display_name, address)],
         preset=preset.id if preset else "",
+        imap=imap_args.imap_from_args(args, preset or detected),
     )
     oauth_settings = oauth.settings_from_args(args, preset.id if preset else "")
     if oauth_settings is not None:
@@ -82,6 +92,7 @@ def run(args: argparse.Namespace, home: Home) -> int:
         )  # fmt: skip
     print(_("Account “{name}” saved: {host}:{port} {security}.").format(
         name=account.name, host=host, port=port, security=security.value))  # fmt: skip
+    print(imap_args.describe(account.imap))
     if preset is not None and oauth_settings is None:  # the note is about passwords
         print(_("Note for {provider}: {note}").format(provider=preset.name, note=preset.note))
     if before is not None:

@@ -179,17 +179,26 @@ def _run_test(args: argparse.Namespace, home: Home, account: Account, out: Probe
 
             secret = Credentials().get(account.name, settings.username)
         if secret is None:
-            raise InputError(
-                "password",
-                _("no password is stored for “{name}”; use --password-stdin").format(
-                    name=account.name
-                ),
-            )
+            # At a terminal the password is asked for, as ``send`` does; otherwise the
+            # test goes on without one: a server that offers no AUTH needs none, and
+            # one that asks for a login is reported as such (exit code 2).
+            from mailcomposer.cli.serverargs import ask_password
+
+            try:
+                secret = ask_password(args, settings)
+            except UsageError:
+                secret = None
     pins = PinStore(home)
     note = presets.login_note_for_host(settings.host)
     report = probe.test_connection(
         settings_with_pin(settings, pins), secret, on_event=out.event, provider_note=note
     )
+    error = report.error
+    if secret is None and error is not None and error.field == "password":
+        raise InputError(
+            "password",
+            _("no password is stored for “{name}”; use --password-stdin").format(name=account.name),
+        )
     info = report.untrusted_certificate
     if info is not None and args.trust:
         from mailcomposer.store.pins import normalize_fingerprint
