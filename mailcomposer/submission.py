@@ -142,7 +142,20 @@ class Submission:
                 error.exit_code = ExitCode.UNKNOWN
             self._log(log, error=error)
             raise
-        return self._record(log, result)
+        return self._after_sent(self._record(log, result))
+
+    def _after_sent(self, result: SendResult) -> SendResult:
+        """Run the ``after_sent`` step (the copy for Sent); a failure only adds a warning."""
+        if self.after_sent is None:
+            return result
+        try:
+            self.after_sent(result)
+        except Exception as exc:  # the message went out: this never undoes that
+            note = _("The message was sent, but the step after it failed: {error}")
+            result = dataclasses.replace(
+                result, warnings=(*result.warnings, note.format(error=exc))
+            )
+        return result
 
     def _run(
         self,
@@ -254,14 +267,6 @@ class Submission:
             self._set_state(State.UNKNOWN)
             raise
         self._set_state(State.SENT)
-        if self.after_sent is not None:
-            try:
-                self.after_sent(result)
-            except Exception as exc:  # the message went out: this never undoes that
-                note = _("The message was sent, but the step after it failed: {error}")
-                result = dataclasses.replace(
-                    result, warnings=(*result.warnings, note.format(error=exc))
-                )
         return result
 
     def _finish_failed(self, outbox: Outbox, copy: PendingCopy, exit_code: ExitCode) -> None:

@@ -44,7 +44,7 @@ def test_window_send_files_the_copy_with_bcc(
             imap=ImapSettings("127.0.0.1", dovecot.tls_port, Security.TLS),
         )
     )
-    window._reload_accounts()
+    window.header.reload_accounts()
     assert window.select_identity("ann@example.org")
     window.ask_password = lambda account: Secret(PASSWORD)
     fill(window, tmp_path)
