@@ -52,15 +52,17 @@ class Recorder:
         expl: str = "",
         refs: tuple[Ref, ...] = (),
         elapsed: float | None = None,
+        detail: str = "",
     ) -> None:
         self._on_event(
             TranscriptEvent(
-                time.monotonic(), direction, text, code, expl, self.secure, refs, elapsed
+                time.monotonic(), direction, text, code, expl, self.secure, refs, elapsed, detail
             )
         )
 
-    def note(self, text: str, refs: tuple[Ref, ...] = ()) -> None:
-        self.emit(Direction.NOTE, text, refs=refs)
+    def note(self, text: str, refs: tuple[Ref, ...] = (), detail: str = "") -> None:
+        """Record a local note; ``detail`` is text a reader may unfold under it."""
+        self.emit(Direction.NOTE, text, refs=refs, detail=detail)
 
     def mask_next(self, shown: str) -> None:
         """Show ``shown`` instead of the next client line."""
