@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from mailcomposer.smtp.rfc import Ref
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
 
 # A NOTE that announces the switch to TLS; the core's wording may vary a little
@@ -62,23 +63,68 @@ def transcript_text(events: Sequence[TranscriptEvent], explain: bool = False) ->
 
 
 # A line as the model keeps it, read by index: 0 time, 1 direction prefix, 2 text,
-# 3 code, 4 explanation, 5 secure.
-# Flat tuples of str/float/int/bool: the garbage collector untracks such tuples, so
+# 3 code, 4 explanation, 5 secure, 6 references (an index into ``REF_SETS``), 7 step
+# time in seconds or None, 8 detail ("" on all lines but the DATA note).
+# Flat tuples of str/float/int/bool/None: the garbage collector untracks such tuples, so
 # 200,000 lines add nothing to its full collections (with dataclass instances a gen-2
-# pass over them stalled the window ~80 ms).
-Row = tuple[float, str, str, "int | None", str, bool]
+# pass over them stalled the window ~80 ms). The references are why slot 6 is an index:
+# a tuple of ``Ref`` objects in each row would keep every row tracked.
+Row = tuple[float, str, str, "int | None", str, bool, int, "float | None", str]
 _DIRECTIONS = {d.value: d for d in Direction}
+
+# Each distinct set of references once, for the whole process: a few hundred at most
+# (the explanations cite from a fixed table), so the table stays small.
+REF_SETS: list[tuple[Ref, ...]] = [()]
+_REF_SET_INDEX: dict[tuple[Ref, ...], int] = {(): 0}
+
+
+def ref_set_index(refs: tuple[Ref, ...]) -> int:
+    """Return the index of ``refs`` in ``REF_SETS``, adding it the first time."""
+    index = _REF_SET_INDEX.get(refs)
+    if index is None:
+        index = len(REF_SETS)
+        REF_SETS.append(refs)
+        _REF_SET_INDEX[refs] = index
+    return index
 
 
 def rows_of(events: Sequence[TranscriptEvent]) -> list[Row]:
     """Return the rows that keep ``events``."""
-    return [(e.time, e.direction.value, e.text, e.code, e.explanation, e.secure) for e in events]
+    return [
+        (
+            e.time,
+            e.direction.value,
+            e.text,
+            e.code,
+            e.explanation,
+            e.secure,
+            ref_set_index(e.refs) if e.refs else 0,
+            e.elapsed,
+            e.detail,
+        )
+        for e in events
+    ]
 
 
 def event_of(row: Row) -> TranscriptEvent:
     """Return the event a row keeps."""
-    time, direction, text, code, explanation, secure = row
-    return TranscriptEvent(time, _DIRECTIONS[direction], text, code, explanation, secure)
+    time, direction, text, code, explanation, secure, refs, elapsed, detail = row
+    return TranscriptEvent(
+        time,
+        _DIRECTIONS[direction],
+        text,
+        code,
+        explanation,
+        secure,
+        REF_SETS[refs],
+        elapsed,
+        detail,
+    )
+
+
+def refs_of(row: Row) -> tuple[Ref, ...]:
+    """Return the RFC sections behind a row's explanation."""
+    return REF_SETS[row[6]]
 
 
 def line_of(row: Row) -> str:
@@ -102,6 +148,7 @@ def is_tls_row(row: Row) -> bool:
 
 __all__ = [
     "MARKERS",
+    "REF_SETS",
     "Kind",
     "Row",
     "event_of",
@@ -109,6 +156,8 @@ __all__ = [
     "is_tls_row",
     "kind_of",
     "line_of",
+    "ref_set_index",
+    "refs_of",
     "rows_of",
     "searchable_text",
     "transcript_text",
