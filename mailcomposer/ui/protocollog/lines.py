@@ -63,13 +63,16 @@ def transcript_text(events: Sequence[TranscriptEvent], explain: bool = False) ->
 
 
 # A line as the model keeps it, read by index: 0 time, 1 direction prefix, 2 text,
-# 3 code, 4 explanation, 5 secure, 6 references (an index into ``REF_SETS``), 7 step
-# time in seconds or None, 8 detail ("" on all lines but the DATA note).
+# 3 code, 4 explanation, 5 flags: secure (bit 0) and the references (an index into
+# ``REF_SETS``, the bits above), 6 extra: the step time in seconds (a float, on the last
+# line of a reply) or the detail (a str, on the DATA note) or None — a line never has
+# both. Seven slots, small ints and no objects per line beyond what the event carried:
+# 100,000 lines stay near 200 bytes each (benchmarks/gui_log.py).
 # Flat tuples of str/float/int/bool/None: the garbage collector untracks such tuples, so
 # 200,000 lines add nothing to its full collections (with dataclass instances a gen-2
-# pass over them stalled the window ~80 ms). The references are why slot 6 is an index:
-# a tuple of ``Ref`` objects in each row would keep every row tracked.
-Row = tuple[float, str, str, "int | None", str, bool, int, "float | None", str]
+# pass over them stalled the window ~80 ms). A tuple of ``Ref`` objects in each row
+# would keep every row tracked: hence the index.
+Row = tuple[float, str, str, "int | None", str, int, "float | str | None"]
 _DIRECTIONS = {d.value: d for d in Direction}
 
 # Each distinct set of references once, for the whole process: a few hundred at most
@@ -97,10 +100,8 @@ def rows_of(events: Sequence[TranscriptEvent]) -> list[Row]:
             e.text,
             e.code,
             e.explanation,
-            e.secure,
-            ref_set_index(e.refs) if e.refs else 0,
-            e.elapsed,
-            e.detail,
+            (ref_set_index(e.refs) << 1 if e.refs else 0) | e.secure,
+            e.detail or e.elapsed,
         )
         for e in events
     ]
@@ -108,23 +109,40 @@ def rows_of(events: Sequence[TranscriptEvent]) -> list[Row]:
 
 def event_of(row: Row) -> TranscriptEvent:
     """Return the event a row keeps."""
-    time, direction, text, code, explanation, secure, refs, elapsed, detail = row
+    time, direction, text, code, explanation, flags, extra = row
     return TranscriptEvent(
         time,
         _DIRECTIONS[direction],
         text,
         code,
         explanation,
-        secure,
-        REF_SETS[refs],
-        elapsed,
-        detail,
+        bool(flags & 1),
+        REF_SETS[flags >> 1],
+        None if extra is None or isinstance(extra, str) else extra,
+        extra if isinstance(extra, str) else "",
     )
 
 
 def refs_of(row: Row) -> tuple[Ref, ...]:
     """Return the RFC sections behind a row's explanation."""
-    return REF_SETS[row[6]]
+    return REF_SETS[row[5] >> 1]
+
+
+def is_secure(row: Row) -> bool:
+    """Return True when the row's line travelled inside TLS."""
+    return bool(row[5] & 1)
+
+
+def step_time_of(row: Row) -> float | None:
+    """Return the step's time on the last line of a reply (seconds), else None."""
+    extra = row[6]
+    return None if extra is None or isinstance(extra, str) else extra
+
+
+def detail_of(row: Row) -> str:
+    """Return the text a reader may unfold under the row ("" for most lines)."""
+    extra = row[6]
+    return extra if isinstance(extra, str) else ""
 
 
 def line_of(row: Row) -> str:
@@ -151,7 +169,9 @@ __all__ = [
     "REF_SETS",
     "Kind",
     "Row",
+    "detail_of",
     "event_of",
+    "is_secure",
     "is_tls_note",
     "is_tls_row",
     "kind_of",
@@ -160,5 +180,6 @@ __all__ = [
     "refs_of",
     "rows_of",
     "searchable_text",
+    "step_time_of",
     "transcript_text",
 ]

@@ -15,13 +15,16 @@ from mailcomposer.ui.protocollog.lines import (
     MARKERS,
     Kind,
     Row,
+    detail_of,
     event_of,
+    is_secure,
     is_tls_row,
     kind_of,
     line_of,
     refs_of,
     rows_of,
     searchable_text,
+    step_time_of,
     transcript_text,
 )
 
@@ -128,11 +131,11 @@ class ProtocolLogModel(QAbstractListModel):
 
     def step_time_at(self, row: int) -> float | None:
         """Return the step's time on the last line of a reply (seconds), else None."""
-        return self._rows[row][7]
+        return step_time_of(self._rows[row])
 
     def detail_at(self, row: int) -> str:
         """Return the text a reader may unfold under ``row`` ("" for most lines)."""
-        return self._rows[row][8]
+        return detail_of(self._rows[row])
 
     def row_key(self, row: int) -> tuple[float, str]:
         """Return a key naming ``row`` that survives older lines leaving the ring."""
@@ -182,10 +185,10 @@ class ProtocolLogModel(QAbstractListModel):
         current = self._rows[row]
         if is_tls_row(current):
             return True
-        if not current[5] or row == 0:
+        if not is_secure(current) or row == 0:
             return False
         previous = self._rows[row - 1]
-        return not previous[5] and not is_tls_row(previous)
+        return not is_secure(previous) and not is_tls_row(previous)
 
     # -- Qt model interface ----------------------------------------------------------------
 
