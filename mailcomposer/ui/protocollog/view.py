@@ -1,4 +1,4 @@
-"""The log list: monospace fixed rows that follow new lines, an empty-log hint, and copy."""
+"""The log list: fixed monospace rows that follow new lines, RFC tags, the DATA preview, copy."""
 
 from __future__ import annotations
 
