@@ -1,6 +1,6 @@
 """Benchmark: the protocol log dock taking 100,000 lines in batches, against a QPlainTextEdit.
 
-Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/gui_log.py [--lines N]``.
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/gui_log.py [--lines N] [--plain]``.
 Budget (DESIGN.md): the log takes 100,000 lines without the window stalling, memory
 bounded. We call it a PASS when no single batch (append + the repaint it causes)
 blocks the event loop for more than 30 ms, the same figure as the send budget, and
@@ -24,6 +24,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMainWindow, QPlainTextEdit, QTextEdit
 
+from mailcomposer.smtp.rfc import ref
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
 from mailcomposer.ui.protocollog import ProtocolLogDock
 
@@ -41,24 +42,48 @@ def rss_bytes() -> int:
         return 0
 
 
+_RCPT = (ref(5321, "4.1.1.3"), ref(5321, "3.3"))
+_OK = (ref(5321, "4.1.1.3"), ref(3463, "3.2"), ref(3463, "2"))
+_GREY = (ref(5321, "4.2.1"), ref(3463, "3.8"), ref(6647, "2"), ref(5321, "4.5.4.1"))
+_UNKNOWN = (ref(5321, "4.2.1"), ref(3463, "3.2"), ref(3463, "2"), ref(5321, "4.2.2"))
+_NOOP = (ref(5321, "4.1.1.9"),)
+# direction, text, code, explanation, references, is the last line of a reply (timed)
 _PATTERN = [
-    (Direction.CLIENT, "RCPT TO:<student{i}@example.org>", None, ""),
-    (Direction.SERVER, "250 2.1.5 Ok", 250, "This recipient is accepted."),
-    (Direction.NOTE, "sent {i} of 26,214,400 bytes", None, ""),
-    (Direction.SERVER, "451 4.7.1 Greylisted, try later", 451, "Temporary refusal."),
-    (Direction.CLIENT, "NOOP", None, ""),
-    (Direction.SERVER, "550 5.1.1 <x{i}@example.org>: User unknown", 550, "No such user."),
+    (Direction.CLIENT, "RCPT TO:<student{i}@example.org>", None, "", _RCPT, False),
+    (Direction.SERVER, "250 2.1.5 Ok", 250, "This recipient is accepted.", _OK, True),
+    (Direction.NOTE, "sent {i} of 26,214,400 bytes", None, "", (), False),
+    (Direction.SERVER, "451 4.7.1 Greylisted, try later", 451, "Temporary refusal.", _GREY, True),
+    (Direction.CLIENT, "NOOP", None, "", _NOOP, False),
+    (
+        Direction.SERVER,
+        "550 5.1.1 <x{i}@example.org>: User unknown",
+        550,
+        "No such user.",
+        _UNKNOWN,
+        True,
+    ),
 ]
 
 
-def make_batch(first: int, count: int, start: float) -> list[TranscriptEvent]:
-    """Fresh events, made per batch as the send worker makes them (a realistic mix)."""
+def make_batch(first: int, count: int, start: float, plain: bool = False) -> list[TranscriptEvent]:
+    """Fresh events, made per batch as the send worker makes them (a realistic mix).
+
+    Each line carries its RFC references and each reply its step time, as the core
+    makes them; with ``plain`` neither (the lines before they had them).
+    """
     batch = []
     for i in range(first, first + count):
-        direction, text, code, explanation = _PATTERN[i % len(_PATTERN)]
+        direction, text, code, explanation, refs, timed = _PATTERN[i % len(_PATTERN)]
         batch.append(
             TranscriptEvent(
-                start + i * 0.001, direction, text.format(i=i), code, explanation, secure=i > 10
+                start + i * 0.001,
+                direction,
+                text.format(i=i),
+                code,
+                explanation,
+                secure=i > 10,
+                refs=() if plain else tuple(refs),  # a fresh tuple, as each event has
+                elapsed=0.0001 * (i % 97) + 0.0003 if timed and not plain else None,
             )
         )
     return batch
@@ -70,6 +95,7 @@ def run(
     lines: int,
     app: QApplication,
     trace_memory: bool = False,
+    plain: bool = False,
 ) -> dict[str, float | str]:
     """Append ``lines`` events in batches through the sink ``build`` makes; measure.
 
@@ -91,7 +117,7 @@ def run(
     start = time.monotonic()
     started = time.perf_counter()
     for first in range(0, lines, BATCH):
-        batch = make_batch(first, min(BATCH, lines - first), start)
+        batch = make_batch(first, min(BATCH, lines - first), start, plain)
         tick = time.perf_counter()
         append(batch)
         # The repaint the batch causes runs here, as it would between two worker signals.
@@ -140,16 +166,22 @@ def plaintext_sink(window: QMainWindow) -> Callable[[Sequence[TranscriptEvent]],
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument(
+        "--plain", action="store_true", help="lines without RFC references and step times"
+    )
     args = parser.parse_args(argv)
     app = QApplication.instance() or QApplication([])
     results = [
-        run("ProtocolLogDock (ours)", dock_sink, args.lines, app),
-        run("QPlainTextEdit baseline", plaintext_sink, args.lines, app),
+        run("ProtocolLogDock (ours)", dock_sink, args.lines, app, plain=args.plain),
+        run("QPlainTextEdit baseline", plaintext_sink, args.lines, app, plain=args.plain),
     ]
-    memory = run("ProtocolLogDock (ours)", dock_sink, args.lines, app, trace_memory=True)
+    memory = run(
+        "ProtocolLogDock (ours)", dock_sink, args.lines, app, trace_memory=True, plain=args.plain
+    )
     results[0]["py_peak_bytes"] = memory["py_peak_bytes"]
     platform = os.environ.get("QT_QPA_PLATFORM")
-    print(f"{args.lines:,} lines in batches of {BATCH} (QT_QPA_PLATFORM={platform})")
+    kind = "plain lines" if args.plain else "lines with RFC references and step times"
+    print(f"{args.lines:,} {kind} in batches of {BATCH} (QT_QPA_PLATFORM={platform})")
     print(
         f"{'sink':26} {'total s':>9} {'longest stall ms':>17} {'at line':>8} "
         f"{'py peak MiB':>12} {'RSS +MiB':>9}"

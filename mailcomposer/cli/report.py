@@ -23,14 +23,18 @@ class SendOutput:
     Attributes:
         json: collect everything and print one JSON object at the end.
         quiet: print only the one-line result.
-        explain: annotate each server reply.
+        explain: annotate each command and reply (meaning, RFC sections, step time).
         transcript: every transcript line and note, in order.
+        events: the same lines as JSON objects (``TranscriptEvent.to_json()``): with
+            each line's explanation, references, step time and, on the DATA note, the
+            preview of what was sent.
     """
 
     json: bool
     quiet: bool
     explain: bool
     transcript: list[str] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     last_quarter: int = 0
 
@@ -39,6 +43,8 @@ class SendOutput:
         line = event.format(self.explain)
         with self.lock:
             self.transcript.append(line)
+            if self.json:
+                self.events.append(event.to_json())
         if not (self.json or self.quiet):
             print(line, flush=True)
 
@@ -62,6 +68,8 @@ class SendOutput:
         line = f"* {text}"
         with self.lock:
             self.transcript.append(line)
+            if self.json:
+                self.events.append({"direction": "*", "text": text, "secure": False})
         if not (self.json or self.quiet):
             print(line, flush=True)
 
@@ -118,7 +126,10 @@ def print_result_json(
     error: SendError | None = None,
     extra: dict[str, Any] | None = None,
 ) -> None:
-    """Print ``send --json``'s object: the result or error, and the transcript."""
+    """Print ``send --json``'s object: the result or error, and the transcript.
+
+    ``transcript`` holds the lines as printed; ``events`` the same lines as objects.
+    """
     data: dict[str, Any] = {
         "ok": code in (ExitCode.OK, ExitCode.PARTIAL),
         "exit_code": int(code),
@@ -131,6 +142,7 @@ def print_result_json(
         "warnings": list(result.warnings) if result else [],
         "error": None,
         "transcript": list(out.transcript),
+        "events": list(out.events),
     }
     if error is not None:
         data["error"] = {

@@ -52,15 +52,17 @@ class Recorder:
         expl: str = "",
         refs: tuple[Ref, ...] = (),
         elapsed: float | None = None,
+        detail: str = "",
     ) -> None:
         self._on_event(
             TranscriptEvent(
-                time.monotonic(), direction, text, code, expl, self.secure, refs, elapsed
+                time.monotonic(), direction, text, code, expl, self.secure, refs, elapsed, detail
             )
         )
 
-    def note(self, text: str, refs: tuple[Ref, ...] = ()) -> None:
-        self.emit(Direction.NOTE, text, refs=refs)
+    def note(self, text: str, refs: tuple[Ref, ...] = (), detail: str = "") -> None:
+        """Record a local note; ``detail`` is text a reader may unfold under it."""
+        self.emit(Direction.NOTE, text, refs=refs, detail=detail)
 
     def mask_next(self, shown: str) -> None:
         """Show ``shown`` instead of the next client line."""
@@ -77,13 +79,13 @@ class Recorder:
         if not self.in_auth:
             self.last_command = "." if shown == "." else verb
         login_data = self.in_auth and not shown.upper().startswith("AUTH")
+        after_tls = self._starttls_done and verb in ("EHLO", "HELO")
+        origin = self._origin(shown) if verb == "RCPT" else None
         explained = explain_command_full(
-            shown,
-            login_data=login_data,
-            mask=MASK,
-            after_tls=self._starttls_done and verb in ("EHLO", "HELO"),
-            origin=self._origin(shown) if verb == "RCPT" else None,
+            shown, login_data=login_data, mask=MASK, after_tls=after_tls, origin=origin
         )
+        if origin:
+            explained = _origin_first(explained, explain_command_full(shown).text)
         self._sent_at = time.monotonic()
         self.emit(Direction.CLIENT, shown, expl=explained.text, refs=explained.refs)
 
@@ -132,6 +134,17 @@ class Recorder:
         """Record a server line that is not an SMTP reply, exactly as it came."""
         explained = explain_reply_full(-1, line)
         self.emit(Direction.SERVER, line, expl=explained.text, refs=explained.refs)
+
+
+def _origin_first(explained: Explanation, generic: str) -> Explanation:
+    """Put what is particular to this RCPT (its field) before what every RCPT means.
+
+    A log line cut at the window's edge, and a reader skimming, then still see it.
+    """
+    text = explained.text
+    if generic and text.startswith(generic) and len(text) > len(generic):
+        text = f"{text[len(generic) :].strip()} {generic}"
+    return Explanation(text, explained.refs)
 
 
 _AUTH_LINE = re.compile(r"^(AUTH\s+\S+)(\s+\S.*)?$", re.IGNORECASE)

@@ -32,6 +32,8 @@ class TranscriptEvent:
         refs: the RFC sections behind the explanation, most specific first.
         elapsed: on the last line of a reply, seconds since the command it
             answers was sent (the step's time); None elsewhere.
+        detail: more text a reader may unfold, on the few lines that have it (the
+            DATA note: the header block and first lines of each part as sent).
     """
 
     time: float
@@ -42,6 +44,7 @@ class TranscriptEvent:
     secure: bool = False
     refs: tuple[Ref, ...] = ()
     elapsed: float | None = None
+    detail: str = ""
 
     def format(self, explain: bool = False) -> str:
         """Render as ``S: 250 OK`` / ``C: EHLO x`` / ``* note`` (DESIGN.md's CLI form).
@@ -76,6 +79,8 @@ class TranscriptEvent:
             data["refs"] = [r.to_json() for r in self.refs]
         if self.elapsed is not None:
             data["elapsed_ms"] = round(self.elapsed * 1000, 1)
+        if self.detail:
+            data["detail"] = self.detail
         data["secure"] = self.secure
         return data
 

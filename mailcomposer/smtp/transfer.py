@@ -21,6 +21,9 @@ from mailcomposer.smtp.errors import (
     Stage,
     error_from_reply,
 )
+from mailcomposer.smtp.explain import explain_dot_stuffing
+from mailcomposer.smtp.origins import recipient_origins
+from mailcomposer.smtp.preview import preview_wire
 from mailcomposer.smtp.recorder import Recorder
 from mailcomposer.smtp.rfc import ref
 from mailcomposer.smtp.settings import ServerSettings
@@ -163,6 +166,7 @@ class MessageSteps:
         self._check_cancel()
 
         self.stage = Stage.RCPT
+        self._recorder.origins = recipient_origins(built)  # each RCPT says To, Cc or Bcc
         accepted: list[str] = []
         refused: list[Refusal] = []
         for rcpt in envelope.recipients:
@@ -201,7 +205,12 @@ class MessageSteps:
     def _upload(self, wire: Wire, contents: str, progress: ProgressCallback | None) -> int:
         total = wire.size
         summary = _("DATA: {size} bytes — {summary}").format(size=f"{total:,}", summary=contents)
-        self._recorder.note(summary)
+        # What goes out, for the reader to unfold: read before streaming, bounded.
+        preview = preview_wire(wire)
+        self._recorder.note(summary, detail=preview.text if preview else "")
+        if preview and preview.dot_lines:
+            stuffing = explain_dot_stuffing(preview.dot_lines)
+            self._recorder.note(stuffing.text, stuffing.refs)
         sock = self._client.sock
         assert sock is not None
         sent = 0

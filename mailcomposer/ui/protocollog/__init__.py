@@ -2,7 +2,8 @@
 
 # One job per module: lines (a line's class, marker and kept row), explanation (what a
 # line means in words), model (the bounded ring of lines), colours, delegate (painting
-# a line), view (the list) and dock (the toolbar around it). Names re-exported here
+# a line), reference (the window saying what an RFC section is about), view (the
+# list) and dock (the toolbar around it). Names re-exported here
 # are the ones the rest of the application and the tests use.
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from mailcomposer.ui.protocollog.delegate import ProtocolLogDelegate, draw_lock,
 from mailcomposer.ui.protocollog.dock import ProtocolLogDock
 from mailcomposer.ui.protocollog.lines import MARKERS, Kind, is_tls_note, kind_of, transcript_text
 from mailcomposer.ui.protocollog.model import DEFAULT_MAX_LINES, ProtocolLogModel
+from mailcomposer.ui.protocollog.reference import ReferencePopup
 from mailcomposer.ui.protocollog.view import ProtocolLogView
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "ProtocolLogDock",
     "ProtocolLogModel",
     "ProtocolLogView",
+    "ReferencePopup",
     "draw_lock",
     "is_tls_note",
     "kind_of",

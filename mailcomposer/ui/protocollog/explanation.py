@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mailcomposer.i18n import _
-from mailcomposer.smtp.transcript import TranscriptEvent
+from mailcomposer.smtp.transcript import TranscriptEvent, format_elapsed
 from mailcomposer.ui.protocollog.lines import Kind
 
 
@@ -31,12 +31,22 @@ def tooltip_text(event: TranscriptEvent, kind: str, offset: float) -> str:
     parts = [kind_word(kind)]
     if event.explanation:
         parts.append(event.explanation)
+    parts.extend(f"{r.label}: {r.title}" for r in event.refs)
     parts.append(_("at +{seconds} s").format(seconds=f"{offset:.3f}"))
+    if event.elapsed is not None:
+        parts.append(_("step took {time}").format(time=format_elapsed(event.elapsed)))
     if event.secure:
         parts.append(_("sent inside TLS"))
+    if event.refs:
+        parts.append(_("Click a reference (or press Enter) to read what the RFC says."))
+    if event.detail:
+        parts.append(_("Click ▸ (or press Enter) to see what was sent."))
     return "\n".join(parts)
 
 
 def accessible_text(event: TranscriptEvent, kind: str) -> str:
-    """Return what a screen reader says for a line: its class, the line, its explanation."""
-    return f"{kind_word(kind)}: {event.format(True)}"
+    """Return what a screen reader says: class, line, explanation, references, step time."""
+    text = f"{kind_word(kind)}: {event.format(True)}"
+    if event.detail:
+        text += " " + _("(expandable: what was sent)")
+    return text

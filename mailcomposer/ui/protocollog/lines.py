@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from mailcomposer.smtp.rfc import Ref
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
 
 # A NOTE that announces the switch to TLS; the core's wording may vary a little
@@ -62,23 +63,86 @@ def transcript_text(events: Sequence[TranscriptEvent], explain: bool = False) ->
 
 
 # A line as the model keeps it, read by index: 0 time, 1 direction prefix, 2 text,
-# 3 code, 4 explanation, 5 secure.
-# Flat tuples of str/float/int/bool: the garbage collector untracks such tuples, so
+# 3 code, 4 explanation, 5 flags: secure (bit 0) and the references (an index into
+# ``REF_SETS``, the bits above), 6 extra: the step time in seconds (a float, on the last
+# line of a reply) or the detail (a str, on the DATA note) or None — a line never has
+# both. Seven slots, small ints and no objects per line beyond what the event carried:
+# 100,000 lines stay near 200 bytes each (benchmarks/gui_log.py).
+# Flat tuples of str/float/int/bool/None: the garbage collector untracks such tuples, so
 # 200,000 lines add nothing to its full collections (with dataclass instances a gen-2
-# pass over them stalled the window ~80 ms).
-Row = tuple[float, str, str, "int | None", str, bool]
+# pass over them stalled the window ~80 ms). A tuple of ``Ref`` objects in each row
+# would keep every row tracked: hence the index.
+Row = tuple[float, str, str, "int | None", str, int, "float | str | None"]
 _DIRECTIONS = {d.value: d for d in Direction}
+
+# Each distinct set of references once, for the whole process: a few hundred at most
+# (the explanations cite from a fixed table), so the table stays small.
+REF_SETS: list[tuple[Ref, ...]] = [()]
+_REF_SET_INDEX: dict[tuple[Ref, ...], int] = {(): 0}
+
+
+def ref_set_index(refs: tuple[Ref, ...]) -> int:
+    """Return the index of ``refs`` in ``REF_SETS``, adding it the first time."""
+    index = _REF_SET_INDEX.get(refs)
+    if index is None:
+        index = len(REF_SETS)
+        REF_SETS.append(refs)
+        _REF_SET_INDEX[refs] = index
+    return index
 
 
 def rows_of(events: Sequence[TranscriptEvent]) -> list[Row]:
     """Return the rows that keep ``events``."""
-    return [(e.time, e.direction.value, e.text, e.code, e.explanation, e.secure) for e in events]
+    return [
+        (
+            e.time,
+            e.direction.value,
+            e.text,
+            e.code,
+            e.explanation,
+            (ref_set_index(e.refs) << 1 if e.refs else 0) | e.secure,
+            e.detail or e.elapsed,
+        )
+        for e in events
+    ]
 
 
 def event_of(row: Row) -> TranscriptEvent:
     """Return the event a row keeps."""
-    time, direction, text, code, explanation, secure = row
-    return TranscriptEvent(time, _DIRECTIONS[direction], text, code, explanation, secure)
+    time, direction, text, code, explanation, flags, extra = row
+    return TranscriptEvent(
+        time,
+        _DIRECTIONS[direction],
+        text,
+        code,
+        explanation,
+        bool(flags & 1),
+        REF_SETS[flags >> 1],
+        None if extra is None or isinstance(extra, str) else extra,
+        extra if isinstance(extra, str) else "",
+    )
+
+
+def refs_of(row: Row) -> tuple[Ref, ...]:
+    """Return the RFC sections behind a row's explanation."""
+    return REF_SETS[row[5] >> 1]
+
+
+def is_secure(row: Row) -> bool:
+    """Return True when the row's line travelled inside TLS."""
+    return bool(row[5] & 1)
+
+
+def step_time_of(row: Row) -> float | None:
+    """Return the step's time on the last line of a reply (seconds), else None."""
+    extra = row[6]
+    return None if extra is None or isinstance(extra, str) else extra
+
+
+def detail_of(row: Row) -> str:
+    """Return the text a reader may unfold under the row ("" for most lines)."""
+    extra = row[6]
+    return extra if isinstance(extra, str) else ""
 
 
 def line_of(row: Row) -> str:
@@ -102,14 +166,20 @@ def is_tls_row(row: Row) -> bool:
 
 __all__ = [
     "MARKERS",
+    "REF_SETS",
     "Kind",
     "Row",
+    "detail_of",
     "event_of",
+    "is_secure",
     "is_tls_note",
     "is_tls_row",
     "kind_of",
     "line_of",
+    "ref_set_index",
+    "refs_of",
     "rows_of",
     "searchable_text",
+    "step_time_of",
     "transcript_text",
 ]

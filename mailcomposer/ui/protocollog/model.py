@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush
 
+from mailcomposer.smtp.rfc import Ref
 from mailcomposer.smtp.transcript import TranscriptEvent
 from mailcomposer.ui.protocollog import explanation
 from mailcomposer.ui.protocollog.colours import LineBrushes
@@ -14,16 +15,21 @@ from mailcomposer.ui.protocollog.lines import (
     MARKERS,
     Kind,
     Row,
+    detail_of,
     event_of,
+    is_secure,
     is_tls_row,
     kind_of,
     line_of,
+    refs_of,
     rows_of,
     searchable_text,
+    step_time_of,
     transcript_text,
 )
 
 DEFAULT_MAX_LINES = 200_000
+TAG_CHARS = 20  # room a reference tag takes, in characters (the view's width)
 
 
 class ProtocolLogModel(QAbstractListModel):
@@ -37,6 +43,11 @@ class ProtocolLogModel(QAbstractListModel):
         MarkerRole: data role giving the non-colour marker glyph.
         TlsStartRole: data role, True on the row where encryption starts.
         RelativeTimeRole: data role, seconds since the first line (float).
+        RefsRole: data role giving the line's RFC references (a tuple of ``Ref``).
+        StepTimeRole: data role, on the last line of a reply: seconds since its
+            command was sent (float), else None.
+        DetailRole: data role giving the text a reader may unfold under the line
+            (the DATA note's preview of what was sent), else "".
 
     Signals:
         cleared: the log was emptied.
@@ -47,6 +58,9 @@ class ProtocolLogModel(QAbstractListModel):
     MarkerRole = Qt.ItemDataRole.UserRole + 3
     TlsStartRole = Qt.ItemDataRole.UserRole + 4
     RelativeTimeRole = Qt.ItemDataRole.UserRole + 5
+    RefsRole = Qt.ItemDataRole.UserRole + 6
+    StepTimeRole = Qt.ItemDataRole.UserRole + 7
+    DetailRole = Qt.ItemDataRole.UserRole + 8
 
     cleared = Signal()
 
@@ -75,7 +89,8 @@ class ProtocolLogModel(QAbstractListModel):
             batch = batch[-self.max_lines :]
         rows = rows_of(batch)
         self.longest_line = max(
-            self.longest_line, *(len(e.text) + len(e.explanation) for e in batch)
+            self.longest_line,
+            *(len(e.text) + len(e.explanation) + TAG_CHARS * min(len(e.refs), 3) for e in batch),
         )
         first = len(self._rows)
         # Insert before trimming so a view that follows the bottom sees the new rows
@@ -105,6 +120,27 @@ class ProtocolLogModel(QAbstractListModel):
     def event_at(self, row: int) -> TranscriptEvent:
         """Return the event at ``row``."""
         return event_of(self._rows[row])
+
+    def refs_at(self, row: int) -> tuple[Ref, ...]:
+        """Return the RFC sections behind the explanation of ``row``."""
+        return refs_of(self._rows[row])
+
+    def explanation_at(self, row: int) -> str:
+        """Return the explanation of ``row`` ("" when it has none)."""
+        return self._rows[row][4]
+
+    def step_time_at(self, row: int) -> float | None:
+        """Return the step's time on the last line of a reply (seconds), else None."""
+        return step_time_of(self._rows[row])
+
+    def detail_at(self, row: int) -> str:
+        """Return the text a reader may unfold under ``row`` ("" for most lines)."""
+        return detail_of(self._rows[row])
+
+    def row_key(self, row: int) -> tuple[float, str]:
+        """Return a key naming ``row`` that survives older lines leaving the ring."""
+        kept = self._rows[row]
+        return kept[0], kept[2]
 
     def line_at(self, row: int) -> str:
         """Return the line at ``row`` in the CLI form, without building an event."""
@@ -149,10 +185,10 @@ class ProtocolLogModel(QAbstractListModel):
         current = self._rows[row]
         if is_tls_row(current):
             return True
-        if not current[5] or row == 0:
+        if not is_secure(current) or row == 0:
             return False
         previous = self._rows[row - 1]
-        return not previous[5] and not is_tls_row(previous)
+        return not is_secure(previous) and not is_tls_row(previous)
 
     # -- Qt model interface ----------------------------------------------------------------
 
@@ -187,6 +223,12 @@ class ProtocolLogModel(QAbstractListModel):
             return self.is_tls_start(row)
         if role == self.RelativeTimeRole:
             return self.relative_time(row)
+        if role == self.RefsRole:
+            return event.refs
+        if role == self.StepTimeRole:
+            return event.elapsed
+        if role == self.DetailRole:
+            return event.detail
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

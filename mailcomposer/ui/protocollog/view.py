@@ -1,23 +1,33 @@
-"""The log list: monospace fixed rows that follow new lines, an empty-log hint, and copy."""
+"""The log list: fixed monospace rows that follow new lines, RFC tags, the DATA preview, copy."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, QPoint, QPointF, Qt, Signal, Slot
 from PySide6.QtGui import (
     QAction,
+    QCursor,
     QFontDatabase,
     QFontMetrics,
     QGuiApplication,
     QKeySequence,
     QPalette,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
 from mailcomposer.i18n import _
+from mailcomposer.smtp.rfc import Ref
 from mailcomposer.ui.protocollog.colours import is_dark, muted
 from mailcomposer.ui.protocollog.delegate import ProtocolLogDelegate
 from mailcomposer.ui.protocollog.lines import transcript_text
 from mailcomposer.ui.protocollog.model import ProtocolLogModel
+from mailcomposer.ui.protocollog.reference import ReferencePopup
 
 
 class ProtocolLogView(QTableView):
@@ -27,11 +37,22 @@ class ProtocolLogView(QTableView):
     insertion (one Python ``rowCount`` call per row: 100,000 lines stalled ~150 ms per
     batch), while a table with fixed-height rows only touches what is visible.
 
+    A line's RFC references are tags: a click on one (or Enter, or the context menu)
+    opens ``reference_popup``. The DATA note unfolds to what was sent (a click on its
+    toggle, Enter, or the context menu): that row grows to hold the preview.
+
+    Attributes:
+        reference_popup: the window showing a reference (made on first use), or None.
+
     Signals:
         copied: lines were put on the clipboard (carries how many).
+        reference_opened: a reference was shown (carries the ``Ref``).
+        detail_toggled: a line's detail was unfolded (True) or folded (carries the row).
     """
 
     copied = Signal(int)
+    reference_opened = Signal(object)
+    detail_toggled = Signal(int, bool)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -50,6 +71,7 @@ class ProtocolLogView(QTableView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self._detail_chars = 0
         self._update_metrics()
         self.setAccessibleName(_("Protocol log"))
         self.delegate = ProtocolLogDelegate(self)
@@ -62,6 +84,9 @@ class ProtocolLogView(QTableView):
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(self._on_scrollbar_value_changed)
         bar.rangeChanged.connect(self._on_scrollbar_range_changed)
+        # Explanations are cut at the view's right edge (their tags stay in sight): a
+        # sideways scroll moves that edge, so repaint the rows rather than shift pixels.
+        self.horizontalScrollBar().valueChanged.connect(self._on_horizontal_bar_value_changed)
         copy = QAction(_("Copy"), self)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -84,6 +109,9 @@ class ProtocolLogView(QTableView):
         self.hint.setFont(QGuiApplication.font())
         self.hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._style_hint()
+        self.reference_popup: ReferencePopup | None = None
+        self._tracking = False  # hover over tags: turned on when the first lines arrive
+        self._menu: QMenu | None = None
 
     # -- model wiring ----------------------------------------------------------------------
 
@@ -93,11 +121,13 @@ class ProtocolLogView(QTableView):
             old.rowsInserted.disconnect(self._on_model_rows_inserted)
             old.rowsRemoved.disconnect(self._on_model_rows_removed)
             old.modelReset.disconnect(self._update_hint)
+            old.modelReset.disconnect(self._on_model_model_reset)
         super().setModel(model)
         if model is not None:
             model.rowsInserted.connect(self._on_model_rows_inserted)
             model.rowsRemoved.connect(self._on_model_rows_removed)
             model.modelReset.connect(self._update_hint)
+            model.modelReset.connect(self._on_model_model_reset)
             if isinstance(model, ProtocolLogModel):
                 model.set_dark(is_dark(self.palette()))
             # Replayed history: start at its end, like a terminal.
@@ -115,6 +145,10 @@ class ProtocolLogView(QTableView):
     def _on_scrollbar_value_changed(self, _value: int) -> None:
         self._follow = self.is_at_bottom()
 
+    @Slot(int)
+    def _on_horizontal_bar_value_changed(self, _value: int) -> None:
+        self.viewport().update()
+
     @Slot(int, int)
     def _on_scrollbar_range_changed(self, _minimum: int, maximum: int) -> None:
         if self._follow:
@@ -122,6 +156,10 @@ class ProtocolLogView(QTableView):
 
     @Slot()
     def _on_model_rows_inserted(self) -> None:
+        if not self._tracking:
+            # Not at start-up: the first viewport() call costs ~20 ms (see _viewport_width).
+            self._tracking = True
+            self.viewport().setMouseTracking(True)
         self._update_hint()
         self._update_column_width()
         if self._follow:
@@ -135,6 +173,142 @@ class ProtocolLogView(QTableView):
             bar = self.verticalScrollBar()
             bar.setValue(max(0, bar.value() - (last + 1) * self.row_height()))
         self._update_hint()
+
+    @Slot()
+    def _on_model_model_reset(self) -> None:
+        self.delegate.unfolded.clear()
+
+    # -- references and the unfolded detail ----------------------------------------------
+
+    def item_option(self, index: QModelIndex) -> QStyleOptionViewItem:
+        """Return the style option the delegate paints ``index`` with (for hit tests)."""
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.rect = self.visualRect(index)
+        return option
+
+    def hit(self, pos: QPoint) -> tuple[QModelIndex, Ref | str | None]:
+        """Return the row under ``pos`` (viewport coordinates) and the tag or toggle there."""
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return index, None
+        return index, self.delegate.hit(self.item_option(index), index, QPointF(pos))
+
+    def open_reference(self, ref: Ref, at: QPoint | None = None) -> ReferencePopup:
+        """Show what ``ref`` says in the reference window (non-modal); return the window."""
+        if self.reference_popup is None:
+            self.reference_popup = ReferencePopup(self)
+        self.reference_popup.show_reference(ref, at)
+        self.reference_opened.emit(ref)
+        return self.reference_popup
+
+    def is_unfolded(self, row: int) -> bool:
+        """Return True when the detail of ``row`` is shown."""
+        model = self.model()
+        return isinstance(model, ProtocolLogModel) and self.delegate.is_unfolded(model, row)
+
+    def set_unfolded(self, row: int, unfolded: bool) -> None:
+        """Show (True) or hide the detail under ``row``; rows without one are left alone."""
+        model = self.model()
+        if not isinstance(model, ProtocolLogModel) or not model.detail_at(row):
+            return
+        if unfolded == self.is_unfolded(row):
+            return
+        key = model.row_key(row)
+        detail = model.detail_at(row)
+        if unfolded:
+            self.delegate.unfolded.add(key)
+            lines = detail.count("\n") + 1
+            height = self.row_height() + lines * QFontMetrics(self.font()).height() + 4
+            self.setRowHeight(row, height)
+            self._detail_chars = max(
+                self._detail_chars, max(len(line) for line in detail.splitlines()) + 16
+            )
+            self._update_column_width()
+        else:
+            self.delegate.unfolded.discard(key)
+            self.setRowHeight(row, self.row_height())
+        self.viewport().update()
+        self.detail_toggled.emit(row, unfolded)
+
+    def context_menu_for(self, row: int) -> QMenu:
+        """Return the context menu of ``row``: its references, what was sent, copy."""
+        model = self.model()
+        menu = QMenu(self)
+        menu.setObjectName("protocolLogMenu")
+        if isinstance(model, ProtocolLogModel) and 0 <= row < model.rowCount():
+            at = self.viewport().mapToGlobal(self.visualRect(model.index(row)).bottomLeft())
+            for ref in model.refs_at(row):
+                action = menu.addAction(_("What does {label} say?").format(label=ref.label))
+                action.triggered.connect(lambda _checked=False, r=ref: self.open_reference(r, at))
+            if model.detail_at(row):
+                if menu.actions():
+                    menu.addSeparator()
+                unfolded = self.is_unfolded(row)
+                toggle = menu.addAction(
+                    _("Hide what was sent") if unfolded else _("Show what was sent")
+                )
+                toggle.triggered.connect(
+                    lambda _checked=False: self.set_unfolded(row, not unfolded)
+                )
+                copy_detail = menu.addAction(_("Copy what was sent"))
+                detail = model.detail_at(row)
+                copy_detail.triggered.connect(
+                    lambda _checked=False: QGuiApplication.clipboard().setText(detail + "\n")
+                )
+        if menu.actions():
+            menu.addSeparator()
+        menu.addAction(self.copy_action)
+        return menu
+
+    def contextMenuEvent(self, event) -> None:
+        index = self.indexAt(event.pos())
+        if not index.isValid():
+            return
+        if not self.selectionModel().isSelected(index):
+            self.setCurrentIndex(index)
+        if self._menu is not None:
+            self._menu.deleteLater()
+        # popup(), not exec(): no nested event loop while the menu is open.
+        self._menu = self.context_menu_for(index.row())
+        self._menu.popup(event.globalPos())
+
+    def mouseReleaseEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            index, target = self.hit(event.position().toPoint())
+            if isinstance(target, Ref):
+                self.open_reference(target, event.globalPosition().toPoint())
+            elif target == "detail":
+                self.set_unfolded(index.row(), not self.is_unfolded(index.row()))
+        super().mouseReleaseEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:
+        if event.buttons() == Qt.MouseButton.NoButton:
+            _index, target = self.hit(event.position().toPoint())
+            if target is None:
+                self.viewport().unsetCursor()
+            else:
+                self.viewport().setCursor(QCursor(Qt.CursorShape.PointingHandCursor))
+        super().mouseMoveEvent(event)
+
+    def keyPressEvent(self, event) -> None:
+        index = self.currentIndex()
+        model = self.model()
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and index.isValid()
+            and isinstance(model, ProtocolLogModel)
+        ):
+            row = index.row()
+            refs = model.refs_at(row)
+            if model.detail_at(row):
+                self.set_unfolded(row, not self.is_unfolded(row))
+                return
+            if refs and self.delegate.explain:
+                at = self.viewport().mapToGlobal(self.visualRect(index).bottomLeft())
+                self.open_reference(refs[0], at)
+                return
+        super().keyPressEvent(event)
 
     # -- empty hint ----------------------------------------------------------------------------
 
@@ -171,7 +345,8 @@ class ProtocolLogView(QTableView):
         model = self.model()
         if model is None:
             return
-        chars = getattr(model, "longest_line", 0) + 24  # + time, marker and gap columns
+        # + time, marker, gap and step-time columns; an unfolded detail may be wider.
+        chars = max(getattr(model, "longest_line", 0), self._detail_chars) + 34
         wanted = max(
             self._viewport_width(), QFontMetrics(self.font()).horizontalAdvance("0") * chars
         )
