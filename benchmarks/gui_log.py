@@ -1,7 +1,7 @@
 """Benchmark: the protocol log dock taking 100,000 lines in batches, against a QPlainTextEdit.
 
 Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/gui_log.py [--lines N] [--plain]``.
-Budget (DESIGN.md): the log takes 100,000 lines without the window stalling, memory
+Budget (docs/design.md): the log takes 100,000 lines without the window stalling, memory
 bounded. We call it a PASS when no single batch (append + the repaint it causes)
 blocks the event loop for more than 30 ms, the same figure as the send budget, and
 when the dock's memory per line stays under 1 KiB.

@@ -47,7 +47,7 @@ class TranscriptEvent:
     detail: str = ""
 
     def format(self, explain: bool = False) -> str:
-        """Render as ``S: 250 OK`` / ``C: EHLO x`` / ``* note`` (DESIGN.md's CLI form).
+        """Render as ``S: 250 OK`` / ``C: EHLO x`` / ``* note`` (docs/design.md's CLI form).
 
         With ``explain``: ``S: 250 OK    # meaning [RFC 5321 §4.1.1.3] (12 ms)``.
         """

@@ -121,6 +121,7 @@ class MessageSteps:
         if envelope.smtputf8:
             options.append("SMTPUTF8")
             self._client.command_encoding = "utf-8"  # smtplib encodes commands as ASCII otherwise
+        self._recorder.origins = recipient_origins(built)  # each RCPT says To, Cc or Bcc
         while True:
             try:
                 accepted, refused = self._open_transaction(envelope, options)
@@ -166,7 +167,6 @@ class MessageSteps:
         self._check_cancel()
 
         self.stage = Stage.RCPT
-        self._recorder.origins = recipient_origins(built)  # each RCPT says To, Cc or Bcc
         accepted: list[str] = []
         refused: list[Refusal] = []
         for rcpt in envelope.recipients:

@@ -385,7 +385,7 @@ def test_painting_does_not_drop_references_to_none(dock):
 
 def test_void_calls_do_not_drop_references_to_none(qtbot):
     # PySide6 6.12.0 on CPython 3.11 hands None back from every void call without a new
-    # reference (PITFALLS.md): enough calls free None and abort the interpreter.
+    # reference (docs/pitfalls.md): enough calls free None and abort the interpreter.
     # pyproject.toml excludes that build; this pins that the Qt we run on loses none.
     from PySide6.QtCore import QObject
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from mailcomposer.store.oauth import OAuthSettings
     from mailcomposer.store.paths import Home
 
-# Exit codes of DESIGN.md's table used here (smtp.errors.ExitCode).
+# Exit codes of docs/design.md's table used here (smtp.errors.ExitCode).
 EXIT_AUTH = 5
 EXIT_CANCELLED = 7
 
