@@ -146,6 +146,14 @@ def add_arguments(send: argparse.ArgumentParser) -> None:
         help=_("queue the message for this local time instead of sending it now"),
     )
     output.add_argument(
+        "--show-login",
+        action="store_true",
+        help=_(
+            "show the AUTH lines decoded, for learning: only for a server on this "
+            "computer, such as “mailcomposer sandbox --auth student:password”"
+        ),
+    )
+    output.add_argument(
         "--as-swaks",
         action="store_true",
         help=_("print the equivalent swaks command line and send nothing"),
@@ -233,6 +241,13 @@ def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
     from mailcomposer.smtp.errors import ExitCode, SendError
     from mailcomposer.submission import Submission
 
+    if args.show_login:
+        if not settings.is_loopback:
+            raise UsageError(
+                "--show-login",
+                _("only for a server on this computer (the lab's); other logins stay hidden"),
+            )
+        settings = replace(settings, show_lab_login=True)
     sandbox = None
     if server.start_sandbox:
         from mailcomposer.sandbox.server import SandboxServer

@@ -319,8 +319,11 @@ class SandboxServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def settings(self) -> ServerSettings:
-        """Return how a client reaches this server (trusting the sandbox certificate)."""
+    def settings(self, *, show_login: bool = False) -> ServerSettings:
+        """Return how a client reaches this server (trusting the sandbox certificate).
+
+        ``show_login``: the transcript decodes the AUTH lines (its test credentials).
+        """
         cafile = None
         if self.tls:
             if self.certificate is None:
@@ -337,6 +340,7 @@ class SandboxServer:
             security=security,
             username=self.auth[0] if self.auth else "",
             cafile=cafile,
+            show_lab_login=show_login,
         )
 
     def secret(self) -> Secret | None:

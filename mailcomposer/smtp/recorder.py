@@ -30,6 +30,8 @@ class Recorder:
         in_auth: True during an AUTH exchange: every client line is a secret by default.
         origins: envelope address (lower-cased) -> the field it came from (``to``,
             ``cc``, ``bcc``), so each RCPT line can say which.
+        reveal_login: show the AUTH lines as sent, each decoded — set by the session
+            only for the built-in local server when the student asks.
     """
 
     def __init__(self, on_event: EventCallback) -> None:
@@ -43,6 +45,7 @@ class Recorder:
         self._starttls_done = False
         self._keywords_before_tls: list[str] | None = None
         self._keywords: list[str] = []
+        self.reveal_login = False
 
     def emit(
         self,
@@ -69,6 +72,13 @@ class Recorder:
         self._mask_next = shown
 
     def client(self, line: str) -> None:
+        if self.reveal_login and (self.in_auth or self._mask_next is not None):
+            self._mask_next = None
+            self._sent_at = time.monotonic()
+            decoded = decode_login_line(line)
+            expl = _("Decoded (the built-in server's test login): {text}").format(text=decoded)
+            self.emit(Direction.CLIENT, line, expl=expl, refs=(ref(4954, "4"), ref(4616, "2")))
+            return
         if self._mask_next is not None:
             shown, self._mask_next = self._mask_next, None
         elif self.in_auth:
@@ -156,6 +166,21 @@ def mask_command(line: str) -> str:
     if match:
         return match.group(1).upper() + (f" {MASK}" if match.group(2) else "")
     return line
+
+
+def decode_login_line(line: str) -> str:
+    """A login line's base64 shown decoded, NUL bytes written ``\\0`` (``AUTH PLAIN …``)."""
+    words = line.split()
+    decoded = []
+    for word in words:
+        try:
+            raw = base64.b64decode(word, validate=True)
+            text = raw.decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            decoded.append(word)
+            continue
+        decoded.append(repr(text)[1:-1].replace("\\x00", "\\0") if text else "''")
+    return " ".join(decoded)
 
 
 def summarise_challenge(payload: str) -> str:

@@ -119,6 +119,8 @@ class Connection(TlsSteps, MessageSteps, StepSteps):
         self.final_dot_sent = False
         self.accepted = False  # the server took the message (250 to the final dot)
         self._recorder = Recorder(on_event)
+        # Decoding the login is for the lab's own server: never off this computer.
+        self._recorder.reveal_login = settings.show_lab_login and settings.is_loopback
         self._pinned = False
         self._addresses: list[Any] = []  # where the last connect() went
         self._features: dict[str, str] = {}  # the last successful EHLO

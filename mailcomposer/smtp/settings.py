@@ -91,6 +91,9 @@ class ServerSettings:
         pinned_sha256: hex SHA-256 of a certificate the user explicitly trusted
             for this host and port (accepted even if it does not verify).
         timeouts: connect, per-command, final-dot and reply-deadline timeouts.
+        show_lab_login: the built-in local server only: the transcript shows the
+            AUTH lines as sent, decoded, since its test credentials are on screen
+            anyway. Ignored for any server that is not on this computer.
         local_hostname: name sent in EHLO; ``None`` sends a neutral literal
             instead of this machine's name.
     """
@@ -104,6 +107,7 @@ class ServerSettings:
     pinned_sha256: str | None = None
     timeouts: Timeouts = field(default_factory=Timeouts)
     local_hostname: str | None = None
+    show_lab_login: bool = False
 
     @property
     def effective_port(self) -> int:

@@ -109,6 +109,15 @@ class ComposerActions(QObject):
             ),
         )
         self.sandbox_secure_action.setCheckable(True)
+        self.sandbox_show_login_action = self._action(
+            _("Local test server: show the login &decoded"),
+            name="sandboxShowLoginAction",
+            tip=_(
+                "The protocol log shows the built-in server's AUTH lines decoded "
+                "(its test user and password); logins to every other server stay hidden"
+            ),
+        )
+        self.sandbox_show_login_action.setCheckable(True)
         self.sandbox_panel_action = self._action(
             _("&Local server…"),
             name="sandboxPanelAction",
@@ -250,7 +259,7 @@ class ComposerActions(QObject):
         fill(
             options_menu,
             [None, self.checks_settings_action, None, self.sandbox_secure_action,
-             self.sandbox_panel_action],
+             self.sandbox_show_login_action, self.sandbox_panel_action],
         )  # fmt: skip
         fill(bar.addMenu(_("&Tools")), [self.accounts_action, self.console_action])
         fill(bar.addMenu(_("&Help")), [self.lessons_action, None, self.about_action])

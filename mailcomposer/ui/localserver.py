@@ -11,6 +11,7 @@ from mailcomposer.store.paths import Home
 from mailcomposer.ui.uisettings import UiSettings
 
 SANDBOX_SECURE_KEY = "sandbox/secure"
+SANDBOX_SHOW_LOGIN_KEY = "sandbox/show_login"
 SANDBOX_LOGIN = "me"
 
 
@@ -29,6 +30,16 @@ class LocalServer(QObject):
         self._ui_settings = ui_settings
         self._server: Any = None
         self.secure = ui_settings.bool_value(SANDBOX_SECURE_KEY)
+        self.show_login = ui_settings.bool_value(SANDBOX_SHOW_LOGIN_KEY)
+
+    def set_show_login(self, show: bool) -> None:
+        """Decode the AUTH lines in the log for this server (its test login) from now on."""
+        self.show_login = show
+        self._ui_settings.set_value(SANDBOX_SHOW_LOGIN_KEY, show)
+
+    def settings(self) -> Any:
+        """How to reach the running server, with the login decoded if the user asked."""
+        return self.ensure().settings(show_login=self.show_login)
 
     def current(self) -> Any:
         """The running server, or None before the first send to it."""

@@ -162,7 +162,7 @@ class SendFlow(QObject):
         """Return the server settings and secret for ``account`` (asking for a password)."""
         if account.builtin_sandbox:
             sandbox = self.local_server.ensure()
-            return sandbox.settings(), sandbox.secret()
+            return self.local_server.settings(), sandbox.secret()
         settings = account.server
         try:
             from mailcomposer.store.pins import PinStore, settings_with_pin

@@ -60,6 +60,9 @@ class ToolWindows(QObject):
         actions.sandbox_panel_action.triggered.connect(self.show_sandbox_panel)
         actions.lessons_action.triggered.connect(self.show_lessons)
         actions.about_action.triggered.connect(self.show_about)
+        if self._local_server is not None:
+            actions.sandbox_show_login_action.setChecked(self._local_server.show_login)
+            actions.sandbox_show_login_action.toggled.connect(self._local_server.set_show_login)
 
     def _show(self, dialog: QWidget) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
