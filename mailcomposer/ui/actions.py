@@ -67,6 +67,11 @@ class ComposerActions(QObject):
             shortcut=key("Ctrl+Shift+S"),
             name="saveEmlAction",
         )
+        self.swaks_action = self._action(
+            _("Copy as s&waks command"),
+            name="swaksAction",
+            tip=_("The swaks command line that sends this message to the same server"),
+        )
         self.attach_action = self._action(
             _("&Attach files…"),
             icon_name="mail-attachment",
@@ -227,7 +232,7 @@ class ComposerActions(QObject):
             bar.addMenu(_("&File")),
             [
                 self.new_action, self.open_action, None,
-                self.save_action, self.save_eml_action, None,
+                self.save_action, self.save_eml_action, self.swaks_action, None,
                 self.attach_action, None,
                 self.send_action, self.cancel_send_action, None,
                 self.quit_action,

@@ -37,6 +37,7 @@ class ToolWindows(QObject):
         *,
         account: Callable[[], Any] | None = None,
         local_server: Any = None,
+        draft: Callable[[], Any] | None = None,
     ) -> None:
         """Open windows over ``window``; ``build()`` gives the message (None: bad input).
 
@@ -50,6 +51,7 @@ class ToolWindows(QObject):
         self._credentials = credentials
         self._account = account
         self._local_server = local_server
+        self._draft = draft
 
     def connect_actions(self, actions: Any) -> None:
         """Open each window from its action of ``actions`` (``ComposerActions``)."""
@@ -60,6 +62,7 @@ class ToolWindows(QObject):
         actions.sandbox_panel_action.triggered.connect(self.show_sandbox_panel)
         actions.lessons_action.triggered.connect(self.show_lessons)
         actions.about_action.triggered.connect(self.show_about)
+        actions.swaks_action.triggered.connect(self.show_swaks_command)
         if self._local_server is not None:
             actions.sandbox_show_login_action.setChecked(self._local_server.show_login)
             actions.sandbox_show_login_action.toggled.connect(self._local_server.set_show_login)
@@ -132,6 +135,38 @@ class ToolWindows(QObject):
         dialog = LessonsDialog(self._home, self._window)
         dialog.config_changed.connect(self.lab_config_changed)
         self._show(dialog)
+
+    def server_settings(self) -> Any:
+        """The selected account's server settings (the built-in server: started)."""
+        account = self._account() if self._account is not None else None
+        if account is None or account.builtin_sandbox:
+            return self._local_server.settings() if self._local_server is not None else None
+        return account.server
+
+    @Slot()
+    def show_swaks_command(self) -> None:
+        """Show (and copy) the swaks command that sends the message being written."""
+        built = self._build()
+        settings = self.server_settings()
+        if built is None or settings is None or self._draft is None:
+            return
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        from mailcomposer.smtp.swaks import swaks_command
+
+        command = swaks_command(self._draft(), built, settings)
+        QApplication.clipboard().setText(command.shell)
+        box = message_box(
+            self._window,
+            QMessageBox.Icon.Information,
+            _("Equivalent swaks command"),
+            _("This swaks command sends the same message to the same server. It is on the "
+              "clipboard; swaks asks for the password itself."),
+            "swaksDialog",
+        )  # fmt: skip
+        box.setDetailedText("\n".join([*(f"# {n}" for n in command.notes), command.shell]))
+        box.setStandardButtons(QMessageBox.StandardButton.Close)
+        box.open()
 
     @Slot()
     def show_accounts(self) -> None:

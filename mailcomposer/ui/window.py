@@ -150,7 +150,7 @@ class ComposerWindow(QMainWindow):
         self.composer_actions.add_message_menu(list(self.replies.actions.values()))
         self.tool_windows = ToolWindows(
             self, self.home, self.build_message, flow.credentials,
-            account=self.current_account, local_server=flow.local_server,
+            account=self.current_account, local_server=flow.local_server, draft=self.current_draft,
         )  # fmt: skip
         self.send_log = SendLog(self)  # History, Statistics, the checks before sending
         self.preloader = Preloader(self.current_account, lambda: flow.controller, self)

@@ -53,3 +53,17 @@ def test_the_preview_shows_the_wire_form_without_bcc(qtbot, window):
     view = visible("mimeView")[0]
     assert b"Bcc:" not in view.raw
     view.close()
+
+
+def test_copy_as_swaks_command_puts_it_on_the_clipboard(qtbot, window):
+    window.to_field.setText("bob@example.org")
+    window.bcc_field.setText("carol@example.org")
+    window.subject_field.setText("swaks")
+    window.editor.setPlainText("hello")
+    window.findChild(type(window.send_action), "swaksAction").trigger()
+    qtbot.wait_until(lambda: bool(visible("swaksDialog")))
+    text = QApplication.clipboard().text()
+    assert text.startswith("swaks --server 127.0.0.1 --port ")
+    assert "--to bob@example.org,carol@example.org" in text
+    assert "Bcc:" not in text
+    visible("swaksDialog")[0].close()
