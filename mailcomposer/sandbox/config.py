@@ -52,9 +52,13 @@ class Reply:
         return self.line
 
 
-def _pairs(value: Any) -> tuple[tuple[str, Any], ...]:
+def _pairs(value: Any, key: Any = str) -> tuple[tuple[str, Any], ...]:
+    """``value``'s pairs with their keys normalised by ``key``, then sorted.
+
+    Normalised before sorting, so two configs that differ only in case compare equal.
+    """
     items = value.items() if isinstance(value, Mapping) else value
-    return tuple(sorted((str(k), v) for k, v in items))
+    return tuple(sorted((key(str(k)), v) for k, v in items))
 
 
 @dataclass(frozen=True)
@@ -99,9 +103,9 @@ class SandboxConfig:
         set_ = object.__setattr__
         set_(self, "hidden", frozenset(h.upper() for h in self.hidden))
         set_(self, "drops", frozenset(d.upper() for d in self.drops))
-        set_(self, "faults", tuple((s.upper(), r) for s, r in _pairs(self.faults)))
-        set_(self, "rejects", tuple((a.casefold(), r) for a, r in _pairs(self.rejects)))
-        set_(self, "delays", tuple((s.upper(), float(d)) for s, d in _pairs(self.delays)))
+        set_(self, "faults", _pairs(self.faults, str.upper))
+        set_(self, "rejects", _pairs(self.rejects, str.casefold))
+        set_(self, "delays", tuple((s, float(d)) for s, d in _pairs(self.delays, str.upper)))
         if self.auth is not None:
             set_(self, "auth", tuple(self.auth))
         if self.require_starttls:

@@ -159,3 +159,14 @@ def test_config_built_by_hand_is_checked() -> None:
         SandboxConfig(hidden=frozenset({"CHUNKING"}))
     assert SandboxConfig(require_starttls=True).tls
     assert SandboxConfig(faults={"rcpt": Reply(450, "x")}).fault("RCPT") == Reply(450, "x")
+
+
+def test_configs_that_differ_only_in_case_are_equal() -> None:
+    """Keys are normalised before sorting: the window compares configs to restart."""
+    from mailcomposer.sandbox.config import Reply, SandboxConfig
+
+    refusal = Reply(550, "5.1.1 No such user here")
+    first = SandboxConfig(rejects={"Y@example.org": refusal, "x@example.org": refusal})
+    second = SandboxConfig(rejects={"y@example.org": refusal, "x@example.org": refusal})
+    assert first == second
+    assert SandboxConfig(faults={"rcpt": refusal}) == SandboxConfig(faults={"RCPT": refusal})
