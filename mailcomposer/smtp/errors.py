@@ -241,14 +241,6 @@ def error_from_exception(exc: BaseException, stage: Stage) -> SendError:
         return from_input_error(exc)
     if isinstance(exc, smtplib.SMTPResponseException):
         return error_from_reply(stage, exc.smtp_code, exc.smtp_error)
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        refusals = ", ".join(exc.recipients)
-        return SendError(
-            Stage.RCPT,
-            ExitCode.REFUSED,
-            _("The server refused every recipient: {refusals}").format(refusals=refusals),
-            detail=str(exc),
-        )
     detail = f"{type(exc).__name__}: {exc}"
     where = stage_phrase(stage)
     unknown = stage in _AFTER_FINAL_DOT
