@@ -60,6 +60,9 @@ class ToolWindows(QObject):
         actions.sandbox_panel_action.triggered.connect(self.show_sandbox_panel)
         actions.lessons_action.triggered.connect(self.show_lessons)
         actions.about_action.triggered.connect(self.show_about)
+        from mailcomposer.ui.sendlater import SendLater
+
+        self.send_later = SendLater(self._window, actions)  # and the outbox's timer
 
     def _show(self, dialog: QWidget) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
