@@ -116,7 +116,8 @@ class OutboxDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        for column in (2, 4, 7):  # recipients, status, last error: elided, full in tooltips
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.table.setAccessibleName(_("Messages in the outbox"))
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(self._on_table_item_double_clicked)
@@ -169,7 +170,8 @@ class OutboxDialog(QDialog):
                 item.setToolTip(text)
                 item.setData(ENTRY_ROLE, entry)
                 self.table.setItem(row, column, item)
-        self.table.setColumnWidth(2, 200)
+        for column, width in ((2, 180), (4, 260), (7, 220)):
+            self.table.setColumnWidth(column, width)
         ids = [entry.id for entry in entries]
         if entries:
             self.table.selectRow(ids.index(selected.id) if selected and selected.id in ids else 0)

@@ -243,3 +243,13 @@ def test_drafts_lists_a_kept_draft_and_opens_it(qtbot, window, home: Home) -> No
     qtbot.wait_until(lambda: window.subject_field.text() == "The earlier message")
     assert not kept.exists()
     QApplication.processEvents()
+
+
+def test_at_start_a_due_entry_goes_once_the_window_has_shown(qtbot, make_window, home) -> None:
+    built, _entry = schedule_sandbox(home, Clock(), "Due while the app was closed")
+    window = make_window()
+    assert window.isVisible()
+    qtbot.wait_until(lambda: len(maildir_messages(home)) == 1, timeout=SEND_TIMEOUT_MS)
+    wait_settled(qtbot, window)
+    assert message_ids(home)[0].strip("<>") == built.message_id.strip("<>")
+    assert OutboxQueue(home).entries() == []
