@@ -121,6 +121,9 @@ class SendFlow(QObject):
         """Validate, build and start sending; False if nothing was started."""
         if self.is_sending():
             return False
+        if self.outbox_runner is not None and self.outbox_runner.is_sending():
+            self._status.say(_("A message from the outbox is being sent; send again in a moment."))
+            return False
         # No join of the preload thread: an import it is running holds that module's
         # lock, so this thread waits for that one module only, then shares the work.
         self._status.banner.hide()

@@ -60,9 +60,15 @@ class SendLater(QObject):
     def _check_then_schedule(self, built: Any, due: datetime.datetime) -> None:
         """The same checks as before Send; their "Send anyway" schedules."""
         checks = self._window.send_flow.checks
-        if checks is not None and checks(built, lambda: self.schedule(built, due)):
+        if checks is not None and checks(built, lambda: self._rebuild_and_schedule(due)):
             return
         self.schedule(built, due)
+
+    def _rebuild_and_schedule(self, due: datetime.datetime) -> None:
+        """After "Send anyway": the checks' fixes may have changed the message."""
+        built = self._window.build_message()
+        if built is not None:
+            self.schedule(built, due)
 
     def schedule(self, built: Any, due: datetime.datetime) -> Any:
         """Put ``built`` in the outbox for ``due`` with the current account; start anew."""

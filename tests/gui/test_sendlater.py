@@ -17,7 +17,7 @@ from mailcomposer.ui.draftsdialog import DraftsDialog
 from mailcomposer.ui.outboxdialog import OutboxDialog
 from mailcomposer.ui.sendlaterdialog import SendLaterDialog, monday_morning, tomorrow_morning
 from tests.gui.conftest import click, find_box
-from tests.gui.test_send_gui import maildir_messages
+from tests.gui.test_send_gui import maildir_messages, send_and_wait
 from tests.smtp_fixtures import make_built
 
 SEND_TIMEOUT_MS = 20000
@@ -253,3 +253,34 @@ def test_at_start_a_due_entry_goes_once_the_window_has_shown(qtbot, make_window,
     wait_settled(qtbot, window)
     assert message_ids(home)[0].strip("<>") == built.message_id.strip("<>")
     assert OutboxQueue(home).entries() == []
+
+
+def test_send_later_runs_the_checks_and_keeps_their_fix(qtbot, window, home: Home) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    with_clock(window)
+    window.to_field.setText("bob@gmial.com")
+    window.subject_field.setText("Quarterly figures")
+    window.editor.setPlainText("Please see the attached file")
+    send_later(qtbot, window)
+    dialog = window.send_log.checks.dialog
+    assert dialog is not None and OutboxQueue(home).entries() == []
+    dialog.findChild(QPushButton, "fix_domain-typo").click()
+    dialog.send_button.click()  # Send anyway (the attachment is not needed)
+    (entry,) = OutboxQueue(home).entries()
+    assert entry.recipients == ("bob@gmail.com",) and entry.state is OutboxState.SCHEDULED
+    assert window.subject_field.text() == ""
+
+
+def test_send_waits_while_the_outbox_sends(qtbot, window, home: Home) -> None:
+    clock = with_clock(window)
+    schedule_sandbox(home, clock, "From the outbox")
+    write(window, "Written now")
+    runner = runner_of(window)
+    assert runner.run_due() and runner.is_sending()
+    assert not window.send()  # never two sends at once
+    assert "outbox" in window.statusBar().currentMessage()
+    wait_settled(qtbot, window)
+    assert len(maildir_messages(home)) == 1
+    send_and_wait(qtbot, window)
+    assert len(maildir_messages(home)) == 2
