@@ -86,6 +86,15 @@ class ComposerActions(QObject):
             name="sendAction",
             tip=_("Send the message (Ctrl+Return)"),
         )
+        self.send_later_action = self._action(
+            _("Send &Later…"),
+            shortcut=[key("Ctrl+Shift+Return"), key("Ctrl+Shift+Enter")],
+            name="sendLaterAction",
+            tip=_("Keep the message in the outbox and send it at a time you choose"),
+        )
+        self.drafts_action = self._action(
+            _("&Drafts…"), name="draftsAction", tip=_("Every draft saved or kept aside")
+        )
         self.cancel_send_action = self._action(
             _("&Cancel sending"),
             icon_name="process-stop",
@@ -231,10 +240,10 @@ class ComposerActions(QObject):
         fill(
             bar.addMenu(_("&File")),
             [
-                self.new_action, self.open_action, None,
+                self.new_action, self.open_action, self.drafts_action, None,
                 self.save_action, self.save_eml_action, self.swaks_action, None,
                 self.attach_action, None,
-                self.send_action, self.cancel_send_action, None,
+                self.send_action, self.send_later_action, self.cancel_send_action, None,
                 self.quit_action,
             ],
         )  # fmt: skip
@@ -295,7 +304,7 @@ class ComposerActions(QObject):
         """While a send runs: only Cancel (and what cannot disturb the send) stays enabled."""
         for action in (
             self.send_action, self.attach_action, self.new_action, self.open_action,
-            self.outbox_action,
+            self.outbox_action, self.send_later_action, self.drafts_action,
         ):  # fmt: skip
             action.setEnabled(not sending)
         self.cancel_send_action.setEnabled(sending)

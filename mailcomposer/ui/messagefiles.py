@@ -75,6 +75,8 @@ class MessageFiles(QObject):
         self._keeper = keeper
         self._status = status
         self._questions = questions
+        # The outbox's timer (``OutboxRunner``): Retry now goes through it; set when wired.
+        self.outbox_runner: Any = None
 
     # ------------------------------------------------------------------ replacing
 
@@ -271,6 +273,11 @@ class MessageFiles(QObject):
             count = sum(1 for _path in self._home.outbox.glob("*.json"))
         except OSError:
             return 0
+        if count:
+            from mailcomposer.store.outbox import Outbox, OutboxState
+
+            waiting = (OutboxState.SCHEDULED, OutboxState.RETRY)  # sent by themselves
+            count = sum(1 for e in Outbox(self._home).pending() if e.state not in waiting)
         if count and self._status.banner.isHidden():
             self._status.banner.show_notice(
                 "warning",
@@ -289,9 +296,17 @@ class MessageFiles(QObject):
 
         if self._composer.is_sending():
             return
-        dialog = OutboxDialog(self._home, self._window)
+        runner = self.outbox_runner
+        for dialog in self._window.findChildren(OutboxDialog):
+            dialog.refresh()
+            dialog.raise_()
+            return
+        dialog = OutboxDialog(self._home, self._window, runner.queue if runner else None)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open_requested.connect(self._on_outbox_dialog_open_requested)
+        if runner is not None:
+            dialog.retry_requested.connect(runner.retry_now)
+            runner.changed.connect(dialog.refresh)
         dialog.show()
 
     @Slot(bool)
@@ -325,7 +340,13 @@ class MessageFiles(QObject):
         from email.utils import getaddresses
 
         from mailcomposer.message.eml import read_eml
+        from mailcomposer.store.outboxqueue import EntryBusy, OutboxQueue
+        from mailcomposer.ui.outboxdialog import QUEUED_STATES
 
+        queue = self.outbox_runner.queue if self.outbox_runner else OutboxQueue(self._home)
+        if queue.busy(entry.id):
+            self._status.show_error(_("That message is being sent right now."))
+            return False
         try:
             draft = read_eml(entry.path)
         except (OSError, ValueError) as exc:
@@ -340,7 +361,18 @@ class MessageFiles(QObject):
         if hidden and not draft.bcc:
             draft.bcc = ", ".join(hidden)
         self._composer.load_draft(draft, modified=True)
-        self._keeper.write_now()
+        if not self._keeper.write_now():
+            return True  # shown and autosaving; the outbox keeps its copy meanwhile
+        if entry.state in QUEUED_STATES:
+            # In the composer now: it must not also go by itself from the queue.
+            try:
+                queue.delete(entry.id)
+            except (EntryBusy, KeyError):
+                pass
+            if self.outbox_runner is not None:
+                self.outbox_runner.changed.emit()
+            self._status.say(_("Taken out of the outbox to edit; send it when ready."))
+            return True
         banner = self._status.banner
         if banner.kind == "warning" and f'href="{LINK_OUTBOX}"' in banner.text():
             banner.hide()

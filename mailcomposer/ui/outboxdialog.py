@@ -1,4 +1,4 @@
-"""The outbox window: messages whose sending was cut short, to reopen or delete."""
+"""The outbox window: scheduled, retrying, failed and cut-short messages; retry, edit, delete."""
 
 from __future__ import annotations
 
@@ -21,68 +21,92 @@ from PySide6.QtWidgets import (
 )
 
 from mailcomposer.i18n import _
-from mailcomposer.store.outbox import Outbox, OutboxEntry, OutboxState
+from mailcomposer.store.outbox import OutboxEntry, OutboxState
 from mailcomposer.store.paths import Home
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+# The states Edit takes out of the queue (the others may have been delivered: kept).
+QUEUED_STATES = (OutboxState.SCHEDULED, OutboxState.RETRY, OutboxState.FAILED)
 
 
 def describe_state(entry: OutboxEntry) -> str:
     """What is known of an entry's fate, in words."""
     if entry.state is OutboxState.UNKNOWN:
         return _("Outcome unknown: the connection ended after the whole message was sent")
+    if entry.state is OutboxState.SCHEDULED:
+        return _("Scheduled: waits for its time")
+    if entry.state is OutboxState.RETRY:
+        return _("Will retry: the server asked to try again later")
+    if entry.state is OutboxState.FAILED:
+        return _("Failed: the server refused it; fix it with Edit, or delete it")
     return _("Interrupted: the app stopped before the server confirmed it")
 
 
 def local_time(created: str) -> str:
-    """The ISO 8601 UTC time an entry was queued, as local date and time."""
+    """The ISO 8601 UTC time an entry was queued, as local date and time ('' if none)."""
+    if not created:
+        return ""
     try:
         moment = datetime.datetime.fromisoformat(created)
     except ValueError:
         return created
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 class OutboxDialog(QDialog):
-    """Lists the outbox (``outboxDialog``): open a message in the composer, or delete it.
+    """Lists the outbox (``outboxDialog``): retry now, edit in the composer, or delete.
 
-    Messages stay in the outbox when a send was cut short after the message left
-    (outcome unknown) or when the app stopped mid-send. They are never resent by
+    Scheduled (Send Later) and retrying messages go by themselves when due. Failed
+    ones wait for the user. Messages whose send was cut short after the message left
+    (outcome unknown) or when the app stopped mid-send are never resent by
     themselves: they may have been delivered.
 
     Attributes:
-        outbox: the outbox shown.
-        table: the list (``outboxTable``), one row per message.
+        queue: the ``OutboxQueue`` shown.
+        table: the list (``outboxTable``), one row per message: queued, subject,
+            recipients, server, state, next try, attempts, last error.
 
     Signals:
         open_requested: the user asked to reopen an entry (carries the ``OutboxEntry``).
+        retry_requested: the user asked to send an entry now (carries its id).
     """
 
     open_requested = Signal(object)
+    retry_requested = Signal(str)
 
-    def __init__(self, home: Home, parent: QWidget | None = None) -> None:
+    def __init__(self, home: Home, parent: QWidget | None = None, queue: object = None) -> None:
         super().__init__(parent)
         self.setObjectName("outboxDialog")
         self.setWindowTitle(_("Outbox"))
-        self.resize(1000, 380)
-        self.outbox = Outbox(home)
+        self.resize(1100, 380)
+        from mailcomposer.store.outboxqueue import OutboxQueue
+
+        self.queue = queue if queue is not None else OutboxQueue(home)
+        self.outbox = self.queue.outbox
 
         intro = QLabel(
             _(
-                "These messages were being sent when the connection ended or the app "
-                "stopped, before the server confirmed them. They may have been delivered: "
-                "check with the recipients before sending again. Reopen one in the "
-                "composer to resend it (it keeps its Message-ID, so a duplicate can be "
-                "recognised), or delete it."
+                "Scheduled messages and those the server asked to retry are sent by "
+                "themselves when due. Messages whose outcome is unknown may have been "
+                "delivered: check with the recipients before sending again. Retry now "
+                "sends one at once with the same Message-ID; Edit reopens it in the "
+                "composer; Delete removes it."
             ),
             self,
         )
         intro.setWordWrap(True)
-        self.table = QTableWidget(0, 5, self)
+        self.table = QTableWidget(0, 8, self)
         self.table.setObjectName("outboxTable")
         self.table.setHorizontalHeaderLabels(
-            [_("Queued"), _("Subject"), _("Recipients"), _("Server"), _("Status")]
-        )
+            [
+                _("Queued"), _("Subject"), _("Recipients"), _("Server"), _("Status"),
+                _("Next try"), _("Attempts"), _("Last error"),
+            ]
+        )  # fmt: skip
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -92,18 +116,23 @@ class OutboxDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        for column in (2, 4, 7):  # recipients, status, last error: elided, full in tooltips
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.table.setAccessibleName(_("Messages in the outbox"))
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemDoubleClicked.connect(self._on_table_item_double_clicked)
 
-        self.open_button = QPushButton(_("Open in composer"), self)
+        self.retry_button = QPushButton(_("Retry now"), self)
+        self.retry_button.setObjectName("outboxRetryButton")
+        self.retry_button.clicked.connect(self.retry_selected)
+        self.open_button = QPushButton(_("Edit"), self)
         self.open_button.setObjectName("outboxOpenButton")
         self.open_button.clicked.connect(self.open_selected)
         self.delete_button = QPushButton(_("Delete"), self)
         self.delete_button.setObjectName("outboxDeleteButton")
         self.delete_button.clicked.connect(self.delete_selected)
         row = QHBoxLayout()
+        row.addWidget(self.retry_button)
         row.addWidget(self.open_button)
         row.addWidget(self.delete_button)
         row.addStretch(1)
@@ -122,24 +151,30 @@ class OutboxDialog(QDialog):
     @Slot()
     def refresh(self) -> None:
         """Re-read the outbox."""
-        entries = self.outbox.pending()
+        selected = self.selected_entry() if self.table.rowCount() else None
+        entries = self.queue.entries()
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             cells = [
                 local_time(entry.created),
                 entry.subject() or _("(no subject)"),
                 ", ".join(entry.recipients),
-                entry.server,
+                entry.server or _("local test server"),
                 describe_state(entry),
+                local_time(entry.next_try),
+                str(entry.attempts),
+                entry.last_error,
             ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 item.setData(ENTRY_ROLE, entry)
                 self.table.setItem(row, column, item)
-        self.table.setColumnWidth(2, 200)
+        for column, width in ((2, 180), (4, 260), (7, 220)):
+            self.table.setColumnWidth(column, width)
+        ids = [entry.id for entry in entries]
         if entries:
-            self.table.selectRow(0)
+            self.table.selectRow(ids.index(selected.id) if selected and selected.id in ids else 0)
         self._update_buttons()
 
     def entries(self) -> list[OutboxEntry]:
@@ -149,6 +184,13 @@ class OutboxDialog(QDialog):
     def selected_entry(self) -> OutboxEntry | None:
         rows = {index.row() for index in self.table.selectionModel().selectedRows()}
         return self.table.item(min(rows), 0).data(ENTRY_ROLE) if rows else None
+
+    @Slot()
+    def retry_selected(self) -> None:
+        """Ask for the selected message to be sent now (its state and time do not matter)."""
+        entry = self.selected_entry()
+        if entry is not None:
+            self.retry_requested.emit(entry.id)
 
     @Slot()
     def open_selected(self) -> None:
@@ -178,7 +220,16 @@ class OutboxDialog(QDialog):
 
         def answered(_result: int) -> None:
             if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
-                self.outbox.remove(entry.id)
+                from mailcomposer.store.outboxqueue import EntryBusy
+
+                try:
+                    self.queue.delete(entry.id)
+                except EntryBusy:
+                    QMessageBox.information(
+                        self, _("Outbox"), _("It is being sent right now; it was not deleted.")
+                    )
+                except KeyError:
+                    pass  # already gone
                 self.refresh()
 
         box.finished.connect(answered)
@@ -189,6 +240,7 @@ class OutboxDialog(QDialog):
     @Slot()
     def _update_buttons(self) -> None:
         selected = self.selected_entry() is not None
+        self.retry_button.setEnabled(selected)
         self.open_button.setEnabled(selected)
         self.delete_button.setEnabled(selected)
 

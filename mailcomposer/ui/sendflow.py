@@ -95,6 +95,8 @@ class SendFlow(QObject):
         self._send_account: Any = None
         self._close_after_send = False
         self._dialogs: list[QWidget] = []
+        # The outbox's own sender (``OutboxRunner``), stopped with this flow.
+        self.outbox_runner: Any = None
 
     @property
     def controller(self) -> SendController:
@@ -118,6 +120,9 @@ class SendFlow(QObject):
     def send(self) -> bool:
         """Validate, build and start sending; False if nothing was started."""
         if self.is_sending():
+            return False
+        if self.outbox_runner is not None and self.outbox_runner.is_sending():
+            self._status.say(_("A message from the outbox is being sent; send again in a moment."))
             return False
         # No join of the preload thread: an import it is running holds that module's
         # lock, so this thread waits for that one module only, then shares the work.
@@ -158,7 +163,18 @@ class SendFlow(QObject):
         finally:
             self._checked = False
 
-    def _connection_for(self, account: Any) -> tuple[Any, Any]:
+    def connection_for(self, account: Any, *, ask: bool = True) -> tuple[Any, Any] | None:
+        """The server settings and secret for ``account``; None if the user cancelled.
+
+        With ``ask=False`` (the outbox's timer) no question is asked: a password that
+        is not known yet comes back as a None secret.
+        """
+        try:
+            return self._connection_for(account, ask=ask)
+        except _Abort:
+            return None
+
+    def _connection_for(self, account: Any, *, ask: bool = True) -> tuple[Any, Any]:
         """Return the server settings and secret for ``account`` (asking for a password)."""
         if account.builtin_sandbox:
             sandbox = self.local_server.ensure()
@@ -184,6 +200,8 @@ class SendFlow(QObject):
                 account.name
             )
         if secret is None:
+            if not ask:
+                return settings, None
             secret = self.ask_password(account)
             if secret is None:
                 raise _Abort
@@ -420,4 +438,6 @@ class SendFlow(QObject):
         """
         if self._controller is not None:
             self._controller.shutdown(timeout_ms=None)
+        if self.outbox_runner is not None:
+            self.outbox_runner.shutdown()
         self.local_server.stop()

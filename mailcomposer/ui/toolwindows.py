@@ -66,6 +66,9 @@ class ToolWindows(QObject):
         if self._local_server is not None:
             actions.sandbox_show_login_action.setChecked(self._local_server.show_login)
             actions.sandbox_show_login_action.toggled.connect(self._local_server.set_show_login)
+        from mailcomposer.ui.sendlater import SendLater
+
+        self.send_later = SendLater(self._window, actions)  # and the outbox's timer
 
     def _show(self, dialog: QWidget) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
