@@ -40,6 +40,9 @@ class StepPanel(QFrame):
         fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
         self.title_label = QLabel(self)
+        bold = self.title_label.font()
+        bold.setBold(True)
+        self.title_label.setFont(bold)
         self.command_label = self._label("stepCommandLabel")
         self.command_label.setFont(fixed)
         self.command_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
