@@ -181,3 +181,24 @@ def test_the_gate_answers_once_and_a_cancel_ends_its_wait(qtbot) -> None:
     token.cancel()  # from this thread, no event loop turning: the wait still ends
     worker.join(5)
     assert not worker.is_alive() and results[-1] == Choice.abort()
+
+
+def test_send_anyway_after_the_checks_still_steps(qtbot, window) -> None:
+    window.to_field.setText("bob@gmial.com")  # a typo: the checks stop the send first
+    window.subject_field.setText("Quarterly figures")
+    window.editor.setPlainText("No attachment here.")
+    window.composer_actions.send_step_action.trigger()
+    dialog = window.send_log.checks.dialog
+    assert dialog is not None and not window.is_sending()
+    dialog.send_button.click()
+    panel = window.findChild(QWidget, "stepPanel")
+    assert wait_pause(qtbot, panel) == "EHLO"
+    with qtbot.wait_signal(window.controller.finished, timeout=SEND_TIMEOUT_MS):
+        qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    assert len(maildir_messages(window.home)) == 1
+    # The next plain Send does not pause.
+    window.editor.setPlainText("Again, at once.")
+    window.to_field.setText("bob@example.org")
+    with qtbot.wait_signal(window.controller.finished, timeout=SEND_TIMEOUT_MS):
+        assert window.send()
+    assert not panel.isVisible() and len(maildir_messages(window.home)) == 2
