@@ -29,7 +29,7 @@ class ComposerActions(QObject):
 
     Attributes:
         new_action, open_action, save_action, save_eml_action, attach_action,
-        send_action, cancel_send_action, quit_action, mime_action, inbox_action,
+        send_action, send_step_action, cancel_send_action, quit_action, mime_action, inbox_action,
         sandbox_secure_action, outbox_action, accounts_action, about_action,
         history_action, stats_action, checks_settings_action: the actions.
         undo_action, redo_action, cut_action, copy_action, paste_action,
@@ -94,6 +94,12 @@ class ComposerActions(QObject):
         )
         self.drafts_action = self._action(
             _("&Drafts…"), name="draftsAction", tip=_("Every draft saved or kept aside")
+        )
+        self.send_step_action = self._action(
+            _("Send step by &step"),
+            shortcut=key("Ctrl+Alt+Return"),
+            name="sendStepAction",
+            tip=_("Send, pausing before each SMTP command to say what it does (Ctrl+Alt+Return)"),
         )
         self.cancel_send_action = self._action(
             _("&Cancel sending"),
@@ -243,7 +249,8 @@ class ComposerActions(QObject):
                 self.new_action, self.open_action, self.drafts_action, None,
                 self.save_action, self.save_eml_action, self.swaks_action, None,
                 self.attach_action, None,
-                self.send_action, self.send_later_action, self.cancel_send_action, None,
+                self.send_action, self.send_step_action, self.send_later_action,
+                self.cancel_send_action, None,
                 self.quit_action,
             ],
         )  # fmt: skip
@@ -293,7 +300,7 @@ class ComposerActions(QObject):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.setMovable(False)
         for action in (
-            self.send_action, self.cancel_send_action, None,
+            self.send_action, self.send_step_action, self.cancel_send_action, None,
             self.attach_action, self.save_action, None,
             self.new_action, self.open_action,
         ):  # fmt: skip
@@ -303,8 +310,8 @@ class ComposerActions(QObject):
     def set_sending(self, sending: bool) -> None:
         """While a send runs: only Cancel (and what cannot disturb the send) stays enabled."""
         for action in (
-            self.send_action, self.attach_action, self.new_action, self.open_action,
-            self.outbox_action, self.send_later_action, self.drafts_action,
+            self.send_action, self.send_step_action, self.attach_action, self.new_action,
+            self.open_action, self.outbox_action, self.send_later_action, self.drafts_action,
         ):  # fmt: skip
             action.setEnabled(not sending)
         self.cancel_send_action.setEnabled(sending)

@@ -97,6 +97,11 @@ class SendFlow(QObject):
         self._dialogs: list[QWidget] = []
         # The outbox's own sender (``OutboxRunner``), stopped with this flow.
         self.outbox_runner: Any = None
+        self._stepping = False  # the send being started pauses before each command
+        self.step_panel: Any = None  # the pause bar (``StepPanel``), built on first use
+        actions = getattr(window, "composer_actions", None)
+        if actions is not None:
+            actions.send_step_action.triggered.connect(self.send_step)
 
     @property
     def controller(self) -> SendController:
@@ -119,6 +124,7 @@ class SendFlow(QObject):
     @Slot()
     def send(self) -> bool:
         """Validate, build and start sending; False if nothing was started."""
+        stepping, self._stepping = self._stepping, False
         if self.is_sending():
             return False
         if self.outbox_runner is not None and self.outbox_runner.is_sending():
@@ -131,7 +137,8 @@ class SendFlow(QObject):
         if built is None:
             return False
         checked, self._checked = self._checked, False
-        if not checked and self.checks is not None and self.checks(built, self.send_checked):
+        proceed = self.send_step_checked if stepping else self.send_checked
+        if not checked and self.checks is not None and self.checks(built, proceed):
             return False  # the checks dialog is open; its Send anyway comes back here
         account = self._header.current_account()
         try:
@@ -146,14 +153,39 @@ class SendFlow(QObject):
         self.message_id = built.message_id
         self.last_result = self.last_error = None
         self._send_account = account
+        from mailcomposer.smtp.cancel import CancelToken
         from mailcomposer.ui.sendworker import SendJob
 
-        job = SendJob(self._home, settings, secret, built, account.name)
+        token = CancelToken()
+        gate = self._step_gate(token) if stepping else None
+        job = SendJob(self._home, settings, secret, built, account.name, gate)
         self._keeper.autosave()
         self.sending_changed.emit(True)
         self._status.say(_("Sending to {server}…").format(server=self._status.server_text()), 0)
-        self.controller.start(job)
+        self.controller.start(job, token)
         return True
+
+    @Slot()
+    def send_step(self) -> bool:
+        """Like ``send``, pausing before each client command (the pause bar answers)."""
+        self._stepping = True
+        return self.send()
+
+    def send_step_checked(self) -> bool:
+        """Send step by step without running the pre-send checks again."""
+        self._stepping = True
+        return self.send_checked()
+
+    def _step_gate(self, token: Any) -> Any:
+        """The pause bar's gate, armed with ``token`` (the bar is built on first use)."""
+        if self.step_panel is None:
+            from mailcomposer.ui.stepgate import StepGate
+            from mailcomposer.ui.steppanel import StepPanel
+
+            self.step_panel = StepPanel.install(self._window, StepGate(self))
+        self.step_panel.gate.arm(token)
+        self.step_panel.start()
+        return self.step_panel.gate
 
     def send_checked(self) -> bool:
         """Send without running the pre-send checks again (the user has seen them)."""
@@ -385,6 +417,8 @@ class SendFlow(QObject):
 
     @Slot()
     def _on_controller_finished(self) -> None:
+        if self.step_panel is not None:
+            self.step_panel.finish()
         self.sending_changed.emit(False)
         self.local_server.apply_mode()  # the mode may have changed during the send
         if self._close_after_send:

@@ -26,6 +26,7 @@ class SendJob:
         secret: the password or token, looked up in the GUI thread; None for no AUTH.
         built: the ``BuiltMessage`` to send.
         account: the account name (for history and remembered server limits).
+        gate: a step gate asked before each client command (``smtp.step``); None: no pauses.
     """
 
     home: Home
@@ -33,6 +34,7 @@ class SendJob:
     secret: Secret | None
     built: Any
     account: str = ""
+    gate: Any = None
 
 
 def run_job(job: SendJob, on_event, on_progress, cancel) -> Any:
@@ -41,7 +43,7 @@ def run_job(job: SendJob, on_event, on_progress, cancel) -> Any:
 
     submission = Submission(job.home, job.settings, job.secret, job.built, job.account)
     submission.after_sent = sent_copy_hook(job, on_event)
-    return submission.run(on_event=on_event, on_progress=on_progress, cancel=cancel)
+    return submission.run(on_event=on_event, on_progress=on_progress, cancel=cancel, gate=job.gate)
 
 
 def sent_copy_hook(job: SendJob, on_event: Any) -> Any:
