@@ -136,6 +136,9 @@ class AddressBook:
                 return contact
         return None
 
+    def find_uid(self, uid: str) -> Contact | None:
+        return next((c for c in self.contacts if c.uid == uid), None)
+
     def remove(self, contact: Contact) -> None:
         self.contacts = [c for c in self.contacts if c.uid != contact.uid]
 
