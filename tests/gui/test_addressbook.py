@@ -156,3 +156,28 @@ def test_export_then_import_keeps_everyone(qtbot, home, tmp_path) -> None:
             (c.name, c.email) for c in team()
         )
     QApplication.processEvents()
+
+
+def test_new_edit_switch_and_delete_are_saved(qtbot, home) -> None:
+    save_book(home, team())
+    dialog = AddressBookDialog(AddressBook.open(home))
+    qtbot.add_widget(dialog)
+    dialog.show()
+    qtbot.mouseClick(dialog.new_button, Qt.MouseButton.LeftButton)
+    assert dialog.name_field.text() == "New contact"
+    dialog.name_field.setText("Cai Hong")
+    dialog.emails_field.setPlainText("cai@example.cn; hong@example.cn")
+    # Moving to another person keeps what was typed.
+    with qtbot.wait_signal(dialog.contacts_changed):
+        dialog.people_list.setCurrentRow(0)
+    saved = AddressBook.open(home).find_by_email("hong@example.cn")
+    assert saved is not None
+    assert (saved.name, saved.emails) == ("Cai Hong", ["cai@example.cn", "hong@example.cn"])
+    assert dialog.people_list.currentItem().text() == "Ann Lee <ann@example.org>"
+    assert dialog.name_field.text() == "Ann Lee"
+    dialog.people_list.clearSelection()
+    dialog.people_list.currentItem().setSelected(True)
+    with qtbot.wait_signal(dialog.contacts_changed):
+        dialog.delete_button.click()
+    assert AddressBook.open(home).find_by_email("ann@example.org") is None
+    assert dialog.people_list.count() == 3
