@@ -30,7 +30,7 @@ class ComposerActions(QObject):
     Attributes:
         new_action, open_action, save_action, save_eml_action, attach_action,
         send_action, send_step_action, cancel_send_action, quit_action, mime_action, inbox_action,
-        sandbox_secure_action, outbox_action, accounts_action, about_action,
+        sandbox_secure_action, outbox_action, accounts_action, address_book_action, about_action,
         history_action, stats_action, checks_settings_action: the actions.
         undo_action, redo_action, cut_action, copy_action, paste_action,
         select_all_action: the Edit actions, following the focused widget.
@@ -165,6 +165,11 @@ class ComposerActions(QObject):
             _("&Checks before sending…"), name="checksSettingsAction"
         )
         self.accounts_action = self._action(_("&Accounts…"), name="accountsAction")
+        self.address_book_action = self._action(
+            _("Address &book…"),
+            name="addressBookAction",
+            tip=_("People and groups to write to: search, edit, import and export"),
+        )
         self.console_action = self._action(
             _("SMTP &console…"),
             name="consoleAction",
@@ -282,7 +287,10 @@ class ComposerActions(QObject):
             [None, self.checks_settings_action, None, self.sandbox_secure_action,
              self.sandbox_show_login_action, self.sandbox_panel_action],
         )  # fmt: skip
-        fill(bar.addMenu(_("&Tools")), [self.accounts_action, self.console_action])
+        fill(
+            bar.addMenu(_("&Tools")),
+            [self.address_book_action, None, self.accounts_action, self.console_action],
+        )
         fill(bar.addMenu(_("&Help")), [self.lessons_action, None, self.about_action])
 
     def add_message_menu(self, message_actions: list[QAction]) -> None:

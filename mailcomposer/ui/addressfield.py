@@ -79,6 +79,7 @@ class AddressField(QLineEdit):
         self.setProperty(INVALID_PROPERTY, False)
         self.setClearButtonEnabled(True)
         self._source: Callable[[], Iterable[str]] | None = None
+        self._expander: Callable[[str], list[str] | None] | None = None
         self._addresses: list[str] = []
         # Built on first use: most fields are typed into without ever completing, and
         # three completers would add a tenth to the window's start-up.
@@ -86,12 +87,44 @@ class AddressField(QLineEdit):
         self._completion_model: QStringListModel | None = None
         self.textEdited.connect(self._on_text_edited)
         self.textChanged.connect(self._on_text_changed)
+        self.editingFinished.connect(self._on_editing_finished)
 
     # -- public API --
 
     def set_address_source(self, source: Callable[[], Iterable[str]] | None) -> None:
         """Read completions from ``source`` when first needed (keeps start-up fast)."""
         self._source = source
+
+    def set_group_expander(self, expander: Callable[[str], list[str] | None] | None) -> None:
+        """Replace a piece naming a group by ``expander(piece)`` (None: not a group).
+
+        Groups expand when picked from the completion list and when editing ends
+        (Enter, or the focus leaving the field).
+        """
+        self._expander = expander
+
+    def expand_groups(self) -> bool:
+        """Replace every piece naming a group by its members; True if one was."""
+        from mailcomposer.message.addresses import split_addresses
+
+        if self._expander is None:
+            return False
+        pieces: list[str] = []
+        expanded = False
+        for piece in split_addresses(self.text()):
+            members = self._expander(piece.strip())
+            expanded = expanded or members is not None
+            pieces.extend([piece.strip()] if members is None else members)
+        if expanded:
+            self.setText(", ".join(dict.fromkeys(pieces)))
+        return expanded
+
+    def shown_completions(self) -> list[str]:
+        """The completions the popup offers for the piece typed, best first."""
+        if self._completer_instance is None:
+            return []
+        model = self._completer.completionModel()
+        return [model.index(row, 0).data() for row in range(model.rowCount())]
 
     def set_known_addresses(self, addresses: Iterable[str]) -> None:
         """Offer ``addresses`` (most used first) for completion."""
@@ -193,3 +226,11 @@ class AddressField(QLineEdit):
         new_text = head + inserted + tail.lstrip(SEPARATORS + " ")
         self.setText(new_text)
         self.setCursorPosition(len(head) + len(inserted))
+        if self._expander is not None and self._expander(completion) is not None:
+            self.expand_groups()
+            if self.text():
+                self.setText(self.text() + ", ")  # ready for the next address, as above
+
+    @Slot()
+    def _on_editing_finished(self) -> None:
+        self.expand_groups()

@@ -326,31 +326,72 @@ class HeaderFields(QWidget):
     # ------------------------------------------------------------------ completion
 
     def load_known_addresses(self) -> None:
-        """Let the address fields read the history when the user first types an address."""
+        """Let the address fields read contacts and history when the user first types."""
         cache: list[str] = []
+        books: list[Any] = []
 
         def source() -> list[str]:
-            # Shared by the three fields: the history database is read once.
+            # Shared by the three fields: the history and the book are read once.
             if not cache:
                 cache.extend(self.known_addresses())
             return cache
 
+        def book() -> Any:
+            if not books:
+                from mailcomposer.store.contacts import AddressBook
+
+                books.append(AddressBook.open(self._home))
+            return books[0]
+
         for field in self.address_fields():
             field.set_address_source(source)
+            field.set_group_expander(self._group_expander(field, book))
+
+    def _group_expander(self, field: AddressField, book: Any) -> Any:
+        """What ``field`` puts in place of a group name (its members; nothing if they go to Bcc)."""
+
+        def expand(piece: str) -> list[str] | None:
+            group = book().group_named(piece)
+            if group is None:
+                return None
+            members = book().members(group)
+            if book().groups_to_bcc and field is not self.bcc_field:
+                self.add_addresses("bcc", members)
+                return []
+            return members
+
+        return expand
+
+    def add_addresses(self, field_name: str, addresses: list[str]) -> None:
+        """Append ``addresses`` to the ``to``, ``cc`` or ``bcc`` field (skipping ones it has)."""
+        field = {"to": self.to_field, "cc": self.cc_field, "bcc": self.bcc_field}[field_name]
+        present = field.text().strip().rstrip(",;").strip()
+        known = present.lower()
+        new = [a for a in addresses if a.lower() not in known]
+        if new:
+            field.setText(", ".join([present, *new] if present else new))
+        if field is not self.to_field and field.text():
+            self.set_row_visible(field_name, True)
 
     def known_addresses(self) -> list[str]:
-        """Addresses used before (most used first), then the identities'."""
-        addresses: list[str] = []
+        """Contacts and addresses used before (ranked by use and recency), then identities.
+
+        Group names come last; picking one puts its members in the field.
+        """
+        from mailcomposer.store.contacts import AddressBook
+
+        records: list[Any] = []
         try:
             from mailcomposer.store.history import History
 
             history = History(self._home)
             try:
-                addresses.extend(history.addresses_used())
+                records = history.query(limit=1000)
             finally:
                 history.close()
         except Exception:  # a damaged history must not break typing; completion is optional
             pass
+        addresses = AddressBook.open(self._home).completions(records)
         for account in self._accounts:
             addresses.extend(i.formatted() for i in account.identities)
         return addresses

@@ -58,6 +58,7 @@ class ToolWindows(QObject):
         actions.mime_action.triggered.connect(self.show_mime_structure)
         actions.inbox_action.triggered.connect(self.show_sandbox_inbox)
         actions.accounts_action.triggered.connect(self.show_accounts)
+        actions.address_book_action.triggered.connect(self.show_address_book)
         actions.console_action.triggered.connect(self.show_console)
         actions.sandbox_panel_action.triggered.connect(self.show_sandbox_panel)
         actions.lessons_action.triggered.connect(self.show_lessons)
@@ -190,6 +191,25 @@ class ToolWindows(QObject):
                 widget.activateWindow()
                 return True
         return False
+
+    @Slot()
+    def show_address_book(self) -> None:
+        """Open Tools > Address book… (or bring the open one forward).
+
+        "Write to" fills the composer's To field, and a saved change refreshes the
+        completion of the address fields (both through the window's ``header``).
+        """
+        if self._raise_open("addressBook"):
+            return
+        from mailcomposer.store.contacts import AddressBook
+        from mailcomposer.ui.addressbook import AddressBookDialog
+
+        dialog = AddressBookDialog(AddressBook.open(self._home), self._window)
+        header = getattr(self._window, "header", None)
+        if header is not None:
+            dialog.contacts_changed.connect(header.load_known_addresses)
+            dialog.write_to_requested.connect(lambda found: header.add_addresses("to", found))
+        self._show(dialog)
 
     @Slot()
     def show_history(self) -> None:
