@@ -60,6 +60,10 @@ class ToolWindows(QObject):
         actions.sandbox_panel_action.triggered.connect(self.show_sandbox_panel)
         actions.lessons_action.triggered.connect(self.show_lessons)
         actions.about_action.triggered.connect(self.show_about)
+        if hasattr(self._window, "editor"):  # find, replace, tables, print and PDF of the body
+            from mailcomposer.ui.editingtools import EditingTools
+
+            self.editing_tools = EditingTools(self._window, actions)
 
     def _show(self, dialog: QWidget) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
