@@ -41,7 +41,7 @@ def printable_html(draft: Draft, when: datetime.datetime | None = None) -> str:
         match = _BODY.search(draft.html)
         body = match.group(1) if match else draft.html
     else:
-        body = "<br>".join(html.escape(line) for line in draft.text.split("\n"))
+        body = f'<div style="white-space:pre-wrap">{html.escape(draft.text)}</div>'
     parts = [
         f'<table cellspacing="0" cellpadding="2">{head}</table>',
         "<hr>",

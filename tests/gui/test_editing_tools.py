@@ -6,8 +6,8 @@ import shutil
 import subprocess
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from mailcomposer.message.draft import Attachment
@@ -226,3 +226,43 @@ def test_print_and_export_are_in_the_file_menu(window):
     names = [a.objectName() for a in file_menu.actions()]
     assert "printAction" in names and "exportPdfAction" in names
     assert action(window, "printAction").shortcut().toString() == "Ctrl+P"
+
+
+def test_print_prints_the_page_with_its_inline_image(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QColor, QImage
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    image = QImage(40, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("#d03030"))
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    window.editor.setPlainText("")
+    window.editor.insert_image_data(bytes(data), "red.png")
+    window.subject_field.setText("With a picture")
+    target = tmp_path / "printed.pdf"
+
+    def accept(dialog):  # the user picks a PDF printer and presses Print
+        dialog.printer().setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        dialog.printer().setOutputFileName(str(target))
+        return QPrintDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(QPrintDialog, "exec", accept)
+    action(window, "printAction").trigger()
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert b"/Subtype /Image" in data
+    from mailcomposer.ui.printing import printable_document
+
+    draft = window.current_draft()
+    (inline,) = draft.inline_images
+    doc = printable_document(draft)
+    loaded = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl(inline.name))
+    assert loaded.size().toTuple() == (40, 30)  # the picture itself, not a broken-image icon
+    if shutil.which("pdfimages") is not None:
+        listing = subprocess.run(
+            ["pdfimages", "-list", str(target)], capture_output=True, text=True, check=True
+        ).stdout
+        assert any(line.split()[3:5] == ["40", "30"] for line in listing.splitlines()[2:])
