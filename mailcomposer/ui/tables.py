@@ -133,6 +133,8 @@ class TableTools(QObject):
     @Slot()
     def ask_and_insert(self) -> None:
         """Ask for the size (window-modal) and insert the table."""
+        if self._editor.isReadOnly():
+            return  # a send is running
         dialog = TableDialog(self._editor.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(

@@ -90,8 +90,10 @@ def test_ctrl_f_opens_the_find_bar_highlights_all_and_next_moves_and_wraps(qtbot
 
 
 def test_replace_all_is_one_undo_step_and_replace_one_by_one(qtbot, window):
+    window.show()
+    qtbot.waitExposed(window)
     type_body(window, "<p>one fish two fish</p><p>red fish blue fish</p>")
-    action(window, "replaceAction").trigger()
+    qtbot.keyClick(window.editor, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
     bar = find_bar(window)
     assert bar.is_replacing()
     bar.find_field.setText("fish")
@@ -178,6 +180,10 @@ def test_table_outside_a_table_has_no_row_actions_and_plain_mode_disables_insert
     menu = tools.context_menu(window.editor.cursorRect().center())
     assert tools.row_below_action not in menu.actions()
     menu.deleteLater()
+    window.editor.setReadOnly(True)  # as while a send runs
+    action(window, "insertTableAction").trigger()
+    assert window.findChild(QWidget, "insertTableDialog") is None
+    window.editor.setReadOnly(False)
     window.editor.set_plain_text_mode(True)
     assert not action(window, "insertTableAction").isEnabled()
 
