@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QPoint, Qt, Slot
 from PySide6.QtWidgets import QMainWindow
-
-from mailcomposer.ui.tables import TableTools
 
 
 class EditingTools(QObject):
     """Connects Find, Replace, Table…, Print… and Export as PDF… to the composer ``window``.
 
-    The find bar is built on the first Ctrl+F and placed under the body editor;
-    the printing module is loaded on the first print.
-
-    Attributes:
-        tables: the table tools of the body (``TableTools``).
+    The find bar is built on the first Ctrl+F and placed under the body editor; the
+    table and printing modules load on first use (importing them costs start-up time).
     """
 
     def __init__(self, window: QMainWindow, actions: Any) -> None:
@@ -25,8 +20,11 @@ class EditingTools(QObject):
         self._window = window
         self._find_bar = None
         self._printer = None
+        self._tables = None
         editor = window.editor
-        self.tables = TableTools(editor, actions.insert_table_action)
+        editor.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        editor.customContextMenuRequested.connect(self._on_editor_custom_context_menu_requested)
+        actions.insert_table_action.triggered.connect(self.insert_table)
         editor.plain_text_mode_changed.connect(self._on_editor_plain_text_mode_changed)
         self._table_action = actions.insert_table_action
         actions.find_action.triggered.connect(self.show_find)
@@ -56,6 +54,19 @@ class EditingTools(QObject):
         """Ctrl+H: open the find bar with its replace row."""
         self.find_bar().open_find(replace=True)
 
+    def tables(self) -> Any:
+        """The ``TableTools`` of the body editor, built on first use."""
+        if self._tables is None:
+            from mailcomposer.ui.tables import TableTools
+
+            self._tables = TableTools(self._window.editor)
+        return self._tables
+
+    @Slot()
+    def insert_table(self) -> None:
+        """Format > Table…: ask for the size and insert the table."""
+        self.tables().ask_and_insert()
+
     def printer(self) -> Any:
         """The ``MessagePrinter`` of the window, built on first use."""
         if self._printer is None:
@@ -71,6 +82,10 @@ class EditingTools(QObject):
     @Slot()
     def export_pdf(self) -> None:
         self.printer().export_pdf()
+
+    @Slot(QPoint)
+    def _on_editor_custom_context_menu_requested(self, pos: QPoint) -> None:
+        self.tables().show_context_menu(pos)
 
     @Slot(bool)
     def _on_editor_plain_text_mode_changed(self, plain: bool) -> None:

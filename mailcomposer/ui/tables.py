@@ -90,18 +90,16 @@ class TableDialog(QDialog):
 
 
 class TableTools(QObject):
-    """Format > Table… and the table part of the body's context menu.
+    """Inserts tables in ``editor`` and edits the one at the cursor (its context menu).
 
     Attributes:
         row_above_action, row_below_action, column_left_action, column_right_action,
         remove_row_action, remove_column_action: act on the table at the cursor.
     """
 
-    def __init__(self, editor: QTextEdit, insert_action: QAction) -> None:
+    def __init__(self, editor: QTextEdit) -> None:
         super().__init__(editor)
         self._editor = editor
-        self._insert_action = insert_action
-        insert_action.triggered.connect(self.ask_and_insert)
         self.row_above_action = self._action("tableRowAboveAction", _("Insert row &above"))
         self.row_below_action = self._action("tableRowBelowAction", _("Insert row &below"))
         self.column_left_action = self._action("tableColumnLeftAction", _("Insert column &left"))
@@ -114,8 +112,6 @@ class TableTools(QObject):
         self.column_right_action.triggered.connect(lambda: self.insert_column(right=True))
         self.remove_row_action.triggered.connect(self.remove_row)
         self.remove_column_action.triggered.connect(self.remove_column)
-        editor.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        editor.customContextMenuRequested.connect(self._on_editor_custom_context_menu_requested)
 
     def _action(self, name: str, text: str) -> QAction:
         action = QAction(text, self)
@@ -193,8 +189,8 @@ class TableTools(QObject):
             menu.addActions(self.table_actions())
         return menu
 
-    @Slot(QPoint)
-    def _on_editor_custom_context_menu_requested(self, pos: QPoint) -> None:
+    def show_context_menu(self, pos: QPoint) -> None:
+        """Pop the context menu up at ``pos`` (viewport coordinates)."""
         menu = self.context_menu(pos)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self._editor.viewport().mapToGlobal(pos))

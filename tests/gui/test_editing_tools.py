@@ -8,7 +8,7 @@ import subprocess
 import pytest
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextCursor, QTextDocument
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 
 from mailcomposer.message.draft import Attachment
 
@@ -149,12 +149,15 @@ def fill(window, table, texts):
 def test_table_inserted_row_added_sent_as_inline_styled_html_and_readable_text(qtbot, window):
     window.editor.setPlainText("")
     table = insert_2x3(qtbot, window)
-    tools = window.tool_windows.editing_tools.tables
+    tools = window.tool_windows.editing_tools.tables()
     cursor = table.cellAt(1, 0).firstCursorPosition()
     window.editor.setTextCursor(cursor)
-    menu = tools.context_menu(window.editor.cursorRect(cursor).center())
-    assert tools.row_below_action in menu.actions()
-    menu.deleteLater()
+    window.show()
+    qtbot.waitExposed(window)
+    window.editor.customContextMenuRequested.emit(window.editor.cursorRect(cursor).center())
+    menu = QApplication.activePopupWidget()  # the right-click menu of the body
+    assert menu is not None and tools.row_below_action in menu.actions()
+    menu.close()
     tools.row_below_action.trigger()
     assert table.rows() == 3
     tools.column_right_action.trigger()
@@ -176,7 +179,7 @@ def test_table_inserted_row_added_sent_as_inline_styled_html_and_readable_text(q
 
 def test_table_outside_a_table_has_no_row_actions_and_plain_mode_disables_insert(qtbot, window):
     type_body(window, "<p>no table here</p>")
-    tools = window.tool_windows.editing_tools.tables
+    tools = window.tool_windows.editing_tools.tables()
     menu = tools.context_menu(window.editor.cursorRect().center())
     assert tools.row_below_action not in menu.actions()
     menu.deleteLater()
