@@ -30,6 +30,7 @@ class ComposerActions(QObject):
     Attributes:
         new_action, open_action, save_action, save_eml_action, attach_action,
         send_action, send_step_action, cancel_send_action, quit_action, mime_action, inbox_action,
+        print_action, export_pdf_action, find_action, replace_action, insert_table_action,
         sandbox_secure_action, outbox_action, accounts_action, address_book_action, about_action,
         history_action, stats_action, checks_settings_action: the actions.
         undo_action, redo_action, cut_action, copy_action, paste_action,
@@ -113,6 +114,12 @@ class ComposerActions(QObject):
             _("&Quit"), icon_name="application-exit", shortcut=std.Quit, name="quitAction"
         )
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.print_action = self._action(
+            _("&Print…"), icon_name="document-print", shortcut=std.Print, name="printAction"
+        )
+        self.export_pdf_action = self._action(
+            _("Export as P&DF…"), icon_name="application-pdf", name="exportPdfAction"
+        )
         self._build_edit_actions()
         self.mime_action = self._action(
             _("Show &MIME structure…"), name="mimeAction", shortcut=key("Ctrl+Shift+M")
@@ -200,7 +207,7 @@ class ComposerActions(QObject):
         return action
 
     def _build_edit_actions(self) -> None:
-        std = QKeySequence.StandardKey
+        key, std = QKeySequence, QKeySequence.StandardKey
         self.undo_action = self._action(_("&Undo"), shortcut=std.Undo)
         self.redo_action = self._action(_("&Redo"), shortcut=std.Redo)
         self.cut_action = self._action(_("Cu&t"), shortcut=std.Cut)
@@ -219,6 +226,19 @@ class ComposerActions(QObject):
             # The focused line edit or text edit handles these keys itself
             # (ShortcutOverride); the window-wide shortcuts only matter for the menu.
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.find_action = self._action(_("&Find…"), shortcut=std.Find, name="findAction")
+        self.replace_action = self._action(
+            _("R&eplace…"), shortcut=key("Ctrl+H"), name="replaceAction"
+        )
+        self.insert_table_action = self._action(_("&Table…"), name="insertTableAction")
+        # The protocol log has its own Ctrl+F: these act only while the focus is in the
+        # composer's fields and body (the central widget), never in the log dock.
+        central = self._window.centralWidget()
+        for action in (self.find_action, self.replace_action):
+            if central is not None:
+                self._window.removeAction(action)
+                central.addAction(action)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     def _build_priority_actions(self) -> None:
         self.priority_group = QActionGroup(self)
@@ -253,6 +273,7 @@ class ComposerActions(QObject):
             [
                 self.new_action, self.open_action, self.drafts_action, None,
                 self.save_action, self.save_eml_action, self.swaks_action, None,
+                self.print_action, self.export_pdf_action, None,
                 self.attach_action, None,
                 self.send_action, self.send_step_action, self.send_later_action,
                 self.cancel_send_action, None,
@@ -265,10 +286,15 @@ class ComposerActions(QObject):
             [
                 self.undo_action, self.redo_action, None,
                 self.cut_action, self.copy_action, self.paste_action, None,
-                self.select_all_action,
+                self.select_all_action, None,
+                self.find_action, self.replace_action,
             ],
         )  # fmt: skip
         edit_menu.aboutToShow.connect(self.update_edit_actions)
+        format_actions = list(format_actions)
+        names = [getattr(action, "objectName", lambda: "")() for action in format_actions]
+        at = names.index("horizontalRuleAction") + 1 if "horizontalRuleAction" in names else 0
+        format_actions.insert(at, self.insert_table_action)
         fill(bar.addMenu(_("F&ormat")), format_actions)
         view_menu = bar.addMenu(_("&View"))
         toggle = log_dock.toggleViewAction()

@@ -200,8 +200,11 @@ class _HtmlWriter:
         border = fmt.border()
         style = "border-collapse:collapse"
         self.out.append(f'<table cellpadding="4" style="{style}">')
-        cell_style = f' style="border:{border:g}px solid #888"' if border > 0 else ""
+        # Inline borders and padding: mail clients drop cellpadding and <style> blocks.
+        edge = f"border:{border:g}px solid #888;" if border > 0 else ""
+        cell_style = f' style="{edge}padding:4px;vertical-align:top"'
         for row in range(table.rows()):
+            tag = "th" if row < fmt.headerRowCount() else "td"
             self.out.append("<tr>")
             for col in range(table.columns()):
                 cell = table.cellAt(row, col)
@@ -212,7 +215,7 @@ class _HtmlWriter:
                     spans += f' rowspan="{cell.rowSpan()}"'
                 if cell.columnSpan() > 1:
                     spans += f' colspan="{cell.columnSpan()}"'
-                self.out.append(f"<td{spans}{cell_style}>")
+                self.out.append(f"<{tag}{spans}{cell_style}>")
                 it = cell.begin()
                 while not it.atEnd():
                     block = it.currentBlock()
@@ -220,7 +223,7 @@ class _HtmlWriter:
                         self.block(block)
                     it += 1
                 self.close_lists(0)
-                self.out.append("</td>")
+                self.out.append(f"</{tag}>")
             self.out.append("</tr>")
         self.out.append("</table>")
 
@@ -528,7 +531,7 @@ def _plain_blocks(frame: QTextFrame, lines: list[str]) -> None:
                             texts.append(_plain_inline(cit.currentBlock()))
                         cit += 1
                     cells.append(" ".join(t for t in texts if t))
-                lines.append("\t".join(cells))
+                lines.append(" | ".join(cells).rstrip())
             after_frame = True
         elif child is not None:
             _plain_blocks(child, lines)
@@ -567,7 +570,7 @@ def document_to_plain_text(doc: QTextDocument) -> str:
 
     Unlike ``toPlainText()`` there is no U+FFFC where images were; list items get
     ``- `` or ``1. `` markers, links read ``text <url>``, a horizontal rule is a line of
-    dashes and table cells are separated by tabs.
+    dashes and table cells are separated by " | ".
     """
     lines: list[str] = []
     _plain_blocks(doc.rootFrame(), lines)

@@ -70,6 +70,10 @@ class ToolWindows(QObject):
         from mailcomposer.ui.sendlater import SendLater
 
         self.send_later = SendLater(self._window, actions)  # and the outbox's timer
+        if hasattr(self._window, "editor"):  # find, replace, tables, print and PDF of the body
+            from mailcomposer.ui.editingtools import EditingTools
+
+            self.editing_tools = EditingTools(self._window, actions)
 
     def _show(self, dialog: QWidget) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

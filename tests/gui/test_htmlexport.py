@@ -180,7 +180,7 @@ def test_empty_lines_and_table(doc):
     doc.setHtml("<div>a</div><div></div><table border=1><tr><td>1</td><td>2</td></tr></table>")
     html = document_to_email_html(doc)
     assert "<table" in html and "<td" in html
-    assert document_to_plain_text(doc).splitlines()[-1] == "1\t2"
+    assert document_to_plain_text(doc).splitlines()[-1] == "1 | 2"  # " | " between cells
 
 
 def test_empty_document(doc):
