@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import Priority
 from mailcomposer.ui.icons import icon
+from mailcomposer.ui.receiptactions import ReceiptActions
 
 
 class ComposerActions(QObject):
@@ -35,6 +36,8 @@ class ComposerActions(QObject):
         undo_action, redo_action, cut_action, copy_action, paste_action,
         select_all_action: the Edit actions, following the focused widget.
         priority_actions: the checkable action of each ``Priority``.
+        receipts: the read receipt and delivery notification requests (``ReceiptActions``);
+            ``read_receipt_action`` and ``dsn_action`` are its actions.
         main_toolbar: the toolbar (``mainToolbar``).
 
     Signals:
@@ -146,6 +149,9 @@ class ComposerActions(QObject):
         )
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self._build_priority_actions()
+        self.receipts = ReceiptActions(self)
+        self.read_receipt_action = self.receipts.read_receipt_action
+        self.dsn_action = self.receipts.dsn_action
         QApplication.instance().focusChanged.connect(self._on_app_focus_changed)
 
     def _action(
@@ -247,6 +253,7 @@ class ComposerActions(QObject):
         priority_menu = options_menu.addMenu(_("&Priority"))
         priority_menu.setObjectName("priorityMenu")
         fill(priority_menu, list(self.priority_actions.values()))
+        fill(options_menu, [self.read_receipt_action, self.dsn_action])
         fill(
             options_menu,
             [None, self.checks_settings_action, None, self.sandbox_secure_action,
