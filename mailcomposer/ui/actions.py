@@ -38,6 +38,8 @@ class ComposerActions(QObject):
         priority_actions: the checkable action of each ``Priority``.
         receipts: the read receipt and delivery notification requests (``ReceiptActions``);
             ``read_receipt_action`` and ``dsn_action`` are its actions.
+        save_template_action: File → Save as template (``saveTemplateAction``).
+        templates_menu: File → New from template (``templatesMenu``), filled by its owner.
         main_toolbar: the toolbar (``mainToolbar``).
 
     Signals:
@@ -152,6 +154,11 @@ class ComposerActions(QObject):
         self.receipts = ReceiptActions(self)
         self.read_receipt_action = self.receipts.read_receipt_action
         self.dsn_action = self.receipts.dsn_action
+        self.save_template_action = self._action(
+            _("Save as &template…"),
+            name="saveTemplateAction",
+            tip=_("Keep this message as a template to start new ones from"),
+        )
         QApplication.instance().focusChanged.connect(self._on_app_focus_changed)
 
     def _action(
@@ -220,11 +227,14 @@ class ComposerActions(QObject):
                 else:
                     menu.addAction(action)
 
+        file_menu = bar.addMenu(_("&File"))
+        self.templates_menu = QMenu(_("New from &template"), file_menu)
+        self.templates_menu.setObjectName("templatesMenu")
         fill(
-            bar.addMenu(_("&File")),
+            file_menu,
             [
-                self.new_action, self.open_action, None,
-                self.save_action, self.save_eml_action, None,
+                self.new_action, self.templates_menu.menuAction(), self.open_action, None,
+                self.save_action, self.save_eml_action, self.save_template_action, None,
                 self.attach_action, None,
                 self.send_action, self.cancel_send_action, None,
                 self.quit_action,

@@ -35,7 +35,9 @@ class Composer(Protocol):
 
 def initial_argument(arguments: Sequence[str]) -> str | None:
     """The .eml path or mailto: URL among command-line ``arguments`` (program name excluded)."""
-    for argument in arguments:
+    for index, argument in enumerate(arguments):
+        if index and arguments[index - 1] == "--template":
+            continue  # the template's name (ui.templates)
         if not argument.startswith("-") or argument.lower().startswith("mailto:"):
             return argument
     return None

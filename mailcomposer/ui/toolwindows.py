@@ -60,7 +60,10 @@ class ToolWindows(QObject):
         actions.sandbox_panel_action.triggered.connect(self.show_sandbox_panel)
         actions.lessons_action.triggered.connect(self.show_lessons)
         actions.about_action.triggered.connect(self.show_about)
-        # The composer's own options (the window is at its size limit).
+        # The composer's own options and templates (the window is at its size limit).
+        from mailcomposer.ui.templates import Templates
+
+        self.templates = Templates(self._window, self._home, actions)
         actions.receipts.changed.connect(self._window.draft_keeper.note_edit)
 
     def _show(self, dialog: QWidget) -> None:
