@@ -53,7 +53,9 @@ def wants_gui(argv: Sequence[str]) -> bool:
     if first in COMMANDS or first.startswith("-"):
         return False
     lowered = first.lower()
-    return lowered.startswith("mailto:") or lowered.endswith(".eml") or os.path.isfile(first)
+    if lowered.startswith(("mailto:", "file:")):  # file: from a desktop's %u (register)
+        return True
+    return lowered.endswith(".eml") or os.path.isfile(first)
 
 
 def open_gui(argv: Sequence[str]) -> int:

@@ -213,6 +213,10 @@ class MessageFiles(QObject):
 
     def load_argument(self, argument: str) -> bool:
         """Load a ``mailto:`` URL or an .eml path; False (with an error banner) if unusable."""
+        if argument.lower().startswith("file:"):  # a desktop's %u may pass a file: URL
+            from urllib.parse import unquote, urlsplit
+
+            argument = unquote(urlsplit(argument).path)
         if not argument.lower().startswith("mailto:"):
             return self.open_eml(argument)
         from mailcomposer.message.mailto import parse_mailto
