@@ -557,7 +557,7 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
         xprio, importance = _PRIORITY_HEADERS[Priority(draft.priority)]
         headers.append(("X-Priority", xprio))
         headers.append(("Importance", importance))
-    if draft.read_receipt:
+    if draft.read_receipt and READ_RECEIPT_HEADER.lower() not in {n.lower() for n, _v in extra}:
         headers.append((READ_RECEIPT_HEADER, f"<{sender.ascii_addr_spec}>"))
     headers.extend(extra)
 

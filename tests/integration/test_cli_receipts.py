@@ -45,3 +45,13 @@ def test_dsn_refused_server_note_in_transcript(capsys) -> None:
     out = capsys.readouterr().out
     assert "does not offer DSN" in out
     assert "NOTIFY=" not in out
+
+
+def test_a_later_send_keeps_the_dsn_request_in_the_outbox(monkeypatch, capsys) -> None:
+    with ScriptedServer(accepting_dialogue("DSN")) as server:
+        monkeypatch.setenv("MAILCOMPOSER_NOW", "2026-12-06 09:00")
+        assert _send(server.port, "--dsn", "failure", "--later", "2026-12-06 09:30") == 0
+        assert server.commands == []  # nothing sent yet
+        monkeypatch.setenv("MAILCOMPOSER_NOW", "2026-12-06 09:30")
+        assert cli.main(["outbox", "run"]) == 0
+    assert "RCPT TO:<bob@example.test> NOTIFY=FAILURE" in server.commands

@@ -67,3 +67,10 @@ def test_dsn_request_when_not_offered_is_only_a_note():
     request = dsn_request(("SUCCESS",), False, "<id@x>")
     assert request.mail == () and request.rcpt == ()
     assert "does not offer DSN" in request.note
+
+
+def test_a_read_receipt_header_given_by_hand_is_not_doubled():
+    draft = _draft(read_receipt=True)
+    draft.extra_headers.append(("Disposition-Notification-To", "<other@example.org>"))
+    built = build_message(draft)
+    assert built.message.get_all("Disposition-Notification-To") == ["<other@example.org>"]
