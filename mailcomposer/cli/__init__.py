@@ -48,12 +48,14 @@ def wants_gui(argv: Sequence[str]) -> bool:
     if not argv:
         return True
     first = argv[0]
-    if first in ("--reply", "--reply-all", "--forward", "--forward-attached"):
-        return len(argv) > 1  # mailcomposer --reply FILE.eml: the composer, answering it
+    if first in ("--reply", "--reply-all", "--forward", "--forward-attached", "--template"):
+        return len(argv) > 1  # --reply FILE.eml, --template NAME: the composer
     if first in COMMANDS or first.startswith("-"):
         return False
     lowered = first.lower()
-    return lowered.startswith("mailto:") or lowered.endswith(".eml") or os.path.isfile(first)
+    if lowered.startswith(("mailto:", "file:")):  # file: from a desktop's %u (register)
+        return True
+    return lowered.endswith(".eml") or os.path.isfile(first)
 
 
 def open_gui(argv: Sequence[str]) -> int:

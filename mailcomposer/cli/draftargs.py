@@ -115,7 +115,19 @@ def draft_from_args(args: argparse.Namespace) -> Any:
         draft.attachments.append(Attachment(filename=path.name, path=path))
     for header in args.header:
         draft.extra_headers.append(_parse_header(header))
+    draft.read_receipt = bool(getattr(args, "read_receipt", False))
+    draft.dsn = _dsn_choice(getattr(args, "dsn", "") or "")
     return draft
+
+
+def _dsn_choice(text: str) -> list[str]:
+    from mailcomposer.message.errors import InputError
+    from mailcomposer.message.receipts import parse_notify
+
+    try:
+        return list(parse_notify(text))
+    except InputError as exc:
+        raise UsageError("--dsn", exc.message) from None
 
 
 def _check_addresses(option: str, value: str) -> None:

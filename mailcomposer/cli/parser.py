@@ -31,6 +31,8 @@ COMMANDS = {
     "stats": N_("statistics of the send log"),
     "outbox": N_("list, send, retry or delete messages waiting in the outbox"),
     "selftest": N_("check this installation: resources, keyring backend, TLS roots"),
+    "register": N_("open mailto: links and .eml files with mailcomposer (this user)"),
+    "unregister": N_("stop opening mailto: links and .eml files with mailcomposer"),
 }
 
 # The values of mailcomposer.smtp.settings.Security, spelled out so building the
@@ -116,6 +118,10 @@ def command_module(name: str) -> ModuleType:
         from mailcomposer.cli import outbox as module
     elif name == "selftest":
         from mailcomposer.cli import selftest as module
+    elif name == "register":
+        from mailcomposer.cli import register as module
+    elif name == "unregister":
+        from mailcomposer.cli import unregister as module
     else:
         raise KeyError(name)
     return module

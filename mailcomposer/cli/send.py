@@ -115,6 +115,19 @@ def add_arguments(send: argparse.ArgumentParser) -> None:
     message.add_argument(
         "--priority", choices=["high", "normal", "low"], default="normal", help=_("priority")
     )
+    message.add_argument(
+        "--read-receipt",
+        action="store_true",
+        help=_("ask for a read receipt (Disposition-Notification-To: the From address)"),
+    )
+    message.add_argument(
+        "--dsn",
+        nargs="?",
+        const="success,failure",
+        default="",
+        metavar="success,failure,delay",
+        help=_("ask the servers for delivery notifications (default: success,failure)"),
+    )
 
     output = send.add_argument_group(_("output"))
     output.add_argument(

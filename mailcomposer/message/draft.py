@@ -80,6 +80,9 @@ class Draft:
         extra_headers: additional ``(name, value)`` headers.
         message_id: kept across retries so a resend after an unknown outcome
             carries the same Message-ID; ``None`` until first built.
+        read_receipt: ask for a read receipt (``Disposition-Notification-To``).
+        dsn: the delivery notifications asked for (``SUCCESS``, ``FAILURE``,
+            ``DELAY``; RFC 3461 NOTIFY); empty for none.
     """
 
     from_addr: str = ""
@@ -95,6 +98,8 @@ class Draft:
     priority: Priority = Priority.NORMAL
     extra_headers: list[tuple[str, str]] = field(default_factory=list)
     message_id: str | None = None
+    read_receipt: bool = False
+    dsn: list[str] = field(default_factory=list)
 
     def is_empty(self) -> bool:
         """True when there is nothing worth keeping (no addresses, text or files)."""
@@ -142,18 +147,20 @@ class Draft:
         _check_types(data, _TEXT_FIELDS, str, "", "draft")
         _check_types(data, _OPTIONAL_TEXT_FIELDS, str | None, None, "draft")
         _check_types(data, _LIST_FIELDS, list, [], "draft")
+        _check_types(data, ("read_receipt",), bool, False, "draft")
         known = {f for f in cls.__dataclass_fields__}
         kwargs = {k: v for k, v in data.items() if k in known}
         kwargs["priority"] = Priority(data.get("priority", "normal"))
         kwargs["inline_images"] = [_inline_image(item) for item in data.get("inline_images", [])]
         kwargs["attachments"] = [_attachment(item) for item in data.get("attachments", [])]
         kwargs["extra_headers"] = [_header_pair(h) for h in data.get("extra_headers", [])]
+        kwargs["dsn"] = [str(name) for name in data.get("dsn", []) if isinstance(name, str)]
         return cls(**kwargs)
 
 
 _TEXT_FIELDS = ("from_addr", "to", "cc", "bcc", "reply_to", "subject", "text")
 _OPTIONAL_TEXT_FIELDS = ("html", "message_id")
-_LIST_FIELDS = ("inline_images", "attachments", "extra_headers")
+_LIST_FIELDS = ("inline_images", "attachments", "extra_headers", "dsn")
 
 
 def _check_types(data: Any, names: tuple[str, ...], kind: Any, default: Any, what: str) -> None:

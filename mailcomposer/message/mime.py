@@ -26,6 +26,7 @@ from mailcomposer.message.draft import Attachment, Draft, InlineImage, Priority
 from mailcomposer.message.errors import InputError
 from mailcomposer.message.filetypes import guess_type
 from mailcomposer.message.htmltext import html_to_text
+from mailcomposer.message.receipts import READ_RECEIPT_HEADER, parse_notify
 from mailcomposer.message.streams import is_stream, read_stream
 from mailcomposer.message.wire import Source, WireMessage
 
@@ -60,11 +61,13 @@ class Envelope:
         sender: the MAIL FROM address.
         recipients: every To, Cc and Bcc address, once each, in that order.
         smtputf8: True when an address has a non-ASCII local part.
+        notify: the delivery notifications asked for (``receipts.parse_notify``).
     """
 
     sender: str
     recipients: tuple[str, ...]
     smtputf8: bool = False
+    notify: tuple[str, ...] = ()  # RFC 3461 NOTIFY conditions for each RCPT; () = none
 
 
 @dataclass(frozen=True)
@@ -554,6 +557,8 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
         xprio, importance = _PRIORITY_HEADERS[Priority(draft.priority)]
         headers.append(("X-Priority", xprio))
         headers.append(("Importance", importance))
+    if draft.read_receipt and READ_RECEIPT_HEADER.lower() not in {n.lower() for n, _v in extra}:
+        headers.append((READ_RECEIPT_HEADER, f"<{sender.ascii_addr_spec}>"))
     headers.extend(extra)
 
     header_addresses = [sender, *to, *cc, *reply_to]
@@ -646,6 +651,7 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
         sender=sender.ascii_addr_spec,
         recipients=tuple(recipients),
         smtputf8=any(a.needs_smtputf8 for a in (sender, *to, *cc, *bcc)),
+        notify=parse_notify(draft.dsn),
     )
     token = secrets.token_hex(12)
     return BuiltMessage(

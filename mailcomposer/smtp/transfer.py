@@ -13,6 +13,7 @@ from typing import Protocol
 
 from mailcomposer.i18n import _
 from mailcomposer.message.sizes import format_size
+from mailcomposer.smtp.dsn import dsn_request
 from mailcomposer.smtp.errors import (
     ExitCode,
     Refusal,
@@ -50,6 +51,7 @@ class Envelope(Protocol):
     sender: str
     recipients: tuple[str, ...]
     smtputf8: bool
+    notify: tuple[str, ...]
 
 
 class Built(Protocol):
@@ -121,10 +123,14 @@ class MessageSteps:
         if envelope.smtputf8:
             options.append("SMTPUTF8")
             self._client.command_encoding = "utf-8"  # smtplib encodes commands as ASCII otherwise
+        dsn = dsn_request(getattr(envelope, "notify", ()), offered.dsn, built.message_id)
+        if dsn.note:
+            self._recorder.note(dsn.note, dsn.refs)
+        options.extend(dsn.mail)
         self._recorder.origins = recipient_origins(built)  # each RCPT says To, Cc or Bcc
         while True:
             try:
-                accepted, refused = self._open_transaction(envelope, options)
+                accepted, refused = self._open_transaction(envelope, options, list(dsn.rcpt))
                 break
             except TransactionReset:
                 continue  # an RSET the student typed: the server forgot MAIL and RCPT
@@ -150,7 +156,7 @@ class MessageSteps:
         )
 
     def _open_transaction(
-        self, envelope: Envelope, options: list[str]
+        self, envelope: Envelope, options: list[str], rcpt_options: list[str]
     ) -> tuple[list[str], list[Refusal]]:
         """MAIL, each RCPT, DATA up to the 354; return the accepted and refused recipients.
 
@@ -170,8 +176,9 @@ class MessageSteps:
         accepted: list[str] = []
         refused: list[Refusal] = []
         for rcpt in envelope.recipients:
-            self._pause(f"RCPT TO:<{rcpt}>", Stage.RCPT)
-            code, text = self._client.docmd("RCPT", f"TO:<{rcpt}>")
+            arguments = f"TO:<{rcpt}>" + _opts(rcpt_options)
+            self._pause(f"RCPT {arguments}", Stage.RCPT)
+            code, text = self._client.docmd("RCPT", arguments)
             if code in (250, 251):
                 accepted.append(rcpt)
             elif code == 421:

@@ -55,6 +55,7 @@ class OutboxEntry:
         attempts: how many times it was tried from the outbox.
         last_error: why the last try failed (empty before any).
         bcc: the Bcc recipients as written (envelope only, never in the bytes).
+        notify: the delivery notifications asked for (RFC 3461 NOTIFY; empty: none).
         settings: how to reach the server without an account (``host``, ``port``,
             ``security``, ``username``, ``cafile``; ``sandbox`` for the built-in one).
     """
@@ -74,6 +75,7 @@ class OutboxEntry:
     attempts: int = 0
     last_error: str = ""
     bcc: tuple[str, ...] = ()
+    notify: tuple[str, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def read_bytes(self) -> bytes:
@@ -314,6 +316,7 @@ class PendingCopy:
                 "sender": envelope.sender,
                 "recipients": list(envelope.recipients),
                 "smtputf8": bool(envelope.smtputf8),
+                "notify": list(getattr(envelope, "notify", ())),
             },
             "account": self._account,
             "server": self._server,
@@ -382,5 +385,6 @@ def _entry_from(meta: dict[str, Any], data_path: Path) -> OutboxEntry:
         attempts=int(meta.get("attempts", 0) or 0),
         last_error=str(meta.get("last_error", "") or ""),
         bcc=tuple(meta.get("bcc", ())),
+        notify=tuple(str(n) for n in envelope.get("notify", ()) if isinstance(n, str)),
         settings=dict(meta.get("settings", {}) or {}),
     )

@@ -21,6 +21,7 @@ class StoredEnvelope:
     sender: str
     recipients: tuple[str, ...]
     smtputf8: bool
+    notify: tuple[str, ...] = ()  # RFC 3461 NOTIFY asked for when it was written
 
 
 class StoredMessage:
@@ -40,7 +41,7 @@ class StoredMessage:
 
     def __init__(self, entry: OutboxEntry) -> None:
         self.entry = entry
-        self.envelope = StoredEnvelope(entry.sender, entry.recipients, entry.smtputf8)
+        self.envelope = StoredEnvelope(entry.sender, entry.recipients, entry.smtputf8, entry.notify)
         self.message_id = entry.message_id
         self.bcc = entry.bcc
         self._headers: EmailMessage | None = None

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import Priority
 from mailcomposer.ui.icons import icon
+from mailcomposer.ui.receiptactions import ReceiptActions
 
 
 class ComposerActions(QObject):
@@ -36,6 +37,10 @@ class ComposerActions(QObject):
         undo_action, redo_action, cut_action, copy_action, paste_action,
         select_all_action: the Edit actions, following the focused widget.
         priority_actions: the checkable action of each ``Priority``.
+        receipts: the read receipt and delivery notification requests (``ReceiptActions``);
+            ``read_receipt_action`` and ``dsn_action`` are its actions.
+        save_template_action: File → Save as template (``saveTemplateAction``).
+        templates_menu: File → New from template (``templatesMenu``), filled by its owner.
         main_toolbar: the toolbar (``mainToolbar``).
 
     Signals:
@@ -187,6 +192,14 @@ class ComposerActions(QObject):
         )
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self._build_priority_actions()
+        self.receipts = ReceiptActions(self)
+        self.read_receipt_action = self.receipts.read_receipt_action
+        self.dsn_action = self.receipts.dsn_action
+        self.save_template_action = self._action(
+            _("Save as &template…"),
+            name="saveTemplateAction",
+            tip=_("Keep this message as a template to start new ones from"),
+        )
         QApplication.instance().focusChanged.connect(self._on_app_focus_changed)
 
     def _action(
@@ -268,11 +281,16 @@ class ComposerActions(QObject):
                 else:
                     menu.addAction(action)
 
+        file_menu = bar.addMenu(_("&File"))
+        self.templates_menu = QMenu(_("New from &template"), file_menu)
+        self.templates_menu.setObjectName("templatesMenu")
         fill(
-            bar.addMenu(_("&File")),
+            file_menu,
             [
-                self.new_action, self.open_action, self.drafts_action, None,
-                self.save_action, self.save_eml_action, self.swaks_action, None,
+                self.new_action, self.templates_menu.menuAction(), self.open_action,
+                self.drafts_action, None,
+                self.save_action, self.save_eml_action, self.save_template_action,
+                self.swaks_action, None,
                 self.print_action, self.export_pdf_action, None,
                 self.attach_action, None,
                 self.send_action, self.send_step_action, self.send_later_action,
@@ -308,6 +326,7 @@ class ComposerActions(QObject):
         priority_menu = options_menu.addMenu(_("&Priority"))
         priority_menu.setObjectName("priorityMenu")
         fill(priority_menu, list(self.priority_actions.values()))
+        fill(options_menu, [self.read_receipt_action, self.dsn_action])
         fill(
             options_menu,
             [None, self.checks_settings_action, None, self.sandbox_secure_action,

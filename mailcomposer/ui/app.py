@@ -18,6 +18,7 @@ with startup_objects():
     from mailcomposer.store.paths import Home
     from mailcomposer.ui.icons import app_icon
     from mailcomposer.ui.replies import start_mode
+    from mailcomposer.ui.templates import template_argument
     from mailcomposer.ui.window import ComposerWindow, initial_argument
 
 ORGANIZATION = "mailcomposer"
@@ -80,7 +81,10 @@ def _build_window(argv: list[str]) -> ComposerWindow:
     app.aboutToQuit.connect(window.shutdown)
     argument = initial_argument(argv[1:])
     mode = start_mode(argv[1:])
-    if argument and mode is not None:
+    template = template_argument(argv[1:])
+    if template is not None:
+        window.tool_windows.templates.open_at_start(template)
+    elif argument and mode is not None:
         window.replies.open_at_start(argument, mode)
     elif argument:
         window.files.open_at_start(argument)
@@ -133,6 +137,7 @@ def _listen_for_later_starts(window: ComposerWindow) -> None:
     server = InstanceServer(window)
     if server.listen(server_name(window.home)):
         server.arguments_received.connect(window.open_from_another_start)
+        server.arguments_received.connect(window.tool_windows.templates.open_argument)
 
 
 if __name__ == "__main__":

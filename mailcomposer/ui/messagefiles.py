@@ -35,7 +35,9 @@ class Composer(Protocol):
 
 def initial_argument(arguments: Sequence[str]) -> str | None:
     """The .eml path or mailto: URL among command-line ``arguments`` (program name excluded)."""
-    for argument in arguments:
+    for index, argument in enumerate(arguments):
+        if index and arguments[index - 1] == "--template":
+            continue  # the template's name (ui.templates)
         if not argument.startswith("-") or argument.lower().startswith("mailto:"):
             return argument
     return None
@@ -213,6 +215,10 @@ class MessageFiles(QObject):
 
     def load_argument(self, argument: str) -> bool:
         """Load a ``mailto:`` URL or an .eml path; False (with an error banner) if unusable."""
+        if argument.lower().startswith("file:"):  # a desktop's %u may pass a file: URL
+            from urllib.parse import unquote, urlsplit
+
+            argument = unquote(urlsplit(argument).path)
         if not argument.lower().startswith("mailto:"):
             return self.open_eml(argument)
         from mailcomposer.message.mailto import parse_mailto

@@ -74,6 +74,11 @@ class ToolWindows(QObject):
             from mailcomposer.ui.editingtools import EditingTools
 
             self.editing_tools = EditingTools(self._window, actions)
+        # The composer's own options and templates (the window is at its size limit).
+        from mailcomposer.ui.templates import Templates
+
+        self.templates = Templates(self._window, self._home, actions)
+        actions.receipts.changed.connect(self._window.draft_keeper.note_edit)
 
     def _show(self, dialog: QWidget) -> None:
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -265,6 +265,7 @@ class ComposerWindow(QMainWindow):
             priority=self._priority,
             extra_headers=list(self._extra_headers),  # threading (In-Reply-To …), kept as loaded
             message_id=self.send_flow.message_id,
+            **self.composer_actions.receipts.fields(),  # read receipt, delivery notification
         )
 
     def load_draft(self, draft: Draft, *, modified: bool = False) -> None:
@@ -282,6 +283,7 @@ class ComposerWindow(QMainWindow):
             self.send_flow.message_id = draft.message_id
             self._extra_headers = list(draft.extra_headers)
             self.set_priority(draft.priority)
+            self.composer_actions.receipts.show(draft)
             # A restored draft or opened file keeps the signature it has: find it, so
             # a From change replaces it instead of adding a second one.
             self.signature.recognise()
@@ -371,8 +373,6 @@ class ComposerWindow(QMainWindow):
     def _update_title(self) -> None:
         subject = self.subject_field.text().strip() or _("New message")
         self.setWindowTitle(f"{subject}[*] — mailcomposer")
-
-    # ------------------------------------------------------------------ delegations
 
     def current_account(self) -> Any:
         """Return the account of the selected From identity."""

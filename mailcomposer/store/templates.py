@@ -1,0 +1,118 @@
+"""Message templates: drafts kept by name under ``MAILCOMPOSER_HOME/templates``."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+from mailcomposer.i18n import _
+from mailcomposer.message.draft import Draft
+from mailcomposer.message.errors import InputError
+from mailcomposer.store.paths import Home, atomic_write
+
+__all__ = ["FORMAT_VERSION", "TemplateStore", "check_name"]
+
+FORMAT_VERSION = 1
+SUFFIX = ".json"
+# Characters no file system takes in a name (Windows is the strictest), and controls.
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
+
+
+def check_name(name: str) -> str:
+    """Return ``name`` stripped if it can be a template's file name.
+
+    Raises:
+        InputError: (field ``template``) empty, too long, a path, or a name Windows refuses.
+    """
+    clean = name.strip()
+    if not clean:
+        raise InputError("template", _("Give the template a name"), name)
+    if (
+        _FORBIDDEN.search(clean)
+        or clean.startswith(".")
+        or clean.endswith(".")
+        or len(clean) > 100
+        or clean.split(".")[0].lower() in _RESERVED
+    ):
+        raise InputError(
+            "template",
+            _("“{name}” cannot be a template name: use letters, digits, spaces and “-”").format(
+                name=clean
+            ),
+            name,
+        )
+    return clean
+
+
+class TemplateStore:
+    """Saves, lists, loads and deletes templates (one JSON file each, written atomically).
+
+    Attributes:
+        folder: where the templates are (created on the first save).
+    """
+
+    def __init__(self, home: Home) -> None:
+        self.folder: Path = home.root / "templates"
+
+    def path(self, name: str) -> Path:
+        """The file of template ``name``.
+
+        Raises:
+            InputError: ``name`` cannot be a template name.
+        """
+        return self.folder / f"{check_name(name)}{SUFFIX}"
+
+    def names(self) -> list[str]:
+        """Every template's name, sorted without regard to case."""
+        if not self.folder.is_dir():
+            return []
+        found = (p.name[: -len(SUFFIX)] for p in self.folder.iterdir() if p.name.endswith(SUFFIX))
+        return sorted((n for n in found if not n.startswith(".")), key=str.casefold)
+
+    def save(self, name: str, draft: Draft) -> Path:
+        """Keep ``draft`` as template ``name`` (replacing one of that name); no Message-ID.
+
+        Raises:
+            InputError: a bad name.
+            OSError: the folder cannot be written.
+        """
+        path = self.path(name)
+        data = dataclasses.replace(draft, message_id=None).to_dict()
+        payload = {"version": FORMAT_VERSION, "template": data}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
+        return path
+
+    def load(self, name: str) -> Draft:
+        """A new draft from template ``name`` (it never carries a Message-ID).
+
+        Raises:
+            InputError: a bad name, no such template, or a damaged file (field ``template``).
+        """
+        path = self.path(name)
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+            draft = Draft.from_dict(payload["template"])
+        except FileNotFoundError:
+            raise InputError(
+                "template", _("There is no template named “{name}”").format(name=name), name
+            ) from None
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise InputError(
+                "template",
+                _("The template “{name}” cannot be read: {problem}").format(name=name, problem=exc),
+                name,
+            ) from None
+        draft.message_id = None
+        return draft
+
+    def delete(self, name: str) -> bool:
+        """Remove template ``name``; False if there was none."""
+        try:
+            self.path(name).unlink()
+        except FileNotFoundError:
+            return False
+        return True

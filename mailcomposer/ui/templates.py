@@ -1,0 +1,128 @@
+"""Templates in the composer: File → Save as template…, File → New from template, --template."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QInputDialog
+
+from mailcomposer.i18n import _
+from mailcomposer.message.errors import InputError
+from mailcomposer.store.paths import Home
+from mailcomposer.store.templates import TemplateStore
+
+FLAG = "--template"
+
+
+def template_argument(arguments: Sequence[str]) -> str | None:
+    """The NAME of ``--template NAME`` (or ``--template=NAME``) among ``arguments``."""
+    for index, argument in enumerate(arguments):
+        if argument.startswith(f"{FLAG}="):
+            return argument.split("=", 1)[1]
+        if argument == FLAG and index + 1 < len(arguments):
+            return arguments[index + 1]
+    return None
+
+
+class Templates(QObject):
+    """Saves the message as a named template and starts new messages from templates.
+
+    A template is a draft without its Message-ID (``store.templates``). Starting from
+    one replaces the message the way opening a file does (unsaved edits are asked
+    about first, a saved draft is kept aside).
+
+    Attributes:
+        store: the templates on disk.
+        name_dialog: the open *Save as template* question, if any (``templateNameDialog``).
+    """
+
+    def __init__(self, window: Any, home: Home, actions: Any) -> None:
+        """Serve ``window`` (the composer) through ``actions`` (``ComposerActions``)."""
+        super().__init__(window)
+        self._window = window
+        self.store = TemplateStore(home)
+        self.name_dialog: QInputDialog | None = None
+        self._menu = actions.templates_menu
+        self._menu.aboutToShow.connect(self.fill_menu)
+        self._menu.triggered.connect(self._on_menu_triggered)
+        actions.save_template_action.triggered.connect(self.ask_name)
+        self.fill_menu()
+
+    @Slot()
+    def fill_menu(self) -> None:
+        """List the templates in the menu (a disabled line when there is none)."""
+        self._menu.clear()
+        names = self.store.names()
+        for name in names:
+            action = self._menu.addAction(name.replace("&", "&&"))
+            action.setData(name)
+        if not names:
+            empty = self._menu.addAction(_("No templates yet: File → Save as template…"))
+            empty.setEnabled(False)
+
+    @Slot()
+    def ask_name(self) -> None:
+        """Ask for the template's name (without blocking); save when it is given."""
+        dialog = QInputDialog(self._window)
+        dialog.setObjectName("templateNameDialog")
+        dialog.setWindowTitle(_("Save as template"))
+        dialog.setLabelText(_("Template name:"))
+        dialog.setTextValue(self._window.subject().strip()[:60])
+        dialog.textValueSelected.connect(self.save)
+        dialog.finished.connect(dialog.deleteLater)
+        self.name_dialog = dialog
+        dialog.open()
+
+    @Slot(str)
+    def save(self, name: str) -> bool:
+        """Keep the message as template ``name``; False (with an error banner) if not."""
+        status = self._window.status_area
+        try:
+            self.store.save(name, self._window.current_draft())
+        except InputError as exc:
+            status.show_error(exc.message)
+            return False
+        except OSError as exc:
+            status.show_error(
+                _("The template was not saved: {error}").format(error=exc.strerror or exc)
+            )
+            return False
+        status.say(_("Saved as template “{name}”.").format(name=name.strip()))
+        self.fill_menu()
+        return True
+
+    def start_from(self, name: str) -> None:
+        """Replace the message with a new one from template ``name``, once it is safe."""
+        self._window.files.replace_message(lambda: self.load(name))
+
+    def load(self, name: str) -> bool:
+        """Fill the composer from template ``name``; False (with an error banner) if unusable."""
+        try:
+            draft = self.store.load(name)
+        except InputError as exc:
+            self._window.status_area.show_error(exc.message)
+            return False
+        self._window.load_draft(draft, modified=True)
+        self._window.files.saved_soon()  # a new message, kept like a typed one
+        self._window.status_area.say(_("New message from template “{name}”.").format(name=name))
+        return True
+
+    def open_at_start(self, name: str) -> None:
+        """``mailcomposer --template NAME``: start from it (a draft in progress is kept aside)."""
+        self._window.files.open_at_start(name, load=lambda: self.load(name))
+
+    @Slot(list)
+    def open_argument(self, arguments: list) -> None:
+        """Another start asked ``--template NAME``: start from it, once the message is safe."""
+        name = template_argument(arguments)
+        if name is not None:
+            self.start_from(name)
+
+    @Slot(QAction)
+    def _on_menu_triggered(self, action: QAction) -> None:
+        name = action.data()
+        if isinstance(name, str):
+            self.start_from(name)
