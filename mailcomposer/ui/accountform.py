@@ -29,6 +29,7 @@ from mailcomposer.ui.detectpanel import DetectPanel
 from mailcomposer.ui.forms import line_edit, push_button
 from mailcomposer.ui.identities import IdentitiesEditor
 from mailcomposer.ui.oauthpanel import SignInPanel
+from mailcomposer.ui.tints import NoticeTint
 
 
 class AccountForm(QTabWidget):
@@ -78,9 +79,10 @@ class AccountForm(QTabWidget):
         self.preset_note.setObjectName("presetNote")
         self.preset_note.setWordWrap(True)
         # Prominent: the single most common reason a first send fails.
-        self.preset_note.setStyleSheet(
-            "QLabel { background: #fff4ce; color: #3b2f00; border: 1px solid #e0c060;"
-            " border-radius: 4px; padding: 6px; font-weight: bold; }"
+        self.preset_note_tint = NoticeTint(
+            self.preset_note,
+            "warning",
+            "QLabel { {css} border-radius: 4px; padding: 6px; font-weight: bold; }",
         )
         self.preset_note.setVisible(False)
         self.host_edit = line_edit("hostField", "smtp.example.com")
