@@ -21,6 +21,7 @@ from mailcomposer.smtp.settings import Security
 from mailcomposer.store.paths import Home
 from mailcomposer.ui.addressfield import STYLE as ADDRESS_STYLE
 from mailcomposer.ui.addressfield import AddressField
+from mailcomposer.ui.spellhighlight import LineSpelling, user_dictionary
 from mailcomposer.ui.uisettings import UiSettings
 
 MANAGE_ACCOUNTS = "manage-accounts"
@@ -47,6 +48,7 @@ class HeaderFields(QWidget):
         from_combo, to_field, cc_field, bcc_field, subject_field: the fields, with
             the object names of the design contract.
         cc_button, bcc_button: the toggles folding the Cc and Bcc rows.
+        subject_spelling: spelling as you type in the subject.
 
     Signals:
         edited: the text of a field changed.
@@ -84,6 +86,8 @@ class HeaderFields(QWidget):
         for field in self.text_fields():
             field.textChanged.connect(self.edited)
         self.subject_field.textChanged.connect(self.subject_changed)
+        words = user_dictionary(home.root / "dictionary.txt")
+        self.subject_spelling = LineSpelling(self.subject_field, user_words=words)
 
     def _build(self) -> None:
         grid = QGridLayout(self)

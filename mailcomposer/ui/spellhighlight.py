@@ -19,12 +19,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import (
     QAction,
     QColor,
+    QInputMethodEvent,
     QSyntaxHighlighter,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
 )
-from PySide6.QtWidgets import QMenu, QTextEdit
+from PySide6.QtWidgets import QLineEdit, QMenu, QTextEdit
 
 from mailcomposer.i18n import _
 from mailcomposer.spelling import (
@@ -85,6 +86,10 @@ class SpellService(QObject):
     def suggestions(self, word: str) -> list[str]:
         """Corrections for ``word`` (asked on right click; the dictionary is loaded by then)."""
         return self.speller.suggestions(word, MAX_SUGGESTIONS)
+
+    def words_added(self, words: frozenset[str]) -> None:
+        """Tell every highlighter that the user's dictionary now holds ``words``."""
+        self.results_arrived.emit(frozenset(w.lower() for w in words))
 
     def _from_worker(self, results: tuple[tuple[str, bool], ...]) -> None:
         try:
@@ -157,6 +162,15 @@ def default_dictionary_path() -> Path:
     return Home.from_env().root / "dictionary.txt"
 
 
+_user_dictionaries: dict[Path, UserDictionary] = {}
+
+
+def user_dictionary(path: Path | None = None) -> UserDictionary:
+    """The user's dictionary at ``path`` (default: the home's), one object per file."""
+    path = Path(path or default_dictionary_path())
+    return _user_dictionaries.setdefault(path, UserDictionary(path))
+
+
 class SpellChecking(QObject):
     """Spelling for a :class:`QTextEdit`: starts after its first paint, adds to its menu.
 
@@ -184,7 +198,7 @@ class SpellChecking(QObject):
     @property
     def user_words(self) -> UserDictionary:
         if self._user_words is None:
-            self._user_words = UserDictionary(default_dictionary_path())
+            self._user_words = user_dictionary()
         return self._user_words
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -255,4 +269,133 @@ class SpellChecking(QObject):
         """Add ``word`` to the user's dictionary and take its underline away."""
         self.user_words.add(word)
         if self.highlighter is not None:
-            self.highlighter.rehighlight_words({word.lower()})
+            self.highlighter.service.words_added(frozenset({word}))
+
+
+class LineSpelling(QObject):
+    """Spelling for a one-line field (the subject): the same underline and menu.
+
+    A QLineEdit has no highlighter; its text layout takes formats through an input
+    method event with no text in it. None is sent while an input method composes
+    (pinyin, for one), so the user's composition is never disturbed.
+
+    Attributes:
+        service: the checker to use (the app's shared one unless set before start).
+        underlined: the words underlined now, in order.
+    """
+
+    def __init__(
+        self,
+        field: QLineEdit,
+        service: SpellService | None = None,
+        user_words: UserDictionary | None = None,
+    ) -> None:
+        super().__init__(field)
+        self.field = field
+        self.service = service
+        self._user_words = user_words
+        self.started = False
+        self.underlined: list[str] = []
+        self._composing = False
+        self._sending = False
+        self._format = QTextCharFormat()
+        self._format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+        self._format.setUnderlineColor(UNDERLINE_COLOR)
+        field.installEventFilter(self)
+
+    @property
+    def user_words(self) -> UserDictionary:
+        if self._user_words is None:
+            self._user_words = user_dictionary()
+        return self._user_words
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Start after the first paint; follow input methods; suggestions on right click."""
+        kind = event.type()
+        if kind == QEvent.Type.Paint and not self.started:
+            QTimer.singleShot(0, self, self.start)
+        elif kind == QEvent.Type.InputMethod and not self._sending:
+            self._composing = bool(event.preeditString())
+        elif kind == QEvent.Type.ContextMenu and self.started:
+            menu = self.context_menu(event.pos())
+            menu.exec(event.globalPos())
+            menu.deleteLater()
+            return True
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def start(self) -> None:
+        """Check the field from now on (normally done after the first paint)."""
+        if self.started:
+            return
+        self.started = True
+        self.service = self.service or SpellService.shared()
+        self.service.results_arrived.connect(self._on_service_results_arrived)
+        self.field.textChanged.connect(self._on_field_text_changed)
+        self.refresh()
+
+    def is_misspelled(self, word: str) -> bool:
+        return self.service.status(word) is False and word not in self.user_words
+
+    def refresh(self) -> None:
+        """Ask about new words and underline the misspelled ones."""
+        if self._composing:
+            return
+        words = list(words_to_check(self.field.text()))
+        self.service.request([w.text for w in words if self.service.status(w.text) is None])
+        wrong = [w for w in words if self.is_misspelled(w.text)]
+        if [w.text for w in wrong] == self.underlined and not wrong:
+            return
+        self.underlined = [w.text for w in wrong]
+        cursor = self.field.cursorPosition()
+        kind = QInputMethodEvent.AttributeType.TextFormat
+        attributes = [
+            QInputMethodEvent.Attribute(kind, w.start - cursor, w.length, self._format)
+            for w in wrong
+        ]
+        self._sending = True
+        try:
+            QCoreApplication.sendEvent(self.field, QInputMethodEvent("", attributes))
+        finally:
+            self._sending = False
+
+    @Slot(str)
+    def _on_field_text_changed(self, _text: str) -> None:
+        self.refresh()
+
+    @Slot(object)
+    def _on_service_results_arrived(self, words: frozenset[str]) -> None:
+        if any(w.text.lower() in words for w in words_to_check(self.field.text())):
+            self.refresh()
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The field's menu, led by suggestions when ``pos`` is on a misspelled word."""
+        menu = self.field.createStandardContextMenu()
+        column = self.field.cursorPositionAt(pos)
+        found = [
+            w for w in words_to_check(self.field.text()) if w.start <= column <= w.start + w.length
+        ]
+        if not found or not self.is_misspelled(found[0].text):
+            return menu
+        word = found[0]
+        first = menu.actions()[0] if menu.actions() else None
+        entries = []
+        for suggestion in self.service.suggestions(word.text):
+            action = QAction(suggestion, menu)
+            action.triggered.connect(lambda _c=False, s=suggestion: self._replace(word, s))
+            entries.append(action)
+        add = QAction(_("Add “{word}” to dictionary").format(word=word.text), menu)
+        add.setObjectName("addToDictionaryAction")
+        add.triggered.connect(lambda _c=False: self._add(word.text))
+        entries.append(add)
+        menu.insertActions(first, entries)
+        menu.insertSeparator(first)
+        return menu
+
+    def _replace(self, word: Word, text: str) -> None:
+        self.field.setSelection(word.start, word.length)
+        self.field.insert(text)
+
+    def _add(self, word: str) -> None:
+        self.user_words.add(word)
+        self.service.words_added(frozenset({word}))

@@ -121,3 +121,32 @@ def test_results_do_not_mark_the_document_modified(qtbot, editor) -> None:
     with qtbot.assert_not_emitted(editor.textChanged):
         qtbot.wait_until(lambda: underlined(editor) == ["qwzxunmodified"], timeout=10000)
     assert not editor.document().isModified()
+
+
+def test_subject_underlines_and_corrects(qtbot, window) -> None:
+    spelling = window.header.subject_spelling
+    qtbot.wait_until(lambda: spelling.started)
+    before = window.subject_field.grab().toImage()
+    window.subject_field.setText("Please recieve 我们的 ann@exmaple.org www.qwzx.com")
+    qtbot.wait_until(lambda: spelling.underlined == ["recieve"], timeout=10000)
+    assert window.subject_field.grab().toImage() != before
+    rect = window.subject_field.cursorRect()
+    column_x = window.subject_field.fontMetrics().horizontalAdvance("Please rec")
+    pos = QPoint(column_x + 4, rect.center().y())
+    menu = spelling.context_menu(pos)
+    assert menu.actions()[0].text() == "receive"
+    menu.actions()[0].trigger()
+    assert window.subject_field.text().startswith("Please receive ")
+    qtbot.wait_until(lambda: spelling.underlined == [])
+
+
+def test_word_added_in_the_body_clears_the_subject(qtbot, window, mailcomposer_home) -> None:
+    spelling = window.header.subject_spelling
+    qtbot.wait_until(lambda: spelling.started and window.editor.spelling.highlighter is not None)
+    window.subject_field.setText("Qwzxville news")
+    window.editor.setPlainText("From Qwzxville")
+    qtbot.wait_until(lambda: spelling.underlined == ["Qwzxville"], timeout=10000)
+    qtbot.wait_until(lambda: underlined(window.editor) == ["Qwzxville"], timeout=10000)
+    window.editor.spelling.add_word("Qwzxville")
+    qtbot.wait_until(lambda: spelling.underlined == [] and underlined(window.editor) == [])
+    assert (mailcomposer_home / "dictionary.txt").read_text(encoding="utf-8") == "Qwzxville\n"
