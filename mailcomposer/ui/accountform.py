@@ -180,7 +180,7 @@ class AccountForm(QTabWidget):
         self.form_error = QLabel()
         self.form_error.setObjectName("formError")
         self.form_error.setWordWrap(True)
-        self.form_error.setStyleSheet("QLabel { color: #b00020; }")
+        self.form_error_tint = NoticeTint(self.form_error, "error", "QLabel { color: {error}; }")
         self.form_error.setVisible(False)
 
     def set_keyring_note(self, note: str) -> None:

@@ -112,6 +112,7 @@ class StatusArea(QObject):
         self.priority_label = QLabel(window)
         self.priority_label.setObjectName("priorityLabel")
         self.priority_label.hide()
+        self._priority_tint = NoticeTint(self.priority_label, "error", "")
         self._bar.addPermanentWidget(self.priority_label)
         self.server_label = QLabel(window)
         self.server_label.setObjectName("serverLabel")
@@ -149,10 +150,11 @@ class StatusArea(QObject):
         }.get(priority, "")
         self.priority_label.setText(text)
         # Red and bold for high, as mail clients mark it; the words carry it without colour.
-        self.priority_label.setStyleSheet(
-            "QLabel { color: #b3261e; font-weight: bold; margin-right: 12px; }"
+        self._priority_tint.set_kind(
+            "error",
+            "QLabel { color: {error}; font-weight: bold; margin-right: 12px; }"
             if priority == Priority.HIGH
-            else "QLabel { margin-right: 12px; }"
+            else "QLabel { margin-right: 12px; }",
         )
         self.priority_label.setVisible(bool(text))
 

@@ -66,12 +66,18 @@ def notice_css(palette: QPalette, kind: str) -> str:
     )
 
 
+def error_text(palette: QPalette) -> QColor:
+    """A red for error words that reads on the palette's window (light or dark)."""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    return mix(text, ACCENTS["error"], 0.45 if is_dark(palette) else 0.8)
+
+
 class NoticeTint(QObject):
     """Keeps a widget's notice style in step with the palette (re-applied on PaletteChange).
 
-    The style is ``template`` with ``{css}`` replaced by :func:`notice_css` and ``{text}``
-    by the text colour, of the parent's palette (the widget's own is coloured by the
-    style sheet itself).
+    The style is ``template`` with ``{css}`` replaced by :func:`notice_css`, ``{text}``
+    by the text colour and ``{error}`` by :func:`error_text`, of the parent's palette
+    (the widget's own is coloured by the style sheet itself).
 
     Attributes:
         kind: ``error``, ``warning`` or ``info``.
@@ -106,9 +112,10 @@ class NoticeTint(QObject):
                 parent.installEventFilter(self)
             self._parent = parent
 
-    def set_kind(self, kind: str) -> None:
-        """Colour the widget as a notice of ``kind``."""
+    def set_kind(self, kind: str, template: str | None = None) -> None:
+        """Colour the widget as a notice of ``kind`` (with a new ``template`` if given)."""
         self.kind = kind
+        self.template = template or self.template
         self.apply()
 
     def palette(self) -> QPalette:
@@ -120,7 +127,7 @@ class NoticeTint(QObject):
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.Text).name()
         sheet = self.template.replace("{css}", notice_css(palette, self.kind))
-        sheet = sheet.replace("{text}", text)
+        sheet = sheet.replace("{text}", text).replace("{error}", error_text(palette).name())
         if sheet != self.widget.styleSheet():
             self.widget.setStyleSheet(sheet)
 

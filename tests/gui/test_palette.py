@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from mailcomposer.ui.attachments import AttachmentPane
-from mailcomposer.ui.tints import contrast, notice_colours
+from mailcomposer.ui.tints import contrast, error_text, notice_colours
 
 DARK = {
     QPalette.ColorRole.Window: "#2b2b2b",
@@ -83,3 +83,20 @@ def test_attachment_warning_follows_the_palette(qtbot, app_palette) -> None:
     assert text.name() in pane.warning.styleSheet()
     QApplication.setPalette(QPalette(QColor("#efefef")))
     qtbot.wait_until(lambda: background.name() not in pane.warning.styleSheet())
+
+
+def test_error_words_stay_readable_on_light_and_dark() -> None:
+    for palette in (QPalette(QColor("#efefef")), dark_palette()):
+        window = palette.color(QPalette.ColorRole.Window)
+        assert contrast(error_text(palette), window) >= 4.5
+
+
+def test_high_priority_mark_follows_the_palette(qtbot, window, app_palette) -> None:
+    from mailcomposer.message.draft import Priority
+
+    window.status_area.show_priority(Priority.HIGH)
+    label = window.status_area.priority_label
+    assert error_text(QApplication.palette()).name() in label.styleSheet()
+    app_palette.setPalette(dark_palette())
+    expected = error_text(dark_palette()).name()
+    qtbot.wait_until(lambda: expected in label.styleSheet())
