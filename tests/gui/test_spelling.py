@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 
 import pytest
-from PySide6.QtCore import QPoint
-from PySide6.QtGui import QTextCharFormat, QTextCursor
+from PySide6.QtCore import QEvent, QObject, QPoint
+from PySide6.QtGui import QInputMethodEvent, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QApplication
 
 from mailcomposer.spelling import Speller, UserDictionary
 from mailcomposer.ui.editor import BodyEditor
@@ -150,3 +151,37 @@ def test_word_added_in_the_body_clears_the_subject(qtbot, window, mailcomposer_h
     window.editor.spelling.add_word("Qwzxville")
     qtbot.wait_until(lambda: spelling.underlined == [] and underlined(window.editor) == [])
     assert (mailcomposer_home / "dictionary.txt").read_text(encoding="utf-8") == "Qwzxville\n"
+
+
+class InputMethodCounter(QObject):
+    """Counts the input method events a widget receives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.InputMethod:
+            self.count += 1
+        return False
+
+
+def test_subject_leaves_an_input_method_composition_alone(qtbot, window) -> None:
+    field, spelling = window.subject_field, window.header.subject_spelling
+    qtbot.wait_until(lambda: spelling.started)
+    field.setText("recieve ")
+    qtbot.wait_until(lambda: spelling.underlined == ["recieve"], timeout=10000)
+    counter = InputMethodCounter()
+    field.installEventFilter(counter)
+    QApplication.sendEvent(field, QInputMethodEvent("ni", []))  # pinyin being typed
+    spelling.refresh()  # as when results arrive
+    assert counter.count == 1
+    QApplication.sendEvent(field, _commit("你"))
+    assert field.text() == "recieve 你"
+    field.removeEventFilter(counter)
+
+
+def _commit(text: str) -> QInputMethodEvent:
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    return event
