@@ -29,6 +29,7 @@ from mailcomposer.ui.detectpanel import DetectPanel
 from mailcomposer.ui.forms import line_edit, push_button
 from mailcomposer.ui.identities import IdentitiesEditor
 from mailcomposer.ui.oauthpanel import SignInPanel
+from mailcomposer.ui.tints import NoticeTint
 
 
 class AccountForm(QTabWidget):
@@ -78,9 +79,10 @@ class AccountForm(QTabWidget):
         self.preset_note.setObjectName("presetNote")
         self.preset_note.setWordWrap(True)
         # Prominent: the single most common reason a first send fails.
-        self.preset_note.setStyleSheet(
-            "QLabel { background: #fff4ce; color: #3b2f00; border: 1px solid #e0c060;"
-            " border-radius: 4px; padding: 6px; font-weight: bold; }"
+        self.preset_note_tint = NoticeTint(
+            self.preset_note,
+            "warning",
+            "QLabel { {css} border-radius: 4px; padding: 6px; font-weight: bold; }",
         )
         self.preset_note.setVisible(False)
         self.host_edit = line_edit("hostField", "smtp.example.com")
@@ -178,7 +180,7 @@ class AccountForm(QTabWidget):
         self.form_error = QLabel()
         self.form_error.setObjectName("formError")
         self.form_error.setWordWrap(True)
-        self.form_error.setStyleSheet("QLabel { color: #b00020; }")
+        self.form_error_tint = NoticeTint(self.form_error, "error", "QLabel { color: {error}; }")
         self.form_error.setVisible(False)
 
     def set_keyring_note(self, note: str) -> None:

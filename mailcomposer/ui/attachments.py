@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import Attachment
 from mailcomposer.ui.icons import icon
+from mailcomposer.ui.tints import NoticeTint
 
 URI_LIST = "text/uri-list"
 # Most providers (Gmail, Outlook, QQ, 163) cap a message at about 25 MB on the wire.
@@ -315,9 +316,8 @@ class AttachmentPane(QWidget):
         self.warning = QLabel(self)
         self.warning.setObjectName("attachmentWarning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet(
-            "background: #fff3cd; color: #664d03; border: 1px solid #e0b84a;"
-            " border-radius: 3px; padding: 3px 6px;"
+        self.warning_tint = NoticeTint(
+            self.warning, "warning", "QLabel { {css} border-radius: 3px; padding: 3px 6px; }"
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

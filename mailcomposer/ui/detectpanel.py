@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QW
 from mailcomposer.i18n import _
 from mailcomposer.ui.accountprobe import ProbeRunner
 from mailcomposer.ui.forms import push_button
+from mailcomposer.ui.tints import NoticeTint
 
 
 class DetectPanel(QWidget):
@@ -58,6 +59,9 @@ class DetectPanel(QWidget):
         self.verdict.setObjectName("detectVerdict")
         self.verdict.setWordWrap(True)
         self.verdict.setVisible(False)
+        self.verdict_tint = NoticeTint(
+            self.verdict, "info", "QLabel { {css} border-radius: 4px; padding: 4px; }"
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.log)
@@ -94,10 +98,7 @@ class DetectPanel(QWidget):
 
     def _show_verdict(self, text: str, *, warn: bool) -> None:
         self.verdict.setText(text)
-        colour = "#fff4ce; color: #3b2f00" if warn else "#e6f4ea; color: #0d3b1e"
-        self.verdict.setStyleSheet(
-            f"QLabel {{ background: {colour}; border-radius: 4px; padding: 4px; }}"
-        )
+        self.verdict_tint.set_kind("warning" if warn else "info")
         self._reveal(self.verdict)
 
     def _reveal(self, widget: QWidget) -> None:

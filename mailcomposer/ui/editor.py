@@ -135,6 +135,7 @@ class BodyEditor(QTextEdit):
 
     Attributes:
         plain_text_mode: True when the message is sent as text/plain only.
+        spelling: spelling as you type (:class:`~mailcomposer.ui.spellhighlight.SpellChecking`).
 
     Signals:
         files_dropped(list[str]): local paths of non-image files dropped or pasted.
@@ -162,6 +163,9 @@ class BodyEditor(QTextEdit):
         self.setPlaceholderText(_("Write your message here…"))
         self.setAccessibleName(_("Message body"))
         self.document().setDocumentMargin(8)
+        from mailcomposer.ui.spellhighlight import SpellChecking  # starts after the first paint
+
+        self.spelling = SpellChecking(self)
 
     # -- plain-text mode ---------------------------------------------------------------------
 

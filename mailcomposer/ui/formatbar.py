@@ -171,6 +171,7 @@ class FormatToolBar(QToolBar):
             button = self.widgetForAction(action)
             if isinstance(button, QToolButton):
                 button.setMenu(menu)
+                button.setAccessibleName(action.text().replace("&", "").rstrip("…"))
                 button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
         # A page icon alone does not say "plain text"; the words do.
         self.plain_text_action.setIconText(_("Plain text"))

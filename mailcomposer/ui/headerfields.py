@@ -21,6 +21,7 @@ from mailcomposer.smtp.settings import Security
 from mailcomposer.store.paths import Home
 from mailcomposer.ui.addressfield import STYLE as ADDRESS_STYLE
 from mailcomposer.ui.addressfield import AddressField
+from mailcomposer.ui.spellhighlight import LineSpelling, user_dictionary
 from mailcomposer.ui.uisettings import UiSettings
 
 MANAGE_ACCOUNTS = "manage-accounts"
@@ -47,6 +48,7 @@ class HeaderFields(QWidget):
         from_combo, to_field, cc_field, bcc_field, subject_field: the fields, with
             the object names of the design contract.
         cc_button, bcc_button: the toggles folding the Cc and Bcc rows.
+        subject_spelling: spelling as you type in the subject.
 
     Signals:
         edited: the text of a field changed.
@@ -84,6 +86,8 @@ class HeaderFields(QWidget):
         for field in self.text_fields():
             field.textChanged.connect(self.edited)
         self.subject_field.textChanged.connect(self.subject_changed)
+        words = user_dictionary(home.root / "dictionary.txt")
+        self.subject_spelling = LineSpelling(self.subject_field, user_words=words)
 
     def _build(self) -> None:
         grid = QGridLayout(self)
@@ -109,11 +113,11 @@ class HeaderFields(QWidget):
         self.subject_field = QLineEdit(self)
         self.subject_field.setObjectName("subjectField")
         self.subject_field.setPlaceholderText(_("What is this message about?"))
-        self.cc_button = QPushButton(_("Cc"), self)
+        self.cc_button = QPushButton(_("&Cc"), self)
         self.cc_button.setObjectName("ccToggle")
         self.cc_button.setCheckable(True)
         self.cc_button.setToolTip(_("Show or hide the Cc field"))
-        self.bcc_button = QPushButton(_("Bcc"), self)
+        self.bcc_button = QPushButton(_("&Bcc"), self)
         self.bcc_button.setObjectName("bccToggle")
         self.bcc_button.setCheckable(True)
         self.bcc_button.setToolTip(_("Show or hide the Bcc field"))
@@ -128,9 +132,13 @@ class HeaderFields(QWidget):
             widget.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return widget
 
-        self.cc_label = label(_("&Cc:"), self.cc_field)
-        self.bcc_label = label(_("&Bcc:"), self.bcc_field)
-        grid.addWidget(label(_("&From:"), self.from_combo), 0, 0)
+        # Alt+C and Alt+B belong to the toggles (they unfold the row and focus its field);
+        # "&From" would clash with the File menu's Alt+F.
+        self.cc_label = label(_("Cc:"), self.cc_field)
+        self.bcc_label = label(_("Bcc:"), self.bcc_field)
+        for button, name in ((self.cc_button, _("Show Cc")), (self.bcc_button, _("Show Bcc"))):
+            button.setAccessibleName(name)
+        grid.addWidget(label(_("F&rom:"), self.from_combo), 0, 0)
         from_row = QHBoxLayout()
         from_row.addWidget(self.from_combo, 1)
         from_row.addStretch(0)
@@ -146,6 +154,18 @@ class HeaderFields(QWidget):
         grid.addWidget(label(_("&Subject:"), self.subject_field), 4, 0)
         grid.addWidget(self.subject_field, 4, 1, 1, 3)
         grid.setColumnStretch(1, 1)
+
+    def tab_chain(self) -> list[QWidget]:
+        """The fields in Tab order, each fold toggle just before the field it shows."""
+        return [
+            self.from_combo,
+            self.to_field,
+            self.cc_button,
+            self.cc_field,
+            self.bcc_button,
+            self.bcc_field,
+            self.subject_field,
+        ]
 
     def address_fields(self) -> tuple[AddressField, AddressField, AddressField]:
         return self.to_field, self.cc_field, self.bcc_field

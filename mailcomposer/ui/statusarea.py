@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QToolButton
 
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import Priority
 from mailcomposer.ui.attachments import human_size
+from mailcomposer.ui.tints import NoticeTint
 
 STATUS_TIMEOUT_MS = 8000
 
@@ -37,11 +36,11 @@ class Banner(QFrame):
         link_activated: a link in the text was clicked (carries its href).
     """
 
-    STYLES: ClassVar[dict[str, str]] = {
-        "error": "background:#fde8e8; border:1px solid #c63d3d; color:#5c1a1a;",
-        "warning": "background:#fff3cd; border:1px solid #e0b84a; color:#664d03;",
-        "info": "background:#e6f4ea; border:1px solid #2a9d5b; color:#14482b;",
-    }
+    # Tinted from the palette (light or dark), re-applied when the palette changes.
+    STYLE = (
+        "#sendBanner { {css} border-radius: 4px; }"
+        " #sendBanner QLabel { color: {text}; background: transparent; border: none; }"
+    )
 
     link_activated = Signal(str)
 
@@ -57,6 +56,7 @@ class Banner(QFrame):
             | Qt.TextInteractionFlag.LinksAccessibleByMouse
         )
         self.label.linkActivated.connect(self.link_activated)
+        self.tint = NoticeTint(self, "info", self.STYLE)
         close = QToolButton(self)
         close.setText("×")
         close.setAutoRaise(True)
@@ -71,7 +71,7 @@ class Banner(QFrame):
     def show_message(self, kind: str, html: str) -> None:
         """Show rich text ``html`` as a notice of ``kind``."""
         self.kind = kind
-        self.setStyleSheet(f"#sendBanner {{ {self.STYLES[kind]} border-radius: 4px; }}")
+        self.tint.set_kind(kind)
         self.label.setText(html)
         self.show()
 
@@ -112,6 +112,7 @@ class StatusArea(QObject):
         self.priority_label = QLabel(window)
         self.priority_label.setObjectName("priorityLabel")
         self.priority_label.hide()
+        self._priority_tint = NoticeTint(self.priority_label, "error", "")
         self._bar.addPermanentWidget(self.priority_label)
         self.server_label = QLabel(window)
         self.server_label.setObjectName("serverLabel")
@@ -149,10 +150,11 @@ class StatusArea(QObject):
         }.get(priority, "")
         self.priority_label.setText(text)
         # Red and bold for high, as mail clients mark it; the words carry it without colour.
-        self.priority_label.setStyleSheet(
-            "QLabel { color: #b3261e; font-weight: bold; margin-right: 12px; }"
+        self._priority_tint.set_kind(
+            "error",
+            "QLabel { color: {error}; font-weight: bold; margin-right: 12px; }"
             if priority == Priority.HIGH
-            else "QLabel { margin-right: 12px; }"
+            else "QLabel { margin-right: 12px; }",
         )
         self.priority_label.setVisible(bool(text))
 

@@ -215,7 +215,7 @@ class ComposerWindow(QMainWindow):
 
     def _set_tab_order(self) -> None:
         h = self.header
-        chain = [h.from_combo, h.to_field, h.cc_field, h.bcc_field, h.subject_field, self.editor]
+        chain = [*h.tab_chain(), self.editor]  # the Cc/Bcc toggles next to their fields
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
         QWidget.setTabOrder(self.editor, self.attachments.view)

@@ -1,0 +1,401 @@
+"""Spelling as you type: a red wave under unknown words, suggestions on right click."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QLocale,
+    QObject,
+    QPoint,
+    QSignalBlocker,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QInputMethodEvent,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QLineEdit, QMenu, QTextEdit
+
+from mailcomposer.i18n import _
+from mailcomposer.spelling import (
+    BackgroundChecker,
+    Speller,
+    UserDictionary,
+    Word,
+    available_languages,
+    choose_languages,
+    words_to_check,
+)
+
+UNDERLINE_COLOR = QColor(220, 30, 30)
+MAX_SUGGESTIONS = 6
+
+
+class SpellService(QObject):
+    """Known results for words, filled by a background checker; one for the whole app.
+
+    Signals:
+        results_arrived(frozenset[str]): lower-case words whose result just came back.
+    """
+
+    results_arrived = Signal(object)
+    _worker_checked = Signal(object)
+
+    def __init__(self, speller: Speller | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        if speller is None:
+            names = [name.replace("-", "_") for name in QLocale.system().uiLanguages()]
+            speller = Speller(choose_languages(names, available_languages()))
+        self.speller = speller
+        self._known: dict[str, bool] = {}
+        self._pending: set[str] = set()
+        self._worker_checked.connect(self._on_worker_checked, Qt.ConnectionType.QueuedConnection)
+        self._checker = BackgroundChecker(speller, self._from_worker)
+
+    _shared: SpellService | None = None
+
+    @classmethod
+    def shared(cls) -> SpellService:
+        """The application's service (created on first use)."""
+        if cls._shared is None:
+            cls._shared = cls(parent=QCoreApplication.instance())
+        return cls._shared
+
+    def status(self, word: str) -> bool | None:
+        """True/False once checked, None while unknown (ask with :meth:`request`)."""
+        return self._known.get(word.lower())
+
+    def request(self, words: list[str]) -> None:
+        """Check these words on the worker thread (each word once)."""
+        batch = {w.lower() for w in words} - self._pending - self._known.keys()
+        if batch:
+            self._pending |= batch
+            self._checker.submit(sorted(batch))
+
+    def suggestions(self, word: str) -> list[str]:
+        """Corrections for ``word`` (asked on right click; the dictionary is loaded by then)."""
+        return self.speller.suggestions(word, MAX_SUGGESTIONS)
+
+    def words_added(self, words: frozenset[str]) -> None:
+        """Tell every highlighter that the user's dictionary now holds ``words``."""
+        self.results_arrived.emit(frozenset(w.lower() for w in words))
+
+    def _from_worker(self, results: tuple[tuple[str, bool], ...]) -> None:
+        try:
+            self._worker_checked.emit(results)
+        except RuntimeError:  # the service was deleted while the worker checked
+            pass
+
+    @Slot(object)
+    def _on_worker_checked(self, results: tuple[tuple[str, bool], ...]) -> None:
+        for word, known in results:
+            self._known[word] = known
+            self._pending.discard(word)
+        self.results_arrived.emit(frozenset(word for word, _known in results))
+
+
+class SpellHighlighter(QSyntaxHighlighter):
+    """Underlines the words of a document that neither the dictionaries nor the user know."""
+
+    def __init__(
+        self, document: QTextDocument, service: SpellService, user_words: UserDictionary
+    ) -> None:
+        super().__init__(document)
+        self.service = service
+        self.user_words = user_words
+        self._format = QTextCharFormat()
+        self._format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+        self._format.setUnderlineColor(UNDERLINE_COLOR)
+        service.results_arrived.connect(self._on_service_results_arrived)
+
+    def is_misspelled(self, word: str) -> bool:
+        """True when ``word`` was checked and is unknown (and not in the user's words)."""
+        return self.service.status(word) is False and word not in self.user_words
+
+    def highlightBlock(self, text: str) -> None:
+        """Underline the misspelled words of one block; ask about the unknown ones."""
+        unknown = []
+        for word in words_to_check(text):
+            status = self.service.status(word.text)
+            if status is None:
+                unknown.append(word.text)
+            elif not status and word.text not in self.user_words:
+                self.setFormat(word.start, word.length, self._format)
+        if unknown:
+            self.service.request(unknown)
+
+    def rehighlight_words(self, words: frozenset[str] | set[str]) -> None:
+        """Highlight again the blocks holding any of ``words`` (lower case)."""
+        document = self.document()
+        if document is None:
+            return
+        # Only the look changes: without the blocker the editor would report textChanged
+        # and the draft would count as edited.
+        blocker = QSignalBlocker(document)
+        block = document.begin()
+        while block.isValid():
+            if any(w.text.lower() in words for w in words_to_check(block.text())):
+                self.rehighlightBlock(block)
+            block = block.next()
+        blocker.unblock()
+
+    @Slot(object)
+    def _on_service_results_arrived(self, words: frozenset[str]) -> None:
+        self.rehighlight_words(words)
+
+
+def default_dictionary_path() -> Path:
+    """``MAILCOMPOSER_HOME/dictionary.txt``."""
+    from mailcomposer.store.paths import Home
+
+    return Home.from_env().root / "dictionary.txt"
+
+
+_user_dictionaries: dict[Path, UserDictionary] = {}
+
+
+def user_dictionary(path: Path | None = None) -> UserDictionary:
+    """The user's dictionary at ``path`` (default: the home's), one object per file."""
+    path = Path(path or default_dictionary_path())
+    return _user_dictionaries.setdefault(path, UserDictionary(path))
+
+
+class SpellChecking(QObject):
+    """Spelling for a :class:`QTextEdit`: starts after its first paint, adds to its menu.
+
+    Attributes:
+        highlighter: the highlighter, None until the editor was first painted.
+        service: the checker to use (the app's shared one unless set before start).
+        user_words: the user's dictionary.
+    """
+
+    started = Signal()
+
+    def __init__(
+        self,
+        editor: QTextEdit,
+        service: SpellService | None = None,
+        user_words: UserDictionary | None = None,
+    ) -> None:
+        super().__init__(editor)
+        self.editor = editor
+        self.service = service
+        self._user_words = user_words
+        self.highlighter: SpellHighlighter | None = None
+        editor.viewport().installEventFilter(self)
+
+    @property
+    def user_words(self) -> UserDictionary:
+        if self._user_words is None:
+            self._user_words = user_dictionary()
+        return self._user_words
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Start after the first paint (start-up is budgeted); offer suggestions on right click."""
+        kind = event.type()
+        if kind == QEvent.Type.Paint and self.highlighter is None:
+            QTimer.singleShot(0, self, self.start)
+        elif kind == QEvent.Type.ContextMenu and self.highlighter is not None:
+            menu = self.context_menu(event.pos())
+            menu.exec(event.globalPos())
+            menu.deleteLater()
+            return True
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def start(self) -> None:
+        """Attach the highlighter now (normally done after the first paint)."""
+        if self.highlighter is not None:
+            return
+        self.service = service = self.service or SpellService.shared()
+        self.highlighter = SpellHighlighter(self.editor.document(), service, self.user_words)
+        self.started.emit()
+
+    def word_at(self, pos: QPoint) -> tuple[QTextCursor, Word] | None:
+        """The checked word under viewport position ``pos`` and a cursor selecting it."""
+        cursor = self.editor.cursorForPosition(pos)
+        block = cursor.block()
+        column = cursor.position() - block.position()
+        for word in words_to_check(block.text()):
+            if word.start <= column <= word.start + word.length:
+                cursor.setPosition(block.position() + word.start)
+                cursor.setPosition(
+                    block.position() + word.start + word.length, QTextCursor.MoveMode.KeepAnchor
+                )
+                return cursor, word
+        return None
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The editor's menu, led by suggestions when ``pos`` is on a misspelled word."""
+        menu = self.editor.createStandardContextMenu()
+        found = self.word_at(pos) if self.highlighter is not None else None
+        if found is None or not self.highlighter.is_misspelled(found[1].text):
+            return menu
+        cursor, word = found
+        first = menu.actions()[0] if menu.actions() else None
+        entries: list[QAction] = []
+        suggestions = self.highlighter.service.suggestions(word.text)
+        for suggestion in suggestions:
+            action = QAction(suggestion, menu)
+            action.triggered.connect(lambda _c=False, s=suggestion: self._replace(cursor, s))
+            entries.append(action)
+        if not suggestions:
+            none = QAction(_("No suggestions"), menu)
+            none.setEnabled(False)
+            entries.append(none)
+        add = QAction(_("Add “{word}” to dictionary").format(word=word.text), menu)
+        add.setObjectName("addToDictionaryAction")
+        add.triggered.connect(lambda _c=False: self.add_word(word.text))
+        entries.append(add)
+        menu.insertActions(first, entries)
+        menu.insertSeparator(first)
+        return menu
+
+    def _replace(self, cursor: QTextCursor, text: str) -> None:
+        cursor.insertText(text)
+
+    def add_word(self, word: str) -> None:
+        """Add ``word`` to the user's dictionary and take its underline away."""
+        self.user_words.add(word)
+        if self.highlighter is not None:
+            self.highlighter.service.words_added(frozenset({word}))
+
+
+class LineSpelling(QObject):
+    """Spelling for a one-line field (the subject): the same underline and menu.
+
+    A QLineEdit has no highlighter; its text layout takes formats through an input
+    method event with no text in it. None is sent while an input method composes
+    (pinyin, for one), so the user's composition is never disturbed.
+
+    Attributes:
+        service: the checker to use (the app's shared one unless set before start).
+        underlined: the words underlined now, in order.
+    """
+
+    def __init__(
+        self,
+        field: QLineEdit,
+        service: SpellService | None = None,
+        user_words: UserDictionary | None = None,
+    ) -> None:
+        super().__init__(field)
+        self.field = field
+        self.service = service
+        self._user_words = user_words
+        self.started = False
+        self.underlined: list[str] = []
+        self._composing = False
+        self._sending = False
+        self._format = QTextCharFormat()
+        self._format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
+        self._format.setUnderlineColor(UNDERLINE_COLOR)
+        field.installEventFilter(self)
+
+    @property
+    def user_words(self) -> UserDictionary:
+        if self._user_words is None:
+            self._user_words = user_dictionary()
+        return self._user_words
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Start after the first paint; follow input methods; suggestions on right click."""
+        kind = event.type()
+        if kind == QEvent.Type.Paint and not self.started:
+            QTimer.singleShot(0, self, self.start)
+        elif kind == QEvent.Type.InputMethod and not self._sending:
+            self._composing = bool(event.preeditString())
+        elif kind == QEvent.Type.ContextMenu and self.started:
+            menu = self.context_menu(event.pos())
+            menu.exec(event.globalPos())
+            menu.deleteLater()
+            return True
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def start(self) -> None:
+        """Check the field from now on (normally done after the first paint)."""
+        if self.started:
+            return
+        self.started = True
+        self.service = self.service or SpellService.shared()
+        self.service.results_arrived.connect(self._on_service_results_arrived)
+        self.field.textChanged.connect(self._on_field_text_changed)
+        self.refresh()
+
+    def is_misspelled(self, word: str) -> bool:
+        return self.service.status(word) is False and word not in self.user_words
+
+    def refresh(self) -> None:
+        """Ask about new words and underline the misspelled ones."""
+        if self._composing:
+            return
+        words = list(words_to_check(self.field.text()))
+        self.service.request([w.text for w in words if self.service.status(w.text) is None])
+        wrong = [w for w in words if self.is_misspelled(w.text)]
+        if [w.text for w in wrong] == self.underlined and not wrong:
+            return
+        self.underlined = [w.text for w in wrong]
+        cursor = self.field.cursorPosition()
+        kind = QInputMethodEvent.AttributeType.TextFormat
+        attributes = [
+            QInputMethodEvent.Attribute(kind, w.start - cursor, w.length, self._format)
+            for w in wrong
+        ]
+        self._sending = True
+        try:
+            QCoreApplication.sendEvent(self.field, QInputMethodEvent("", attributes))
+        finally:
+            self._sending = False
+
+    @Slot(str)
+    def _on_field_text_changed(self, _text: str) -> None:
+        self.refresh()
+
+    @Slot(object)
+    def _on_service_results_arrived(self, words: frozenset[str]) -> None:
+        if any(w.text.lower() in words for w in words_to_check(self.field.text())):
+            self.refresh()
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The field's menu, led by suggestions when ``pos`` is on a misspelled word."""
+        menu = self.field.createStandardContextMenu()
+        column = self.field.cursorPositionAt(pos)
+        found = [
+            w for w in words_to_check(self.field.text()) if w.start <= column <= w.start + w.length
+        ]
+        if not found or not self.is_misspelled(found[0].text):
+            return menu
+        word = found[0]
+        first = menu.actions()[0] if menu.actions() else None
+        entries = []
+        for suggestion in self.service.suggestions(word.text):
+            action = QAction(suggestion, menu)
+            action.triggered.connect(lambda _c=False, s=suggestion: self._replace(word, s))
+            entries.append(action)
+        add = QAction(_("Add “{word}” to dictionary").format(word=word.text), menu)
+        add.setObjectName("addToDictionaryAction")
+        add.triggered.connect(lambda _c=False: self._add(word.text))
+        entries.append(add)
+        menu.insertActions(first, entries)
+        menu.insertSeparator(first)
+        return menu
+
+    def _replace(self, word: Word, text: str) -> None:
+        self.field.setSelection(word.start, word.length)
+        self.field.insert(text)
+
+    def _add(self, word: str) -> None:
+        self.user_words.add(word)
+        self.service.words_added(frozenset({word}))
