@@ -11,7 +11,6 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QStyledItemDelegate
 
 from mailcomposer.i18n import _
-from mailcomposer.smtp.rfc import Ref
 from mailcomposer.smtp.transcript import format_elapsed
 from mailcomposer.ui.protocollog.colours import muted, tls_rule_colour
 from mailcomposer.ui.protocollog.lines import MARKERS, Kind
@@ -21,6 +20,8 @@ from mailcomposer.ui.protocollog.model import ProtocolLogModel
 if TYPE_CHECKING:
     from PySide6.QtGui import QPainter
     from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from mailcomposer.smtp.rfc import Ref
 
 
 def draw_lock(painter: QPainter, rect: QRectF, colour: QColor) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from mailcomposer.smtp.rfc import Ref
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
+
+if TYPE_CHECKING:
+    from mailcomposer.smtp.rfc import Ref
 
 # A NOTE that announces the switch to TLS; the core's wording may vary a little
 # ("TLS established", "TLS 1.3 negotiated", "TLS handshake complete").

@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from mailcomposer.i18n import _
-from mailcomposer.smtp.rfc import Ref
 from mailcomposer.ui.protocollog.colours import is_dark, muted
 from mailcomposer.ui.protocollog.delegate import ProtocolLogDelegate
 from mailcomposer.ui.protocollog.lines import transcript_text
 from mailcomposer.ui.protocollog.model import ProtocolLogModel
+
+if TYPE_CHECKING:
+    from mailcomposer.smtp.rfc import Ref
 
 if TYPE_CHECKING:  # the RFC popup (a dialog, a link) is built at the first tag clicked
     from mailcomposer.ui.protocollog.reference import ReferencePopup
@@ -280,6 +282,8 @@ class ProtocolLogView(QTableView):
 
     def mouseReleaseEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
+            from mailcomposer.smtp.rfc import Ref
+
             index, target = self.hit(event.position().toPoint())
             if isinstance(target, Ref):
                 self.open_reference(target, event.globalPosition().toPoint())
