@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
-    QStyleOptionViewItem,
     QTableView,
 )
 
@@ -29,6 +28,8 @@ from mailcomposer.ui.protocollog.lines import transcript_text
 from mailcomposer.ui.protocollog.model import ProtocolLogModel
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
     from mailcomposer.smtp.rfc import Ref
 
 if TYPE_CHECKING:  # the RFC popup (a dialog, a link) is built at the first tag clicked
@@ -187,6 +188,8 @@ class ProtocolLogView(QTableView):
 
     def item_option(self, index: QModelIndex) -> QStyleOptionViewItem:
         """Return the style option the delegate paints ``index`` with (for hit tests)."""
+        from PySide6.QtWidgets import QStyleOptionViewItem
+
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         option.rect = self.visualRect(index)
