@@ -35,8 +35,16 @@ def _atext_phrase() -> re.Pattern[str]:
     return re.compile(_ATEXT_PHRASE_PATTERN)
 
 
-_LDH_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
-_DOMAIN_LITERAL = re.compile(r"^\[[\x21-\x5a\x5e-\x7e]+\]$")
+@functools.cache
+def _ldh_label() -> re.Pattern[str]:
+    """Return the compiled pattern of one DNS label (compiled on first use)."""
+    return re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+
+
+@functools.cache
+def _domain_literal() -> re.Pattern[str]:
+    """Return the compiled pattern of a ``[address]`` domain literal."""
+    return re.compile(r"^\[[\x21-\x5a\x5e-\x7e]+\]$")
 
 
 def has_forbidden_char(text: str) -> bool:
@@ -286,7 +294,7 @@ def _check_addr_spec(spec: str, shown: str) -> None:
         raise ValueError(
             _("“{address}”: the part before @ is longer than 64 bytes").format(address=shown)
         )
-    if _DOMAIN_LITERAL.match(domain):
+    if _domain_literal().match(domain):
         return
     try:
         ascii_domain = to_ascii_domain(domain.rstrip("."))
@@ -297,7 +305,7 @@ def _check_addr_spec(spec: str, shown: str) -> None:
         not labels
         or len(ascii_domain) > 253
         or domain.endswith(".")
-        or not all(_LDH_LABEL.match(label) for label in labels)
+        or not all(_ldh_label().match(label) for label in labels)
     ):
         raise ValueError(
             _("“{address}”: “{domain}” is not a valid domain").format(address=shown, domain=domain)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import enum
 import html as html_lib
 import re
 from collections.abc import Iterable
@@ -15,16 +14,7 @@ from email.utils import formataddr, getaddresses, parsedate_to_datetime
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import Attachment, Draft
 from mailcomposer.message.eml import read_eml
-
-
-class Mode(enum.StrEnum):
-    """How to respond to a message."""
-
-    REPLY = "reply"
-    REPLY_ALL = "reply-all"
-    FORWARD = "forward"  # inline, attachments kept
-    FORWARD_ATTACHED = "forward-attached"  # the whole message as an attachment
-
+from mailcomposer.message.replymode import Mode as Mode  # callers import it from here
 
 # Reply and forward prefixes as clients write them, English, German, Nordic and
 # Chinese (simplified and traditional), with an optional counter: "Re[2]:".

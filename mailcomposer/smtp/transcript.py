@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mailcomposer.smtp.rfc import Ref
+if TYPE_CHECKING:  # an annotation only: smtp.rfc loads when a line is explained
+    from mailcomposer.smtp.rfc import Ref
 
 
 class Direction(enum.StrEnum):

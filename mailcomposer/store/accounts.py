@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field, replace
@@ -20,9 +21,19 @@ from mailcomposer.store.paths import Home, atomic_write
 FORMAT_VERSION = 1
 SANDBOX_NAME = "Local test server"
 SANDBOX_ADDRESS = "me@localhost"
+
+
 # Characters that must never reach a file name, a keyring key or a header.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
-_HOST = re.compile(r"^[^\s/\\@:]+$|^\[[0-9A-Fa-f:.]+\]$|^[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*$")
+@functools.cache
+def _control() -> re.Pattern[str]:
+    """Return the compiled pattern of control and line-breaking characters (first use)."""
+    return re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+
+
+@functools.cache
+def _host() -> re.Pattern[str]:
+    """Return the compiled pattern of a host name or bracketed/bare IP address."""
+    return re.compile(r"^[^\s/\\@:]+$|^\[[0-9A-Fa-f:.]+\]$|^[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*$")
 
 
 @dataclass(frozen=True)
@@ -99,7 +110,7 @@ def check_address(address: str, field_name: str) -> None:
     """Raise ``InputError`` naming ``field_name`` unless ``address`` is a usable addr-spec."""
     if not address.strip():
         raise InputError(field_name, _("An e-mail address is required."), address)
-    if _CONTROL.search(address):
+    if _control().search(address):
         raise InputError(field_name, _("The address contains a line break."), address)
     parsed = parse_address(address, field_name)  # raises AddressError naming the problem
     if parsed.addr_spec != address.strip():
@@ -115,7 +126,7 @@ def validate(account: Account) -> None:
     name = account.name.strip()
     if not name:
         raise InputError("name", _("The account needs a name."))
-    if _CONTROL.search(account.name) or name != account.name:
+    if _control().search(account.name) or name != account.name:
         raise InputError(
             "name",
             _("The account name cannot start or end with spaces or contain line breaks."),
@@ -127,7 +138,7 @@ def validate(account: Account) -> None:
     if not account.identities:
         raise InputError("from", _("The account needs at least one sender address."))
     for identity in account.identities:
-        if _CONTROL.search(identity.name):
+        if _control().search(identity.name):
             raise InputError("from", _("The display name contains a line break."), identity.name)
         check_address(identity.address, "from")
         if identity.reply_to.strip():
@@ -136,7 +147,7 @@ def validate(account: Account) -> None:
 
 def validate_server(server: ServerSettings) -> None:
     """Raise ``InputError`` naming the first server field that cannot be used."""
-    if not server.host.strip() or not _HOST.match(server.host.strip()):
+    if not server.host.strip() or not _host().match(server.host.strip()):
         raise InputError(
             "host",
             _("“{host}” is not a server name (expected e.g. smtp.example.com).").format(
@@ -146,7 +157,7 @@ def validate_server(server: ServerSettings) -> None:
         )
     if not 1 <= server.port <= 65535:
         raise InputError("port", _("The port must be a number from 1 to 65535."), str(server.port))
-    if _CONTROL.search(server.username):
+    if _control().search(server.username):
         raise InputError("user", _("The user name contains a line break."), server.username)
     if server.cafile is not None and not Path(server.cafile).is_file():
         raise InputError(

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QFileInfo,
-    QMimeData,
-    QMimeDatabase,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSize,
-    Qt,
-    QUrl,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import QAction, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileIconProvider,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -34,6 +22,12 @@ from mailcomposer.i18n import _
 from mailcomposer.message.draft import Attachment
 from mailcomposer.ui.icons import icon
 from mailcomposer.ui.tints import NoticeTint
+
+# File-type icons, MIME types and opening files are first needed once a file is
+# attached, after the window has painted: their Qt types load then.
+if TYPE_CHECKING:
+    from PySide6.QtCore import QMimeData, QMimeDatabase, QPersistentModelIndex
+    from PySide6.QtWidgets import QFileIconProvider
 
 URI_LIST = "text/uri-list"
 # Most providers (Gmail, Outlook, QQ, 163) cap a message at about 25 MB on the wire.
@@ -83,8 +77,8 @@ class AttachmentModel(QAbstractListModel):
         super().__init__(parent)
         self._rows: list[Attachment] = []
         self._read_only = False
-        self._icons = QFileIconProvider()
-        self._mime_db = QMimeDatabase()
+        self._icons: QFileIconProvider | None = None  # made at the first attachment
+        self._mime_db: QMimeDatabase | None = None
 
     # -- public API --
 
@@ -158,6 +152,11 @@ class AttachmentModel(QAbstractListModel):
 
     def _type_icon(self, item: Attachment) -> QIcon:
         """The desktop theme's icon for the file type, else the platform's file icon."""
+        from PySide6.QtCore import QFileInfo, QMimeDatabase
+        from PySide6.QtWidgets import QFileIconProvider
+
+        if self._icons is None or self._mime_db is None:
+            self._icons, self._mime_db = QFileIconProvider(), QMimeDatabase()
         if item.path is not None:
             fallback = self._icons.icon(QFileInfo(str(item.path)))
             mime = self._mime_db.mimeTypeForFile(str(item.path))
@@ -255,6 +254,9 @@ class AttachmentList(QListView):
     def _open(self, row: int) -> None:
         item = self.attachment_model().attachments()[row]
         if item.path is not None:
+            from PySide6.QtCore import QUrl
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.path)))
 
     @Slot(QModelIndex)

@@ -7,102 +7,44 @@ import binascii
 import itertools
 import re
 from pathlib import Path
-from urllib.parse import unquote_to_bytes
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
-    QEvent,
-    QIODevice,
-    QMimeData,
-    QSize,
-    QUrl,
-    Signal,
-)
+from PySide6.QtCore import QEvent, QSize, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
-    QImage,
-    QImageReader,
     QKeyEvent,
     QKeySequence,
-    QTextBlock,
     QTextCharFormat,
     QTextCursor,
-    QTextDocument,
-    QTextDocumentFragment,
-    QTextFormat,
-    QTextImageFormat,
 )
 from PySide6.QtWidgets import QTextEdit, QWidget
 
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import InlineImage
-from mailcomposer.message.pastesafe import clean_pasted_html, is_safe_link
-from mailcomposer.ui.htmlexport import (
-    LINE_SEPARATOR,
-    LINK_COLOR,
-    blocks,
-    document_to_email_html,
-    document_to_plain_text,
-    fragments,
-    link_of,
-    list_of,
+from mailcomposer.ui.bodydoc import (
+    drop_unsafe_links,
+    fragments_between,
+    link_spans,
+    missing_image,
+    normalize_url,  # noqa: F401  (re-exported: the Link dialog and tests use it from here)
+    scratch_document_type,
+    sniff_image,
+    without_link,
 )
+from mailcomposer.ui.textblocks import LINE_SEPARATOR, LINK_COLOR, blocks, fragments, list_of
 
-# Image formats mail clients display inline; others are attached as files.
-IMAGE_TYPES = {
-    "png": ("image/png", "png"),
-    "jpeg": ("image/jpeg", "jpg"),
-    "jpg": ("image/jpeg", "jpg"),
-    "gif": ("image/gif", "gif"),
-    "webp": ("image/webp", "webp"),
-    "bmp": ("image/bmp", "bmp"),
-}
+# Images, paste, links and the HTML export are first used after the window has painted:
+# their Qt types (each builds its enums when first touched) and modules load then.
+if TYPE_CHECKING:
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QImage, QTextDocument, QTextFormat, QTextImageFormat
+
 DEFAULT_POINT_SIZE = 11.0
 # When the viewport is not laid out yet (editor hidden), scale wide images to this.
 FALLBACK_MAX_WIDTH = 600
 _NAME_RE = re.compile(r"^mc-image-(\d+)\.")
-
-
-def sniff_image(data: bytes) -> tuple[str, str] | None:
-    """Return ``(content_type, extension)`` when ``data`` is an image Qt can show, else None."""
-    buffer = QBuffer()
-    buffer.setData(QByteArray(data))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    reader = QImageReader(buffer)
-    fmt = bytes(reader.format().data()).decode("ascii", "replace").lower()
-    if fmt not in IMAGE_TYPES or not reader.canRead():
-        return None
-    return IMAGE_TYPES[fmt]
-
-
-def normalize_url(text: str) -> str | None:
-    """Turn what the user typed as a link target into a safe URL, or None if unusable.
-
-    ``example.org`` becomes ``https://example.org``, ``ann@example.org`` becomes
-    ``mailto:ann@example.org``; only web, mail, ftp and tel links are allowed
-    (no ``javascript:``, ``file:`` or ``data:``).
-    """
-    text = text.strip()
-    if not text or any(c.isspace() for c in text):
-        return None
-    if re.fullmatch(r"[^@/:]+@[^@/:]+\.[^@/:]+", text):
-        return "mailto:" + text
-    url = QUrl(text, QUrl.ParsingMode.StrictMode)
-    if not url.isValid() or not url.scheme():
-        url = QUrl("https://" + text, QUrl.ParsingMode.StrictMode)
-        if not url.isValid() or "." not in url.host():
-            return None
-    scheme = url.scheme().lower()
-    if not is_safe_link(url.toString()):
-        return None
-    if scheme in ("http", "https", "ftp") and not url.host():
-        return None
-    if scheme in ("mailto", "tel") and not url.path():
-        return None
-    return url.toString(QUrl.ComponentFormattingOption.FullyEncoded)
 
 
 def default_body_font() -> QFont:
@@ -110,20 +52,6 @@ def default_body_font() -> QFont:
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
     font.setPointSizeF(max(DEFAULT_POINT_SIZE, font.pointSizeF()))
     return font
-
-
-def missing_image() -> QImage:
-    """A small grey box shown for an image the editor has no data for."""
-    image = QImage(16, 16, QImage.Format.Format_ARGB32)
-    image.fill(QColor("#d0d0d0"))
-    return image
-
-
-class _ScratchDocument(QTextDocument):
-    """Holds pasted HTML while its images are vetted; loads nothing by itself."""
-
-    def loadResource(self, kind: int, name: QUrl) -> object:
-        return missing_image()
 
 
 class BodyEditor(QTextEdit):
@@ -185,6 +113,8 @@ class BodyEditor(QTextEdit):
             return
         self._plain = plain
         if plain:
+            from mailcomposer.ui.htmlexport import document_to_plain_text
+
             text = document_to_plain_text(self.document())
             self._reset_document()
             self.setAcceptRichText(False)
@@ -203,6 +133,8 @@ class BodyEditor(QTextEdit):
 
     def body(self) -> tuple[str, str | None, list[InlineImage]]:
         """Return ``(plain_text, html_or_None, inline_images_in_the_document)``."""
+        from mailcomposer.ui.htmlexport import document_to_email_html, document_to_plain_text
+
         doc = self.document()
         text = document_to_plain_text(doc)
         if self._plain:
@@ -287,6 +219,9 @@ class BodyEditor(QTextEdit):
                 return name
 
     def _register(self, image: InlineImage) -> QImage | None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QImage, QTextDocument
+
         qimage = QImage.fromData(image.data)
         if qimage.isNull():
             return None
@@ -345,6 +280,8 @@ class BodyEditor(QTextEdit):
 
     def insert_qimage(self, qimage: QImage) -> InlineImage:
         """Insert pixels without a file (a screenshot on the clipboard), encoded as PNG once."""
+        from PySide6.QtCore import QBuffer, QIODevice
+
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         qimage.save(buffer, "PNG")
@@ -357,6 +294,9 @@ class BodyEditor(QTextEdit):
         return width
 
     def _image_format(self, name: str) -> QTextImageFormat:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QImage, QTextDocument, QTextImageFormat
+
         fmt = QTextImageFormat()
         fmt.setName(name)
         qimage = self.document().resource(QTextDocument.ResourceType.ImageResource, QUrl(name))
@@ -392,6 +332,8 @@ class BodyEditor(QTextEdit):
 
     def loadResource(self, kind: int, name: QUrl) -> object:
         """Serve only registered images: never read local files or shares named in HTML."""
+        from PySide6.QtGui import QImage, QTextDocument
+
         image = self._images.get(name.toString())
         if image is not None and kind == QTextDocument.ResourceType.ImageResource.value:
             return QImage.fromData(image.data)
@@ -413,6 +355,8 @@ class BodyEditor(QTextEdit):
             self._insert_files(local)
             return
         if source.hasImage() and not self._plain:
+            from PySide6.QtGui import QImage
+
             qimage = source.imageData()
             if isinstance(qimage, QImage) and not qimage.isNull():
                 try:
@@ -456,11 +400,15 @@ class BodyEditor(QTextEdit):
         Links the Link dialog would refuse (``javascript:``, ``file:`` ...) become plain
         text, and background images go (Qt would paint them black behind the text).
         """
-        scratch = _ScratchDocument()
+        from PySide6.QtGui import QTextDocumentFragment
+
+        from mailcomposer.message.pastesafe import clean_pasted_html
+
+        scratch = scratch_document_type()()
         scratch.setDefaultFont(self.document().defaultFont())
         scratch.setHtml(clean_pasted_html(html))
         self._adopt_images(scratch)
-        _drop_unsafe_links(scratch)
+        drop_unsafe_links(scratch)
         fragment = QTextDocumentFragment(scratch)
         cursor = self.textCursor()
         cursor.insertFragment(fragment)
@@ -469,6 +417,8 @@ class BodyEditor(QTextEdit):
 
     def _adopt_images(self, scratch: QTextDocument) -> None:
         """Rename images of pasted HTML to registered ones, or remove them."""
+        from PySide6.QtGui import QTextFormat
+
         cursor = QTextCursor(scratch)
         edits: list[tuple[int, int, str | None]] = []
         for block in blocks(scratch.begin()):
@@ -505,6 +455,8 @@ class BodyEditor(QTextEdit):
             return name
         data: bytes | None = None
         if name.startswith("data:"):
+            from urllib.parse import unquote_to_bytes
+
             header, _sep, payload = name.partition(",")
             try:
                 if header.endswith(";base64"):
@@ -514,6 +466,8 @@ class BodyEditor(QTextEdit):
             except (binascii.Error, ValueError):
                 data = None
         else:
+            from PySide6.QtCore import QUrl
+
             url = QUrl(name)
             # No host: a file on this machine, never a network share.
             if url.isLocalFile() and not url.host():
@@ -534,7 +488,7 @@ class BodyEditor(QTextEdit):
         """Return ``(start, end, text, href)`` of the link under the cursor, or None."""
         cursor = self.textCursor()
         low, high = cursor.selectionStart(), cursor.selectionEnd()
-        for start, end, text, href in _link_spans(cursor.block()):
+        for start, end, text, href in link_spans(cursor.block()):
             if start <= high and end >= low:
                 return start, end, text, href
         return None
@@ -546,7 +500,7 @@ class BodyEditor(QTextEdit):
         if existing is not None:
             cursor.setPosition(existing[0])
             cursor.setPosition(existing[1], QTextCursor.MoveMode.KeepAnchor)
-        base = _without_link(cursor.charFormat())
+        base = without_link(cursor.charFormat())
         fmt = QTextCharFormat(base)
         fmt.setAnchor(True)
         fmt.setAnchorHref(url)
@@ -567,10 +521,10 @@ class BodyEditor(QTextEdit):
         start, end = existing[0], existing[1]
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
-        for position, length, fmt in _fragments(self.document(), start, end):
+        for position, length, fmt in fragments_between(self.document(), start, end):
             cursor.setPosition(position)
             cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
-            cursor.setCharFormat(_without_link(fmt))
+            cursor.setCharFormat(without_link(fmt))
         cursor.endEditBlock()
 
     def clear_char_property(self, prop: QTextFormat.Property) -> None:
@@ -583,7 +537,7 @@ class BodyEditor(QTextEdit):
             return
         edit = QTextCursor(self.document())
         edit.beginEditBlock()
-        for position, length, fmt in _fragments(
+        for position, length, fmt in fragments_between(
             self.document(), cursor.selectionStart(), cursor.selectionEnd()
         ):
             if fmt.isImageFormat() or not fmt.hasProperty(prop):
@@ -603,7 +557,7 @@ class BodyEditor(QTextEdit):
             return
         edit = QTextCursor(self.document())
         edit.beginEditBlock()
-        for position, length, fmt in _fragments(
+        for position, length, fmt in fragments_between(
             self.document(), cursor.selectionStart(), cursor.selectionEnd()
         ):
             if fmt.isImageFormat():
@@ -641,58 +595,3 @@ class BodyEditor(QTextEdit):
     def sizeHint(self) -> QSize:
         """Room for a short letter."""
         return QSize(600, 320)
-
-
-def _drop_unsafe_links(doc: QTextDocument) -> None:
-    """Turn links to targets the Link dialog refuses into plain text (a second line of
-    defence behind clean_pasted_html, on what Qt actually imported)."""
-    cursor = QTextCursor(doc)
-    for block in blocks(doc.begin()):
-        for fragment in fragments(block):
-            fmt = fragment.charFormat()
-            href = link_of(fmt)
-            if href is not None and not is_safe_link(href):
-                cursor.setPosition(fragment.position())
-                cursor.setPosition(
-                    fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
-                )
-                cursor.setCharFormat(_without_link(fmt))
-
-
-def _without_link(fmt: QTextCharFormat) -> QTextCharFormat:
-    plain = QTextCharFormat(fmt)
-    plain.setAnchor(False)
-    plain.clearProperty(QTextFormat.Property.AnchorHref)
-    plain.clearProperty(QTextFormat.Property.ForegroundBrush)
-    plain.clearProperty(QTextFormat.Property.TextUnderlineStyle)
-    plain.clearProperty(QTextFormat.Property.FontUnderline)
-    return plain
-
-
-def _fragments(doc: QTextDocument, start: int, end: int) -> list[tuple[int, int, QTextCharFormat]]:
-    """The pieces of ``doc`` between ``start`` and ``end`` with their formats."""
-    pieces: list[tuple[int, int, QTextCharFormat]] = []
-    for block in blocks(doc.findBlock(start)):
-        if block.position() >= end:
-            break
-        for fragment in fragments(block):
-            low = max(start, fragment.position())
-            high = min(end, fragment.position() + fragment.length())
-            if high > low:
-                pieces.append((low, high - low, fragment.charFormat()))
-    return pieces
-
-
-def _link_spans(block: QTextBlock) -> list[tuple[int, int, str, str]]:
-    """Runs of ``block`` that link to one target: ``(start, end, text, href)``."""
-    spans: list[tuple[int, int, str, str]] = []
-    for fragment in fragments(block):
-        href = link_of(fragment.charFormat())
-        if not href:
-            continue
-        start, end = fragment.position(), fragment.position() + fragment.length()
-        if spans and spans[-1][1] == start and spans[-1][3] == href:
-            spans[-1] = (spans[-1][0], end, spans[-1][2] + fragment.text(), href)
-        else:
-            spans.append((start, end, fragment.text(), href))
-    return spans

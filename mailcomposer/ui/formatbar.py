@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import (
@@ -15,19 +16,34 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextFormat,
 )
-from PySide6.QtWidgets import QComboBox, QDialog, QFontComboBox, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QFontComboBox, QToolBar, QToolButton, QWidget
 
 from mailcomposer.i18n import _
 from mailcomposer.ui import formatactions as spec
-from mailcomposer.ui import paragraphs
-from mailcomposer.ui.editor import BodyEditor, normalize_url
+from mailcomposer.ui.bodydoc import normalize_url
+from mailcomposer.ui.editor import BodyEditor
 from mailcomposer.ui.formatactions import ActionSpec, icon, make_action
-from mailcomposer.ui.htmlexport import font_families, is_ordered, list_of
-from mailcomposer.ui.linkdialog import LinkDialog
-from mailcomposer.ui.paragraphs import list_style
 from mailcomposer.ui.swatches import HIGHLIGHT_COLORS, TEXT_COLORS, colour_icon, swatch_menu
+from mailcomposer.ui.textblocks import font_families, is_ordered, list_of
+
+if TYPE_CHECKING:
+    from mailcomposer.ui.linkdialog import LinkDialog
+    from mailcomposer.ui.paragraphs import list_style
 
 FONT_SIZES = (8, 9, 10, 11, 12, 14, 16, 18, 20, 24, 28, 36, 48, 72)
+
+# Lists, indents, rules and the link dialog are first used after the window has painted.
+_LATER = {"LinkDialog": "mailcomposer.ui.linkdialog", "list_style": "mailcomposer.ui.paragraphs"}
+
+
+def __getattr__(name: str) -> object:
+    """Load ``LinkDialog`` and ``list_style`` (re-exported here) on first use."""
+    if name in _LATER:
+        import importlib
+
+        return getattr(importlib.import_module(_LATER[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "FONT_SIZES",
@@ -317,18 +333,24 @@ class FormatToolBar(QToolBar):
 
     def toggle_list(self, *, ordered: bool) -> None:
         """Make the selected paragraphs a bulleted/numbered list, or back to paragraphs."""
+        from mailcomposer.ui import paragraphs
+
         paragraphs.toggle_list(self.editor, ordered=ordered)
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         self._on_editor_cursor_position_changed()
 
     def change_indent(self, delta: int) -> None:
         """Nest list items one level deeper/shallower, or indent paragraphs."""
+        from mailcomposer.ui import paragraphs
+
         paragraphs.change_indent(self.editor, delta)
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         self._on_editor_cursor_position_changed()
 
     def insert_horizontal_rule(self) -> None:
         """Insert a horizontal line as its own paragraph and continue below it."""
+        from mailcomposer.ui import paragraphs
+
         paragraphs.insert_horizontal_rule(self.editor)
         self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -336,6 +358,10 @@ class FormatToolBar(QToolBar):
 
     def ask_link(self, text: str, url: str) -> tuple[str, str] | None:
         """Show the link dialog; ``(text, url)`` or None when cancelled (tests replace this)."""
+        from PySide6.QtWidgets import QDialog
+
+        from mailcomposer.ui.linkdialog import LinkDialog
+
         dialog = LinkDialog(text, url, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt
@@ -15,23 +14,28 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextDocument,
     QTextFormat,
-    QTextFragment,
     QTextFrame,
     QTextList,
     QTextListFormat,
     QTextTable,
 )
 
+from mailcomposer.ui.textblocks import (
+    LINE_SEPARATOR,
+    LINK_COLOR,
+    font_families,
+    fragments,
+    is_ordered,
+    link_of,
+    list_of,
+)
+
 OBJECT_REPLACEMENT = "\ufffc"
-LINE_SEPARATOR = "\u2028"
 PARAGRAPH_SEPARATOR = "\u2029"
 NBSP = "\u00a0"
 HR_TEXT = "-" * 40
 _PLAIN_SPACES = frozenset((" ", "\t", "\n", LINE_SEPARATOR, PARAGRAPH_SEPARATOR, NBSP))
 
-# Colour the editor gives new links; exported links do not repeat it (mail clients
-# colour links themselves).
-LINK_COLOR = "#0b57d0"
 
 _BULLET_STYLES = {
     QTextListFormat.Style.ListDisc: "disc",
@@ -52,39 +56,6 @@ _ALIGN = {
 }
 
 
-# The getters below also avoid the None-returning calls where it is easy.
-
-
-def blocks(first: QTextBlock) -> Iterator[QTextBlock]:
-    """``first`` and every block after it, in document order."""
-    block = first
-    while block.isValid():
-        yield block
-        block = block.next()
-
-
-def fragments(block: QTextBlock) -> Iterator[QTextFragment]:
-    """The fragments of ``block`` in order (Qt's iterator as a generator)."""
-    it = block.begin()
-    while not it.atEnd():
-        fragment = it.fragment()
-        it += 1
-        if fragment.isValid():
-            yield fragment
-
-
-def link_of(fmt: QTextCharFormat) -> str | None:
-    """The link target of a character format, or None."""
-    return fmt.anchorHref() if fmt.isAnchor() and fmt.anchorHref() else None
-
-
-def list_of(block: QTextBlock) -> QTextList | None:
-    """The list ``block`` belongs to, or None (without the PySide6 None bug)."""
-    if not block.isValid() or block.blockFormat().objectIndex() < 0:
-        return None
-    return block.textList()
-
-
 def current_frame(it: QTextFrame.iterator) -> QTextFrame | None:
     """The child frame at ``it``, or None when it is at a block."""
     if it.currentBlock().isValid():
@@ -92,21 +63,9 @@ def current_frame(it: QTextFrame.iterator) -> QTextFrame | None:
     return it.currentFrame()
 
 
-def font_families(fmt: QTextCharFormat) -> list[str]:
-    """The font families set on ``fmt`` (empty when none are)."""
-    if not fmt.hasProperty(QTextFormat.Property.FontFamilies):
-        return []
-    return [str(f) for f in (fmt.fontFamilies() or []) if f]
-
-
 def is_horizontal_rule(block: QTextBlock) -> bool:
     """True when ``block`` is the empty block Qt uses to draw an ``<hr>``."""
     return block.blockFormat().hasProperty(QTextFormat.Property.BlockTrailingHorizontalRulerWidth)
-
-
-def is_ordered(style: QTextListFormat.Style) -> bool:
-    """True for numbered/lettered list styles."""
-    return style in _ORDERED_TYPES
 
 
 def _attr(value: str) -> str:

@@ -6,7 +6,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from mailcomposer.i18n import _
-from mailcomposer.ui.editor import normalize_url
+from mailcomposer.ui.bodydoc import normalize_url
 
 
 class LinkDialog(QDialog):

@@ -13,7 +13,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QTextEdit
 
-from mailcomposer.ui.htmlexport import is_ordered, list_of
+from mailcomposer.ui.textblocks import is_ordered, list_of
 
 _BULLETS = (
     QTextListFormat.Style.ListDisc,

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtWidgets import QDialog
 
 from mailcomposer.i18n import _
-from mailcomposer.message.screening import Action, Finding, Settings, screen
-from mailcomposer.store.paths import Home
+
+if TYPE_CHECKING:
+    from mailcomposer.message.screening import Finding, Settings
+    from mailcomposer.store.paths import Home
 
 
 class PreSendChecks(QObject):
@@ -34,6 +35,8 @@ class PreSendChecks(QObject):
 
     def settings(self) -> tuple[Settings, list[Finding]]:
         """The rules, and a finding when the rules file cannot be used (then none apply)."""
+        # Imported on the first check, not at start: the window opens without them.
+        from mailcomposer.message.screening import Action, Finding, Settings
         from mailcomposer.store import screening
 
         try:
@@ -44,6 +47,8 @@ class PreSendChecks(QObject):
 
     def findings(self, built: Any = None) -> list[Finding]:
         """What the checks find in the composer's message now."""
+        from mailcomposer.message.screening import screen
+
         w = self._window
         header = w.header
         settings, problems = self.settings()
@@ -88,6 +93,8 @@ class PreSendChecks(QObject):
 
     @Slot(int)
     def _on_dialog_finished(self, result: int) -> None:
+        from PySide6.QtWidgets import QDialog
+
         dialog, self.dialog = self.dialog, None
         proceed, self._proceed = self._proceed, None
         if dialog is not None:

@@ -11,7 +11,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from mailcomposer.i18n import _
-from mailcomposer.message.reply import Mode
+from mailcomposer.message.replymode import Mode
 from mailcomposer.store.paths import Home
 
 # Command-line flags that open the composer answering a file: mailcomposer --reply FILE.eml

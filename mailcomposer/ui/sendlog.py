@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from email.utils import getaddresses
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Slot
 
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import Draft
-from mailcomposer.store.history import SentRecord
 from mailcomposer.ui.prechecks import PreSendChecks
+
+if TYPE_CHECKING:
+    from mailcomposer.store.history import SentRecord
 
 
 def draft_from_record(record: SentRecord) -> Draft:
@@ -81,6 +82,8 @@ class SendLog(QObject):
         copy = Path(record.copy_path) if record.copy_path else None
         draft = None
         if copy is not None and copy.is_file():
+            from email.utils import getaddresses
+
             from mailcomposer.message.eml import read_eml
 
             try:

@@ -7,31 +7,27 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import (
-    QBrush,
-    QColor,
-    QFont,
-    QFontMetrics,
-    QPainter,
-    QPainterPath,
-    QPalette,
-    QPen,
-)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QStyledItemDelegate
 
 from mailcomposer.i18n import _
-from mailcomposer.smtp.rfc import Ref
 from mailcomposer.smtp.transcript import format_elapsed
 from mailcomposer.ui.protocollog.colours import muted, tls_rule_colour
 from mailcomposer.ui.protocollog.lines import MARKERS, Kind
 from mailcomposer.ui.protocollog.model import ProtocolLogModel
 
+# Painting types load at the first painted line (or the idle warm-up), not at start.
 if TYPE_CHECKING:
+    from PySide6.QtGui import QPainter
     from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from mailcomposer.smtp.rfc import Ref
 
 
 def draw_lock(painter: QPainter, rect: QRectF, colour: QColor) -> None:
     """Draw a small padlock inside ``rect`` (no icon theme needed, scales with the font)."""
+    from PySide6.QtGui import QPainter, QPainterPath, QPen
+
     side = min(rect.width(), rect.height())
     x = rect.center().x() - side * 0.35
     y = rect.center().y() - side * 0.45
@@ -201,6 +197,8 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         return None
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index) -> None:
+        from PySide6.QtGui import QPen
+
         # Ask our model directly: cheaper than QVariant round trips for every cell
         # (and index.data() returning None loses a reference; see keep_none_alive).
         model = index.model()
@@ -331,6 +329,8 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         colour: QColor,
     ) -> None:
         """Draw the unfolded detail below the line, one text line per line height."""
+        from PySide6.QtGui import QPen
+
         metrics = QFontMetrics(option.font)
         height = metrics.height()
         top = line_rect.bottom()
@@ -394,6 +394,7 @@ def _state_flags() -> tuple:
 
 def warm_up_painting() -> None:
     """Build the Qt types the first painted log line needs (call when idle)."""
+    from PySide6.QtGui import QBrush, QPainterPath, QPen
     from PySide6.QtWidgets import QStyleOptionViewItem
 
     _state_flags()

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from mailcomposer.smtp.rfc import Ref
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
+
+if TYPE_CHECKING:
+    from mailcomposer.smtp.rfc import Ref
+
 
 # A NOTE that announces the switch to TLS; the core's wording may vary a little
 # ("TLS established", "TLS 1.3 negotiated", "TLS handshake complete").
-_TLS_NOTE = re.compile(r"^\s*TLS\b.*\b(established|negotiated|started|complete)", re.IGNORECASE)
+@functools.cache
+def _tls_note() -> re.Pattern[str]:
+    """Return the compiled pattern of a TLS note (compiled at the first note, not at start)."""
+    return re.compile(r"^\s*TLS\b.*\b(established|negotiated|started|complete)", re.IGNORECASE)
 
 
 class Kind:
@@ -54,7 +62,7 @@ def kind_of(event: TranscriptEvent) -> str:
 
 def is_tls_note(event: TranscriptEvent) -> bool:
     """Return True for the local note that says the connection is now encrypted."""
-    return event.direction is Direction.NOTE and bool(_TLS_NOTE.match(event.text))
+    return event.direction is Direction.NOTE and bool(_tls_note().match(event.text))
 
 
 def transcript_text(events: Sequence[TranscriptEvent], explain: bool = False) -> str:
@@ -161,7 +169,7 @@ def searchable_text(row: Row, explain: bool) -> str:
 
 def is_tls_row(row: Row) -> bool:
     """Return True for the row of the note that says the connection is now encrypted."""
-    return row[1] == "*" and bool(_TLS_NOTE.match(row[2]))
+    return row[1] == "*" and bool(_tls_note().match(row[2]))
 
 
 __all__ = [

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush
 
-from mailcomposer.smtp.rfc import Ref
 from mailcomposer.smtp.transcript import TranscriptEvent
 from mailcomposer.ui.protocollog import explanation
 from mailcomposer.ui.protocollog.colours import LineBrushes
@@ -27,6 +27,9 @@ from mailcomposer.ui.protocollog.lines import (
     step_time_of,
     transcript_text,
 )
+
+if TYPE_CHECKING:
+    from mailcomposer.smtp.rfc import Ref
 
 DEFAULT_MAX_LINES = 200_000
 TAG_CHARS = 20  # room a reference tag takes, in characters (the view's width)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QModelIndex, QPoint, QPointF, Qt, Signal, Slot
 from PySide6.QtGui import (
     QAction,
-    QCursor,
     QFontDatabase,
     QFontMetrics,
     QGuiApplication,
@@ -17,17 +18,22 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
-    QStyleOptionViewItem,
     QTableView,
 )
 
 from mailcomposer.i18n import _
-from mailcomposer.smtp.rfc import Ref
 from mailcomposer.ui.protocollog.colours import is_dark, muted
 from mailcomposer.ui.protocollog.delegate import ProtocolLogDelegate
 from mailcomposer.ui.protocollog.lines import transcript_text
 from mailcomposer.ui.protocollog.model import ProtocolLogModel
-from mailcomposer.ui.protocollog.reference import ReferencePopup
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    from mailcomposer.smtp.rfc import Ref
+
+if TYPE_CHECKING:  # the RFC popup (a dialog, a link) is built at the first tag clicked
+    from mailcomposer.ui.protocollog.reference import ReferencePopup
 
 
 class ProtocolLogView(QTableView):
@@ -182,6 +188,8 @@ class ProtocolLogView(QTableView):
 
     def item_option(self, index: QModelIndex) -> QStyleOptionViewItem:
         """Return the style option the delegate paints ``index`` with (for hit tests)."""
+        from PySide6.QtWidgets import QStyleOptionViewItem
+
         option = QStyleOptionViewItem()
         self.initViewItemOption(option)
         option.rect = self.visualRect(index)
@@ -197,6 +205,8 @@ class ProtocolLogView(QTableView):
     def open_reference(self, ref: Ref, at: QPoint | None = None) -> ReferencePopup:
         """Show what ``ref`` says in the reference window (non-modal); return the window."""
         if self.reference_popup is None:
+            from mailcomposer.ui.protocollog.reference import ReferencePopup
+
             self.reference_popup = ReferencePopup(self)
         self.reference_popup.show_reference(ref, at)
         self.reference_opened.emit(ref)
@@ -275,6 +285,8 @@ class ProtocolLogView(QTableView):
 
     def mouseReleaseEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
+            from mailcomposer.smtp.rfc import Ref
+
             index, target = self.hit(event.position().toPoint())
             if isinstance(target, Ref):
                 self.open_reference(target, event.globalPosition().toPoint())
@@ -288,6 +300,8 @@ class ProtocolLogView(QTableView):
             if target is None:
                 self.viewport().unsetCursor()
             else:
+                from PySide6.QtGui import QCursor
+
                 self.viewport().setCursor(QCursor(Qt.CursorShape.PointingHandCursor))
         super().mouseMoveEvent(event)
 
