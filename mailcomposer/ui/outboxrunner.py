@@ -97,8 +97,11 @@ class OutboxRunner(QObject):
         self._timer.timeout.connect(self._on_timer_timeout)
         self._flow.outbox_runner = self
         self._flow.sending_changed.connect(self._on_flow_sending_changed)
-        # Due entries go once the window has shown (the first turn of the event loop).
-        QTimer.singleShot(0, self.arm)
+        # Due entries go once the window has painted, with the other after-start work
+        # (the send modules' preload), not before the user sees the window.
+        from mailcomposer.ui import preload
+
+        QTimer.singleShot(preload.WARM_UP_DELAY_MS, self.arm)
 
     @property
     def queue(self) -> Any:

@@ -49,7 +49,7 @@ class Templates(QObject):
         self._menu.aboutToShow.connect(self.fill_menu)
         self._menu.triggered.connect(self._on_menu_triggered)
         actions.save_template_action.triggered.connect(self.ask_name)
-        self.fill_menu()
+        # Filled when opened (aboutToShow): the templates folder is not read at start.
 
     @Slot()
     def fill_menu(self) -> None:
