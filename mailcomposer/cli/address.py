@@ -53,15 +53,10 @@ def parse_port(text: str, option: str) -> int:
 
 
 def is_loopback_host(host: str) -> bool:
-    """True for ``localhost`` and loopback IP literals (this computer)."""
-    if host.lower() == "localhost":
-        return True
-    import ipaddress
+    """True for ``localhost`` and loopback IP literals (this computer); see smtp.settings."""
+    from mailcomposer.smtp.settings import is_loopback_host as loopback  # not at --help
 
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
+    return loopback(host)
 
 
 def default_security(host: str, port: int) -> str:

@@ -16,13 +16,17 @@ from mailcomposer.smtp.tls import make_ssl_context
 TIMEOUT = 30.0
 # A token response is a few kilobytes; more is not a token server.
 MAX_RESPONSE = 1024 * 1024
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def is_loopback(url: str) -> bool:
-    """Whether ``url`` points at this computer (plain http is allowed there only)."""
-    host = urllib.parse.urlsplit(url).hostname or ""
-    return host in LOOPBACK or host.startswith("127.")
+    """Whether ``url`` points at this computer (plain http is allowed there only).
+
+    Only ``localhost`` and loopback IP literals count: a name such as
+    ``127.0.0.1.example.org`` is somebody else's server.
+    """
+    from mailcomposer.smtp.settings import is_loopback_host
+
+    return is_loopback_host(urllib.parse.urlsplit(url).hostname or "")
 
 
 def check_url(url: str) -> None:

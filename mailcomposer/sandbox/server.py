@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import socket
@@ -15,7 +14,7 @@ from typing import Any
 from mailcomposer.i18n import _
 from mailcomposer.sandbox.certs import CertificateFiles, ensure_certificate
 from mailcomposer.sandbox.config import SandboxConfig
-from mailcomposer.smtp.settings import Secret, Security, ServerSettings
+from mailcomposer.smtp.settings import Secret, Security, ServerSettings, is_loopback_host
 
 # The name the server gives in its greeting; a fixed one avoids the reverse DNS
 # lookup aiosmtpd would do for socket.getfqdn().
@@ -25,16 +24,6 @@ SERVER_HOSTNAME = "sandbox.mailcomposer.localhost"
 # without a handler Python prints its warnings to stderr, which would garble the
 # CLI's output. The sandbox reports what matters itself.
 logging.getLogger("mail.log").addHandler(logging.NullHandler())
-
-
-def is_loopback_host(host: str) -> bool:
-    """True when ``host`` is ``localhost`` or a loopback IP literal."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def write_maildir_message(maildir: Path, data: bytes) -> Path:

@@ -115,7 +115,8 @@ class ServerSettings:
 
     @property
     def is_loopback(self) -> bool:
-        return self.host in ("localhost", "::1") or self.host.startswith("127.")
+        """True when the server is this computer (never for a name like 127.example.org)."""
+        return is_loopback_host(self.host)
 
 
 @dataclass(frozen=True)
@@ -129,3 +130,18 @@ class Secret:
         return f"Secret(<{'token' if self.is_token else 'password'} hidden>)"
 
     __str__ = __repr__
+
+
+def is_loopback_host(host: str) -> bool:
+    """True for ``localhost`` and loopback IP literals (``127.0.0.1``, ``[::1]``): this computer.
+
+    A name is resolved by nobody here: ``127.0.0.1.example.org`` is not loopback.
+    """
+    if host.strip().lower().rstrip(".") == "localhost":
+        return True
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mailcomposer.smtp.settings import FINAL_DOT_FACTOR, REPLY_DEADLINE_FACTOR, Timeouts
 
 
@@ -20,3 +22,20 @@ def test_one_number_scales_the_final_dot_and_the_reply_deadline():
 
 def test_positional_construction_keeps_its_meaning():
     assert Timeouts(1, 2, 3) == Timeouts(connect=1, command=2, final_dot=3)
+
+
+@pytest.mark.parametrize(
+    "host,loopback",
+    [("127.0.0.1", True), ("127.5.6.7", True), ("::1", True), ("[::1]", True),
+     ("localhost", True), ("LOCALHOST.", True), ("127.0.0.1.example.org", False),
+     ("127.evil.example", False), ("smtp.example.org", False), ("10.0.0.1", False)],
+)  # fmt: skip
+def test_only_this_computer_is_loopback(host, loopback):
+    """A name that merely starts with 127. is somebody else's server (login, OAuth http)."""
+    from mailcomposer.oauth.http import is_loopback
+    from mailcomposer.smtp.settings import ServerSettings, is_loopback_host
+
+    assert is_loopback_host(host) is loopback
+    assert ServerSettings(host).is_loopback is loopback
+    in_url = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    assert is_loopback(f"http://{in_url}:8080/callback") is loopback
