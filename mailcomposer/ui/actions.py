@@ -333,7 +333,7 @@ class ComposerActions(QObject):
              self.sandbox_show_login_action, self.sandbox_panel_action],
         )  # fmt: skip
         fill(
-            bar.addMenu(_("&Tools")),
+            bar.addMenu(_("Too&ls")),  # Alt+T is the To field's
             [self.address_book_action, None, self.accounts_action, self.console_action],
         )
         fill(bar.addMenu(_("&Help")), [self.lessons_action, None, self.about_action])

@@ -26,7 +26,7 @@ def action(window, name: str) -> QAction:
 
 def test_options_menu_comes_before_tools_with_exclusive_priorities(window) -> None:
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles.index("O&ptions") == titles.index("&Tools") - 1
+    assert titles.index("O&ptions") == titles.index("Too&ls") - 1
     options = window.menuBar().actions()[titles.index("O&ptions")].menu()
     priority_menu = options.actions()[0].menu()
     names = [a.objectName() for a in priority_menu.actions()]

@@ -650,3 +650,20 @@ def test_a_kept_draft_is_offered_at_start_when_the_slot_is_taken(make_window, ho
     assert window.subject_field.text() == "older"
     assert window.banner.kind == "info"  # "current" was kept aside in its turn
     assert len(list(home.drafts.glob("kept-*.json"))) == 1
+
+
+def test_menu_and_field_mnemonics_do_not_clash(window) -> None:
+    """Alt+letter reaches one thing: a menu, or a header field (To, Subject, the toggles)."""
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    def letter(text: str) -> str | None:
+        match = re.search(r"&([^&])", text)
+        return match[1].lower() if match else None
+
+    menus = [letter(a.text()) for a in window.menuBar().actions()]
+    fields = [letter(w.text()) for w in window.header.findChildren(QLabel)]
+    fields += [letter(w.text()) for w in window.header.findChildren(QAbstractButton)]
+    used = [m for m in menus + fields if m]
+    assert len(used) == len(set(used)), used
