@@ -44,6 +44,29 @@ def _split(text: str, separators: str) -> list[str]:
     return list(dict.fromkeys(part.strip() for part in text.splitlines() if part.strip()))
 
 
+def name_order_key():
+    """A sort key for people's names as a reader expects: Chinese names by pinyin.
+
+    Qt's collator (ICU) orders Chinese by pinyin in a Chinese locale; an English
+    interface lists Latin names first, then Chinese ones in pinyin order.
+    """
+    from PySide6.QtCore import QCollator, QLocale
+
+    from mailcomposer import i18n
+
+    chinese = QCollator(QLocale("zh_CN"))
+    if i18n.language() == "zh_CN":
+        return lambda c: (0, chinese.sortKey(c.name or c.email))
+    latin = QCollator(QLocale("en_US"))
+
+    def key(c):
+        name = c.name or c.email
+        cjk = any("\u3400" <= ch <= "\u9fff" for ch in name)
+        return (1, chinese.sortKey(name)) if cjk else (0, latin.sortKey(name))
+
+    return key
+
+
 class AddressBookDialog(QDialog):
     """The address book (``addressBook``): each edit is saved to ``contacts.json`` at once.
 
@@ -152,7 +175,8 @@ class AddressBookDialog(QDialog):
         self.people_list.blockSignals(True)
         self.people_list.clear()
         current = None
-        for person in self.book.search(self.search_field.text()):
+        people = self.book.search(self.search_field.text())
+        for person in sorted(people, key=name_order_key()):
             label = person.name or person.email
             if person.name and person.email:
                 label = f"{person.name} <{person.email}>"

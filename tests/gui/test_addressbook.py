@@ -121,8 +121,8 @@ def test_tools_menu_opens_the_book_which_imports_edits_and_writes_to(
     assert dialog.import_file(source) == 2
     assert dialog.status_label.text() == "2 contacts imported"
     assert [dialog.people_list.item(i).text() for i in range(2)] == [
+        "李娜 <li.na@example.cn>",  # pinyin order: Li before Zhang
         "张伟 <zhang.wei@example.cn>",
-        "李娜 <li.na@example.cn>",
     ]
     dialog.search_field.setText("李")  # QTest cannot type Chinese; the filter follows the text
     assert dialog.people_list.count() == 1
@@ -181,3 +181,23 @@ def test_new_edit_switch_and_delete_are_saved(qtbot, home) -> None:
         dialog.delete_button.click()
     assert AddressBook.open(home).find_by_email("ann@example.org") is None
     assert dialog.people_list.count() == 3
+
+
+def test_chinese_names_are_listed_in_pinyin_order(qtbot, home, make_window) -> None:
+    from mailcomposer import i18n
+
+    people = [Contact(name, [f"p{n}@example.cn"]) for n, name in
+              enumerate(["张三", "李四", "王芳", "安娜", "Bob", "陈明"])]  # fmt: skip
+    save_book(home, people)
+    window = make_window()
+    dialog = open_book(qtbot, window)
+    shown = [dialog.people_list.item(i).text().split(" <")[0] for i in range(6)]
+    assert shown == ["Bob", "安娜", "陈明", "李四", "王芳", "张三"], "Latin first, then pinyin"
+    i18n.set_language("zh_CN")
+    try:
+        dialog.refresh()
+        shown = [dialog.people_list.item(i).text().split(" <")[0] for i in range(6)]
+        assert shown[:5] == ["安娜", "陈明", "李四", "王芳", "张三"]
+    finally:
+        i18n.set_language("en")
+    dialog.close()
