@@ -69,8 +69,20 @@ def _key(address: str) -> str:
     return f"{local}{at}{domain.lower()}" if at else address
 
 
+def _address_text(pair: tuple[str, str]) -> str:
+    """``Name <addr>`` as the user types it (formataddr would encode 王芳 as =?utf-8?...)."""
+    name, addr = pair
+    if not name:
+        return addr
+    if name.isascii():
+        return formataddr(pair)
+    if any(c in name for c in '()<>@,:;".[]\\'):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{addr}>"
+
+
 def _join(pairs: Iterable[tuple[str, str]]) -> str:
-    return ", ".join(formataddr(pair) if pair[0] else pair[1] for pair in pairs)
+    return ", ".join(_address_text(pair) for pair in pairs)
 
 
 def _pairs(message: EmailMessage, *names: str) -> list[tuple[str, str]]:

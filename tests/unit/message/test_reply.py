@@ -152,3 +152,18 @@ def test_attribution_is_translated():
         assert "转发的邮件" in respond(ORIGINAL, Mode.FORWARD).text
     finally:
         i18n.set_language("en")
+
+
+def test_reply_all_shows_chinese_names_as_text_not_encoded_words():
+    original = (
+        b"From: =?utf-8?b?5p2O5piO?= <li.ming@example.cn>\r\n"
+        b"To: =?utf-8?b?546L6Iqz?= <wang.fang@example.cn>\r\n"
+        b'Cc: "=?utf-8?b?5byg5Lyf?=" <zhang.wei@example.cn>, "Team, Q4" <team@example.cn>\r\n'
+        b"Subject: hi\r\n"
+        b"Message-ID: <z1@example.cn>\r\n"
+        b"\r\n"
+        b"body\r\n"
+    )
+    draft = respond(original, Mode.REPLY_ALL, own_addresses=["wang.fang@example.cn"])
+    assert draft.to == "李明 <li.ming@example.cn>"
+    assert draft.cc == '张伟 <zhang.wei@example.cn>, "Team, Q4" <team@example.cn>'
