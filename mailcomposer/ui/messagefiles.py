@@ -175,8 +175,17 @@ class MessageFiles(QObject):
         self._composer.load_draft(draft, modified=True)
         self._status.say(_("Opened {name}.").format(name=Path(path).name))
         self._keeper.save_soon()
+        self._opened = self._composer.current_draft()
         self.eml_opened.emit(str(path))
         return True
+
+    def unchanged_since_open(self) -> bool:
+        """True when the composer still shows an opened file exactly as it was opened.
+
+        Replacing it then loses nothing (the file is still on disk): no question.
+        """
+        opened = getattr(self, "_opened", None)
+        return opened is not None and self._composer.current_draft() == opened
 
     def show_error(self, text: str) -> None:
         """Show ``text`` in the error banner."""

@@ -92,6 +92,9 @@ class Replies(QObject):
         path = Path(source) if source is not None else self.source
         if path is None:
             return
+        if self._files.unchanged_since_open():
+            self.load(path, mode)  # the opened file, untouched, is still on disk
+            return
         self._files.replace_message(lambda: self.load(path, mode))
 
     def load(self, path: str | Path, mode: Mode) -> bool:

@@ -89,3 +89,10 @@ def test_a_start_with_reply_opens_the_answer(qtbot, make_window, tmp_path):
     window = make_window(["--reply", str(path)])
     assert window.subject_field.text() == "Re: Plan for Monday"
     assert window.to_field.text() == "Bob <bob@example.org>"
+
+
+def test_answering_an_untouched_opened_file_asks_nothing(qtbot, window, tmp_path):
+    opened(window, tmp_path)
+    action(window, "replyAction").trigger()
+    assert window.pending_question() is None
+    assert window.subject_field.text() == "Re: Plan for Monday"
