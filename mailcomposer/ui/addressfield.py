@@ -8,16 +8,17 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QLineEdit, QWidget
 
+from mailcomposer.ui.tints import NoticeTint
+
 if TYPE_CHECKING:
     from PySide6.QtCore import QStringListModel
     from PySide6.QtWidgets import QCompleter
 
 # The property the stylesheet keys on; a dynamic property keeps the look out of the logic.
 INVALID_PROPERTY = "invalidAddress"
-STYLE = (
-    f'QLineEdit[{INVALID_PROPERTY}="true"] {{'
-    " background-color: #fde8e8; border: 1px solid #c63d3d; border-radius: 2px; }"
-)
+# A NoticeTint template: ``{css}`` becomes the palette's error colours (light or dark).
+STYLE = f'QLineEdit[{INVALID_PROPERTY}="true"] {{ {{css}} border-radius: 2px; }}'
+
 SEPARATORS = ",;"
 
 
@@ -69,13 +70,13 @@ class AddressField(QLineEdit):
     def __init__(
         self, field_name: str, parent: QWidget | None = None, *, styled: bool = True
     ) -> None:
-        """Create the field; ``styled=False`` when a parent already applies ``STYLE``."""
+        """Create the field; ``styled=False`` when a parent already tints with ``STYLE``."""
         super().__init__(parent)
         self.field_name = field_name
         self._valid = True
         self._help_tip = ""
         if styled:
-            self.setStyleSheet(STYLE)
+            self.invalid_tint = NoticeTint(self, "error", STYLE)
         self.setProperty(INVALID_PROPERTY, False)
         self.setClearButtonEnabled(True)
         self._source: Callable[[], Iterable[str]] | None = None

@@ -22,6 +22,7 @@ from mailcomposer.store.paths import Home
 from mailcomposer.ui.addressfield import STYLE as ADDRESS_STYLE
 from mailcomposer.ui.addressfield import AddressField
 from mailcomposer.ui.spellhighlight import LineSpelling, user_dictionary
+from mailcomposer.ui.tints import NoticeTint
 from mailcomposer.ui.uisettings import UiSettings
 
 MANAGE_ACCOUNTS = "manage-accounts"
@@ -74,8 +75,9 @@ class HeaderFields(QWidget):
         self._ui_settings = ui_settings
         self._accounts: list[Any] = []
         self._last_from_index = -1
-        # One style sheet for the three address fields (parsed once, not per field).
-        self.setStyleSheet(ADDRESS_STYLE)
+        # One style sheet for the three address fields (parsed once, not per field),
+        # in the palette's error colours.
+        self.address_tint = NoticeTint(self, "error", ADDRESS_STYLE)
         self._build()
         self.cc_button.toggled.connect(self._on_cc_button_toggled)
         self.bcc_button.toggled.connect(self._on_bcc_button_toggled)

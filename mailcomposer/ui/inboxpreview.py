@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QImage, QTextDocument
+from PySide6.QtGui import QImage, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -20,6 +20,7 @@ from mailcomposer.i18n import _, ngettext
 from mailcomposer.sandbox.preview import Preview, cid_key
 from mailcomposer.ui.inboxtabs import AttachmentsTab, HeadersTab, PartsTab, SourceTab
 from mailcomposer.ui.mimeview import human_size
+from mailcomposer.ui.tints import NoticeTint
 
 _PLACEHOLDER_SIZE = 16
 
@@ -70,7 +71,7 @@ class CidBrowser(QTextBrowser):
         if kind == QTextDocument.ResourceType.ImageResource.value:
             # Cached by the document: asked once, not on every layout.
             placeholder = QImage(_PLACEHOLDER_SIZE, _PLACEHOLDER_SIZE, QImage.Format.Format_RGB32)
-            placeholder.fill(QColor("#d0d0d0"))
+            placeholder.fill(self.palette().color(QPalette.ColorRole.Mid))
             return placeholder
         return None
 
@@ -101,10 +102,7 @@ class MessageTab(QWidget):
         self.note = QLabel(self)
         self.note.setObjectName("previewNote")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet(
-            "QLabel { background: #fff4ce; color: #5c4400; border: 1px solid #e0c872;"
-            " padding: 4px; }"
-        )
+        self.note_tint = NoticeTint(self.note, "warning", "QLabel { {css} padding: 4px; }")
         self.note.hide()
         self.whole_button = QPushButton(_("Show the whole message"), self)
         self.whole_button.setObjectName("previewWholeButton")

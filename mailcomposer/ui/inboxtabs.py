@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QFontDatabase
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
 from mailcomposer.i18n import _
 from mailcomposer.sandbox.preview import Attachment, EnvelopeRow, Preview, unique_names
 from mailcomposer.ui.mimeview import human_size
-
-_BCC_BACKGROUND = QColor("#fff4ce")
+from mailcomposer.ui.tints import notice_colours
 
 
 def _table(parent: QWidget, name: str, labels: list[str]) -> QTableWidget:
@@ -77,6 +76,7 @@ class HeadersTab(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._hidden_rows: list[int] = []
         envelope_box = QGroupBox(_("Envelope: from the SMTP conversation, not the message"), self)
         self.envelope_table = _table(
             envelope_box,
@@ -110,10 +110,8 @@ class HeadersTab(QWidget):
             self.envelope_table,
             [[row.command, row.address or "<>", envelope_origin(row)] for row in preview.envelope],
         )
-        for index, row in enumerate(preview.envelope):
-            if row.hidden:
-                for column in range(3):
-                    self.envelope_table.item(index, column).setBackground(QBrush(_BCC_BACKGROUND))
+        self._hidden_rows = [index for index, row in enumerate(preview.envelope) if row.hidden]
+        self._tint_hidden_rows()
         self.peer.setText(
             _("Client (recorded by the local server): {peer}").format(peer=preview.peer)
             if preview.peer
@@ -125,8 +123,22 @@ class HeadersTab(QWidget):
             font.setBold(True)
             self.header_table.item(index, 0).setFont(font)
 
+    def _tint_hidden_rows(self) -> None:
+        # Bcc rows (named in no header) on the palette's warning tint, light or dark.
+        background = QBrush(notice_colours(self.palette(), "warning")[0])
+        for index in self._hidden_rows:
+            for column in range(3):
+                self.envelope_table.item(index, column).setBackground(background)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Re-tint the Bcc rows when the palette changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._hidden_rows:
+            self._tint_hidden_rows()
+
     def clear(self) -> None:
         """Show nothing."""
+        self._hidden_rows = []
         self.envelope_table.setRowCount(0)
         self.header_table.setRowCount(0)
         self.peer.setText("")

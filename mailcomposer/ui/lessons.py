@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -29,9 +29,9 @@ from mailcomposer.lessons.model import Feedback, Lesson, Question, check
 from mailcomposer.lessons.progress import Progress
 from mailcomposer.sandbox.labfile import save_lab_config
 from mailcomposer.sandbox.options import summary_lines
+from mailcomposer.ui.tints import accent_text
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-RIGHT_COLOUR, WRONG_COLOUR = "#2e7d32", "#c62828"
 
 
 class QuestionBox(QGroupBox):
@@ -54,6 +54,7 @@ class QuestionBox(QGroupBox):
         super().__init__(parent)
         self.setObjectName(f"question_{question.key}")
         self.question = question
+        self._shown: tuple[bool, str, str] | None = None
         layout = QVBoxLayout(self)
         prompt = QLabel(f"{number}. {question.prompt}", self)
         prompt.setWordWrap(True)
@@ -114,16 +115,36 @@ class QuestionBox(QGroupBox):
         return feedback
 
     def show_feedback(self, feedback: Feedback) -> None:
-        colour = RIGHT_COLOUR if feedback.correct else WRONG_COLOUR
-        mark = "✓" if feedback.correct else "✗"
+        """Show whether ``feedback`` is right, why, and where to read more."""
         links = ", ".join(
             f'<a href="{html.escape(r.url)}">{html.escape(r.label)}</a>' for r in feedback.refs
         )
-        text = f'<span style="color:{colour}">{mark} {html.escape(feedback.text)}</span>'
-        if links:
-            text += "<br>" + html.escape(_("Read more:")) + " " + links
-        self.feedback_label.setText(text)
+        more = "<br>" + html.escape(_("Read more:")) + " " + links if links else ""
+        self._shown = (feedback.correct, feedback.text, more)
+        self._render_feedback()
         self.feedback_label.show()
+
+    def show_solved_before(self) -> None:
+        """Say the question was answered right in an earlier session."""
+        self._shown = (True, _("Answered right before."), "")
+        self._render_feedback()
+        self.feedback_label.show()
+
+    def _render_feedback(self) -> None:
+        # Right in green, wrong in red, both readable on the palette (light or dark).
+        if self._shown is None:
+            return
+        correct, text, more = self._shown
+        colour = accent_text(self.palette(), "info" if correct else "error").name()
+        mark = "✓" if correct else "✗"
+        span = f'<span style="color:{colour}">{mark} {html.escape(text)}</span>'
+        self.feedback_label.setText(span + more)
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Re-colour the feedback when the palette changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._render_feedback()
 
 
 class LessonsDialog(QDialog):
@@ -267,12 +288,7 @@ class LessonsDialog(QDialog):
             box = QuestionBox(number, question, self.questions_area)
             box.answered.connect(self._on_question_box_answered)
             if question.key in solved:
-                box.feedback_label.setText(
-                    f'<span style="color:{RIGHT_COLOUR}">✓ '
-                    + html.escape(_("Answered right before."))
-                    + "</span>"
-                )
-                box.feedback_label.show()
+                box.show_solved_before()
             self.questions_layout.addWidget(box)
             self.question_boxes[question.key] = box
 

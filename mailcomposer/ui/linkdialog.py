@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from mailcomposer.i18n import _
 from mailcomposer.ui.bodydoc import normalize_url
+from mailcomposer.ui.tints import NoticeTint
 
 
 class LinkDialog(QDialog):
@@ -32,7 +33,7 @@ class LinkDialog(QDialog):
         self._problem = QLabel()
         self._problem.setObjectName("linkProblemLabel")
         self._problem.setWordWrap(True)
-        self._problem.setStyleSheet("color: #b3261e;")
+        self._problem_tint = NoticeTint(self._problem, "error", "QLabel { color: {error}; }")
         form = QFormLayout()
         form.addRow(_("&Text:"), self.text_field)
         form.addRow(_("&Address:"), self.url_field)

@@ -7,10 +7,9 @@ from email import policy
 from email.message import EmailMessage, Message
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, Slot
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Slot
 from PySide6.QtGui import (
     QBrush,
-    QColor,
     QFontDatabase,
     QGuiApplication,
     QPixmap,
@@ -41,6 +40,7 @@ from PySide6.QtWidgets import (
 from mailcomposer.i18n import _
 from mailcomposer.message.inspect import MessageFileError, parse_message
 from mailcomposer.message.preview import EnvelopeStep, envelope_steps, wire_bytes
+from mailcomposer.ui.tints import accent_text
 
 SOURCE_LIMIT = 1024 * 1024  # the raw tab shows the first 1 MB: enough to learn, cheap to draw
 TEXT_LIMIT = 200_000  # characters of a text part shown
@@ -495,12 +495,25 @@ class MimeViewDialog(QDialog):
             marker = markers.get(level.lower(), "•")
             item = QListWidgetItem(f"{marker} {_level_word(level)}: {text}")
             item.setData(Qt.ItemDataRole.UserRole, (level, text))
-            colour = {"error": "#c62828", "warning": "#9a6400"}.get(level.lower())
-            if colour:
-                item.setForeground(QBrush(QColor(colour)))
             self.findings.addItem(item)
+        self._colour_findings()
         if linted and not findings and self.findings.count() == 0:
             self.findings.addItem(QListWidgetItem("✓ " + _("No problems found.")))
+
+    def _colour_findings(self) -> None:
+        # Errors and warnings in their hue, readable on the palette (light or dark).
+        palette = self.palette()  # the list takes it after this widget hears of a change
+        for row in range(self.findings.count()):
+            item = self.findings.item(row)
+            level, _text = item.data(Qt.ItemDataRole.UserRole) or ("", "")
+            if level.lower() in ("error", "warning"):
+                item.setForeground(QBrush(accent_text(palette, level.lower())))
+
+    def changeEvent(self, event: QEvent) -> None:
+        """Re-colour the findings when the palette changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._colour_findings()
 
     @Slot(QModelIndex, QModelIndex)
     def _on_tree_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -33,6 +33,7 @@ from mailcomposer.sandbox.config import EXTENSIONS, STAGES, SandboxConfig
 from mailcomposer.sandbox.labfile import load_lab_config, save_lab_config
 from mailcomposer.sandbox.parsers import MAX_DELAY, SandboxOptionError, build_config
 from mailcomposer.ui.forms import line_edit, push_button
+from mailcomposer.ui.tints import NoticeTint
 
 # (value, label) of the TLS modes; the value names the SandboxConfig switches.
 TLS_NONE, TLS_OFFERED, TLS_REQUIRED, TLS_IMPLICIT = "none", "offered", "required", "implicit"
@@ -293,7 +294,7 @@ class SandboxPanel(QDialog):
         self.error_label = QLabel(self)
         self.error_label.setObjectName("panelError")
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #c62828")
+        self.error_tint = NoticeTint(self.error_label, "error", "QLabel { color: {error}; }")
         command_box = QGroupBox(_("The same server from a terminal"), self)
         command_layout = QVBoxLayout(command_box)
         command_layout.addLayout(command_row)

@@ -19,6 +19,7 @@ from mailcomposer.i18n import _
 from mailcomposer.smtp.errors import Stage
 from mailcomposer.smtp.step import EXTRA_VERBS, Choice, PlannedStep, check_extra
 from mailcomposer.ui.stepgate import StepGate
+from mailcomposer.ui.tints import NoticeTint
 
 
 class StepPanel(QFrame):
@@ -69,7 +70,7 @@ class StepPanel(QFrame):
             _("Send command"), "stepSendCommandButton", self._on_command_field_return_pressed
         )
         self.problem_label = self._label("stepProblemLabel")
-        self.problem_label.setStyleSheet("color: #b3261e;")
+        self.problem_tint = NoticeTint(self.problem_label, "error", "QLabel { color: {error}; }")
 
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)

@@ -72,11 +72,24 @@ def error_text(palette: QPalette) -> QColor:
     return mix(text, ACCENTS["error"], 0.45 if is_dark(palette) else 0.8)
 
 
+def accent_text(palette: QPalette, kind: str) -> QColor:
+    """Text in the hue of ``kind`` that reads (4.5:1) on the palette's window and base."""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    grounds = (palette.color(QPalette.ColorRole.Window), palette.color(QPalette.ColorRole.Base))
+    amount = 0.45 if is_dark(palette) else 0.8
+    colour = mix(text, ACCENTS[kind], amount)
+    while amount > 0 and min(contrast(colour, ground) for ground in grounds) < 4.5:
+        amount = max(0.0, amount - 0.05)
+        colour = mix(text, ACCENTS[kind], amount)
+    return colour
+
+
 class NoticeTint(QObject):
     """Keeps a widget's notice style in step with the palette (re-applied on PaletteChange).
 
     The style is ``template`` with ``{css}`` replaced by :func:`notice_css`, ``{text}``
-    by the text colour and ``{error}`` by :func:`error_text`, of the parent's palette
+    by the text colour, ``{error}`` by :func:`error_text` and ``{accent}`` by
+    :func:`accent_text` of ``kind``, of the parent's palette
     (the widget's own is coloured by the style sheet itself).
 
     Attributes:
@@ -128,6 +141,7 @@ class NoticeTint(QObject):
         text = palette.color(QPalette.ColorRole.Text).name()
         sheet = self.template.replace("{css}", notice_css(palette, self.kind))
         sheet = sheet.replace("{text}", text).replace("{error}", error_text(palette).name())
+        sheet = sheet.replace("{accent}", accent_text(palette, self.kind).name())
         if sheet != self.widget.styleSheet():
             self.widget.setStyleSheet(sheet)
 
