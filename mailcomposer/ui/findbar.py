@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from mailcomposer.i18n import _, ngettext
 
 _HIGHLIGHT = QColor("#fff2a8")
+_HIGHLIGHT_TEXT = QColor("#1f1f1f")
 
 
 class FindBar(QWidget):
@@ -162,6 +163,8 @@ class FindBar(QWidget):
             selection = QTextEdit.ExtraSelection()
             selection.cursor = cursor
             selection.format.setBackground(_HIGHLIGHT)
+            # Dark text on the marker yellow, so a match reads in a dark palette too.
+            selection.format.setForeground(_HIGHLIGHT_TEXT)
             selections.append(selection)
         self._editor.setExtraSelections(selections)
         if not self.find_field.text():

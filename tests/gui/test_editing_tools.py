@@ -275,3 +275,22 @@ def test_print_prints_the_page_with_its_inline_image(qtbot, window, tmp_path, mo
             ["pdfimages", "-list", str(target)], capture_output=True, text=True, check=True
         ).stdout
         assert any(line.split()[3:5] == ["40", "30"] for line in listing.splitlines()[2:])
+
+
+def test_find_highlights_read_in_a_dark_palette(qtbot, window) -> None:
+    """The marker yellow carries its own dark text: light palette text on it would vanish."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QLineEdit, QWidget
+
+    window.editor.setPlainText("alpha beta alpha")
+    window.findChild(type(window.send_action), "findAction").trigger()
+    bar = window.findChild(QWidget, "findBar")
+    assert bar is not None
+    bar.findChild(QLineEdit, "findField").setText("alpha")
+    selections = window.editor.extraSelections()
+    assert selections
+    for selection in selections:
+        background = selection.format.background().color()
+        text = selection.format.foreground().color()
+        assert background.lightness() > 180 and text.lightness() < 80
+        assert isinstance(text, QColor)
