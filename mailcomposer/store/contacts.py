@@ -234,7 +234,8 @@ def usage_scores(
     two this week, and of two addresses used as lately the more used one wins.
 
     Args:
-        records: the send log (``History.query()``: ``date``, ``recipients``, ``result``).
+        records: the send log's sends (``History.sends()``: ``date``, ``recipients``,
+            ``result``).
         now: the moment ages are measured from (now by default).
 
     Returns:

@@ -1,4 +1,4 @@
-"""The send log: one SQLite row per send attempt (sent or not), and the addresses used."""
+"""The send log: one SQLite row per send attempt (sent or not), and who was sent to."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +113,15 @@ class SentRecord:
         data["rcpt_results"] = [dict(r) for r in self.rcpt_results]
         data.pop("transcript")
         return data
+
+
+@dataclass(frozen=True)
+class SentAddresses:
+    """Who a successful send went to, and when: what address completion ranks by."""
+
+    date: str
+    recipients: tuple[str, ...]
+    result: str
 
 
 def record_from_row(row: tuple[Any, ...]) -> SentRecord:
@@ -286,14 +294,24 @@ class History:
         return [record_from_row(row) for row in rows]
 
     def query(
-        self, where: str = "", parameters: Iterable[Any] = (), limit: int = 0
+        self,
+        where: str = "",
+        parameters: Iterable[Any] = (),
+        limit: int = 0,
+        *,
+        with_transcript: bool = False,
     ) -> list[SentRecord]:
         """Rows matching an SQL condition on the ``sent`` table, newest first.
 
         Only :mod:`mailcomposer.store.historyquery` builds ``where``, from its own
-        fixed fragments and bound parameters.
+        fixed fragments and bound parameters. The transcripts (up to 256 KiB each)
+        are read only when asked: lists and statistics leave them out, and
+        :meth:`get` reads one.
         """
-        sql = f"SELECT {_COLUMNS} FROM sent"
+        columns = (
+            _COLUMNS if with_transcript else _COLUMNS.replace("transcript", "'' AS transcript")
+        )
+        sql = f"SELECT {columns} FROM sent"
         if where:
             sql += f" WHERE {where}"
         sql += " ORDER BY id DESC"
@@ -304,34 +322,20 @@ class History:
 
     def get(self, row_id: int) -> SentRecord | None:
         """The attempt with this row id, if it exists."""
-        found = self.query("id = ?", (int(row_id),))
+        found = self.query("id = ?", (int(row_id),), with_transcript=True)
         return found[0] if found else None
 
-    def addresses_used(self, limit: int = 500) -> list[str]:
-        """Return addresses sent to (and from), most recently used first, without duplicates.
+    def sends(self, limit: int = 1000) -> list[SentAddresses]:
+        """The recipients of the latest successful sends, newest first (for completion).
 
-        Each is given as written (``Bob <bob@example.org>`` or ``bob@example.org``),
-        for address completion; duplicates are compared by address, case-insensitively.
+        Reads three small columns only: a row's transcript can be large.
         """
-        seen: set[str] = set()
-        found: list[str] = []
         rows = self._connection().execute(
-            "SELECT sender, recipients FROM sent WHERE result IN ('sent', 'partial')"
-            " ORDER BY id DESC LIMIT 1000"
+            "SELECT date, recipients, result FROM sent WHERE result IN ('sent', 'partial')"
+            " ORDER BY id DESC LIMIT ?",
+            (int(limit),),
         )
-        for sender, recipients in rows:
-            for text in [*json.loads(recipients), sender]:
-                for name, addr in getaddresses([text]):
-                    key = addr.lower()
-                    if not addr or key in seen:
-                        continue
-                    seen.add(key)
-                    if name and any(c in name for c in ',;<>"@()'):
-                        name = '"{}"'.format(name.replace("\\", "\\\\").replace('"', '\\"'))
-                    found.append(f"{name} <{addr}>" if name else addr)
-                    if len(found) >= limit:
-                        return found
-        return found
+        return [SentAddresses(row[0], tuple(json.loads(row[1])), row[2]) for row in rows]
 
     def close(self) -> None:
         """Close every connection this object opened."""

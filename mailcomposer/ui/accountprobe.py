@@ -13,6 +13,7 @@ from mailcomposer.i18n import _
 from mailcomposer.smtp.errors import SendError
 from mailcomposer.smtp.settings import Secret, Security, ServerSettings, Timeouts
 from mailcomposer.smtp.transcript import TranscriptEvent
+from mailcomposer.ui.workerthreads import end_worker_thread
 
 Job = Callable[..., Any]
 
@@ -224,12 +225,7 @@ class ProbeRunner(QObject):
     def _on_worker_finished(self) -> None:
         thread, worker = self.worker_thread, self._worker
         self.worker_thread = self._worker = None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
-            thread.deleteLater()
-        if worker is not None:
-            worker.deleteLater()
+        end_worker_thread(thread, worker)
         self._stop_sandbox()
         self.finished.emit()
 

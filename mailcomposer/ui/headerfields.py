@@ -408,7 +408,7 @@ class HeaderFields(QWidget):
 
             history = History(self._home)
             try:
-                records = history.query(limit=1000)
+                records = history.sends(limit=1000)
             finally:
                 history.close()
         except Exception:  # a damaged history must not break typing; completion is optional

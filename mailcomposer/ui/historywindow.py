@@ -342,6 +342,8 @@ class HistoryWindow(QWidget):
         self._show_details(self.model.record(current.row()) if current.isValid() else None)
 
     def _show_details(self, record: SentRecord | None) -> None:
+        if record is not None:
+            record = self._history.get(record.id) or record  # with its transcript
         self.details.setHtml(details_html(record) if record is not None else "")
         kept = record is not None and bool(record.copy_path) and Path(record.copy_path).is_file()
         self.open_button.setEnabled(kept)

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from mailcomposer.i18n import _
 from mailcomposer.store.accounts import Account
+from mailcomposer.ui.workerthreads import end_worker_thread
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -172,10 +173,5 @@ class SignInRunner(QObject):
     def _on_worker_finished(self) -> None:
         thread, worker = self.worker_thread, self._worker
         self.worker_thread = self._worker = None
-        if thread is not None:
-            thread.quit()
-            thread.wait()
-            thread.deleteLater()
-        if worker is not None:
-            worker.deleteLater()
+        end_worker_thread(thread, worker)
         self.finished.emit()

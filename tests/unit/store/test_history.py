@@ -57,28 +57,18 @@ def test_schema_is_versioned_and_wal(tmp_path: Path) -> None:
         conn.close()
 
 
-def test_addresses_used_most_recent_first_without_duplicates(tmp_path: Path) -> None:
+def test_sends_list_the_recipients_of_successful_sends_newest_first(tmp_path: Path) -> None:
     history = History(Home(tmp_path))
     history.record("<1@x>", None, "ann@example.org", ["Bob <bob@example.org>"], "a", 1, "s", "sent")
+    history.record("<2@x>", None, "ann@example.org", ["typo@gmial.com"], "b", 1, "s", "failed")
     history.record(
-        "<2@x>",
-        None,
-        "ann@example.org",
-        ["carol@example.org", "BOB@example.org"],
-        "b",
-        1,
-        "s",
-        "sent",
+        "<3@x>", None, "ann@example.org", ['"Doe, Dan" <dan@example.org>'], "c", 1, "s", "partial"
     )
-    history.record(
-        "<3@x>", None, "ann@example.org", ['"Doe, Dan" <dan@example.org>'], "c", 1, "s", "sent"
-    )
-    assert history.addresses_used() == [
-        '"Doe, Dan" <dan@example.org>',
-        "ann@example.org",
-        "carol@example.org",
-        "BOB@example.org",
-    ]
+    sends = history.sends()
+    assert [s.recipients for s in sends] == [('"Doe, Dan" <dan@example.org>',),
+                                             ("Bob <bob@example.org>",)]  # fmt: skip
+    assert [s.result for s in sends] == ["partial", "sent"]
+    assert len(history.sends(limit=1)) == 1
     history.close()
 
 

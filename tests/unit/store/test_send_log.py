@@ -61,7 +61,7 @@ def test_every_attempt_is_kept_with_its_details(history):
 
 
 def test_completion_uses_only_addresses_that_were_sent_to(history):
-    used = history.addresses_used()
+    used = [addr for send in history.sends() for addr in send.recipients]
     assert "x@example.org" not in used and "z@example.org" not in used
     assert "c@qq.com" in used
 
@@ -177,3 +177,14 @@ def test_first_use_by_many_threads_and_two_handles_never_fails(tmp_path: Path):
         for handle in handles:
             handle.close()
     assert errors == []
+
+
+def test_lists_leave_the_transcripts_out_and_one_attempt_reads_its_own(tmp_path: Path):
+    history = History(Home(tmp_path))
+    row = history.record(
+        "<1@x>", None, "a@x.org", ["b@x.org"], "s", 1, "s", "failed", transcript="C: EHLO x\n" * 100
+    )
+    (listed,) = search(history, Query())
+    assert listed.transcript == ""
+    assert history.get(row).transcript.startswith("C: EHLO x")
+    history.close()
