@@ -39,7 +39,14 @@ from mailcomposer.ui.textblocks import LINE_SEPARATOR, LINK_COLOR, blocks, fragm
 # their Qt types (each builds its enums when first touched) and modules load then.
 if TYPE_CHECKING:
     from PySide6.QtCore import QMimeData, QUrl
-    from PySide6.QtGui import QImage, QTextDocument, QTextFormat, QTextImageFormat
+    from PySide6.QtGui import (
+        QContextMenuEvent,
+        QImage,
+        QPaintEvent,
+        QTextDocument,
+        QTextFormat,
+        QTextImageFormat,
+    )
 
 DEFAULT_POINT_SIZE = 11.0
 # When the viewport is not laid out yet (editor hidden), scale wide images to this.
@@ -591,6 +598,15 @@ class BodyEditor(QTextEdit):
                 event.ignore()
                 return True
         return super().event(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.spelling.painted()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """The standard menu, led by spelling suggestions on a misspelled word."""
+        if not self.spelling.show_context_menu(event.pos(), event.globalPos()):
+            super().contextMenuEvent(event)
 
     def sizeHint(self) -> QSize:
         """Room for a short letter."""

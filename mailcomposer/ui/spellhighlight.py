@@ -193,7 +193,7 @@ class SpellChecking(QObject):
         self.service = service
         self._user_words = user_words
         self.highlighter: SpellHighlighter | None = None
-        editor.viewport().installEventFilter(self)
+        self._start_scheduled = False
 
     @property
     def user_words(self) -> UserDictionary:
@@ -201,17 +201,25 @@ class SpellChecking(QObject):
             self._user_words = user_dictionary()
         return self._user_words
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Start after the first paint (start-up is budgeted); offer suggestions on right click."""
-        kind = event.type()
-        if kind == QEvent.Type.Paint and self.highlighter is None:
+    def painted(self) -> None:
+        """The body painted: start soon (start-up is budgeted, the first paint comes first).
+
+        The editor calls this from ``paintEvent``: an event filter would need
+        ``viewport()`` at start, whose first call makes shiboken build every QWidget
+        subclass to find the viewport's type (~10 ms of the launch).
+        """
+        if self.highlighter is None and not self._start_scheduled:
+            self._start_scheduled = True
             QTimer.singleShot(0, self, self.start)
-        elif kind == QEvent.Type.ContextMenu and self.highlighter is not None:
-            menu = self.context_menu(event.pos())
-            menu.exec(event.globalPos())
-            menu.deleteLater()
-            return True
-        return super().eventFilter(watched, event)
+
+    def show_context_menu(self, pos: QPoint, global_pos: QPoint) -> bool:
+        """Show the editor's menu with suggestions at ``pos``; False before spelling started."""
+        if self.highlighter is None:
+            return False
+        menu = self.context_menu(pos)
+        menu.exec(global_pos)
+        menu.deleteLater()
+        return True
 
     @Slot()
     def start(self) -> None:
@@ -321,7 +329,7 @@ class LineSpelling(QObject):
             menu.exec(event.globalPos())
             menu.deleteLater()
             return True
-        return super().eventFilter(watched, event)
+        return False
 
     @Slot()
     def start(self) -> None:

@@ -185,3 +185,29 @@ def _commit(text: str) -> QInputMethodEvent:
     event = QInputMethodEvent()
     event.setCommitString(text)
     return event
+
+
+def test_right_click_on_a_misspelled_word_offers_suggestions(qtbot, editor) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QContextMenuEvent
+
+    editor.setPlainText("I recieve mail")
+    qtbot.wait_until(lambda: underlined(editor) == ["recieve"], timeout=10000)
+    seen: list[str] = []
+
+    def read_and_close() -> None:
+        popup = QApplication.activePopupWidget()
+        if popup is None:
+            QTimer.singleShot(20, read_and_close)
+            return
+        seen.extend(action.text() for action in popup.actions())
+        popup.close()
+
+    QTimer.singleShot(0, read_and_close)
+    pos = point_in(editor, "recieve")
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Mouse, pos, editor.viewport().mapToGlobal(pos)
+    )
+    QApplication.sendEvent(editor.viewport(), event)
+    assert seen[0] == "receive"
+    assert any("dictionary" in text for text in seen)
