@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,6 +61,48 @@ def keep_none_alive() -> int:
     return lost
 
 
+def package_modules() -> dict[str, bool]:
+    """Each module of the mailcomposer package on disk, and whether it uses Qt (the ui)."""
+    found: dict[str, bool] = {}
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def walk(folder: str, name: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".py"):
+                    module = name if entry.name == "__init__.py" else f"{name}.{entry.name[:-3]}"
+                    found[module] = module == "mailcomposer.ui" or module.startswith(
+                        "mailcomposer.ui."
+                    )
+                elif entry.is_dir() and entry.name.isidentifier():
+                    walk(entry.path, f"{name}.{entry.name}")
+
+    walk(root, "mailcomposer")
+    return found
+
+
+def tell_pyside_our_modules() -> int:
+    """Record which of our modules use Qt where PySide looks first; return how many.
+
+    WORKAROUND for PySide6 6.x: once PySide6 is imported, its ``__feature__`` import
+    hook reads the *source* of every module imported after it (``inspect.getsource``)
+    to see whether it names PySide6, ~1.5 % of the launch for our start-up modules. It
+    keeps each answer by module name in ``__feature__.pyside_feature_dict`` (0: uses
+    PySide, -1: ignore) and never looks again, so we write the same answers first:
+    the ui package uses PySide, no other package may (tests/unit/test_boundaries.py).
+    Names already there are left alone; a PySide without the dict is left as it is.
+    """
+    known = getattr(sys.modules.get("__feature__"), "pyside_feature_dict", None)
+    if not isinstance(known, dict):
+        return 0
+    added = 0
+    for module, uses_qt in package_modules().items():
+        if module not in known:
+            known[module] = 0 if uses_qt else -1
+            added += 1
+    return added
+
+
 with startup_objects():  # importing Qt builds much of it
     # The Qt-free modules the window starts with, imported BEFORE Qt: once PySide6 is
     # in, it reads the source of every module imported after it (inspect.getsource,
@@ -69,3 +112,4 @@ with startup_objects():  # importing Qt builds much of it
     import mailcomposer.store.drafts  # noqa: F401
 
     keep_none_alive()
+    tell_pyside_our_modules()

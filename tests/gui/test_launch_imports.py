@@ -58,3 +58,44 @@ def test_the_shown_window_has_not_loaded_what_later_actions_need(tmp_path: Path)
     shown, loaded = [*out.stdout.splitlines(), "", ""][:2]
     assert shown == "shown True", out.stderr[-2000:]
     assert loaded == "", f"loaded before the first paint: {loaded}"
+
+
+SOURCE_READS = """
+import inspect, sys
+import mailcomposer.ui  # imports PySide6 and tells it about our modules
+read = []
+original = inspect.getsource
+def recording(obj):
+    read.append(getattr(obj, "__name__", "?"))
+    return original(obj)
+inspect.getsource = recording
+import mailcomposer.ui.window, mailcomposer.message.mime
+print(",".join(name for name in read if name.startswith("mailcomposer")))
+"""
+
+
+def test_pyside_reads_the_source_of_none_of_our_modules(tmp_path: Path) -> None:
+    # PySide6's __feature__ hook reads each new module's source unless told first.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MAILCOMPOSER_HOME=str(tmp_path))
+    out = subprocess.run(
+        [sys.executable, "-c", SOURCE_READS],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    assert out.stdout.strip() == "", f"PySide read the source of: {out.stdout.strip()}"
+
+
+def test_our_modules_are_told_to_pyside_as_using_qt_only_in_the_ui() -> None:
+    from mailcomposer.ui import package_modules
+
+    modules = package_modules()
+    files = list(Path("mailcomposer").rglob("*.py"))
+    assert len(modules) == len([f for f in files if "__pycache__" not in f.parts])
+    assert modules["mailcomposer.ui.window"] is True
+    assert modules["mailcomposer.ui"] is True
+    assert modules["mailcomposer.store.accounts"] is False
+    assert modules["mailcomposer"] is False
+    assert not any(uses for name, uses in modules.items() if not name.startswith("mailcomposer.ui"))
