@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QWidget
@@ -14,9 +14,8 @@ from mailcomposer.ui.icons import icons_dir
 _Key = QKeySequence.StandardKey
 
 
-@dataclass(frozen=True, slots=True)
-class ActionSpec:
-    """What a formatting action is, apart from what it does.
+class ActionSpec(NamedTuple):
+    """What a formatting action is, apart from what it does (a record of constants).
 
     Attributes:
         name: its object name (tests and the Format menu find it by it).

@@ -21,7 +21,7 @@ from mailcomposer.smtp.settings import Security
 from mailcomposer.store.paths import Home
 from mailcomposer.ui.addressfield import STYLE as ADDRESS_STYLE
 from mailcomposer.ui.addressfield import AddressField
-from mailcomposer.ui.spellhighlight import LineSpelling, user_dictionary
+from mailcomposer.ui.spellhighlight import LineSpelling
 from mailcomposer.ui.tints import NoticeTint
 from mailcomposer.ui.uisettings import UiSettings
 
@@ -88,8 +88,9 @@ class HeaderFields(QWidget):
         for field in self.text_fields():
             field.textChanged.connect(self.edited)
         self.subject_field.textChanged.connect(self.subject_changed)
-        words = user_dictionary(home.root / "dictionary.txt")
-        self.subject_spelling = LineSpelling(self.subject_field, user_words=words)
+        self.subject_spelling = LineSpelling(
+            self.subject_field, dictionary=home.root / "dictionary.txt"
+        )
 
     def _build(self) -> None:
         grid = QGridLayout(self)

@@ -1,174 +1,31 @@
-"""Spelling as you type: a red wave under unknown words, suggestions on right click."""
+"""Spelling as you type: a red wave under unknown words, suggestions on right click.
+
+What the window builds at start; the engine (:mod:`mailcomposer.ui.spellservice`)
+and the word lists load when spelling starts, after the first paint.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QEvent,
-    QLocale,
-    QObject,
-    QPoint,
-    QSignalBlocker,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import (
-    QAction,
-    QColor,
-    QInputMethodEvent,
-    QSyntaxHighlighter,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-)
-from PySide6.QtWidgets import QLineEdit, QMenu, QTextEdit
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 
 from mailcomposer.i18n import _
-from mailcomposer.spelling import (
-    BackgroundChecker,
-    Speller,
-    UserDictionary,
-    Word,
-    available_languages,
-    choose_languages,
-    words_to_check,
-)
 
-UNDERLINE_COLOR = QColor(220, 30, 30)
-MAX_SUGGESTIONS = 6
+if TYPE_CHECKING:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QLineEdit, QMenu, QTextEdit
+
+    from mailcomposer.spelling import UserDictionary, Word
+    from mailcomposer.ui.spellservice import SpellHighlighter, SpellService
 
 
-class SpellService(QObject):
-    """Known results for words, filled by a background checker; one for the whole app.
+def _user_dictionary(path: Path | None) -> UserDictionary:
+    from mailcomposer.ui.spellservice import user_dictionary
 
-    Signals:
-        results_arrived(frozenset[str]): lower-case words whose result just came back.
-    """
-
-    results_arrived = Signal(object)
-    _worker_checked = Signal(object)
-
-    def __init__(self, speller: Speller | None = None, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        if speller is None:
-            names = [name.replace("-", "_") for name in QLocale.system().uiLanguages()]
-            speller = Speller(choose_languages(names, available_languages()))
-        self.speller = speller
-        self._known: dict[str, bool] = {}
-        self._pending: set[str] = set()
-        self._worker_checked.connect(self._on_worker_checked, Qt.ConnectionType.QueuedConnection)
-        self._checker = BackgroundChecker(speller, self._from_worker)
-
-    _shared: SpellService | None = None
-
-    @classmethod
-    def shared(cls) -> SpellService:
-        """The application's service (created on first use)."""
-        if cls._shared is None:
-            cls._shared = cls(parent=QCoreApplication.instance())
-        return cls._shared
-
-    def status(self, word: str) -> bool | None:
-        """True/False once checked, None while unknown (ask with :meth:`request`)."""
-        return self._known.get(word.lower())
-
-    def request(self, words: list[str]) -> None:
-        """Check these words on the worker thread (each word once)."""
-        batch = {w.lower() for w in words} - self._pending - self._known.keys()
-        if batch:
-            self._pending |= batch
-            self._checker.submit(sorted(batch))
-
-    def suggestions(self, word: str) -> list[str]:
-        """Corrections for ``word`` (asked on right click; the dictionary is loaded by then)."""
-        return self.speller.suggestions(word, MAX_SUGGESTIONS)
-
-    def words_added(self, words: frozenset[str]) -> None:
-        """Tell every highlighter that the user's dictionary now holds ``words``."""
-        self.results_arrived.emit(frozenset(w.lower() for w in words))
-
-    def _from_worker(self, results: tuple[tuple[str, bool], ...]) -> None:
-        try:
-            self._worker_checked.emit(results)
-        except RuntimeError:  # the service was deleted while the worker checked
-            pass
-
-    @Slot(object)
-    def _on_worker_checked(self, results: tuple[tuple[str, bool], ...]) -> None:
-        for word, known in results:
-            self._known[word] = known
-            self._pending.discard(word)
-        self.results_arrived.emit(frozenset(word for word, _known in results))
-
-
-class SpellHighlighter(QSyntaxHighlighter):
-    """Underlines the words of a document that neither the dictionaries nor the user know."""
-
-    def __init__(
-        self, document: QTextDocument, service: SpellService, user_words: UserDictionary
-    ) -> None:
-        super().__init__(document)
-        self.service = service
-        self.user_words = user_words
-        self._format = QTextCharFormat()
-        self._format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
-        self._format.setUnderlineColor(UNDERLINE_COLOR)
-        service.results_arrived.connect(self._on_service_results_arrived)
-
-    def is_misspelled(self, word: str) -> bool:
-        """True when ``word`` was checked and is unknown (and not in the user's words)."""
-        return self.service.status(word) is False and word not in self.user_words
-
-    def highlightBlock(self, text: str) -> None:
-        """Underline the misspelled words of one block; ask about the unknown ones."""
-        unknown = []
-        for word in words_to_check(text):
-            status = self.service.status(word.text)
-            if status is None:
-                unknown.append(word.text)
-            elif not status and word.text not in self.user_words:
-                self.setFormat(word.start, word.length, self._format)
-        if unknown:
-            self.service.request(unknown)
-
-    def rehighlight_words(self, words: frozenset[str] | set[str]) -> None:
-        """Highlight again the blocks holding any of ``words`` (lower case)."""
-        document = self.document()
-        if document is None:
-            return
-        # Only the look changes: without the blocker the editor would report textChanged
-        # and the draft would count as edited.
-        blocker = QSignalBlocker(document)
-        block = document.begin()
-        while block.isValid():
-            if any(w.text.lower() in words for w in words_to_check(block.text())):
-                self.rehighlightBlock(block)
-            block = block.next()
-        blocker.unblock()
-
-    @Slot(object)
-    def _on_service_results_arrived(self, words: frozenset[str]) -> None:
-        self.rehighlight_words(words)
-
-
-def default_dictionary_path() -> Path:
-    """``MAILCOMPOSER_HOME/dictionary.txt``."""
-    from mailcomposer.store.paths import Home
-
-    return Home.from_env().root / "dictionary.txt"
-
-
-_user_dictionaries: dict[Path, UserDictionary] = {}
-
-
-def user_dictionary(path: Path | None = None) -> UserDictionary:
-    """The user's dictionary at ``path`` (default: the home's), one object per file."""
-    path = Path(path or default_dictionary_path())
-    return _user_dictionaries.setdefault(path, UserDictionary(path))
+    return user_dictionary(path)
 
 
 class SpellChecking(QObject):
@@ -198,7 +55,7 @@ class SpellChecking(QObject):
     @property
     def user_words(self) -> UserDictionary:
         if self._user_words is None:
-            self._user_words = user_dictionary()
+            self._user_words = _user_dictionary(None)
         return self._user_words
 
     def painted(self) -> None:
@@ -226,12 +83,18 @@ class SpellChecking(QObject):
         """Attach the highlighter now (normally done after the first paint)."""
         if self.highlighter is not None:
             return
+        from mailcomposer.ui.spellservice import SpellHighlighter, SpellService
+
         self.service = service = self.service or SpellService.shared()
         self.highlighter = SpellHighlighter(self.editor.document(), service, self.user_words)
         self.started.emit()
 
     def word_at(self, pos: QPoint) -> tuple[QTextCursor, Word] | None:
         """The checked word under viewport position ``pos`` and a cursor selecting it."""
+        from PySide6.QtGui import QTextCursor
+
+        from mailcomposer.spelling import words_to_check
+
         cursor = self.editor.cursorForPosition(pos)
         block = cursor.block()
         column = cursor.position() - block.position()
@@ -246,6 +109,8 @@ class SpellChecking(QObject):
 
     def context_menu(self, pos: QPoint) -> QMenu:
         """The editor's menu, led by suggestions when ``pos`` is on a misspelled word."""
+        from PySide6.QtGui import QAction
+
         menu = self.editor.createStandardContextMenu()
         found = self.word_at(pos) if self.highlighter is not None else None
         if found is None or not self.highlighter.is_misspelled(found[1].text):
@@ -297,24 +162,26 @@ class LineSpelling(QObject):
         field: QLineEdit,
         service: SpellService | None = None,
         user_words: UserDictionary | None = None,
+        *,
+        dictionary: Path | None = None,
     ) -> None:
+        """Check ``field``; the user's words are ``user_words``, else those in ``dictionary``."""
         super().__init__(field)
         self.field = field
         self.service = service
         self._user_words = user_words
+        self._dictionary = dictionary
         self.started = False
         self.underlined: list[str] = []
         self._composing = False
         self._sending = False
-        self._format = QTextCharFormat()
-        self._format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SpellCheckUnderline)
-        self._format.setUnderlineColor(UNDERLINE_COLOR)
+        self._format: Any = None
         field.installEventFilter(self)
 
     @property
     def user_words(self) -> UserDictionary:
         if self._user_words is None:
-            self._user_words = user_dictionary()
+            self._user_words = _user_dictionary(self._dictionary)
         return self._user_words
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -336,7 +203,10 @@ class LineSpelling(QObject):
         """Check the field from now on (normally done after the first paint)."""
         if self.started:
             return
+        from mailcomposer.ui.spellservice import SpellService, underline_format
+
         self.started = True
+        self._format = underline_format()
         self.service = self.service or SpellService.shared()
         self.service.results_arrived.connect(self._on_service_results_arrived)
         self.field.textChanged.connect(self._on_field_text_changed)
@@ -349,6 +219,11 @@ class LineSpelling(QObject):
         """Ask about new words and underline the misspelled ones."""
         if self._composing:
             return
+        from PySide6.QtCore import QCoreApplication
+        from PySide6.QtGui import QInputMethodEvent
+
+        from mailcomposer.spelling import words_to_check
+
         words = list(words_to_check(self.field.text()))
         self.service.request([w.text for w in words if self.service.status(w.text) is None])
         wrong = [w for w in words if self.is_misspelled(w.text)]
@@ -373,11 +248,17 @@ class LineSpelling(QObject):
 
     @Slot(object)
     def _on_service_results_arrived(self, words: frozenset[str]) -> None:
+        from mailcomposer.spelling import words_to_check
+
         if any(w.text.lower() in words for w in words_to_check(self.field.text())):
             self.refresh()
 
     def context_menu(self, pos: QPoint) -> QMenu:
         """The field's menu, led by suggestions when ``pos`` is on a misspelled word."""
+        from PySide6.QtGui import QAction
+
+        from mailcomposer.spelling import words_to_check
+
         menu = self.field.createStandardContextMenu()
         column = self.field.cursorPositionAt(pos)
         found = [

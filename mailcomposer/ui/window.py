@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
 from mailcomposer.i18n import _
@@ -35,6 +34,7 @@ from mailcomposer.ui.toolwindows import ToolWindows
 from mailcomposer.ui.uisettings import UiSettings
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
     from PySide6.QtWidgets import QMessageBox
 
     from mailcomposer.smtp.errors import SendError, SendResult

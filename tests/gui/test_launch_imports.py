@@ -22,6 +22,8 @@ LATER = (
     "mailcomposer.ui.linkdialog",
     "mailcomposer.ui.paragraphs",
     "mailcomposer.ui.protocollog.reference",
+    "mailcomposer.spelling",
+    "mailcomposer.ui.spellservice",
     "email.utils",
 )
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from mailcomposer.spelling import Speller, UserDictionary
 from mailcomposer.ui.editor import BodyEditor
-from mailcomposer.ui.spellhighlight import SpellService
+from mailcomposer.ui.spellservice import SpellService
 
 
 @pytest.fixture
