@@ -7,16 +7,19 @@ import json
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mailcomposer.i18n import _
 from mailcomposer.message import files
-from mailcomposer.message.addresses import parse_address
 from mailcomposer.message.errors import InputError
 from mailcomposer.smtp.settings import AuthMethod, Security, ServerSettings, Timeouts
-from mailcomposer.store.imapsettings import ImapSettings, imap_from_dict, imap_to_dict
-from mailcomposer.store.oauth import OAuthSettings, oauth_from_dict, oauth_to_dict
 from mailcomposer.store.paths import Home, atomic_write
+
+# Loaded only by an account that has them (and the address parser by a check): the
+# window's start reads the accounts and pays for no more (benchmarks/gui_launch.py).
+if TYPE_CHECKING:
+    from mailcomposer.store.imapsettings import ImapSettings
+    from mailcomposer.store.oauth import OAuthSettings
 
 FORMAT_VERSION = 1
 SANDBOX_NAME = "Local test server"
@@ -112,6 +115,8 @@ def check_address(address: str, field_name: str) -> None:
         raise InputError(field_name, _("An e-mail address is required."), address)
     if _control().search(address):
         raise InputError(field_name, _("The address contains a line break."), address)
+    from mailcomposer.message.addresses import parse_address
+
     parsed = parse_address(address, field_name)  # raises AddressError naming the problem
     if parsed.addr_spec != address.strip():
         raise InputError(
@@ -221,9 +226,37 @@ def account_to_dict(account: Account) -> dict[str, Any]:
         ],
         "remember_password": account.remember_password,
         "preset": account.preset,
-        "oauth": oauth_to_dict(account.oauth),
-        "imap": imap_to_dict(account.imap),
+        "oauth": _oauth_to_dict(account.oauth),
+        "imap": _imap_to_dict(account.imap),
     }
+
+
+def _oauth_to_dict(settings: OAuthSettings | None) -> dict[str, Any] | None:
+    from mailcomposer.store.oauth import oauth_to_dict
+
+    return None if settings is None else oauth_to_dict(settings)
+
+
+def _imap_to_dict(settings: ImapSettings | None) -> dict[str, Any] | None:
+    from mailcomposer.store.imapsettings import imap_to_dict
+
+    return None if settings is None else imap_to_dict(settings)
+
+
+def _oauth_from_dict(data: Any) -> OAuthSettings | None:
+    if data is None:
+        return None
+    from mailcomposer.store.oauth import oauth_from_dict
+
+    return oauth_from_dict(data)
+
+
+def _imap_from_dict(data: Any) -> ImapSettings | None:
+    if data is None:
+        return None
+    from mailcomposer.store.imapsettings import imap_from_dict
+
+    return imap_from_dict(data)
 
 
 def account_from_dict(data: dict[str, Any]) -> Account:
@@ -243,8 +276,8 @@ def account_from_dict(data: dict[str, Any]) -> Account:
         ],
         remember_password=bool(data.get("remember_password", True)),
         preset=str(data.get("preset", "")),
-        oauth=oauth_from_dict(data.get("oauth")),
-        imap=imap_from_dict(data.get("imap")),
+        oauth=_oauth_from_dict(data.get("oauth")),
+        imap=_imap_from_dict(data.get("imap")),
     )
 
 

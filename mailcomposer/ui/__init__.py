@@ -107,7 +107,6 @@ with startup_objects():  # importing Qt builds much of it
     # The Qt-free modules the window starts with, imported BEFORE Qt: once PySide6 is
     # in, it reads the source of every module imported after it (inspect.getsource,
     # looking for ``from __feature__ import``), which costs a few % of the launch.
-    import mailcomposer.smtp.transcript
     import mailcomposer.store.accounts
     import mailcomposer.store.drafts  # noqa: F401
 

@@ -24,6 +24,10 @@ LATER = (
     "mailcomposer.ui.protocollog.reference",
     "mailcomposer.spelling",
     "mailcomposer.ui.spellservice",
+    "mailcomposer.smtp.transcript",
+    "mailcomposer.store.imapsettings",
+    "mailcomposer.store.oauth",
+    "mailcomposer.message.addresses",
     "email.utils",
 )
 

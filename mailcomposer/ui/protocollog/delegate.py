@@ -10,7 +10,6 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import QStyledItemDelegate
 
 from mailcomposer.i18n import _
-from mailcomposer.smtp.transcript import format_elapsed
 from mailcomposer.ui.protocollog.colours import muted, tls_rule_colour
 from mailcomposer.ui.protocollog.lines import MARKERS, Kind
 from mailcomposer.ui.protocollog.model import ProtocolLogModel
@@ -152,6 +151,8 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         right = min(rect.right(), self._visible_right(option)) - 8
         elapsed = model.step_time_at(row) if self.explain else None
         if elapsed is not None:
+            from mailcomposer.smtp.transcript import format_elapsed  # loaded by a send
+
             layout.step_time = (
                 QRectF(step_left, line_rect.top(), char * STEP_CHARS, line_rect.height()),
                 format_elapsed(elapsed),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
@@ -18,9 +19,11 @@ from PySide6.QtWidgets import (
 )
 
 from mailcomposer.i18n import _
-from mailcomposer.smtp.transcript import TranscriptEvent
 from mailcomposer.ui.protocollog.model import ProtocolLogModel
 from mailcomposer.ui.protocollog.view import ProtocolLogView
+
+if TYPE_CHECKING:
+    from mailcomposer.smtp.transcript import TranscriptEvent
 
 
 class ProtocolLogDock(QDockWidget):

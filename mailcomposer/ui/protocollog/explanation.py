@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mailcomposer.i18n import _
-from mailcomposer.smtp.transcript import TranscriptEvent, format_elapsed
 from mailcomposer.ui.protocollog.lines import Kind
+
+if TYPE_CHECKING:
+    from mailcomposer.smtp.transcript import TranscriptEvent
 
 
 def kind_word(kind: str) -> str:
@@ -34,6 +38,8 @@ def tooltip_text(event: TranscriptEvent, kind: str, offset: float) -> str:
     parts.extend(f"{r.label}: {r.title}" for r in event.refs)
     parts.append(_("at +{seconds} s").format(seconds=f"{offset:.3f}"))
     if event.elapsed is not None:
+        from mailcomposer.smtp.transcript import format_elapsed
+
         parts.append(_("step took {time}").format(time=format_elapsed(event.elapsed)))
     if event.secure:
         parts.append(_("sent inside TLS"))

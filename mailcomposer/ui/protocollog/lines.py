@@ -7,10 +7,13 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from mailcomposer.smtp.transcript import Direction, TranscriptEvent
-
 if TYPE_CHECKING:
     from mailcomposer.smtp.rfc import Ref
+    from mailcomposer.smtp.transcript import TranscriptEvent
+
+# The values of ``Direction.CLIENT`` and ``Direction.NOTE`` (a StrEnum: equal to its
+# members): the transcript module loads with the first send, not with the window.
+_CLIENT, _NOTE = "C", "*"
 
 
 # A NOTE that announces the switch to TLS; the core's wording may vary a little
@@ -47,9 +50,9 @@ MARKERS = {
 
 def kind_of(event: TranscriptEvent) -> str:
     """Classify a transcript event for colour and marker."""
-    if event.direction is Direction.CLIENT:
+    if event.direction == _CLIENT:
         return Kind.CLIENT
-    if event.direction is Direction.NOTE:
+    if event.direction == _NOTE:
         return Kind.TLS if is_tls_note(event) else Kind.NOTE
     code = event.code
     if code is None:
@@ -62,7 +65,7 @@ def kind_of(event: TranscriptEvent) -> str:
 
 def is_tls_note(event: TranscriptEvent) -> bool:
     """Return True for the local note that says the connection is now encrypted."""
-    return event.direction is Direction.NOTE and bool(_tls_note().match(event.text))
+    return event.direction == _NOTE and bool(_tls_note().match(event.text))
 
 
 def transcript_text(events: Sequence[TranscriptEvent], explain: bool = False) -> str:
@@ -81,7 +84,6 @@ def transcript_text(events: Sequence[TranscriptEvent], explain: bool = False) ->
 # pass over them stalled the window ~80 ms). A tuple of ``Ref`` objects in each row
 # would keep every row tracked: hence the index.
 Row = tuple[float, str, str, "int | None", str, int, "float | str | None"]
-_DIRECTIONS = {d.value: d for d in Direction}
 
 # Each distinct set of references once, for the whole process: a few hundred at most
 # (the explanations cite from a fixed table), so the table stays small.
@@ -117,10 +119,12 @@ def rows_of(events: Sequence[TranscriptEvent]) -> list[Row]:
 
 def event_of(row: Row) -> TranscriptEvent:
     """Return the event a row keeps."""
+    from mailcomposer.smtp.transcript import Direction, TranscriptEvent
+
     time, direction, text, code, explanation, flags, extra = row
     return TranscriptEvent(
         time,
-        _DIRECTIONS[direction],
+        Direction(direction),
         text,
         code,
         explanation,

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush
 
-from mailcomposer.smtp.transcript import TranscriptEvent
 from mailcomposer.ui.protocollog import explanation
 from mailcomposer.ui.protocollog.colours import LineBrushes
 from mailcomposer.ui.protocollog.lines import (
@@ -30,6 +29,7 @@ from mailcomposer.ui.protocollog.lines import (
 
 if TYPE_CHECKING:
     from mailcomposer.smtp.rfc import Ref
+    from mailcomposer.smtp.transcript import TranscriptEvent
 
 DEFAULT_MAX_LINES = 200_000
 TAG_CHARS = 20  # room a reference tag takes, in characters (the view's width)
