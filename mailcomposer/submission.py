@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mailcomposer.i18n import _
+from mailcomposer.message.wire import CHUNK_SIZE
 from mailcomposer.smtp.errors import ExitCode, SendError, SendResult, Stage
 from mailcomposer.smtp.settings import Secret, ServerSettings
 from mailcomposer.smtp.transcript import TranscriptEvent
@@ -370,7 +371,7 @@ class _TeeWire:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._wire, name)
 
-    def data_chunks(self, chunk_size: int = 65536) -> Iterator[bytes]:
+    def data_chunks(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
         return self._kept.stream(self._wire, chunk_size)
 
 

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from mailcomposer.i18n import _
 from mailcomposer.message.sizes import format_size
+from mailcomposer.message.wire import CHUNK_SIZE
 from mailcomposer.smtp.dsn import dsn_request
 from mailcomposer.smtp.errors import (
     ExitCode,
@@ -33,7 +34,6 @@ from mailcomposer.smtp.transport import Transport
 
 __all__ = ["CHUNK_SIZE", "Built", "MessageSteps", "ProgressCallback", "Wire"]
 
-CHUNK_SIZE = 64 * 1024
 _CRLF = b"\r\n"
 
 ProgressCallback = Callable[[int, int], None]
@@ -231,7 +231,7 @@ class MessageSteps:
             # sock timeout is the per-command timeout: it bounds each chunk, not the whole.
             sock.sendall(chunk)
             sent += len(chunk)
-            tail = (tail + chunk)[-2:]
+            tail = chunk[-2:] if len(chunk) >= 2 else (tail + chunk)[-2:]
             if progress is not None:
                 progress(min(sent, total), total)
         self._check_cancel()
