@@ -96,6 +96,7 @@ class Tool:
         argv: the command.
         env: its environment.
         stdin: a file fed on standard input, if any.
+        cwd: its working folder (None: this one).
         runs: the measurements so far.
     """
 
@@ -103,6 +104,7 @@ class Tool:
     argv: list[str]
     env: dict[str, str]
     stdin: Path | None = None
+    cwd: Path | None = None
     runs: list[Measurement] = field(default_factory=list)
 
     @property
@@ -275,7 +277,9 @@ def other_tree(tree: Path, port: int, attachment: Path, workdir: Path) -> Tool:
     compileall.compile_dir(str(tree / "mailcomposer"), quiet=1)
     env = fresh_env(MAILCOMPOSER_HOME=str(workdir / f"home-{tree.name}"))
     env["PYTHONPATH"] = str(tree)
-    return Tool(f"{OURS} ({tree.name})", mailcomposer_argv(port, attachment), env)
+    # Run from that tree: "python -m" puts the working folder first on sys.path, so
+    # from this checkout's root its own package would be measured instead.
+    return Tool(f"{OURS} ({tree.name})", mailcomposer_argv(port, attachment), env, cwd=tree)
 
 
 def precompile() -> None:
@@ -423,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     if tool.runs and not tool.ok:
                         continue  # failed once: no point in more
                     before = len(sink.sizes())
-                    run = measure(tool.argv, env=tool.env, stdin=tool.stdin)
+                    run = measure(tool.argv, env=tool.env, stdin=tool.stdin, cwd=tool.cwd)
                     delivered = sink.sizes()[before:]
                     short = (
                         tool.label != FLOOR
