@@ -1,12 +1,14 @@
-"""Standard modules that ``send`` loads on first use, so a plain-text send never loads OpenSSL.
+"""Standard modules that ``send`` loads on first use: OpenSSL and ``inspect`` stay unloaded.
 
 smtplib imports ``ssl`` (STARTTLS, implicit TLS) and ``hmac`` (CRAM-MD5) at its top,
 and both load OpenSSL's libcrypto: about 5 MiB of the 20 MiB a send may use
-(docs/design.md's budget), spent even when the connection stays plain. Neither
-module's names are used while smtplib or this package is imported (only inside the
-functions that secure a connection or log in), so a stand-in module goes into
-``sys.modules`` first, and the real module's code runs in it the first time one
-of its names is read.
+(docs/design.md's budget), spent even when the connection stays plain.
+``dataclasses`` imports ``inspect`` (with ``ast``, ``dis`` and ``tokenize``: 1 MiB)
+only to write a docstring for a class that has none, and every dataclass here has
+one. None of these modules' names is used while smtplib, dataclasses or this package
+is imported, only inside the functions that need them, so a stand-in module goes
+into ``sys.modules`` first, and the real module's code runs in it the first time
+one of its names is read.
 
 WORKAROUND: ``importlib.util.LazyLoader`` cannot do this on Python 3.11: its module
 loads on *any* attribute read, and an ``import ssl`` statement reads ``__spec__``
@@ -28,7 +30,7 @@ import types
 # The value is the compiled module it cannot work without: when that is missing
 # (a Python built without OpenSSL), the import must fail at once, where smtplib
 # expects it (it then offers no TLS), not later at first use.
-DEFERRED = {"ssl": "_ssl", "hmac": ""}
+DEFERRED = {"ssl": "_ssl", "hmac": "", "inspect": ""}
 
 _lock = threading.RLock()
 _loading: set[str] = set()

@@ -70,12 +70,16 @@ class Envelope:
 
 @dataclass(frozen=True)
 class _TextPart:
+    """A text body: ``plain`` or ``html``, and its text."""
+
     subtype: str
     text: str
 
 
 @dataclass(frozen=True)
 class _BinaryPart:
+    """An attachment or inline image, its bytes streamed from ``source``."""
+
     content_type: str
     filename: str
     source: Source
