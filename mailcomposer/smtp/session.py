@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import smtplib
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -77,7 +76,7 @@ __all__ = [
 
 
 # The resolver the lookups use (a seam for tests: there is no DNS on loopback).
-_getaddrinfo = socket.getaddrinfo
+_getaddrinfo = lookup.system_getaddrinfo
 
 
 def resolve(host: str, port: int, cancel: CancelToken, timeout: float) -> list[Any]:

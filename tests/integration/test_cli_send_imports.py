@@ -19,11 +19,12 @@ from tests.smtp_fixtures import AUTH_PASSWORD, AUTH_USER
 
 # Loaded by none of the steps of a plain-text send with an attachment: OpenSSL (TLS,
 # hashes), the Sent-folder copy over IMAP, the HTML tools, the screening.toml
-# parser, and what tempfile, uuid and inspect would bring.
+# parser, what tempfile, uuid and inspect would bring, and the idna codec (the
+# server is an ASCII name).
 UNUSED_BY_A_PLAIN_SEND = (
     "ssl", "_ssl", "hmac", "hashlib", "_hashlib", "secrets", "imaplib", "uuid", "platform",
     "tempfile", "shutil", "bz2", "lzma", "html", "html.entities", "html.parser", "tomllib",
-    "inspect", "ast", "dis",
+    "inspect", "ast", "dis", "encodings.idna", "stringprep",
 )  # fmt: skip
 
 
