@@ -8,7 +8,6 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from mailcomposer.i18n import _
 from mailcomposer.message.wire import CHUNK_SIZE
@@ -17,6 +16,10 @@ from mailcomposer.smtp.settings import Secret, ServerSettings
 from mailcomposer.smtp.transcript import TranscriptEvent
 from mailcomposer.store.outbox import Outbox, OutboxEntry, OutboxState, PendingCopy
 from mailcomposer.store.paths import Home
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class State(enum.StrEnum):

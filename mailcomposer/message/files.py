@@ -9,7 +9,10 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 # How long a replace is retried while the target is busy (Windows only, see replace()).
 BUSY_RETRY_S = 1.0

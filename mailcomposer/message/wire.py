@@ -12,10 +12,13 @@ from email.generator import BytesGenerator
 from email.message import Message
 from email.policy import Policy
 from pathlib import Path
-from typing import BinaryIO
 
 from mailcomposer.i18n import _
 from mailcomposer.message.errors import InputError
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 _LINE = 76  # base64 characters per line (RFC 2045)
 _RAW_PER_LINE = 57  # bytes encoded on one such line

@@ -6,10 +6,13 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 from mailcomposer.i18n import _
 from mailcomposer.smtp.cancel import Cancelled, CancelToken
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["LOOKUP_POLL_S", "resolve", "system_getaddrinfo"]
 

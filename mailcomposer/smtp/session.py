@@ -28,7 +28,6 @@ import contextlib
 import dataclasses
 import smtplib
 from collections.abc import Iterator
-from typing import Any
 
 from mailcomposer.i18n import _
 from mailcomposer.smtp import lookup, tls
@@ -56,6 +55,10 @@ from mailcomposer.smtp.settings import Secret, Security, ServerSettings
 from mailcomposer.smtp.step import Gate, StepSteps
 from mailcomposer.smtp.transfer import CHUNK_SIZE, MessageSteps, ProgressCallback
 from mailcomposer.smtp.transport import Transport, local_name
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "CHUNK_SIZE",

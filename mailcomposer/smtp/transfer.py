@@ -9,7 +9,6 @@ pieces (``data()`` would be one unbounded ``sendall``, docs/pitfalls.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Protocol
 
 from mailcomposer.i18n import _
 from mailcomposer.message.sizes import format_size
@@ -31,6 +30,12 @@ from mailcomposer.smtp.rfc import ref
 from mailcomposer.smtp.settings import ServerSettings
 from mailcomposer.smtp.step import TransactionReset
 from mailcomposer.smtp.transport import Transport
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Protocol
+else:
+    Protocol = object  # the protocols here are for type checkers only
 
 __all__ = ["CHUNK_SIZE", "Built", "MessageSteps", "ProgressCallback", "Wire"]
 

@@ -11,10 +11,13 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
 
 from mailcomposer.message.files import make_temp_file, replace
 from mailcomposer.store.paths import Home, atomic_write
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO
 
 _META_SUFFIX = ".json"
 _DATA_SUFFIX = ".eml"

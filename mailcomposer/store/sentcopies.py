@@ -8,7 +8,6 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
 
 from mailcomposer.i18n import _
 from mailcomposer.message.files import atomic_file
@@ -16,6 +15,10 @@ from mailcomposer.smtp.settings import Secret
 from mailcomposer.store import presets
 from mailcomposer.store.imapsettings import ImapSettings
 from mailcomposer.store.paths import Home, atomic_write
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO
 
 FOLDER_NAME = "sentcopies"
 Appender = Callable[..., str]

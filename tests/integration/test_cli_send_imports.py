@@ -20,11 +20,11 @@ from tests.smtp_fixtures import AUTH_PASSWORD, AUTH_USER
 # Loaded by none of the steps of a plain-text send with an attachment: OpenSSL (TLS,
 # hashes), the Sent-folder copy over IMAP, the HTML tools, the screening.toml
 # parser, what tempfile, uuid and inspect would bring, and the idna codec (the
-# server is an ASCII name).
+# server is an ASCII name); typing is for type checkers only.
 UNUSED_BY_A_PLAIN_SEND = (
     "ssl", "_ssl", "hmac", "hashlib", "_hashlib", "secrets", "imaplib", "uuid", "platform",
     "tempfile", "shutil", "bz2", "lzma", "html", "html.entities", "html.parser", "tomllib",
-    "inspect", "ast", "dis", "encodings.idna", "stringprep",
+    "inspect", "ast", "dis", "encodings.idna", "stringprep", "typing",
 )  # fmt: skip
 
 
