@@ -8,14 +8,18 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 from mailcomposer.i18n import _
+from mailcomposer.message.wire import CHUNK_SIZE
 from mailcomposer.smtp.errors import ExitCode, SendError, SendResult, Stage
 from mailcomposer.smtp.settings import Secret, ServerSettings
 from mailcomposer.smtp.transcript import TranscriptEvent
 from mailcomposer.store.outbox import Outbox, OutboxEntry, OutboxState, PendingCopy
 from mailcomposer.store.paths import Home
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class State(enum.StrEnum):
@@ -370,7 +374,7 @@ class _TeeWire:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._wire, name)
 
-    def data_chunks(self, chunk_size: int = 65536) -> Iterator[bytes]:
+    def data_chunks(self, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
         return self._kept.stream(self._wire, chunk_size)
 
 

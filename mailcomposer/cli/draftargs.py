@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from mailcomposer.cli.files import cannot_read, read_stdin_text, read_text, readable_file
 from mailcomposer.cli.parser import UsageError
 from mailcomposer.i18n import _
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 # Draft/model field names (as InputError.field carries them) -> the option to name.
 OPTION_OF_FIELD = {

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from email.message import Message
-from typing import Any
 
 from mailcomposer.i18n import _
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def lint(raw: bytes) -> list[Any]:

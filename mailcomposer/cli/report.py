@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
 
 from mailcomposer.cli.draftargs import OPTION_OF_FIELD
 from mailcomposer.cli.mimetree import lint, mime_tree_lines, parse, print_findings
@@ -12,6 +11,10 @@ from mailcomposer.cli.output import print_error, print_warning
 from mailcomposer.i18n import _
 from mailcomposer.smtp.errors import ExitCode, SendError, SendResult
 from mailcomposer.terminal import print_json
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 PROGRESS_MIN_BYTES = 1024 * 1024
 

@@ -185,6 +185,10 @@ def add_arguments(send: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``mailcomposer send``; return its exit code (docs/design.md's table)."""
+    from mailcomposer.cli.lazyimports import defer_until_used
+
+    # Before anything imports smtplib: OpenSSL loads only if TLS or CRAM-MD5 is used.
+    defer_until_used()
     from mailcomposer.cli import signals
     from mailcomposer.cli.report import SendOutput, report_error
     from mailcomposer.smtp.errors import ExitCode, SendError, Stage

@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from dataclasses import dataclass, replace
-from typing import Any
 
 from mailcomposer.cli.address import default_security, parse_server
 from mailcomposer.cli.files import readable_file
@@ -15,6 +14,10 @@ from mailcomposer.cli.parser import UsageError
 from mailcomposer.i18n import _
 from mailcomposer.smtp.settings import Secret, Security, ServerSettings, Timeouts
 from mailcomposer.store.paths import Home
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 SANDBOX_FROM = "me@sandbox.localhost"
 

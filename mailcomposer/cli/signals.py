@@ -13,9 +13,12 @@ import contextlib
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from mailcomposer.i18n import _
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 # SIGHUP does not exist on Windows.
 CANCEL_SIGNALS = tuple(

@@ -6,7 +6,10 @@ import base64
 import enum
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Priority(enum.StrEnum):

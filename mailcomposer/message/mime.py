@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import base64
-import html as htmllib
+import os
 import re
-import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy as email_policy
@@ -25,7 +24,6 @@ from mailcomposer.message.addresses import (
 from mailcomposer.message.draft import Attachment, Draft, InlineImage, Priority
 from mailcomposer.message.errors import InputError
 from mailcomposer.message.filetypes import guess_type
-from mailcomposer.message.htmltext import html_to_text
 from mailcomposer.message.receipts import READ_RECEIPT_HEADER, parse_notify
 from mailcomposer.message.streams import is_stream, read_stream
 from mailcomposer.message.wire import Source, WireMessage
@@ -72,12 +70,16 @@ class Envelope:
 
 @dataclass(frozen=True)
 class _TextPart:
+    """A text body: ``plain`` or ``html``, and its text."""
+
     subtype: str
     text: str
 
 
 @dataclass(frozen=True)
 class _BinaryPart:
+    """An attachment or inline image, its bytes streamed from ``source``."""
+
     content_type: str
     filename: str
     source: Source
@@ -419,6 +421,8 @@ def _rewrite_sources(html: str, names: dict[str, str]) -> tuple[str, set[str]]:
         html: the HTML.
         names: image name -> content id.
     """
+    import html as htmllib  # HTML bodies only: html loads its entity table
+
     used: set[str] = set()
 
     def attr(match: re.Match[str]) -> str:
@@ -611,6 +615,8 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
                 )
             )
         html_spec = _TextPart("html", html)
+        from mailcomposer.message.htmltext import html_to_text  # HTML bodies only
+
         plain = draft.text if draft.text.strip() else html_to_text(draft.html)
         plain_spec = _TextPart("plain", plain.replace("\ufffc", ""))
     else:
@@ -653,7 +659,8 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
         smtputf8=any(a.needs_smtputf8 for a in (sender, *to, *cc, *bcc)),
         notify=parse_notify(draft.dsn),
     )
-    token = secrets.token_hex(12)
+    # os.urandom, as secrets.token_hex uses, without loading secrets' OpenSSL (hmac).
+    token = os.urandom(12).hex()
     return BuiltMessage(
         envelope=envelope,
         message_id=message_id,

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
 
 from mailcomposer.i18n import N_, _
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class ExitCode(enum.IntEnum):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from typing import Any
 
 from mailcomposer.i18n import _
 from mailcomposer.smtp import tls
@@ -19,6 +18,10 @@ from mailcomposer.smtp.errors import ExitCode, SendError, Stage
 from mailcomposer.smtp.recorder import Recorder
 from mailcomposer.smtp.settings import Security, ServerSettings
 from mailcomposer.smtp.transport import Transport, local_name
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["RetryPinned", "TlsSteps", "fetch_peer_certificate"]
 

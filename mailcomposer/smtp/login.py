@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import hmac
 from collections.abc import Iterable
 
 from mailcomposer.i18n import _
@@ -171,6 +170,8 @@ def authenticate(
         if code != 334:
             return code, challenge
         decoded = base64.b64decode(challenge)
+        import hmac  # here: hmac loads OpenSSL, which only CRAM-MD5 needs
+
         digest = hmac.new(secret.encode("utf-8"), decoded, "md5").hexdigest()
         rec.mask_next(MASK)
         return client.docmd(_b64(f"{user} {digest}"))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from mailcomposer.message.addresses import parse_address_list, to_ascii_domain
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["recipient_origins"]
 

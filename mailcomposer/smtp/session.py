@@ -27,9 +27,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import smtplib
-import socket
 from collections.abc import Iterator
-from typing import Any
 
 from mailcomposer.i18n import _
 from mailcomposer.smtp import lookup, tls
@@ -58,6 +56,10 @@ from mailcomposer.smtp.step import Gate, StepSteps
 from mailcomposer.smtp.transfer import CHUNK_SIZE, MessageSteps, ProgressCallback
 from mailcomposer.smtp.transport import Transport, local_name
 
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
+
 __all__ = [
     "CHUNK_SIZE",
     "MASK",
@@ -77,7 +79,7 @@ __all__ = [
 
 
 # The resolver the lookups use (a seam for tests: there is no DNS on loopback).
-_getaddrinfo = socket.getaddrinfo
+_getaddrinfo = lookup.system_getaddrinfo
 
 
 def resolve(host: str, port: int, cancel: CancelToken, timeout: float) -> list[Any]:

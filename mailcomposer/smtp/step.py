@@ -24,7 +24,6 @@ from __future__ import annotations
 import enum
 import smtplib
 from dataclasses import dataclass
-from typing import Protocol
 
 from mailcomposer.i18n import _
 from mailcomposer.smtp.cancel import Cancelled, CancelToken
@@ -33,6 +32,12 @@ from mailcomposer.smtp.explain import explain_command_full
 from mailcomposer.smtp.keywords import Explanation
 from mailcomposer.smtp.recorder import Recorder
 from mailcomposer.smtp.transport import Transport
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Protocol
+else:
+    Protocol = object  # the protocols here are for type checkers only
 
 __all__ = [
     "EXTRA_VERBS",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import ssl
 import sys
 from dataclasses import dataclass
@@ -101,6 +100,8 @@ def make_unverified_context() -> ssl.SSLContext:
 
 def fingerprint(der: bytes) -> str:
     """Return the SHA-256 of ``der`` as ``AB:CD:...`` (how browsers and the GUI show it)."""
+    import hashlib  # here: hashlib loads OpenSSL, which a plain-text send never needs
+
     digest = hashlib.sha256(der).hexdigest().upper()
     return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # an annotation only: smtp.rfc loads when a line is explained
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:  # annotations only: smtp.rfc loads when a line is explained
+    from typing import Any
+
     from mailcomposer.smtp.rfc import Ref
 
 

@@ -9,10 +9,10 @@ pieces (``data()`` would be one unbounded ``sendall``, docs/pitfalls.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Protocol
 
 from mailcomposer.i18n import _
 from mailcomposer.message.sizes import format_size
+from mailcomposer.message.wire import CHUNK_SIZE
 from mailcomposer.smtp.dsn import dsn_request
 from mailcomposer.smtp.errors import (
     ExitCode,
@@ -31,9 +31,14 @@ from mailcomposer.smtp.settings import ServerSettings
 from mailcomposer.smtp.step import TransactionReset
 from mailcomposer.smtp.transport import Transport
 
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Protocol
+else:
+    Protocol = object  # the protocols here are for type checkers only
+
 __all__ = ["CHUNK_SIZE", "Built", "MessageSteps", "ProgressCallback", "Wire"]
 
-CHUNK_SIZE = 64 * 1024
 _CRLF = b"\r\n"
 
 ProgressCallback = Callable[[int, int], None]
@@ -231,7 +236,7 @@ class MessageSteps:
             # sock timeout is the per-command timeout: it bounds each chunk, not the whole.
             sock.sendall(chunk)
             sent += len(chunk)
-            tail = (tail + chunk)[-2:]
+            tail = chunk[-2:] if len(chunk) >= 2 else (tail + chunk)[-2:]
             if progress is not None:
                 progress(min(sent, total), total)
         self._check_cancel()

@@ -15,12 +15,15 @@ import smtplib
 import socket
 import ssl
 import time
-from typing import Any
 
 from mailcomposer.i18n import _
 from mailcomposer.smtp.cancel import Cancelled, CancelToken
 from mailcomposer.smtp.recorder import Recorder
 from mailcomposer.smtp.settings import ServerSettings
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = [
     "MAX_LINE_BYTES",

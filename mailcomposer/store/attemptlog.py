@@ -7,12 +7,15 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
 
 from mailcomposer.i18n import _
 from mailcomposer.smtp.errors import SendError, SendResult
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
 from mailcomposer.store.history import History
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 # The transcript kept per attempt: the head (greeting, EHLO, AUTH, envelope) and the
 # tail (how it ended) of anything longer; DATA is already a one-line summary.

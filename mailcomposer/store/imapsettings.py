@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from mailcomposer.smtp.settings import Security
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any
 
 IMAP_PORTS = {Security.TLS: 993, Security.STARTTLS: 143}
 

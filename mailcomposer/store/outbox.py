@@ -8,15 +8,16 @@ import enum
 import json
 import os
 import sys
-import tempfile
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
 
-from mailcomposer.message.files import replace
+from mailcomposer.message.files import make_temp_file, replace
 from mailcomposer.store.paths import Home, atomic_write
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO
 
 _META_SUFFIX = ".json"
 _DATA_SUFFIX = ".eml"
@@ -148,7 +149,9 @@ class Outbox:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._remove_stale_copies()
         now = datetime.datetime.now(datetime.UTC)
-        entry_id = f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:12]}"
+        # 48 random bits, as the first 12 hex digits of a uuid4 were (without uuid's
+        # imports: platform, and subprocess on some systems).
+        entry_id = f"{now:%Y%m%dT%H%M%S}-{os.urandom(6).hex()}"
         return PendingCopy(self, entry_id, now, account, server)
 
     def _remove_stale_copies(self) -> None:
@@ -264,9 +267,7 @@ class PendingCopy:
         self._account = account
         self._server = server
         self._data_path = outbox.folder / f"{entry_id}{_DATA_SUFFIX}"
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{self._data_path.name}.", suffix=_TMP_SUFFIX, dir=outbox.folder
-        )
+        fd, tmp = make_temp_file(outbox.folder, f".{self._data_path.name}.", _TMP_SUFFIX)
         self._tmp_path: Path | None = Path(tmp)
         self.file: BinaryIO = os.fdopen(fd, "wb")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import tomllib
 from pathlib import Path
 
 from mailcomposer.i18n import _
@@ -32,6 +31,8 @@ def _fail(path: Path, problem: str) -> ScreeningFileError:
 
 def parse(text: str, path: Path) -> Settings:
     """Read the rules from ``text`` (the content of ``path``, named in errors)."""
+    import tomllib  # here: only when a screening.toml exists
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

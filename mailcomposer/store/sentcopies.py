@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime
 import json
-import secrets
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
 
 from mailcomposer.i18n import _
 from mailcomposer.message.files import atomic_file
 from mailcomposer.smtp.settings import Secret
 from mailcomposer.store import presets
-from mailcomposer.store.imapsent import ImapError, append_sent
 from mailcomposer.store.imapsettings import ImapSettings
 from mailcomposer.store.paths import Home, atomic_write
+
+TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
+if TYPE_CHECKING:
+    from typing import Any, BinaryIO
 
 FOLDER_NAME = "sentcopies"
 Appender = Callable[..., str]
@@ -95,7 +97,12 @@ class SentCopies:
         self, home: Home, *, appender: Appender | None = None, timeout: float = 30.0
     ) -> None:
         self.folder = home.root / FOLDER_NAME
-        self.appender = appender or append_sent
+        if appender is None:
+            # Imported here: imaplib and ssl load only when a copy is really filed.
+            from mailcomposer.store.imapsent import append_sent
+
+            appender = append_sent
+        self.appender = appender
         self.timeout = timeout
 
     def keep(self, account: str, data: bytes | Callable[[BinaryIO], object]) -> WaitingCopy:
@@ -108,7 +115,7 @@ class SentCopies:
         """
         self.folder.mkdir(parents=True, exist_ok=True)
         now = datetime.datetime.now(datetime.UTC)
-        stem = now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(4)
+        stem = now.strftime("%Y%m%dT%H%M%S") + "-" + os.urandom(4).hex()
         path = self.folder / f"{stem}.eml"
         with atomic_file(path) as handle:
             if isinstance(data, bytes):
@@ -147,6 +154,8 @@ class SentCopies:
         if secret is None or not account.server.username:
             reason = _("no password is available to log in to {host}").format(host=imap.host)
             return self._still_waiting(copy, reason)
+        from mailcomposer.store.imapsent import ImapError
+
         try:
             folder = self.appender(
                 imap,

@@ -78,3 +78,27 @@ def test_elsewhere_a_permission_error_is_real_and_raised_at_once(tmp_path, monke
     with pytest.raises(PermissionError):
         atomic_write(tmp_path / "a.eml", b"data")
     assert busy.calls == 1
+
+
+def test_a_temporary_file_is_new_private_and_named_as_asked(tmp_path: Path) -> None:
+    fd, name = files.make_temp_file(tmp_path, ".a.eml.", ".tmp")
+    os.close(fd)
+    path = Path(name)
+    assert path.is_absolute() and path.parent == tmp_path
+    assert path.name.startswith(".a.eml.") and path.name.endswith(".tmp")
+    if sys.platform != "win32":
+        assert path.stat().st_mode & 0o777 == 0o600
+    fd2, name2 = files.make_temp_file(tmp_path, ".a.eml.", ".tmp")
+    os.close(fd2)
+    assert name2 != name
+
+
+def test_a_taken_temporary_name_is_never_reused(tmp_path: Path, monkeypatch) -> None:
+    taken = tmp_path / ".x.000000000000.tmp"
+    taken.write_bytes(b"someone else's")
+    draws = iter([bytes(6), bytes(6), b"\x01" * 6])
+    monkeypatch.setattr(os, "urandom", lambda n: next(draws))
+    fd, name = files.make_temp_file(tmp_path, ".x.", ".tmp")
+    os.close(fd)
+    assert Path(name).name == ".x.010101010101.tmp"
+    assert taken.read_bytes() == b"someone else's"
