@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
 
 from mailcomposer.i18n import _
-from mailcomposer.ui.outboxrunner import OutboxRunner
+from mailcomposer.ui import preload
 from mailcomposer.ui.statusarea import LINK_OUTBOX
+
+if TYPE_CHECKING:
+    from mailcomposer.ui.outboxrunner import OutboxRunner
 
 
 class SendLater(QObject):
@@ -23,11 +26,27 @@ class SendLater(QObject):
     def __init__(self, window: Any, actions: Any) -> None:
         super().__init__(window)
         self._window = window
-        self.runner = OutboxRunner(window)
+        self._runner: OutboxRunner | None = None
         self.dialog: Any = None
-        window.files.outbox_runner = self.runner
         actions.send_later_action.triggered.connect(self.start)
         actions.drafts_action.triggered.connect(self.show_drafts)
+        # The runner (and its module) comes after the first paint, with the other
+        # after-start work; it then sends what is due.
+        QTimer.singleShot(preload.WARM_UP_DELAY_MS, self, self._on_runner_timer_timeout)
+
+    @property
+    def runner(self) -> OutboxRunner:
+        """The ``OutboxRunner`` sending due entries (made at its first use)."""
+        if self._runner is None:
+            from mailcomposer.ui.outboxrunner import OutboxRunner
+
+            self._runner = OutboxRunner(self._window)
+            self._window.files.outbox_runner = self._runner
+        return self._runner
+
+    @Slot()
+    def _on_runner_timer_timeout(self) -> None:
+        self.runner.arm()
 
     def now(self) -> datetime.datetime:
         """The queue's "now" (injectable in tests), as local time."""

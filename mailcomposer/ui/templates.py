@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog
 
 from mailcomposer.i18n import _
 from mailcomposer.message.errors import InputError
 from mailcomposer.store.paths import Home
-from mailcomposer.store.templates import TemplateStore
+
+# The dialog and the store load at first use (the menu opened, a save): not at start.
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QInputDialog
+
+    from mailcomposer.store.templates import TemplateStore
 
 FLAG = "--template"
 
@@ -43,13 +47,23 @@ class Templates(QObject):
         """Serve ``window`` (the composer) through ``actions`` (``ComposerActions``)."""
         super().__init__(window)
         self._window = window
-        self.store = TemplateStore(home)
+        self._home = home
+        self._store: TemplateStore | None = None
         self.name_dialog: QInputDialog | None = None
         self._menu = actions.templates_menu
         self._menu.aboutToShow.connect(self.fill_menu)
         self._menu.triggered.connect(self._on_menu_triggered)
         actions.save_template_action.triggered.connect(self.ask_name)
         # Filled when opened (aboutToShow): the templates folder is not read at start.
+
+    @property
+    def store(self) -> TemplateStore:
+        """The templates on disk."""
+        if self._store is None:
+            from mailcomposer.store.templates import TemplateStore
+
+            self._store = TemplateStore(self._home)
+        return self._store
 
     @Slot()
     def fill_menu(self) -> None:
@@ -66,6 +80,8 @@ class Templates(QObject):
     @Slot()
     def ask_name(self) -> None:
         """Ask for the template's name (without blocking); save when it is given."""
+        from PySide6.QtWidgets import QInputDialog
+
         dialog = QInputDialog(self._window)
         dialog.setObjectName("templateNameDialog")
         dialog.setWindowTitle(_("Save as template"))

@@ -28,6 +28,8 @@ LATER = (
     "mailcomposer.store.imapsettings",
     "mailcomposer.store.oauth",
     "mailcomposer.message.addresses",
+    "mailcomposer.ui.outboxrunner",
+    "mailcomposer.store.templates",
     "email.utils",
 )
 
