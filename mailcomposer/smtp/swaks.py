@@ -59,6 +59,8 @@ def _literal(value: str) -> str:
 
 
 def _server_args(settings: ServerSettings) -> list[str]:
+    from mailcomposer.smtp.transport import local_name
+
     args = ["--server", settings.host, "--port", str(settings.effective_port)]
     if settings.security is Security.STARTTLS:
         args.append("--tls")
@@ -75,15 +77,46 @@ def _server_args(settings: ServerSettings) -> list[str]:
             args.append("--auth")
         # swaks asks for the password at its prompt: it never appears in the command.
         args += ["--auth-user", settings.username]
-    return args
+    # The EHLO name a send gives: swaks would otherwise look up and send this
+    # machine's full name (slow reverse DNS, and it leaks the name).
+    return [*args, "--ehlo", local_name(settings)]
+
+
+def _envelope_notes(envelope: Any, settings: ServerSettings) -> list[str]:
+    """What a send asks of the server that swaks has no option for."""
+    notes = []
+    if getattr(envelope, "notify", ()):
+        notes.append(
+            _(
+                "swaks cannot ask for delivery notifications (DSN: NOTIFY, RET and ENVID "
+                "in the envelope): this command sends the message without them."
+            )
+        )
+    if getattr(envelope, "smtputf8", False):
+        notes.append(
+            _(
+                "An address in this message has non-ASCII characters before the @, but "
+                "swaks never declares SMTPUTF8 for it: a server may refuse the message."
+            )
+        )
+    if settings.username and settings.auth is AuthMethod.XOAUTH2:
+        notes.append(
+            _(
+                "This account signs in with OAuth 2 (XOAUTH2), which swaks does not "
+                "support: the command cannot log in."
+            )
+        )
+    return notes
 
 
 def swaks_command(draft: Any, built: Any, settings: ServerSettings) -> SwaksCommand:
     """Describe ``built`` (from ``draft``) as the swaks command that sends the same.
 
     Recipients (the envelope, Bcc included but never in a header), the headers in
-    their encoded form, the text and HTML bodies and the attached files are
-    carried over; swaks builds its own MIME around them.
+    their encoded form (priority and read-receipt headers too), the EHLO name, the
+    text and HTML bodies and the attached files are carried over; swaks builds its
+    own MIME around them. What swaks cannot express (delivery notifications,
+    SMTPUTF8, OAuth 2, inline images) is said in the notes.
 
     Args:
         draft: the ``Draft`` the message was built from (for attachment paths).
@@ -102,7 +135,7 @@ def swaks_command(draft: Any, built: Any, settings: ServerSettings) -> SwaksComm
         argv += ["--header", "To: undisclosed-recipients:;"]
     if "x-mailer" not in names:
         argv += ["--header", "X-Mailer: mailcomposer"]
-    notes: list[str] = []
+    notes = _envelope_notes(envelope, settings)
     if draft.html is None and not draft.attachments:
         argv += ["--body", _literal(draft.text)]
     else:
