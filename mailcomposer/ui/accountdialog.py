@@ -146,6 +146,7 @@ class AccountDialog(QDialog):
         self.remember_box, self.keyring_note = form.remember_box, form.keyring_note
         self.cafile_edit = form.cafile_edit
         self.connect_timeout, self.command_timeout = form.connect_timeout, form.command_timeout
+        self.final_dot_timeout = form.final_dot_timeout
         self.oauth_panel = form.oauth_panel
         self.oauth_panel.sign_in_requested.connect(self._on_oauth_panel_sign_in_requested)
         self.oauth_panel.cancel_requested.connect(self._on_oauth_panel_cancel_requested)

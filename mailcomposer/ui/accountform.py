@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Slot
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailcomposer.i18n import _
+from mailcomposer.i18n import _, ngettext
 from mailcomposer.message.errors import InputError
 from mailcomposer.smtp.settings import AuthMethod, Secret, Security, ServerSettings, Timeouts
 from mailcomposer.store import presets
@@ -46,7 +47,8 @@ class AccountForm(QTabWidget):
         identities_editor: the account's From addresses and signatures.
         name_edit, address_edit, display_name_edit, preset_combo, preset_note, host_edit,
         port_spin, security_combo, user_edit, auth_combo, password_edit, remember_box,
-        keyring_note, cafile_edit, connect_timeout, command_timeout: the fields.
+        keyring_note, cafile_edit, connect_timeout, command_timeout, final_dot_timeout:
+        the fields.
         oauth_panel: OAuth2 sign-in instead of a password (``SignInPanel``).
         detect_panel: the *Detect settings* step, which fills the server fields.
     """
@@ -58,6 +60,9 @@ class AccountForm(QTabWidget):
         self.current: str | None = None
         self._filling = False
         self._imap = None  # the account's IMAP settings: kept through an edit
+        # The account's server as stored: what the form does not show (the EHLO name,
+        # the reply deadline) is kept through an edit.
+        self._server = ServerSettings("")
         self._build()
 
     # -- layout --
@@ -129,11 +134,23 @@ class AccountForm(QTabWidget):
         cafile_row.addWidget(browse)
         self.connect_timeout = _seconds("connectTimeout", Timeouts().connect)
         self.command_timeout = _seconds("commandTimeout", Timeouts().command)
+        self.final_dot_timeout = _seconds("finalDotTimeout", Timeouts().final_dot, 86400.0)
         timeouts_row = QHBoxLayout()
         timeouts_row.addWidget(QLabel(_("connect")))
         timeouts_row.addWidget(self.connect_timeout)
         timeouts_row.addWidget(QLabel(_("each reply")))
         timeouts_row.addWidget(self.command_timeout)
+        final_dot_label = QLabel(_("after the message"))
+        minutes = round(Timeouts().final_dot / 60)
+        final_dot_tip = _(
+            "The longest wait for the server's reply after the whole message was sent "
+            "(the final dot): servers often scan a message before they answer. "
+            "Default: {default}."
+        ).format(default=ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes))
+        for widget in (final_dot_label, self.final_dot_timeout):
+            widget.setToolTip(final_dot_tip)
+        timeouts_row.addWidget(final_dot_label)
+        timeouts_row.addWidget(self.final_dot_timeout)
         self.identities_editor = IdentitiesEditor()
         self.identities_editor.first_identity_edited.connect(
             self._on_identities_editor_first_identity_edited
@@ -209,7 +226,7 @@ class AccountForm(QTabWidget):
         try:
             self.current = account.name
             self._imap = account.imap
-            server = account.server
+            server = self._server = account.server
             identity = account.identity or Identity("", "")
             self.name_edit.setText(account.name)
             self.address_edit.setText(identity.address)
@@ -231,6 +248,7 @@ class AccountForm(QTabWidget):
             self.cafile_edit.setText(str(server.cafile) if server.cafile else "")
             self.connect_timeout.setValue(server.timeouts.connect)
             self.command_timeout.setValue(server.timeouts.command)
+            self.final_dot_timeout.setValue(server.timeouts.final_dot)
             self.identities_editor.set_identities(account.identities)
             self.oauth_panel.fill(account.oauth, account.preset, signed_in=signed_in)
             self.oauth_panel.setVisible(not account.builtin_sandbox)
@@ -250,23 +268,29 @@ class AccountForm(QTabWidget):
             self.preset_combo,
             self.host_edit, self.port_spin, self.security_combo, self.user_edit,
             self.auth_combo, self.password_edit, self.cafile_edit, self.connect_timeout,
-            self.command_timeout, self.identities_editor,
+            self.command_timeout, self.final_dot_timeout, self.identities_editor,
         ]  # fmt: skip
 
     def account(self) -> Account:
         """Return the account the form describes (not validated)."""
         cafile = self.cafile_edit.text().strip()
-        server = ServerSettings(
+        server = replace(
+            self._server,
             host=self.host_edit.text().strip(),
             port=self.port_spin.value(),
             security=Security(self.security_combo.currentData()),
             username=self.user_edit.text().strip(),
             auth=AuthMethod(self.auth_combo.currentData()),
             cafile=Path(cafile).expanduser() if cafile else None,
-            timeouts=Timeouts(
+            timeouts=replace(
+                self._server.timeouts,
                 connect=self.connect_timeout.value(),
                 command=self.command_timeout.value(),
+                final_dot=self.final_dot_timeout.value(),
             ),
+            # As before: a pin comes from the pin store, the lab login from the lab.
+            pinned_sha256=None,
+            show_lab_login=False,
         )
         identities = self.identities_editor.identities()
         return Account(
@@ -437,10 +461,10 @@ class AccountForm(QTabWidget):
             self.cafile_edit.setText(path)
 
 
-def _seconds(name: str, value: float) -> QDoubleSpinBox:
+def _seconds(name: str, value: float, maximum: float = 3600.0) -> QDoubleSpinBox:
     spin = QDoubleSpinBox()
     spin.setObjectName(name)
-    spin.setRange(1.0, 3600.0)
+    spin.setRange(1.0, maximum)
     spin.setDecimals(0)
     spin.setValue(value)
     return spin
