@@ -161,6 +161,24 @@ class Submission:
             )
         return result
 
+    def _deliver(self, message: Any, log: Any, on_progress: Any, **session_args: Any) -> SendResult:
+        """Run the SMTP session for ``message``: CONNECTING, then SENDING from the first chunk.
+
+        ``session_args`` (``on_event``, ``cancel``, ``gate``) go to ``session.send`` as given.
+        """
+        from mailcomposer.smtp import session
+
+        def progress(sent: int, total: int) -> None:
+            self._set_state(State.SENDING)
+            if on_progress is not None:
+                on_progress(sent, total)
+
+        self._set_state(State.CONNECTING)
+        log.started()
+        return session.send(
+            self.settings, self._secret, message, on_progress=progress, **session_args
+        )
+
     def _run(
         self,
         log: Any,
@@ -169,8 +187,6 @@ class Submission:
         cancel: Any,
         gate: Any,
     ) -> SendResult:
-        from mailcomposer.smtp import session
-
         outbox = Outbox(self.home)
         if cancel is not None and getattr(cancel, "cancelled", False):
             self._set_state(State.CANCELLED)
@@ -186,25 +202,13 @@ class Submission:
             raise _outbox_error(exc, outbox.folder) from exc
         self._set_state(State.QUEUED)
 
-        def progress(sent: int, total: int) -> None:
-            self._set_state(State.SENDING)
-            if on_progress is not None:
-                on_progress(sent, total)
-
         def committed(entry: OutboxEntry) -> None:
             self.outbox_id = entry.id
 
-        self._set_state(State.CONNECTING)
-        log.started()
+        kept = _KeptWhileSent(self.built, copy, outbox.folder, committed)
         try:
-            result = session.send(
-                self.settings,
-                self._secret,
-                _KeptWhileSent(self.built, copy, outbox.folder, committed),
-                on_event=on_event,
-                on_progress=progress,
-                cancel=cancel,
-                gate=gate,
+            result = self._deliver(
+                kept, log, on_progress, on_event=on_event, cancel=cancel, gate=gate
             )
         except SendError as error:
             self._finish_failed(outbox, copy, error.exit_code)
@@ -237,27 +241,11 @@ class Submission:
         gate: Any,
     ) -> SendResult:
         """Send the outbox entry's stored bytes; the caller settles the entry."""
-        from mailcomposer.smtp import session
-
         assert self.entry is not None
         self.outbox_id = self.entry.id
-
-        def progress(sent: int, total: int) -> None:
-            self._set_state(State.SENDING)
-            if on_progress is not None:
-                on_progress(sent, total)
-
-        self._set_state(State.CONNECTING)
-        log.started()
         try:
-            result = session.send(
-                self.settings,
-                self._secret,
-                self.built,
-                on_event=on_event,
-                on_progress=progress,
-                cancel=cancel,
-                gate=gate,
+            result = self._deliver(
+                self.built, log, on_progress, on_event=on_event, cancel=cancel, gate=gate
             )
         except SendError as error:
             if error.exit_code is ExitCode.UNKNOWN:
