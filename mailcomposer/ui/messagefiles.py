@@ -370,6 +370,7 @@ class MessageFiles(QObject):
             )
             return False
         draft.message_id = entry.message_id or None
+        draft.read_receipt, draft.dsn = entry.receipts()  # the same message, the same asks
         # The copy carries no Bcc header: the envelope remembers those recipients.
         # Compared as the envelope is built: the local part as written (RFC 5321
         # §2.4: Bob@ and bob@ may be two mailboxes), the domain as punycode, any case.
