@@ -234,8 +234,9 @@ def _run_due(queue: Any, args: argparse.Namespace, cancel: Any) -> int:
             break
         out = SendOutput(json=True, quiet=True, explain=False)  # the log keeps the transcript
         subject = entry.subject() or _("(no subject)")  # read now: a sent entry is gone
+        notes: list[str] = []  # what became of the copy for Sent
         try:
-            attempt = _attempt(queue, entry, args, cancel, out, explicit=False)
+            attempt = _attempt(queue, entry, args, cancel, out, explicit=False, notes=notes)
         except (EntryBusy, NotDue, KeyError):
             continue  # another run took it, or it changed meanwhile
         except UsageError as exc:  # no password, the account is gone...
@@ -245,9 +246,11 @@ def _run_due(queue: Any, args: argparse.Namespace, cancel: Any) -> int:
             continue
         code = int(attempt.exit_code)
         worst = max(worst, code)
-        report.append(_attempt_json(attempt))
+        report.append({**_attempt_json(attempt), **({"notes": notes} if notes else {})})
         if not args.json:
             _print_attempt(entry.id, subject, attempt)
+            for note in notes:
+                print(f"* {note}")
     if args.json:
         print_json({"exit_code": worst, "attempts": report})
     elif not report:
@@ -256,12 +259,24 @@ def _run_due(queue: Any, args: argparse.Namespace, cancel: Any) -> int:
 
 
 def _attempt(
-    queue: Any, entry: Any, args: argparse.Namespace, cancel: Any, out: Any, *, explicit: bool
+    queue: Any,
+    entry: Any,
+    args: argparse.Namespace,
+    cancel: Any,
+    out: Any,
+    *,
+    explicit: bool,
+    notes: list[str] | None = None,
 ) -> Any:
-    """Send ``entry`` with its account's server and password; return the ``Attempt``."""
+    """Send ``entry`` with its account's server and password; return the ``Attempt``.
+
+    Once accepted, its copy (Bcc put back) is filed in the account's Sent folder as
+    ``send`` files it; each outcome is a note of ``out`` and is added to ``notes``.
+    """
     from dataclasses import replace
 
     from mailcomposer.cli import serverargs
+    from mailcomposer.store.sentcopies import after_send_hook
     from mailcomposer.submission import Submission
 
     server = _server_for(entry, queue.home, args)
@@ -277,9 +292,17 @@ def _attempt(
         settings = replace(settings, port=sandbox.port)
     try:
 
+        def note(text: str) -> None:
+            out.note(text)
+            if notes is not None:
+                notes.append(text)
+
         def send(stored: Any) -> Any:
             submission = Submission(
                 queue.home, settings, secret, None, stored.account, entry=stored
+            )
+            submission.after_sent = after_send_hook(
+                queue.home, stored.account, secret, submission.built, note
             )
             return cancel.run(submission, out)
 

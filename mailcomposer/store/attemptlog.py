@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from mailcomposer.i18n import _
+from mailcomposer.message.receipts import READ_RECEIPT_HEADER
 from mailcomposer.smtp.errors import SendError, SendResult
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
 from mailcomposer.store.history import History
@@ -163,6 +164,8 @@ class AttemptLog:
                 rcpt_results=self.rcpt_results(built),
                 transcript=self.transcript(),
                 copy_path=copy_path,
+                read_receipt=READ_RECEIPT_HEADER in message,
+                notify=list(getattr(built.envelope, "notify", ()) or ()),
                 **details,
             )
         finally:

@@ -18,7 +18,7 @@ TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget
 if TYPE_CHECKING:
     from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sent (
@@ -49,10 +49,17 @@ _V2_COLUMNS = (
     ("transcript", "TEXT NOT NULL DEFAULT ''"),
     ("copy_path", "TEXT NOT NULL DEFAULT ''"),
 )
+# Version 3 keeps the receipts the message asked for, so a resend asks for them again:
+# a read receipt (RFC 8098) and the delivery notifications (RFC 3461 NOTIFY, JSON list).
+_V3_COLUMNS = (
+    ("read_receipt", "INTEGER NOT NULL DEFAULT 0"),
+    ("notify", "TEXT NOT NULL DEFAULT '[]'"),
+)
+_DETAIL_COLUMNS = _V2_COLUMNS + _V3_COLUMNS
 OUTCOMES = ("sent", "partial", "failed", "cancelled", "unknown")
 _COLUMNS = (
     "id, message_id, date, sender, recipients, subject, size, server, result, refused, "
-    + ", ".join(name for name, _type in _V2_COLUMNS)
+    + ", ".join(name for name, _type in _DETAIL_COLUMNS)
 )
 
 
@@ -82,6 +89,9 @@ class SentRecord:
         rcpt_results: per recipient ``{"address", "field", "code", "text"}``.
         transcript: the session transcript, secrets already masked.
         copy_path: where the message as sent is kept (empty if not kept).
+        read_receipt: it asked for a read receipt (``Disposition-Notification-To``).
+        notify: the delivery notifications it asked for (``SUCCESS``, ``FAILURE``,
+            ``DELAY``; empty: none).
     """
 
     id: int
@@ -104,6 +114,8 @@ class SentRecord:
     rcpt_results: tuple[dict[str, Any], ...] = ()
     transcript: str = ""
     copy_path: str = ""
+    read_receipt: bool = False
+    notify: tuple[str, ...] = ()
 
     @property
     def succeeded(self) -> bool:
@@ -114,6 +126,7 @@ class SentRecord:
         data["recipients"] = list(self.recipients)
         data["refused"] = list(self.refused)
         data["rcpt_results"] = [dict(r) for r in self.rcpt_results]
+        data["notify"] = list(self.notify)
         data.pop("transcript")
         return data
 
@@ -150,6 +163,8 @@ def record_from_row(row: tuple[Any, ...]) -> SentRecord:
         rcpt_results=tuple(json.loads(row[17] or "[]")),
         transcript=row[18],
         copy_path=row[19],
+        read_receipt=bool(row[20]),
+        notify=tuple(str(n) for n in json.loads(row[21] or "[]")),
     )
 
 
@@ -213,9 +228,9 @@ class History:
                     for statement in _SCHEMA.split(";"):
                         if statement.strip():
                             conn.execute(statement)
-                if version < 2:
+                if version < 3:
                     present = {row[1] for row in conn.execute("PRAGMA table_info(sent)")}
-                    for name, sql_type in _V2_COLUMNS:
+                    for name, sql_type in _DETAIL_COLUMNS:
                         if name not in present:
                             conn.execute(f"ALTER TABLE sent ADD COLUMN {name} {sql_type}")
                 if version < SCHEMA_VERSION:
@@ -245,18 +260,21 @@ class History:
         Args:
             result: the outcome, one of :data:`OUTCOMES`.
             refused: ``Refusal`` objects or strings, one per refused recipient.
-            details: the version-2 fields of :class:`SentRecord` (``account``,
+            details: the version-2 and 3 fields of :class:`SentRecord` (``account``,
                 ``stage``, ``reply_code``, ``reply_text``, ``exit_code``,
                 ``duration``, ``envelope_from``, ``rcpt_results``, ``transcript``,
-                ``copy_path``).
+                ``copy_path``, ``read_receipt``, ``notify``).
         """
         if result not in OUTCOMES:
             raise ValueError(f"unknown outcome {result!r}")
-        unknown = set(details) - {name for name, _type in _V2_COLUMNS}
+        unknown = set(details) - {name for name, _type in _DETAIL_COLUMNS}
         if unknown:
             raise TypeError(f"unknown history fields: {sorted(unknown)}")
-        if "rcpt_results" in details:
-            details["rcpt_results"] = json.dumps(list(details["rcpt_results"]), ensure_ascii=False)
+        for name in ("rcpt_results", "notify"):
+            if name in details:
+                details[name] = json.dumps(list(details[name]), ensure_ascii=False)
+        if "read_receipt" in details:
+            details["read_receipt"] = int(bool(details["read_receipt"]))
         if date is None:
             date = datetime.datetime.now(datetime.UTC)
         if isinstance(date, datetime.datetime):

@@ -85,15 +85,31 @@ class OutboxEntry:
 
     def subject(self) -> str:
         """The message's Subject, decoded ('' when it has none or cannot be read)."""
+        try:
+            return str(self._headers().get("Subject", "") or "")
+        except (OSError, ValueError):
+            return ""
+
+    def receipts(self) -> tuple[bool, list[str]]:
+        """The receipts it asks for, as a draft holds them: ``read_receipt`` and ``dsn``.
+
+        The read receipt is a header of the stored bytes (``Disposition-Notification-To``);
+        the delivery notifications are the envelope's (RFC 3461 NOTIFY).
+        """
+        from mailcomposer.message.receipts import READ_RECEIPT_HEADER
+
+        try:
+            read_receipt = READ_RECEIPT_HEADER in self._headers()
+        except (OSError, ValueError):
+            read_receipt = False
+        return read_receipt, list(self.notify)
+
+    def _headers(self) -> Any:
         from email import policy
         from email.parser import BytesHeaderParser
 
-        try:
-            with open(self.path, "rb") as fh:
-                headers = BytesHeaderParser(policy=policy.default).parse(fh)
-            return str(headers.get("Subject", "") or "")
-        except (OSError, ValueError):
-            return ""
+        with open(self.path, "rb") as fh:
+            return BytesHeaderParser(policy=policy.default).parse(fh)
 
 
 class Outbox:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
-from typing import Any
+from typing import BinaryIO
 
 from mailcomposer.store.outbox import OutboxEntry
 
@@ -59,8 +59,16 @@ class StoredMessage:
         """The stored message's top-level type, for the DATA note."""
         return str(self.message.get_content_type())
 
-    def wire(self, eight_bit: bool = False, **_options: Any) -> StoredWire:
-        """The stored bytes (``eight_bit`` is ignored: they are sent as they were kept)."""
+    def wire(self, eight_bit: bool = False, *, include_bcc: bool = False) -> StoredWire:
+        """The stored bytes (``eight_bit`` is ignored: they are sent as they were kept).
+
+        Args:
+            eight_bit: ignored.
+            include_bcc: add the Bcc header the stored bytes never carry (only for the
+                sender's own copy, the one filed in Sent; never for SMTP).
+        """
+        if include_bcc and self.bcc:
+            return StoredWire(self.entry, bcc_header(self.bcc))
         return StoredWire(self.entry)
 
 
@@ -68,12 +76,13 @@ class StoredWire:
     """The DATA form of a stored copy: its size and dot-stuffed chunks read from disk.
 
     Attributes:
-        size: bytes of the stored (unstuffed, CRLF) message.
+        size: bytes of the (unstuffed, CRLF) message, an added header included.
     """
 
-    def __init__(self, entry: OutboxEntry) -> None:
+    def __init__(self, entry: OutboxEntry, header: bytes = b"") -> None:
         self._path = entry.path
-        self.size = self._path.stat().st_size
+        self._header = header
+        self.size = self._path.stat().st_size + len(header)
 
     def data_chunks(self, chunk_size: int = _READ_SIZE) -> Iterator[bytes]:
         """Yield the message dot-stuffed (RFC 5321 §4.5.2), without the final dot.
@@ -83,26 +92,66 @@ class StoredWire:
         """
         carry = b""
         at_line_start = True
-        with open(self._path, "rb") as fh:
-            while True:
-                block = fh.read(chunk_size)
-                if not block:
-                    break
-                data = carry + block
-                cut = data.rfind(b"\n") + 1
-                if cut == 0 and len(data) < 4 * chunk_size:
-                    carry = data
-                    continue
-                cut = cut or len(data)  # a very long line: send it on as it is
-                piece, carry = data[:cut], data[cut:]
-                yield from _split(stuff(piece, at_line_start), chunk_size)
-                at_line_start = piece.endswith(b"\n")
+        for block in self._blocks(chunk_size):
+            data = carry + block
+            cut = data.rfind(b"\n") + 1
+            if cut == 0 and len(data) < 4 * chunk_size:
+                carry = data
+                continue
+            cut = cut or len(data)  # a very long line: send it on as it is
+            piece, carry = data[:cut], data[cut:]
+            yield from _split(stuff(piece, at_line_start), chunk_size)
+            at_line_start = piece.endswith(b"\n")
         if carry:
             yield from _split(stuff(carry, at_line_start), chunk_size)
 
+    def write_to(self, binary_file: BinaryIO) -> int:
+        """Write the unstuffed message to ``binary_file`` (streamed); return the byte count."""
+        written = 0
+        for block in self._blocks(_READ_SIZE):
+            binary_file.write(block)
+            written += len(block)
+        return written
+
     def to_bytes(self) -> bytes:
         """The whole unstuffed message (in memory: for small messages and tests)."""
-        return self._path.read_bytes()
+        return b"".join(self._blocks(_READ_SIZE))
+
+    def _blocks(self, size: int) -> Iterator[bytes]:
+        """The message in blocks, the added header at the end of the header block."""
+        with open(self._path, "rb") as fh:
+            if self._header:
+                while True:
+                    line = fh.readline(_READ_SIZE)
+                    if line in (b"\r\n", b"\n", b""):
+                        yield self._header
+                        yield line
+                        break
+                    yield line
+            while block := fh.read(size):
+                yield block
+
+
+def bcc_header(bcc: tuple[str, ...]) -> bytes:
+    """The ``Bcc:`` header for ``bcc`` (formatted addresses), folded, CRLF-ended.
+
+    Written exactly as a built message writes its own (``message.mime``): names
+    encoded whole, IDN domains as punycode, raw UTF-8 only for a local part that
+    needs it. Empty when the addresses cannot be read back (the copy then simply
+    has no Bcc header).
+    """
+    from mailcomposer.message.addresses import parse_address_list
+    from mailcomposer.message.errors import InputError
+    from mailcomposer.message.mime import _address_header_value
+
+    try:
+        addresses = tuple(parse_address_list(", ".join(bcc), "bcc"))
+    except InputError:
+        return b""
+    if not addresses:
+        return b""
+    value = _address_header_value("Bcc", addresses, any(a.needs_smtputf8 for a in addresses))
+    return (f"Bcc: {value}".replace("\n", "\r\n") + "\r\n").encode("utf-8")
 
 
 def stuff(data: bytes, at_line_start: bool = True) -> bytes:

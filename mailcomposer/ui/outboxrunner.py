@@ -44,13 +44,20 @@ class Skipped:
 
 
 def run_entry_job(job: EntryJob, on_event: Any, on_progress: Any, cancel: Any) -> Any:
-    """Send one entry through ``OutboxQueue.send_entry`` (on the send thread)."""
+    """Send one entry through ``OutboxQueue.send_entry`` (on the send thread).
+
+    Once accepted, the entry's copy (its Bcc put back) is filed in the account's Sent
+    folder as a Send from the window files it, the outcome a ``*`` line in the log.
+    """
     from mailcomposer.store.outboxqueue import EntryBusy, NotDue
     from mailcomposer.submission import Submission
+    from mailcomposer.ui.sendworker import SendJob, sent_copy_hook
 
     def send(entry: Any) -> Any:
         home = job.queue.home
         submission = Submission(home, job.settings, job.secret, None, entry.account, entry=entry)
+        sent = SendJob(home, job.settings, job.secret, submission.built, entry.account)
+        submission.after_sent = sent_copy_hook(sent, on_event)
         return submission.run(on_event=on_event, on_progress=on_progress, cancel=cancel)
 
     try:

@@ -103,6 +103,8 @@ class SendLog(QObject):
             draft = draft_from_record(record)
             note = _("The message itself was not kept: its addresses and subject are filled in.")
         draft.message_id = record.message_id if keep_id else None
+        # The same message again asks for the same receipts.
+        draft.read_receipt, draft.dsn = record.read_receipt, list(record.notify)
         if keep_id:
             note += " " + _("It keeps its Message-ID, so a duplicate can be recognised.")
         window.load_draft(draft, modified=True)

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QFileDialog
 
+from mailcomposer.message.draft import Draft
 from mailcomposer.store.history import History
 from mailcomposer.ui.historywindow import HistoryWindow
 from mailcomposer.ui.mimeview import MimeViewDialog
@@ -98,7 +99,7 @@ def test_paging_shows_more_on_demand(qtbot, logged, monkeypatch) -> None:
     assert len(outcomes(history)) == 8 and not history.more_button.isVisibleTo(history)
 
 
-def _record_copy(window, tmp_path: Path, outcome: str) -> None:
+def _record_copy(window, tmp_path: Path, outcome: str, **receipts: object) -> None:
     copy = tmp_path / "copy.eml"
     copy.write_bytes(
         b"From: Ann <ann@example.org>\r\nTo: bob@example.org\r\nSubject: the copy\r\n"
@@ -113,6 +114,7 @@ def _record_copy(window, tmp_path: Path, outcome: str) -> None:
         exit_code=8 if outcome == "unknown" else 0, copy_path=str(copy),
         rcpt_results=[{"address": "bob@example.org", "field": "to", "code": 250, "text": "OK"},
                       {"address": "hid@example.org", "field": "bcc", "code": 250, "text": "OK"}],
+        **receipts,
     )  # fmt: skip
     history.close()
 
@@ -171,3 +173,63 @@ def test_resend_of_an_unknown_outcome_reopens_it_from_the_outbox(qtbot, window) 
     assert window.bcc_field.text() == "hid@example.org"  # from the outbox envelope
     assert window.send_flow.message_id == built.message_id
     assert "outbox" in window.statusBar().currentMessage()
+
+
+def _receipts(window) -> tuple[bool, list[str], bool, bool]:
+    from PySide6.QtGui import QAction
+
+    draft = window.current_draft()
+    checked = [window.findChild(QAction, n).isChecked() for n in ("readReceiptAction", "dsnAction")]
+    return (draft.read_receipt, draft.dsn, *checked)
+
+
+def test_resend_of_a_sent_message_asks_for_the_same_receipts(qtbot, window) -> None:
+    from tests.gui.test_send_gui import maildir_messages, send_and_wait
+
+    window.to_field.setText("bo@example.org")
+    window.subject_field.setText("Did you read it?")
+    window.editor.setPlainText("Tell me.")
+    window.composer_actions.read_receipt_action.trigger()
+    window.composer_actions.dsn_action.trigger()
+    send_and_wait(qtbot, window)  # to the built-in server
+    assert window.last_error is None and len(maildir_messages(window.home)) == 1
+    window.load_draft(Draft())
+    assert _receipts(window) == (False, [], False, False)
+
+    history = open_history(window)
+    assert history.selected().subject == "Did you read it?"
+    history.resend_button.click()
+    assert window.subject_field.text() == "Did you read it?"
+    assert _receipts(window) == (True, ["SUCCESS", "FAILURE"], True, True)
+
+
+def test_resend_of_a_kept_copy_asks_for_the_same_receipts(qtbot, window, tmp_path) -> None:
+    _record_copy(window, tmp_path, "unknown", read_receipt=True, notify=["DELAY"])
+    open_history(window).resend_button.click()
+    assert window.subject_field.text() == "the copy"
+    assert _receipts(window) == (True, ["DELAY"], True, True)
+
+
+def test_resend_from_the_outbox_asks_for_the_same_receipts(qtbot, window) -> None:
+    from mailcomposer.message.mime import build_message
+    from mailcomposer.store.outbox import Outbox
+
+    built = build_message(
+        Draft(from_addr="ann@example.org", to="bob@example.org", subject="asks for receipts",
+              text="Did it arrive?", read_receipt=True, dsn=["FAILURE", "DELAY"])
+    )  # fmt: skip
+    Outbox(window.home).add(built, account="home", server="127.0.0.1:25")
+    history = History(window.home)
+    history.record(
+        built.message_id, None, "ann@example.org", ["bob@example.org"], "asks for receipts",
+        400, "127.0.0.1:25", "unknown", stage="final-dot", exit_code=8,
+    )  # fmt: skip
+    history.close()
+    open_history(window).resend_button.click()
+    assert window.subject_field.text() == "asks for receipts"
+    assert window.send_flow.message_id == built.message_id
+    assert _receipts(window) == (True, ["FAILURE", "DELAY"], True, True)
+    # Sent again, it asks for the read receipt once (not a second header).
+    draft = window.current_draft()
+    wire = build_message(draft).wire().to_bytes()
+    assert wire.count(b"Disposition-Notification-To:") == 1

@@ -71,6 +71,22 @@ def test_the_outbox_lists_and_reopens_with_message_id_and_bcc(qtbot, make_window
     assert [e.id for e in Outbox(home).pending()] == [other.id]  # only the resent one went
 
 
+def test_reopening_keeps_a_bcc_that_differs_from_a_to_only_in_case(make_window, home) -> None:
+    # RFC 5321 §2.4: the local part is case-sensitive, so these are two recipients.
+    built = make_built(subject="Two Bobs", to="bob@example.org", bcc="Bob@example.org")
+    assert built.envelope.recipients == ("bob@example.org", "Bob@example.org")
+    outbox = Outbox(home)
+    entry = outbox.add(built, account="Work", server="smtp.example.test:587")
+    outbox.mark(entry.id, OutboxState.UNKNOWN)
+    window = make_window()
+    window.show_outbox()
+    outbox_dialog(window).open_button.click()
+    assert window.to_field.text() == "bob@example.org"
+    assert window.bcc_field.text() == "Bob@example.org"
+    draft = window.current_draft()
+    assert (draft.to, draft.bcc) == ("bob@example.org", "Bob@example.org")
+
+
 def test_reopening_over_unsaved_work_asks_first(make_window, home: Home) -> None:
     leave_in_outbox(home, "from the outbox", OutboxState.QUEUED)
     window = make_window()

@@ -90,3 +90,34 @@ def test_each_thread_gets_its_own_connection(tmp_path: Path) -> None:
     assert errors == []
     assert len(history.recent()) == 4
     history.close()
+
+
+def test_receipts_asked_for_are_kept_and_a_version_2_log_gets_their_columns(
+    tmp_path: Path,
+) -> None:
+    from mailcomposer.store.history import _SCHEMA, _V2_COLUMNS
+
+    conn = sqlite3.connect(tmp_path / "history.sqlite3")
+    conn.executescript(_SCHEMA)
+    for name, sql_type in _V2_COLUMNS:
+        conn.execute(f"ALTER TABLE sent ADD COLUMN {name} {sql_type}")
+    conn.execute(
+        "INSERT INTO sent (message_id, date, sender, recipients, subject, size, server, result,"
+        " refused, account) VALUES ('<old@x>', '2026-01-01T00:00:00+00:00', 'a@x.org',"
+        " '[\"b@x.org\"]', 'old', 10, 's:25', 'sent', '[]', 'work')"
+    )
+    conn.execute("PRAGMA user_version = 2")
+    conn.commit()
+    conn.close()
+
+    history = History(Home(tmp_path))
+    (old,) = history.recent()
+    assert (old.subject, old.account, old.read_receipt, old.notify) == ("old", "work", False, ())
+    history.record(
+        "<new@x>", None, "a@x.org", ["b@x.org"], "new", 1, "s:25", "sent",
+        read_receipt=True, notify=("SUCCESS", "DELAY"),
+    )  # fmt: skip
+    new = history.recent(1)[0]
+    assert (new.read_receipt, new.notify) == (True, ("SUCCESS", "DELAY"))
+    assert new.to_json()["notify"] == ["SUCCESS", "DELAY"] and new.to_json()["read_receipt"]
+    history.close()

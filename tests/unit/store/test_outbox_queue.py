@@ -202,6 +202,32 @@ def test_stored_bytes_go_out_dot_stuffed_exactly_as_built(tmp_path: Path, chunk:
     assert b"\r\n..starts with a dot\r\n...two\r\n" in got
 
 
+def test_the_senders_copy_of_a_stored_entry_has_the_bcc_header_the_wire_never_has(
+    tmp_path: Path,
+) -> None:
+    message = built(
+        to="Bob <bob@example.org>",
+        cc="cc@example.org",
+        bcc="王芳 <wang@bücher.example>, Carol Lee <carol@example.org>",
+    )
+    entry = OutboxQueue(Home(tmp_path)).schedule(message, T0)
+    stored = StoredMessage(entry)
+    copy = stored.wire(include_bcc=True)
+    data = copy.to_bytes()
+    # The same header lines and body as the built message's own copy for Sent.
+    assert sorted(data.split(b"\r\n")) == sorted(message.sent_copy_bytes().split(b"\r\n"))
+    assert copy.size == len(data)
+    head, _sep, body = data.partition(b"\r\n\r\n")
+    assert b"\r\nBcc: " in head and b"<wang@xn--bcher-kva.example>" in head
+    assert body == message.wire().to_bytes().partition(b"\r\n\r\n")[2]
+    # Over SMTP the stored bytes go exactly as kept: no Bcc.
+    assert b"Bcc" not in b"".join(stored.wire().data_chunks(64))
+    assert stored.wire().to_bytes() == message.wire().to_bytes()
+    # Without Bcc recipients there is nothing to add.
+    plain = OutboxQueue(Home(tmp_path)).schedule(built(), T0)
+    assert StoredMessage(plain).wire(include_bcc=True).to_bytes() == plain.read_bytes()
+
+
 def test_recipient_fields_and_a_capped_transcript(tmp_path: Path) -> None:
     message = built(to="Bob <BOB@example.org>", cc="cc@example.org", bcc="hidden@example.org")
     assert recipient_fields(message) == {
