@@ -120,6 +120,25 @@ def to_ascii_domain(domain: str) -> str:
     )
 
 
+def envelope_key(address: str) -> str:
+    """Return the form under which two envelope addresses are the same recipient.
+
+    RFC 5321 §2.4: the local part is case-sensitive (``Bob@`` and ``bob@`` may be two
+    mailboxes), the domain is not. So the local part stays as written and the domain
+    becomes punycode in lower case: ``Bob@Bücher.Example`` and
+    ``Bob@xn--bcher-kva.example`` give the same key, ``bob@bücher.example`` another.
+
+    Args:
+        address: a bare address (``local@domain``), as typed or as in the envelope.
+    """
+    local, at, domain = address.rpartition("@")
+    try:
+        domain = to_ascii_domain(domain)
+    except UnicodeError:
+        pass  # not a valid IDN: compared as written, in any case
+    return f"{local}{at}{domain.lower()}"
+
+
 def split_addresses(text: str) -> list[str]:
     """Split an address field into raw pieces at commas and semicolons outside quotes/<>.
 

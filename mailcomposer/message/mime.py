@@ -17,6 +17,7 @@ from mailcomposer import USER_AGENT
 from mailcomposer.i18n import _
 from mailcomposer.message.addresses import (
     Address,
+    envelope_key,
     has_forbidden_char,
     parse_address,
     parse_address_list,
@@ -648,8 +649,7 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
     recipients: list[str] = []
     seen: set[str] = set()
     for addr in (*to, *cc, *bcc):
-        # RFC 5321 2.4: the local part is case-sensitive, the domain is not.
-        key = f"{addr.local_part}@{addr.ascii_domain.lower()}"
+        key = envelope_key(addr.addr_spec)  # RFC 5321 §2.4: Bob@ and bob@ are two
         if key not in seen:
             seen.add(key)
             recipients.append(addr.ascii_addr_spec)
