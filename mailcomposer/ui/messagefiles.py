@@ -372,20 +372,11 @@ class MessageFiles(QObject):
         draft.message_id = entry.message_id or None
         draft.read_receipt, draft.dsn = entry.receipts()  # the same message, the same asks
         # The copy carries no Bcc header: the envelope remembers those recipients.
-        # Compared as the envelope is built: the local part as written (RFC 5321
-        # §2.4: Bob@ and bob@ may be two mailboxes), the domain as punycode, any case.
-        from mailcomposer.message.addresses import to_ascii_domain
+        # Compared as the envelope is built (RFC 5321 §2.4: Bob@ and bob@ are two).
+        from mailcomposer.message.addresses import envelope_key
 
-        def key(address: str) -> str:
-            local, at, domain = address.rpartition("@")
-            try:
-                domain = to_ascii_domain(domain)
-            except UnicodeError:
-                pass
-            return f"{local}{at}{domain.lower()}"
-
-        shown = {key(addr) for _name, addr in getaddresses([draft.to, draft.cc])}
-        hidden = [rcpt for rcpt in entry.recipients if key(rcpt) not in shown]
+        shown = {envelope_key(addr) for _name, addr in getaddresses([draft.to, draft.cc])}
+        hidden = [rcpt for rcpt in entry.recipients if envelope_key(rcpt) not in shown]
         if hidden and not draft.bcc:
             draft.bcc = ", ".join(hidden)
         self._composer.load_draft(draft, modified=True)

@@ -84,6 +84,7 @@ class SendLog(QObject):
         if copy is not None and copy.is_file():
             from email.utils import getaddresses
 
+            from mailcomposer.message.addresses import envelope_key
             from mailcomposer.message.eml import read_eml
 
             try:
@@ -94,8 +95,9 @@ class SendLog(QObject):
                 )
                 return
             addressed = draft_from_record(record)
-            shown = {a.lower() for _n, a in getaddresses([draft.to, draft.cc])}
-            hidden = [a for _n, a in getaddresses([addressed.bcc]) if a.lower() not in shown]
+            # Compared as the envelope is built (RFC 5321 §2.4: Bob@ and bob@ are two).
+            shown = {envelope_key(a) for _n, a in getaddresses([draft.to, draft.cc])}
+            hidden = [a for _n, a in getaddresses([addressed.bcc]) if envelope_key(a) not in shown]
             if hidden and not draft.bcc:
                 draft.bcc = ", ".join(hidden)  # the copy as sent has no Bcc header
             note = _("Reopened the message as it was sent; check it and press Send.")
