@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from mailcomposer.i18n import _
+from mailcomposer.message.addresses import envelope_key
 from mailcomposer.message.receipts import READ_RECEIPT_HEADER
 from mailcomposer.smtp.errors import SendError, SendResult
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
@@ -33,7 +34,8 @@ class AttemptLog:
 
     Attributes:
         lines: the transcript lines (``S: …``, ``C: …``, ``* …``).
-        replies: envelope address (lower-cased) -> ``(code, text)`` of its RCPT reply.
+        replies: ``envelope_key`` of an envelope address -> ``(code, text)`` of its RCPT
+            reply (RFC 5321 §2.4: ``Bob@`` and ``bob@`` are two recipients).
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
@@ -67,7 +69,7 @@ class AttemptLog:
             self.lines.append(event.format())
             if event.direction is Direction.CLIENT:
                 match = _RCPT.match(event.text)
-                self._rcpt = match[1].lower() if match else None
+                self._rcpt = envelope_key(match[1]) if match else None
             elif event.direction is Direction.SERVER and event.code and self._rcpt:
                 # Each line of a multi-line reply overwrites: the last one stays.
                 self.replies[self._rcpt] = (event.code, event.text[4:].strip())
@@ -83,11 +85,12 @@ class AttemptLog:
         fields = recipient_fields(built)
         results = []
         for address in built.envelope.recipients:
-            code, text = self.replies.get(address.lower(), (None, ""))
+            key = envelope_key(address)
+            code, text = self.replies.get(key, (None, ""))
             results.append(
                 {
                     "address": address,
-                    "field": fields.get(address.lower(), "to"),
+                    "field": fields.get(key, "to"),
                     "code": code,
                     "text": text,
                 }
@@ -185,16 +188,16 @@ def cap(text: str, limit: int = TRANSCRIPT_LIMIT) -> str:
 
 
 def recipient_fields(built: Any) -> dict[str, str]:
-    """Envelope address (lower-cased) -> ``to``, ``cc`` or ``bcc``, from the headers."""
+    """``envelope_key`` of each address -> ``to``, ``cc`` or ``bcc``, from the headers."""
     from email.utils import getaddresses
 
     fields: dict[str, str] = {}
     message = built.message
     for field_name in ("To", "Cc"):
         for _name, addr in getaddresses(header_list(message, field_name)):
-            fields.setdefault(addr.lower(), field_name.lower())
+            fields.setdefault(envelope_key(addr), field_name.lower())
     for _name, addr in getaddresses(list(getattr(built, "bcc", ()))):
-        fields.setdefault(addr.lower(), "bcc")
+        fields.setdefault(envelope_key(addr), "bcc")
     return fields
 
 

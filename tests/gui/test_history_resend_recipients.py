@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from mailcomposer.message.draft import Draft
 from mailcomposer.store.history import History
 from tests.gui.test_historywindow import open_history
+from tests.gui.test_send_gui import maildir_messages, send_and_wait
 
 COPY = (
     b"From: Ann <ann@example.org>\r\nTo: bob@example.org\r\nSubject: two Bobs\r\n"
@@ -49,3 +51,26 @@ def test_resend_of_a_kept_copy_adds_no_bcc_for_a_domain_in_other_case(
     open_history(window).resend_button.click()
     assert window.to_field.text() == "bob@Example.ORG"
     assert window.bcc_field.text() == ""  # the same mailbox: already in To
+
+
+def test_a_sent_bcc_that_differs_in_case_is_logged_and_resent_as_bcc(qtbot, window) -> None:
+    window.to_field.setText("bob@example.org")
+    window.bcc_field.setText("Bob@example.org")
+    window.subject_field.setText("two Bobs")
+    window.editor.setPlainText("For both of you.")
+    send_and_wait(qtbot, window)  # to the built-in server
+    assert window.last_error is None
+    (raw,) = maildir_messages(window.home)
+    assert b"X-RcptTo: bob@example.org, Bob@example.org" in raw
+
+    history = open_history(window)
+    record = history.selected()
+    assert [(r["address"], r["field"], r["code"]) for r in record.rcpt_results] == [
+        ("bob@example.org", "to", 250),
+        ("Bob@example.org", "bcc", 250),
+    ]
+    window.load_draft(Draft())
+    assert window.bcc_field.text() == ""
+    history.resend_button.click()
+    assert window.to_field.text() == "bob@example.org"
+    assert window.bcc_field.text() == "Bob@example.org"

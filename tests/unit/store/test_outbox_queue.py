@@ -230,8 +230,10 @@ def test_the_senders_copy_of_a_stored_entry_has_the_bcc_header_the_wire_never_ha
 
 def test_recipient_fields_and_a_capped_transcript(tmp_path: Path) -> None:
     message = built(to="Bob <BOB@example.org>", cc="cc@example.org", bcc="hidden@example.org")
+    # RFC 5321 §2.4: the local part is kept as written (BOB@ and bob@ may be two
+    # mailboxes), the domain is compared in any case.
     assert recipient_fields(message) == {
-        "bob@example.org": "to",
+        "BOB@example.org": "to",
         "cc@example.org": "cc",
         "hidden@example.org": "bcc",
     }
