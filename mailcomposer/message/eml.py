@@ -12,6 +12,7 @@ from mailcomposer.message.draft import Attachment, Draft, InlineImage, Priority
 from mailcomposer.message.files import atomic_file
 from mailcomposer.message.inspect import Limits, guarded, parse_message, read_message_file
 from mailcomposer.message.mime import BuiltMessage
+from mailcomposer.message.receipts import READ_RECEIPT_HEADER
 
 # Headers worth keeping when a message is reopened (threading); the rest is rebuilt.
 _KEPT_HEADERS = ("In-Reply-To", "References")
@@ -51,8 +52,11 @@ def read_eml(source: str | os.PathLike[str] | bytes, limits: Limits | None = Non
     """Parse a message (a path or raw bytes) into a Draft that rebuilds the same message.
 
     Inline images are named ``cid:<content-id>``, the reference the HTML already uses,
-    so building the Draft again maps them to fresh Content-IDs. A hostile file (huge,
-    deeply nested, thousands of parts, megabyte headers) is refused within the limits.
+    so building the Draft again maps them to fresh Content-IDs. A read-receipt request
+    (``Disposition-Notification-To``) becomes the draft's ``read_receipt``, which asks
+    for it again at the From address, as every message built from a draft does. A
+    hostile file (huge, deeply nested, thousands of parts, megabyte headers) is refused
+    within the limits.
 
     Raises:
         MessageFileError: (an InputError) the file cannot be read, is empty or is
@@ -73,6 +77,7 @@ def read_eml(source: str | os.PathLike[str] | bytes, limits: Limits | None = Non
         reply_to=_header_text(heads, "Reply-To"),
         subject=guarded(lambda: str(heads.get("Subject", "")), ""),
         priority=guarded(lambda: _priority(heads), Priority.NORMAL),
+        read_receipt=guarded(lambda: READ_RECEIPT_HEADER in heads, False),
     )
     for name in _KEPT_HEADERS:
         value = guarded(lambda n=name: heads.get(n), None)
