@@ -157,7 +157,7 @@ class BuiltMessage:
         root = EmailMessage(policy=pol)
         for name, value in self._headers:
             if isinstance(value, tuple):
-                root.set_raw(name, _address_header_value(name, value, self._utf8_headers))
+                root.set_raw(name, format_address_header(name, value, self._utf8_headers))
             elif name in _FIXED_HEADERS:
                 root[name] = value
             else:
@@ -223,7 +223,7 @@ class BuiltMessage:
 
     def _add_bcc(self, root: EmailMessage) -> None:
         if self._bcc_header:
-            root.set_raw("Bcc", _address_header_value("Bcc", self._bcc_header, self._utf8_headers))
+            root.set_raw("Bcc", format_address_header("Bcc", self._bcc_header, self._utf8_headers))
 
 
 _PHRASE_ATOMS = re.compile(r"^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+$")
@@ -300,13 +300,25 @@ def _name_tokens(name: str, utf8: bool) -> list[str]:
     return _encoded_words(name)
 
 
-def _address_header_value(name: str, addresses: tuple[Address, ...], utf8: bool) -> str:
-    """Format and fold an address list ourselves.
+def format_address_header(name: str, addresses: tuple[Address, ...], utf8: bool) -> str:
+    """Return the value of address header ``name`` as a built message writes it.
+
+    Each address is ``Name <local@domain>`` or the bare address, separated by commas
+    and folded between addresses or words at about 78 characters (lines joined by
+    newlines, continuations start with a space); set it with ``EmailMessage.set_raw``.
+    A display name goes as it is, quoted when needed, or, when it is not ASCII and
+    not ``utf8``, as RFC 2047 encoded-words that keep its spaces inside them; domains
+    go as punycode.
 
     WORKAROUND: the 3.11 folder can move the space between two words of a display
     name into the folding whitespace between encoded-words, where RFC 2047 decoders
     drop it ("Ann Lee" arrives as "AnnLee"); IDN domains are also written as
-    encoded-words. Here names are encoded whole and domains go as punycode.
+    encoded-words. So the message's address headers are formatted here, not by it.
+
+    Args:
+        name: the header name (``To``, ``Cc``, ``Bcc``...), counted in the first line.
+        addresses: the checked addresses, in order.
+        utf8: the message goes with SMTPUTF8, so names may stay raw UTF-8.
     """
     tokens: list[str] = []
     for index, addr in enumerate(addresses):

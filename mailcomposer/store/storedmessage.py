@@ -142,7 +142,7 @@ def bcc_header(bcc: tuple[str, ...]) -> bytes:
     """
     from mailcomposer.message.addresses import parse_address_list
     from mailcomposer.message.errors import InputError
-    from mailcomposer.message.mime import _address_header_value
+    from mailcomposer.message.mime import format_address_header
 
     try:
         addresses = tuple(parse_address_list(", ".join(bcc), "bcc"))
@@ -150,7 +150,7 @@ def bcc_header(bcc: tuple[str, ...]) -> bytes:
         return b""
     if not addresses:
         return b""
-    value = _address_header_value("Bcc", addresses, any(a.needs_smtputf8 for a in addresses))
+    value = format_address_header("Bcc", addresses, any(a.needs_smtputf8 for a in addresses))
     return (f"Bcc: {value}".replace("\n", "\r\n") + "\r\n").encode("utf-8")
 
 
