@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from mailcomposer.i18n import _
+from mailcomposer.message.addresses import envelope_key
 from mailcomposer.smtp.explain import explain_command_full, explain_reply_full
 from mailcomposer.smtp.keywords import Explanation, capability_diff, explain_keyword
 from mailcomposer.smtp.rfc import Ref, ref
@@ -28,7 +29,7 @@ class Recorder:
         secure: True once the connection is inside TLS (stamped on each event).
         last_command: the verb of the last client command (to explain its reply).
         in_auth: True during an AUTH exchange: every client line is a secret by default.
-        origins: envelope address (lower-cased) -> the field it came from (``to``,
+        origins: envelope address (its ``envelope_key``) -> the field it came from (``to``,
             ``cc``, ``bcc``), so each RCPT line can say which.
         reveal_login: show the AUTH lines as sent, each decoded — set by the session
             only for the built-in local server when the student asks.
@@ -101,7 +102,7 @@ class Recorder:
 
     def _origin(self, line: str) -> str | None:
         match = re.search(r"<([^<>]*)>", line)
-        return self.origins.get(match[1].lower()) if match else None
+        return self.origins.get(envelope_key(match[1])) if match else None
 
     def server(self, code: int, lines: list[str], complete: bool = True) -> None:
         """Record one reply's lines; an incomplete reply (cut off) is explained nowhere.

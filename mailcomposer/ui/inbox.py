@@ -58,11 +58,13 @@ def hidden_recipients(message: StoredMessage) -> list[str]:
     end = head.find(b"\r\n\r\n")
     head = head[: end + 2] if end >= 0 else head
     headers = BytesHeaderParser(policy=policy.compat32).parsebytes(head)
+    from mailcomposer.message.addresses import envelope_key
+
     shown = {
-        addr.lower()
+        envelope_key(addr)
         for _name, addr in getaddresses(headers.get_all("To", []) + headers.get_all("Cc", []))
     }
-    return [rcpt for rcpt in message.rcpt_tos if rcpt.lower() not in shown]
+    return [rcpt for rcpt in message.rcpt_tos if envelope_key(rcpt) not in shown]
 
 
 class SandboxInboxDialog(QDialog):

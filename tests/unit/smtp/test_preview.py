@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mailcomposer.message.addresses import envelope_key
 from mailcomposer.message.draft import Attachment
 from mailcomposer.smtp.origins import recipient_origins
 from mailcomposer.smtp.preview import BODY_LINES, ENCODED_BUDGET, preview_pieces, preview_wire
@@ -86,9 +87,14 @@ def test_origins_follow_the_envelope_order_and_idn():
     )
     origins = recipient_origins(built)
     assert origins == {
-        "bob@example.test": "to",
+        "Bob@example.test": "to",  # the local part keeps its case (RFC 5321 §2.4)
         "dup@example.test": "to",
         "carol@example.test": "cc",
         "dan@xn--bcher-kva.example": "bcc",
     }
-    assert set(origins) == {r.lower() for r in built.envelope.recipients}
+    assert set(origins) == {envelope_key(r) for r in built.envelope.recipients}
+
+
+def test_a_bcc_differing_from_a_to_only_in_case_keeps_its_origin():
+    built = make_built(to="bob@example.test", bcc="Bob@Example.TEST")
+    assert recipient_origins(built) == {"bob@example.test": "to", "Bob@example.test": "bcc"}
