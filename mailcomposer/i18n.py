@@ -8,7 +8,6 @@ English is the source language; ``zh_CN`` is shipped.
 
 from __future__ import annotations
 
-import locale
 import os
 import re
 from collections.abc import Callable
@@ -179,6 +178,8 @@ def windows_ui_language(get_lcid: Callable[[], int] | None = None) -> str:
         lcid = int(get_lcid())
     except (OSError, AttributeError, TypeError, ValueError):
         return ""
+    import locale  # here: a start with LANG set has no use for it
+
     return locale.windows_locale.get(lcid, "")
 
 
@@ -189,6 +190,8 @@ def _platform_language() -> str:
         name = windows_ui_language()
         if name:
             return name
+    import locale
+
     try:
         return locale.getlocale()[0] or ""
     except ValueError:
