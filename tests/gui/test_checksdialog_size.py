@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QWidget
 
 from mailcomposer.message.screening import Action, Finding
@@ -25,21 +28,21 @@ def assert_fits(dialog: ChecksDialog) -> None:
     assert dialog.height() - buttons.geometry().bottom() - 1 == bottom_margin
 
 
-def test_the_dialog_is_as_tall_as_its_content(qtbot) -> None:
+@pytest.fixture
+def dialog(qtbot) -> Iterator[ChecksDialog]:
     parent = QWidget()
     qtbot.add_widget(parent)
-    dialog = ChecksDialog(FINDINGS, parent)
-    dialog.show()
-    qtbot.wait_exposed(dialog)
+    shown = ChecksDialog(FINDINGS, parent)
+    shown.show()
+    qtbot.wait_exposed(shown)
+    yield shown
+
+
+def test_the_dialog_is_as_tall_as_its_content(dialog) -> None:
     assert_fits(dialog)
 
 
-def test_after_a_fix_it_shrinks_to_what_is_left(qtbot) -> None:
-    parent = QWidget()
-    qtbot.add_widget(parent)
-    dialog = ChecksDialog(FINDINGS, parent)
-    dialog.show()
-    qtbot.wait_exposed(dialog)
+def test_after_a_fix_it_shrinks_to_what_is_left(qtbot, dialog) -> None:
     before = dialog.height()
     dialog.set_findings(FINDINGS[1:2])
     qtbot.wait_until(lambda: not dialog.findChildren(QLabel, "finding_rule"))  # deleted

@@ -18,10 +18,7 @@ from tests.unit.sandbox.previewmail import stored
 
 @pytest.fixture
 def maildir(tmp_path):
-    path = tmp_path / "Maildir"
-    for sub in ("new", "cur", "tmp"):
-        (path / sub).mkdir(parents=True)
-    return path
+    return tmp_path / "Maildir"  # its folders come with the first message
 
 
 @pytest.fixture(autouse=True)
