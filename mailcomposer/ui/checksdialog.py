@@ -135,6 +135,22 @@ class ChecksDialog(QDialog):
             )
         self.override.setVisible(bool(blocking(self.findings)))
         self._update_buttons()
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Take the height the content needs at the dialog's width, no more.
+
+        Qt sizes a dialog from its size hint, where the word-wrapped texts are laid out
+        at the hint's narrow width (tall), and then widens it to the minimum width: the
+        height the narrow layout wanted stayed, as empty space between the rows.
+        """
+        for child in self._list.findChildren(QWidget):
+            if self._grid.indexOf(child) >= 0:
+                child.show()  # a layout shows new widgets later, after this measure
+        self.layout().activate()
+        width = max(self.width() if self.isVisible() else 0, self.minimumSizeHint().width(),
+                    self.minimumWidth())  # fmt: skip
+        self.resize(width, self.heightForWidth(width))
 
     def blocked(self) -> bool:
         """True while a blocking finding stands and the override is not ticked."""

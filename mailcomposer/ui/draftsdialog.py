@@ -6,25 +6,13 @@ import datetime
 import json
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QTableWidgetItem, QWidget
 
 from mailcomposer.i18n import _
+from mailcomposer.ui.listdialog import ROW_ROLE, ListDialog
 
-PATH_ROLE = Qt.ItemDataRole.UserRole + 1
+PATH_ROLE = ROW_ROLE
 
 
 def draft_summary(path: Path) -> tuple[str, str]:
@@ -40,7 +28,7 @@ def draft_summary(path: Path) -> tuple[str, str]:
     return stamp, subject or _("(no subject)")
 
 
-class DraftsDialog(QDialog):
+class DraftsDialog(ListDialog):
     """Lists the drafts (``draftsDialog``): the one being written and those kept aside.
 
     Attributes:
@@ -54,48 +42,23 @@ class DraftsDialog(QDialog):
     open_requested = Signal(object)
 
     def __init__(self, store: object, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("draftsDialog")
-        self.setWindowTitle(_("Drafts"))
-        self.resize(700, 320)
-        self.store = store
-        intro = QLabel(
-            _(
+        super().__init__(
+            parent,
+            name="draftsDialog",
+            title=_("Drafts"),
+            intro=_(
                 "The message being written is saved by itself; messages you replaced "
                 "before sending them were kept aside here. Open one to go on with it."
             ),
-            self,
+            table_name="draftsTable",
+            columns=[_("Saved"), _("Subject"), _("Kind")],
         )
-        intro.setWordWrap(True)
-        self.table = QTableWidget(0, 3, self)
-        self.table.setObjectName("draftsTable")
-        self.table.setHorizontalHeaderLabels([_("Saved"), _("Subject"), _("Kind")])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.table.itemDoubleClicked.connect(self._on_table_item_double_clicked)
-        self.open_button = QPushButton(_("Open"), self)
-        self.open_button.setObjectName("draftsOpenButton")
-        self.open_button.clicked.connect(self.open_selected)
-        self.delete_button = QPushButton(_("Delete"), self)
-        self.delete_button.setObjectName("draftsDeleteButton")
-        self.delete_button.clicked.connect(self.delete_selected)
-        row = QHBoxLayout()
-        row.addWidget(self.open_button)
-        row.addWidget(self.delete_button)
-        row.addStretch(1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.table)
-        layout.addLayout(row)
-        layout.addWidget(buttons)
+        self.resize(700, 320)
+        self.store = store
+        self.open_button = self.add_button(_("Open"), "draftsOpenButton", self.open_selected)
+        self.delete_button = self.add_button(
+            _("Delete"), "draftsDeleteButton", self.delete_selected
+        )
         self.refresh()
 
     @Slot()
@@ -122,8 +85,7 @@ class DraftsDialog(QDialog):
         return [self.table.item(row, 0).data(PATH_ROLE) for row in range(self.table.rowCount())]
 
     def selected_path(self) -> Path | None:
-        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
-        return self.table.item(min(rows), 0).data(PATH_ROLE) if rows else None
+        return self.selected_data()
 
     def _is_kept(self, path: Path | None) -> bool:
         return path is not None and path != self.store.path
@@ -142,32 +104,20 @@ class DraftsDialog(QDialog):
         if not self._is_kept(path):
             return
         _stamp, subject = draft_summary(path)
-        button = QMessageBox.StandardButton
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+
+        def delete() -> None:
+            path.unlink(missing_ok=True)
+            self.refresh()
+
+        self.ask_to_delete(
+            "draftsDeleteQuestion",
             _("Delete this draft?"),
             _("Delete “{subject}”? It cannot be restored.").format(subject=subject),
-            button.Yes | button.No,
-            self,
+            delete,
         )
-        box.setObjectName("draftsDeleteQuestion")
-        box.setDefaultButton(button.No)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered(_result: int) -> None:
-            if box.standardButton(box.clickedButton()) == button.Yes:
-                path.unlink(missing_ok=True)
-                self.refresh()
-
-        box.finished.connect(answered)
-        box.open()
 
     @Slot()
     def _update_buttons(self) -> None:
         kept = self._is_kept(self.selected_path())
         self.open_button.setEnabled(kept)
         self.delete_button.setEnabled(kept)
-
-    @Slot(QTableWidgetItem)
-    def _on_table_item_double_clicked(self, _item: QTableWidgetItem) -> None:
-        self.open_selected()

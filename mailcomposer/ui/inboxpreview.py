@@ -122,6 +122,7 @@ class MessageTab(QWidget):
 
     def show_preview(self, preview: Preview) -> None:
         """Fill the tab from ``preview``."""
+        self.set_whole_loading(False)
         while self.summary.rowCount():
             self.summary.removeRow(0)
         # Not "Subject:": that msgid is the certificate's subject in another catalog.
@@ -177,7 +178,18 @@ class MessageTab(QWidget):
         self.summary_box.hide()
         self.note.hide()
         self.whole_button.hide()
+        self.set_whole_loading(False)
         self.body.show_text(_("Select a message in the list to see it here."))
+
+    def show_loading(self) -> None:
+        """Say the message is being read."""
+        self.clear()
+        self.body.show_text(_("Loading…"))
+
+    def set_whole_loading(self, loading: bool) -> None:
+        """Show the whole button busy (``Loading…``, disabled) while the rest is read."""
+        self.whole_button.setEnabled(not loading)
+        self.whole_button.setText(_("Loading…") if loading else _("Show the whole message"))
 
 
 class InboxPreview(QTabWidget):
@@ -232,6 +244,18 @@ class InboxPreview(QTabWidget):
         )
         self.setEnabled(True)
         self.shown.emit(preview)
+
+    def show_loading(self) -> None:
+        """Show no message yet: the one selected is being read."""
+        self.clear()
+        self.message_tab.show_loading()
+
+    def stop_loading(self) -> None:
+        """Leave the busy state of ``show_loading`` or of the whole button (load dropped)."""
+        if self.preview is None:
+            self.clear()
+        else:
+            self.message_tab.set_whole_loading(False)
 
     def clear(self) -> None:
         """Show no message."""

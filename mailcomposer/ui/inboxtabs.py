@@ -165,9 +165,13 @@ class SourceTab(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.note)
         layout.addWidget(self.text)
+        self._shown: tuple[int, bytes] | None = None
 
     def show_preview(self, preview: Preview) -> None:
         """Show the source of ``preview``."""
+        if self._shown == (preview.size, preview.source):
+            return  # "Show the whole message": the same first megabyte, laid out already
+        self._shown = (preview.size, preview.source)
         note = _("As stored: the local server added the X-Peer, X-MailFrom and X-RcptTo lines.")
         if preview.source_truncated:
             note += " " + _("Showing the first {shown} of {size}.").format(
@@ -178,6 +182,7 @@ class SourceTab(QWidget):
 
     def clear(self) -> None:
         """Show nothing."""
+        self._shown = None
         self.note.setText("")
         self.text.clear()
 

@@ -5,26 +5,14 @@ from __future__ import annotations
 import datetime
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHeaderView, QMessageBox, QTableWidgetItem, QWidget
 
 from mailcomposer.i18n import _
 from mailcomposer.store.outbox import OutboxEntry, OutboxState
 from mailcomposer.store.paths import Home
+from mailcomposer.ui.listdialog import ROW_ROLE, ListDialog
 
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+ENTRY_ROLE = ROW_ROLE
 
 
 # The states Edit takes out of the queue (the others may have been delivered: kept).
@@ -57,7 +45,7 @@ def local_time(created: str) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class OutboxDialog(QDialog):
+class OutboxDialog(ListDialog):
     """Lists the outbox (``outboxDialog``): retry now, edit in the composer, or delete.
 
     Scheduled (Send Later) and retrying messages go by themselves when due. Failed
@@ -79,71 +67,43 @@ class OutboxDialog(QDialog):
     retry_requested = Signal(str)
 
     def __init__(self, home: Home, parent: QWidget | None = None, queue: object = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("outboxDialog")
-        self.setWindowTitle(_("Outbox"))
-        self.resize(1100, 380)
-        from mailcomposer.store.outboxqueue import OutboxQueue
-
-        self.queue = queue if queue is not None else OutboxQueue(home)
-        self.outbox = self.queue.outbox
-
-        intro = QLabel(
-            _(
+        super().__init__(
+            parent,
+            name="outboxDialog",
+            title=_("Outbox"),
+            intro=_(
                 "Scheduled messages and those the server asked to retry are sent by "
                 "themselves when due. Messages whose outcome is unknown may have been "
                 "delivered: check with the recipients before sending again. Retry now "
                 "sends one at once with the same Message-ID; Edit reopens it in the "
                 "composer; Delete removes it."
             ),
-            self,
-        )
-        intro.setWordWrap(True)
-        self.table = QTableWidget(0, 8, self)
-        self.table.setObjectName("outboxTable")
-        self.table.setHorizontalHeaderLabels(
-            [
+            table_name="outboxTable",
+            columns=[
                 _("Queued"), _("Subject"), _("Recipients"), _("Server"), _("Status"),
                 _("Next try"), _("Attempts"), _("Last error"),
-            ]
+            ],
         )  # fmt: skip
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
+        self.resize(1100, 380)
+        from mailcomposer.store.outboxqueue import OutboxQueue
+
+        self.queue = queue if queue is not None else OutboxQueue(home)
+        self.outbox = self.queue.outbox
+
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         for column in (2, 4, 7):  # recipients, status, last error: elided, full in tooltips
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         self.table.setAccessibleName(_("Messages in the outbox"))
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.table.itemDoubleClicked.connect(self._on_table_item_double_clicked)
 
-        self.retry_button = QPushButton(_("Retry now"), self)
-        self.retry_button.setObjectName("outboxRetryButton")
-        self.retry_button.clicked.connect(self.retry_selected)
-        self.open_button = QPushButton(_("Edit"), self)
-        self.open_button.setObjectName("outboxOpenButton")
-        self.open_button.clicked.connect(self.open_selected)
-        self.delete_button = QPushButton(_("Delete"), self)
-        self.delete_button.setObjectName("outboxDeleteButton")
-        self.delete_button.clicked.connect(self.delete_selected)
-        row = QHBoxLayout()
-        row.addWidget(self.retry_button)
-        row.addWidget(self.open_button)
-        row.addWidget(self.delete_button)
-        row.addStretch(1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.table)
-        layout.addLayout(row)
-        layout.addWidget(buttons)
+        self.retry_button = self.add_button(
+            _("Retry now"), "outboxRetryButton", self.retry_selected
+        )
+        self.open_button = self.add_button(_("Edit"), "outboxOpenButton", self.open_selected)
+        self.delete_button = self.add_button(
+            _("Delete"), "outboxDeleteButton", self.delete_selected
+        )
         self.refresh()
 
     # -- public API ----------------------------------------------------------------------------
@@ -182,8 +142,7 @@ class OutboxDialog(QDialog):
         return [self.table.item(row, 0).data(ENTRY_ROLE) for row in range(self.table.rowCount())]
 
     def selected_entry(self) -> OutboxEntry | None:
-        rows = {index.row() for index in self.table.selectionModel().selectedRows()}
-        return self.table.item(min(rows), 0).data(ENTRY_ROLE) if rows else None
+        return self.selected_data()
 
     @Slot()
     def retry_selected(self) -> None:
@@ -205,35 +164,28 @@ class OutboxDialog(QDialog):
         entry = self.selected_entry()
         if entry is None:
             return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+
+        def delete() -> None:
+            from mailcomposer.store.outboxqueue import EntryBusy
+
+            try:
+                self.queue.delete(entry.id)
+            except EntryBusy:
+                QMessageBox.information(
+                    self, _("Outbox"), _("It is being sent right now; it was not deleted.")
+                )
+            except KeyError:
+                pass  # already gone
+            self.refresh()
+
+        self.ask_to_delete(
+            "outboxDeleteQuestion",
             _("Delete from the outbox?"),
             _("Delete “{subject}”? Only this copy is deleted; it cannot be restored.").format(
                 subject=entry.subject() or _("(no subject)")
             ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            delete,
         )
-        box.setObjectName("outboxDeleteQuestion")
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-
-        def answered(_result: int) -> None:
-            if box.standardButton(box.clickedButton()) == QMessageBox.StandardButton.Yes:
-                from mailcomposer.store.outboxqueue import EntryBusy
-
-                try:
-                    self.queue.delete(entry.id)
-                except EntryBusy:
-                    QMessageBox.information(
-                        self, _("Outbox"), _("It is being sent right now; it was not deleted.")
-                    )
-                except KeyError:
-                    pass  # already gone
-                self.refresh()
-
-        box.finished.connect(answered)
-        box.open()
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -243,7 +195,3 @@ class OutboxDialog(QDialog):
         self.retry_button.setEnabled(selected)
         self.open_button.setEnabled(selected)
         self.delete_button.setEnabled(selected)
-
-    @Slot(QTableWidgetItem)
-    def _on_table_item_double_clicked(self, _item: QTableWidgetItem) -> None:
-        self.open_selected()

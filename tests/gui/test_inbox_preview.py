@@ -166,7 +166,8 @@ def test_source_tab_is_monospace_and_bounded(qtbot, maildir):
     write_maildir_message(maildir, stored(msg, "a@example.org", ["b@example.org"]))
     dialog = SandboxInboxDialog(maildir)
     qtbot.add_widget(dialog)
-    dialog.table.selectRow(0)
+    with qtbot.wait_signal(dialog.previewed):  # over SYNC_BYTES: read on a worker thread
+        dialog.table.selectRow(0)
     tab = dialog.preview.source_tab
     assert tab.text.toPlainText().startswith("X-Peer: ('127.0.0.1', 50000)\nX-MailFrom:")
     assert len(tab.text.toPlainText()) <= SOURCE_LIMIT

@@ -1,0 +1,163 @@
+"""The inbox's preview loads: a worker on its own QThread per message, and their owner."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
+
+from mailcomposer.i18n import _
+from mailcomposer.sandbox.preview import Limits
+from mailcomposer.sandbox.previewload import load_preview
+
+__all__ = ["PreviewLoader", "PreviewWorker", "running_loads", "wait_for_loads"]
+
+# Every load's thread and worker until its thread has ended. A load outlives its
+# dialog (closing never waits for a parse): the dialog's loader only stops listening,
+# and the application waits for what is left when it quits.
+_LIVE: list[tuple[QThread, QObject]] = []
+_quit_hooked = False
+
+
+def running_loads() -> int:
+    """Return how many preview loads are still running (their dialogs may be gone)."""
+    _reap()
+    return len(_LIVE)
+
+
+def wait_for_loads(timeout_ms: int = 30000) -> bool:
+    """Wait for every running load to end; True when none is left (at quit and in tests)."""
+    for thread, worker in list(_LIVE):
+        worker.cancel()
+        thread.wait(timeout_ms)
+    _reap()
+    return not _LIVE
+
+
+def _reap() -> None:
+    _LIVE[:] = [(thread, worker) for thread, worker in _LIVE if not thread.isFinished()]
+
+
+def _hook_quit() -> None:
+    global _quit_hooked
+    app = QCoreApplication.instance()
+    if app is not None and not _quit_hooked:
+        # A running QThread destroyed at exit aborts the process.
+        app.aboutToQuit.connect(wait_for_loads)
+        _quit_hooked = True
+
+
+class PreviewWorker(QObject):
+    """Loads one preview in its thread and always reports, then ends that thread.
+
+    Signals:
+        loaded: the ``Preview`` (immutable; not sent when cancelled).
+        failed: a translated sentence: why the message could not be read.
+    """
+
+    loaded = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, path: Path, limits: Limits, full: bool) -> None:
+        super().__init__()
+        self._path, self._limits, self._full = path, limits, full
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Stop at the next step and report nothing (from any thread)."""
+        self._cancel.set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            preview = load_preview(
+                self._path, self._limits, full=self._full, cancelled=self._cancel.is_set
+            )
+            if preview is not None and not self._cancel.is_set():
+                self.loaded.emit(preview)
+        except OSError as exc:
+            self.failed.emit(
+                _("Cannot read {path}: {reason}").format(
+                    path=self._path, reason=exc.strerror or exc
+                )
+            )
+        except BaseException as exc:  # the thread must always report back
+            self.failed.emit(
+                _("The message could not be shown because of an unexpected error: {error}").format(
+                    error=f"{type(exc).__name__}: {exc}"
+                )
+            )
+        finally:
+            # Ends the thread even when no one listens any more (the dialog closed).
+            QThread.currentThread().quit()
+
+
+class PreviewLoader(QObject):
+    """Starts preview loads for a dialog and relays the result of the latest one only.
+
+    Starting a load, or ``cancel()``, drops the one before: it finishes on its own
+    thread, unheard. Deleting the loader (its dialog closed) drops it the same way.
+
+    Attributes:
+        key: the Maildir key being loaded, or ``""``.
+
+    Signals:
+        loaded: the key and its ``Preview``.
+        failed: the key and a translated sentence.
+    """
+
+    loaded = Signal(str, object)
+    failed = Signal(str, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.key = ""
+        self._worker: PreviewWorker | None = None
+
+    @property
+    def loading(self) -> bool:
+        """True from ``load`` until its result is relayed (or it is cancelled)."""
+        return self._worker is not None
+
+    def load(self, key: str, path: Path, limits: Limits, *, full: bool = False) -> None:
+        """Load the preview of the message ``key`` stored at ``path`` on a worker thread."""
+        self.cancel()
+        _hook_quit()
+        thread = QThread()
+        thread.setObjectName("inboxPreviewThread")
+        worker = PreviewWorker(path, limits, full)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.loaded.connect(self._on_worker_loaded)
+        worker.failed.connect(self._on_worker_failed)
+        thread.finished.connect(self._on_thread_finished)
+        _reap()
+        _LIVE.append((thread, worker))
+        self.key, self._worker = key, worker
+        thread.start()
+
+    def cancel(self) -> bool:
+        """Drop the running load (its result is never relayed); True if there was one."""
+        worker, self._worker = self._worker, None
+        self.key = ""
+        if worker is None:
+            return False
+        worker.cancel()
+        return True
+
+    @Slot(object)
+    def _on_worker_loaded(self, preview: object) -> None:
+        if self.sender() is self._worker:
+            key, self.key, self._worker = self.key, "", None
+            self.loaded.emit(key, preview)
+
+    @Slot(str)
+    def _on_worker_failed(self, message: str) -> None:
+        if self.sender() is self._worker:
+            key, self.key, self._worker = self.key, "", None
+            self.failed.emit(key, message)
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        _reap()
