@@ -30,9 +30,10 @@ class SendLater(QObject):
         self.dialog: Any = None
         actions.send_later_action.triggered.connect(self.start)
         actions.drafts_action.triggered.connect(self.show_drafts)
-        # The runner (and its module) comes after the first paint, with the other
-        # after-start work; it then sends what is due.
-        QTimer.singleShot(preload.WARM_UP_DELAY_MS, self, self._on_runner_timer_timeout)
+        # The runner (and its module) comes after the first paint and after the
+        # preloader's warm-up, not in the same event-loop turn; it arms itself a
+        # moment later and then sends what is due.
+        QTimer.singleShot(2 * preload.WARM_UP_DELAY_MS, self, self._on_runner_timer_timeout)
 
     @property
     def runner(self) -> OutboxRunner:
@@ -40,13 +41,13 @@ class SendLater(QObject):
         if self._runner is None:
             from mailcomposer.ui.outboxrunner import OutboxRunner
 
-            self._runner = OutboxRunner(self._window)
+            self._runner = OutboxRunner(self._window)  # it arms itself a moment later
             self._window.files.outbox_runner = self._runner
         return self._runner
 
     @Slot()
     def _on_runner_timer_timeout(self) -> None:
-        self.runner.arm()
+        _ = self.runner
 
     def now(self) -> datetime.datetime:
         """The queue's "now" (injectable in tests), as local time."""
