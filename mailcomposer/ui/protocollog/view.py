@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QTableView,
+    QWidget,
 )
 
 from mailcomposer.i18n import _
@@ -63,6 +64,7 @@ class ProtocolLogView(QTableView):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("protocolLog")
+        self._own_viewport()
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setCornerButtonEnabled(False)
@@ -99,8 +101,8 @@ class ProtocolLogView(QTableView):
         copy.triggered.connect(self.copy_selection)
         self.addAction(copy)
         self.copy_action = copy
-        # An overlay label, not a paint in the viewport: viewport() costs ~20 ms the
-        # first time (see _viewport_width) and the log is empty at every launch.
+        # An overlay label, not a paint in the viewport: the log is empty at every
+        # launch, and a label paints only while it is shown.
         self.hint = QLabel(
             _(
                 "Press Send to see the SMTP conversation here: every command (C:) and "
@@ -118,6 +120,20 @@ class ProtocolLogView(QTableView):
         self.reference_popup: ReferencePopup | None = None
         self._tracking = False  # hover over tags: turned on when the first lines arrive
         self._menu: QMenu | None = None
+
+    def _own_viewport(self) -> None:
+        """Give the view a viewport made here, set up as Qt sets up its own.
+
+        The first ``viewport()`` call of a process on the one Qt made wraps a QWidget
+        Python has not seen: shiboken's type discovery then builds every QWidget
+        subclass's enums (~15-20 ms, paid by the first lines logged). A viewport made
+        in Python is already known, so asking for it costs nothing.
+        """
+        viewport = QWidget(self)
+        viewport.setObjectName("qt_scrollarea_viewport")
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)
+        viewport.setAutoFillBackground(True)
+        self.setViewport(viewport)
 
     # -- model wiring ----------------------------------------------------------------------
 
@@ -163,7 +179,7 @@ class ProtocolLogView(QTableView):
     @Slot()
     def _on_model_rows_inserted(self) -> None:
         if not self._tracking:
-            # Not at start-up: the first viewport() call costs ~20 ms (see _viewport_width).
+            # Hover over tags matters once there are lines.
             self._tracking = True
             self.viewport().setMouseTracking(True)
         self._update_hint()
