@@ -64,7 +64,6 @@ class ProtocolLogView(QTableView):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setObjectName("protocolLog")
-        self._own_viewport()
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setCornerButtonEnabled(False)
@@ -118,21 +117,24 @@ class ProtocolLogView(QTableView):
         self.hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._style_hint()
         self.reference_popup: ReferencePopup | None = None
-        self._tracking = False  # hover over tags: turned on when the first lines arrive
+        self._lines_seen = False  # see _on_first_lines
         self._menu: QMenu | None = None
 
-    def _own_viewport(self) -> None:
-        """Give the view a viewport made here, set up as Qt sets up its own.
+    def _on_first_lines(self) -> None:
+        """Set up what only a log with lines needs: its own viewport, hover over tags.
 
-        The first ``viewport()`` call of a process on the one Qt made wraps a QWidget
-        Python has not seen: shiboken's type discovery then builds every QWidget
-        subclass's enums (~15-20 ms, paid by the first lines logged). A viewport made
-        in Python is already known, so asking for it costs nothing.
+        Not at start-up (the log is empty at every launch). The first ``viewport()``
+        call of a process on the viewport Qt made wraps a QWidget Python has not
+        seen, and shiboken's type discovery then builds every QWidget subclass's
+        enums (~15-20 ms, in the first batch of lines). A viewport made in Python,
+        set up as QAbstractScrollArea sets up its own, is known: asking costs nothing.
         """
+        self._lines_seen = True
         viewport = QWidget(self)
         viewport.setObjectName("qt_scrollarea_viewport")
         viewport.setBackgroundRole(QPalette.ColorRole.Base)
         viewport.setAutoFillBackground(True)
+        viewport.setMouseTracking(True)
         self.setViewport(viewport)
 
     # -- model wiring ----------------------------------------------------------------------
@@ -152,6 +154,8 @@ class ProtocolLogView(QTableView):
             model.modelReset.connect(self._on_model_model_reset)
             if isinstance(model, ProtocolLogModel):
                 model.set_dark(is_dark(self.palette()))
+            if model.rowCount() and not self._lines_seen:
+                self._on_first_lines()  # replayed history
             # Replayed history: start at its end, like a terminal.
             self._follow = True
             self._update_column_width()
@@ -178,10 +182,8 @@ class ProtocolLogView(QTableView):
 
     @Slot()
     def _on_model_rows_inserted(self) -> None:
-        if not self._tracking:
-            # Hover over tags matters once there are lines.
-            self._tracking = True
-            self.viewport().setMouseTracking(True)
+        if not self._lines_seen:
+            self._on_first_lines()
         self._update_hint()
         self._update_column_width()
         if self._follow:
