@@ -138,10 +138,11 @@ class ProtocolLogDelegate(QStyledItemDelegate):
 
     def layout(self, option: QStyleOptionViewItem, model: ProtocolLogModel, row: int) -> RowLayout:
         """Return where the parts of ``row`` go inside ``option.rect``."""
+        cell = option.rect
         return self._layout(
             self.kit(option),
-            QRectF(option.rect),
-            self._visible_right(option.widget, option.rect),
+            cell.getRect(),
+            self._visible_right(option.widget, cell),
             model,
             row,
             model.kind_at(row),
@@ -150,16 +151,19 @@ class ProtocolLogDelegate(QStyledItemDelegate):
     def _layout(
         self,
         kit: PaintKit,
-        rect: QRectF,
+        cell: tuple[int, int, int, int],
         visible_right: float,
         model: ProtocolLogModel,
         row: int,
         kind: str,
     ) -> RowLayout:
+        # Plain numbers, not QRectF getters: this runs for every painted row.
+        left, top, cell_width, _height = cell
         char = kit.char
-        line_rect = QRectF(rect.left(), rect.top(), rect.width(), kit.line_height)
+        line_height = kit.line_height
+        line_rect = QRectF(left, top, cell_width, line_height)
         # Gutter: relative time, [step time while explaining], marker, lock; then the text.
-        step_left = rect.left() + 4 + char * 10
+        step_left = left + 4 + char * 10
         marker_left = step_left + (char * (STEP_CHARS + 1) if self.explain else 0)
         text_left = marker_left + char * 4
         line = model.line_at(row)
@@ -168,13 +172,13 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         layout.line = line
         # The explanation is cut where the view ends, so its tags stay in sight (the
         # tooltip and the copied text have it whole).
-        right = min(rect.right(), visible_right) - 8
+        right = min(left + cell_width, visible_right) - 8
         elapsed = model.step_time_at(row) if self.explain else None
         if elapsed is not None:
             from mailcomposer.smtp.transcript import format_elapsed  # loaded by a send
 
             layout.step_time = (
-                QRectF(step_left, line_rect.top(), char * STEP_CHARS, line_rect.height()),
+                QRectF(step_left, top, char * STEP_CHARS, line_height),
                 format_elapsed(elapsed),
             )
         x = text_left + layout.text_width
@@ -182,7 +186,7 @@ class ProtocolLogDelegate(QStyledItemDelegate):
             label = disclosure_label(self.is_unfolded(model, row))
             width = kit.width(label) + char
             x += char * 2
-            layout.disclosure = _tag_rect(line_rect, x, width)
+            layout.disclosure = QRectF(x, top + 2, width, line_height - 4)
             x += width
         if not self.explain:
             return layout
@@ -196,16 +200,13 @@ class ProtocolLogDelegate(QStyledItemDelegate):
             room = max(right - x - tags_width, min(char * 24.0, right - x), 0.0)
             shown, width = kit.elided(explanation, int(room))
             if shown:
-                layout.explanation = (
-                    QRectF(x, line_rect.top(), width + 1, line_rect.height()),
-                    shown,
-                )
+                layout.explanation = (QRectF(x, top, width + 1, line_height), shown)
                 x += width
         for ref, width in zip(refs, widths, strict=True):
             x += char
             if x + width > right:
                 break
-            layout.tags.append((_tag_rect(line_rect, x, width), ref))
+            layout.tags.append((QRectF(x, top + 2, width, line_height - 4), ref))
             x += width
         return layout
 
@@ -241,7 +242,9 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         view = option.widget
         cell = option.rect
         kind = model.kind_at(row)
-        layout = self._layout(kit, QRectF(cell), self._visible_right(view, cell), model, row, kind)
+        layout = self._layout(
+            kit, cell.getRect(), self._visible_right(view, cell), model, row, kind
+        )
         selected, focused = _selection_state(option, index, view)
         ratio = view.devicePixelRatioF() if view is not None else 1.0
         char = kit.char
@@ -269,35 +272,29 @@ class ProtocolLogDelegate(QStyledItemDelegate):
             painter.drawLine(cell.left(), cell.top() + 1, cell.right(), cell.top() + 1)
 
         # Relative time column (right-aligned), and the step's time in its own column.
-        # Plain drawText at a point: the rectangle-and-alignment form lays the text out
-        # again each time (~3x slower), and the columns are known.
         baseline = top + kit.baseline
         painter.setPen(grey)
-        stamp = f"+{model.relative_time(row):.3f}"
-        time_right = cell.left() + 4 + char * 9
         painter.drawText(
-            QPointF(time_right - kit.metrics.horizontalAdvance(stamp), baseline), stamp
+            QRectF(cell.left() + 4, top, char * 9, kit.line_height),
+            kit.right_flags,
+            f"+{model.relative_time(row):.3f}",
         )
         if layout.step_time is not None:
+            # Plain drawText at a point: the rectangle-and-alignment form lays the text
+            # out again each time, and the width of these few texts is kept.
             where, text = layout.step_time
             painter.drawText(QPointF(where.right() - kit.width(text), baseline), text)
-        x = layout.marker_left
 
         # Marker column: glyph, or a lock for the TLS note; secure lines get a small lock.
-        if kind == Kind.TLS:
-            lock = kit.lock(text_colour, char * 2, kit.line_height - 4, ratio, draw_lock)
-            painter.drawPixmap(QPointF(x, top + 2), lock)
-        else:
-            marker = MARKERS.get(kind, "")
-            if marker:
-                painter.setPen(text_colour)
-                painter.drawStaticText(
-                    QPointF(x + (char * 2 - kit.width(marker)) / 2, top + kit.text_top),
-                    kit.static(marker),
-                )
-        if kind != Kind.TLS and model.is_secure_at(row):
-            lock = kit.lock(grey, char * 1.6, kit.line_height - 7, ratio, draw_lock)
-            painter.drawPixmap(QPointF(x + char * 2, top + 4), lock)
+        secure = kind != Kind.TLS and model.is_secure_at(row)
+        gutter = kit.picture(
+            ("gutter", kind, secure, text_colour.rgba(), grey.rgba()),
+            char * 4,
+            kit.line_height,
+            ratio,
+            lambda picture: _draw_gutter(picture, kit, kind, secure, text_colour, grey),
+        )
+        painter.drawPixmap(QPointF(layout.marker_left, top), gutter)
 
         # The line itself, with find matches highlighted.
         line = layout.line
@@ -312,16 +309,15 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         else:
             painter.drawText(QPointF(line_left, baseline), line)
 
-        painter.setBrush(Qt.BrushStyle.NoBrush)  # the tags' frames are not filled
         if layout.disclosure is not None:
             label = disclosure_label(self.is_unfolded(model, row))
-            _draw_tag(painter, kit, layout.disclosure, label, link, tint)
+            _paint_tag(painter, kit, layout.disclosure, label, link, tint, ratio)
         if layout.explanation is not None:
             where, text = layout.explanation
             painter.setPen(grey)
             painter.drawStaticText(QPointF(where.left(), top + kit.text_top), kit.static(text))
         for where, ref in layout.tags:
-            _draw_tag(painter, kit, where, ref.label, link, tint)
+            _paint_tag(painter, kit, where, ref.label, link, tint, ratio)
 
         if self.is_unfolded(model, row):
             self._paint_detail(
@@ -389,17 +385,33 @@ def disclosure_label(unfolded: bool) -> str:
     return ("▾ " if unfolded else "▸ ") + _("what was sent")
 
 
-def _tag_rect(line_rect: QRectF, x: float, width: float) -> QRectF:
-    return QRectF(x, line_rect.top() + 2, width, line_rect.height() - 4)
+def _paint_tag(
+    painter: QPainter,
+    kit: PaintKit,
+    rect: QRectF,
+    text: str,
+    colour: QColor,
+    outline: QColor,
+    ratio: float,
+) -> None:
+    """Paint a tag from its picture (drawn once per label, colours and size)."""
+    width, height = rect.width(), rect.height()
+    picture = kit.picture(
+        ("tag", text, colour.rgba(), outline.rgba()),
+        width,
+        height,
+        ratio,
+        lambda tag: _draw_tag(tag, kit, QRectF(0, 0, width, height), text, colour, outline),
+    )
+    painter.drawPixmap(rect.topLeft(), picture)
 
 
 def _draw_tag(
     painter: QPainter, kit: PaintKit, rect: QRectF, text: str, colour: QColor, outline: QColor
 ) -> None:
     """Draw a small link-styled tag: the text in the link colour in a light frame of it."""
-    # An opaque 1-pixel frame on whole pixels: the raster engine's fast path. A
-    # translucent or antialiased one costs ~0.15 ms each, and the visible rows are
-    # repainted after every batch of a busy send.
+    # An opaque 1-pixel frame on whole pixels, not filled.
+    painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.setPen(outline)
     painter.drawRect(rect.toRect().adjusted(0, 0, -1, -1))
     painter.setPen(colour)
@@ -410,6 +422,22 @@ def _draw_tag(
         ),
         kit.static(text),
     )
+
+
+def _draw_gutter(
+    painter: QPainter, kit: PaintKit, kind: str, secure: bool, colour: QColor, grey: QColor
+) -> None:
+    """Draw the marker column: the glyph (or a lock for the TLS note), then the small lock."""
+    char = kit.char
+    if kind == Kind.TLS:
+        draw_lock(painter, QRectF(0, 2, char * 2, kit.line_height - 4), colour)
+    else:
+        marker = MARKERS.get(kind, "")
+        if marker:
+            painter.setPen(colour)
+            painter.drawText(QRectF(0, 0, char * 2, kit.line_height), kit.centre_flags, marker)
+    if secure:
+        draw_lock(painter, QRectF(char * 2, 4, char * 1.6, kit.line_height - 7), grey)
 
 
 def _selection_state(option: QStyleOptionViewItem, index, view) -> tuple[bool, bool]:

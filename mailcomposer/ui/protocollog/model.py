@@ -78,6 +78,7 @@ class ProtocolLogModel(QAbstractListModel):
         self._origin: float | None = None
         self.longest_line = 0  # characters, for the view's horizontal extent
         self._brushes = LineBrushes()
+        self._flags: Qt.ItemFlag | None = None
 
     # -- public API -----------------------------------------------------------------------
 
@@ -242,11 +243,14 @@ class ProtocolLogModel(QAbstractListModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        # Asked for every painted cell: the flags are combined once, not per call.
+        if self._flags is None:
+            self._flags = (
+                Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren
+            )
+        return self._flags
 
     # -- helpers ---------------------------------------------------------------------------
 

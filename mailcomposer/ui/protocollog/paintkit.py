@@ -2,7 +2,7 @@
 
 Loaded with the first painted line, not at start-up. One ``PaintKit`` serves every row
 until the font or the palette changes; the delegate then builds a new one, so nothing
-measured in the old font (widths, elided texts, lock pictures) outlives it.
+measured in the old font (widths, elided texts, pictures) outlives it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap, QStaticText
 
 from mailcomposer.ui.protocollog.colours import muted
@@ -18,6 +18,7 @@ from mailcomposer.ui.protocollog.colours import muted
 # Caches keyed by text are emptied when they reach this many entries: the same few
 # labels and explanations repeat, but a resize can produce new elisions for a while.
 CACHE_LIMIT = 2048
+PICTURE_LIMIT = 256  # small pictures (tags, markers): a few dozen in practice
 
 
 class PaintKit:
@@ -34,17 +35,20 @@ class PaintKit:
         grey, link, tint, text: the muted, link, tag-frame and text colours.
         highlight: the brush of a selected row; ``highlighted_text`` its text colour,
             ``selected_tint`` its tags' frame.
+        right_flags, centre_flags: drawText alignments (right and centred vertically,
+            centred), as ints.
     """
 
     __slots__ = (
         "_elided",
-        "_locks",
+        "_pictures",
         "_statics",
         "_widths",
         "baseline",
         "bold",
         "bold_baseline",
         "bold_metrics",
+        "centre_flags",
         "char",
         "font",
         "grey",
@@ -55,6 +59,7 @@ class PaintKit:
         "link",
         "metrics",
         "palette_key",
+        "right_flags",
         "selected_tint",
         "text",
         "text_top",
@@ -86,10 +91,12 @@ class PaintKit:
         self.highlight = palette.brush(role.Highlight)
         self.highlighted_text = palette.color(role.HighlightedText)
         self.selected_tint = mix(self.highlighted_text, base)
+        self.right_flags = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.centre_flags = int(Qt.AlignmentFlag.AlignCenter)
         self._widths: dict[str, int] = {}
         self._statics: dict[str, QStaticText] = {}
         self._elided: dict[tuple[str, int], tuple[str, int]] = {}
-        self._locks: dict[tuple[int, float, float, float], QPixmap] = {}
+        self._pictures: dict[tuple, QPixmap] = {}
 
     def fits(self, font: QFont, palette: QPalette) -> bool:
         """Return True when this kit paints in ``font`` and ``palette`` as they are now."""
@@ -131,29 +138,33 @@ class PaintKit:
             self._statics[text] = found
         return found
 
-    def lock(
+    def picture(
         self,
-        colour: QColor,
+        key: tuple,
         width: float,
         height: float,
         ratio: float,
-        draw: Callable[[QPainter, QRectF, QColor], None],
+        draw: Callable[[QPainter], None],
     ) -> QPixmap:
-        """Return the padlock ``draw`` paints in a ``width`` x ``height`` box, as a picture.
+        """Return what ``draw`` paints in a ``width`` x ``height`` box, as a picture.
 
-        Drawn once per colour, size and device pixel ``ratio``: a path with an arc
-        costs ~25 µs per row, a picture ~1 µs.
+        Drawn once per ``key`` (which names everything the picture shows) and device
+        pixel ``ratio``: a tag, or a marker with its padlock, is then one call per
+        row instead of five to fifteen (a path with an arc alone costs ~25 µs).
         """
-        key = (colour.rgba(), width, height, ratio)
-        pixmap = self._locks.get(key)
+        key = (*key, width, height, ratio)
+        pixmap = self._pictures.get(key)
         if pixmap is None:
+            if len(self._pictures) >= PICTURE_LIMIT:
+                self._pictures.clear()
             pixmap = QPixmap(math.ceil(width * ratio), math.ceil(height * ratio))
             pixmap.setDevicePixelRatio(ratio)
             pixmap.fill(Qt.GlobalColor.transparent)
             painter = QPainter(pixmap)
-            draw(painter, QRectF(0, 0, width, height), colour)
+            painter.setFont(self.font)
+            draw(painter)
             painter.end()
-            self._locks[key] = pixmap
+            self._pictures[key] = pixmap
         return pixmap
 
 
