@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import statistics
 import sys
 import time
 import tracemalloc
@@ -114,6 +115,7 @@ def run(
         tracemalloc.start()
     longest = 0.0
     worst_line = 0
+    batches: list[float] = []
     start = time.monotonic()
     started = time.perf_counter()
     for first in range(0, lines, BATCH):
@@ -123,6 +125,7 @@ def run(
         # The repaint the batch causes runs here, as it would between two worker signals.
         app.processEvents()
         spent = time.perf_counter() - tick
+        batches.append(spent)
         if spent > longest:
             longest, worst_line = spent, first
     total = time.perf_counter() - started
@@ -139,6 +142,8 @@ def run(
         "total_s": total,
         "longest_stall_s": longest,
         "worst_at_line": worst_line,
+        "first_batch_s": batches[0] if batches else 0.0,
+        "median_batch_s": statistics.median(batches) if batches else 0.0,
         "py_peak_bytes": peak,
         "rss_delta_bytes": max(0, rss_after - rss_before),
     }
@@ -192,6 +197,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{r['name']:26} {r['total_s']:9.2f} {r['longest_stall_s'] * 1000:17.1f} "
             f"{r['worst_at_line']:8,} "
             f"{py_peak} {r['rss_delta_bytes'] / 2**20:9.1f}"
+        )
+    for r in results:
+        print(
+            f"{r['name']:26} batch: first {r['first_batch_s'] * 1000:.1f} ms, "
+            f"median {r['median_batch_s'] * 1000:.2f} ms"
         )
     ours, base = results
     per_line = max(ours["py_peak_bytes"], ours["rss_delta_bytes"]) / args.lines

@@ -20,15 +20,16 @@ _TINT_ALPHA = 26
 
 
 class LineBrushes:
-    """The text and background brushes of each line class, built once per palette.
+    """The text and background colours and brushes of each line class, built once per palette.
 
     Attributes:
-        dark: True when the brushes are for a dark palette.
+        dark: True when the colours are for a dark palette.
     """
 
     def __init__(self) -> None:
         self.dark = False
-        self._brushes: dict[tuple[str, int], QBrush | None] = {}
+        self._brushes: dict[tuple[str, bool], QBrush | None] = {}
+        self._colours: dict[tuple[str, bool], QColor | None] = {}
 
     def set_dark(self, dark: bool) -> bool:
         """Pick colours readable on a dark (True) or light palette; return True if changed."""
@@ -36,24 +37,38 @@ class LineBrushes:
             return False
         self.dark = dark
         self._brushes.clear()
+        self._colours.clear()
         return True
+
+    def colour(self, kind: str, background: bool) -> QColor | None:
+        """Return the text or background colour of a line class (None: the palette's).
+
+        The painter takes colours: a brush is built only for the model's colour roles
+        (the first QBrush made from a QColor costs ~4 ms of shiboken type building).
+        """
+        key = (kind, background)
+        try:
+            return self._colours[key]
+        except KeyError:
+            pass
+        light, dark, tint = _COLOURS[kind]
+        colour = None
+        if not background:
+            name = dark if self.dark else light
+            if name:
+                colour = QColor(name)
+        elif tint:
+            colour = QColor(tint)
+            colour.setAlpha(_TINT_ALPHA * (2 if self.dark else 1))
+        self._colours[key] = colour
+        return colour
 
     def brush(self, kind: str, background: bool) -> QBrush | None:
         """Return the text or background brush of a line class (None: the palette's)."""
-        which = 1 if background else 0
-        key = (kind, which)
+        key = (kind, background)
         if key not in self._brushes:
-            light, dark, tint = _COLOURS[kind]
-            if which == 0:
-                name = dark if self.dark else light
-                self._brushes[key] = QBrush(QColor(name)) if name else None
-            else:
-                if tint:
-                    colour = QColor(tint)
-                    colour.setAlpha(_TINT_ALPHA * (2 if self.dark else 1))
-                    self._brushes[key] = QBrush(colour)
-                else:
-                    self._brushes[key] = None
+            colour = self.colour(kind, background)
+            self._brushes[key] = QBrush(colour) if colour is not None else None
         return self._brushes[key]
 
 

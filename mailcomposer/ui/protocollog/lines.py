@@ -50,17 +50,23 @@ MARKERS = {
 
 def kind_of(event: TranscriptEvent) -> str:
     """Classify a transcript event for colour and marker."""
-    if event.direction == _CLIENT:
+    return _kind(event.direction, event.text, event.code)
+
+
+_REPLY_KINDS = {2: Kind.OK, 3: Kind.MORE, 4: Kind.TEMP}
+
+
+def _kind(direction: str, text: str, code: int | None) -> str:
+    if direction == _CLIENT:
         return Kind.CLIENT
-    if event.direction == _NOTE:
-        return Kind.TLS if is_tls_note(event) else Kind.NOTE
-    code = event.code
+    if direction == _NOTE:
+        return Kind.TLS if _tls_note().match(text) else Kind.NOTE
     if code is None:
-        match = re.match(r"\s*(\d)\d\d", event.text)
+        match = re.match(r"\s*(\d)\d\d", text)
         code = int(match.group(1)) * 100 if match else None
     if code is None:
         return Kind.NOTE
-    return {2: Kind.OK, 3: Kind.MORE, 4: Kind.TEMP}.get(code // 100, Kind.FAIL)
+    return _REPLY_KINDS.get(code // 100, Kind.FAIL)
 
 
 def is_tls_note(event: TranscriptEvent) -> bool:
@@ -171,6 +177,11 @@ def searchable_text(row: Row, explain: bool) -> str:
     return line
 
 
+def kind_of_row(row: Row) -> str:
+    """Classify a kept row as ``kind_of`` classifies its event (without building it)."""
+    return _kind(row[1], row[2], row[3])
+
+
 def is_tls_row(row: Row) -> bool:
     """Return True for the row of the note that says the connection is now encrypted."""
     return row[1] == "*" and bool(_tls_note().match(row[2]))
@@ -187,6 +198,7 @@ __all__ = [
     "is_tls_note",
     "is_tls_row",
     "kind_of",
+    "kind_of_row",
     "line_of",
     "ref_set_index",
     "refs_of",

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QColor
 
 from mailcomposer.ui.protocollog import explanation
 from mailcomposer.ui.protocollog.colours import LineBrushes
@@ -18,7 +18,7 @@ from mailcomposer.ui.protocollog.lines import (
     event_of,
     is_secure,
     is_tls_row,
-    kind_of,
+    kind_of_row,
     line_of,
     refs_of,
     rows_of,
@@ -78,6 +78,7 @@ class ProtocolLogModel(QAbstractListModel):
         self._origin: float | None = None
         self.longest_line = 0  # characters, for the view's horizontal extent
         self._brushes = LineBrushes()
+        self._flags: Qt.ItemFlag | None = None
 
     # -- public API -----------------------------------------------------------------------
 
@@ -139,6 +140,10 @@ class ProtocolLogModel(QAbstractListModel):
     def detail_at(self, row: int) -> str:
         """Return the text a reader may unfold under ``row`` ("" for most lines)."""
         return detail_of(self._rows[row])
+
+    def is_secure_at(self, row: int) -> bool:
+        """Return True when the line at ``row`` travelled inside TLS."""
+        return is_secure(self._rows[row])
 
     def row_key(self, row: int) -> tuple[float, str]:
         """Return a key naming ``row`` that survives older lines leaving the ring."""
@@ -204,24 +209,25 @@ class ProtocolLogModel(QAbstractListModel):
         row = index.row()
         if row >= len(self._rows):
             return None
-        event = event_of(self._rows[row])
+        # The roles a view asks for most come straight from the kept row: no event built.
         if role == Qt.ItemDataRole.DisplayRole:
-            return event.format()
+            return line_of(self._rows[row])
         kind = self.kind_at(row)
         if role == Qt.ItemDataRole.ForegroundRole:
             return self.brush(kind, background=False)
         if role == Qt.ItemDataRole.BackgroundRole:
             return self.brush(kind, background=True)
+        if role == self.KindRole:
+            return kind
+        if role == self.MarkerRole:
+            return MARKERS[kind]
+        event = event_of(self._rows[row])
         if role == Qt.ItemDataRole.ToolTipRole:
             return explanation.tooltip_text(event, kind, self.relative_time(row))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return explanation.accessible_text(event, kind)
         if role == self.EventRole:
             return event
-        if role == self.KindRole:
-            return kind
-        if role == self.MarkerRole:
-            return MARKERS[kind]
         if role == self.TlsStartRole:
             return self.is_tls_start(row)
         if role == self.RelativeTimeRole:
@@ -237,11 +243,14 @@ class ProtocolLogModel(QAbstractListModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
+        # Asked for every painted cell: the flags are combined once, not per call.
+        if self._flags is None:
+            self._flags = (
+                Qt.ItemFlag.ItemIsEnabled
+                | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemNeverHasChildren
+            )
+        return self._flags
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -250,7 +259,7 @@ class ProtocolLogModel(QAbstractListModel):
 
         The position catches the TLS note in any language (its text is translated).
         """
-        kind = kind_of(event_of(self._rows[row]))
+        kind = kind_of_row(self._rows[row])
         if kind == Kind.NOTE and self.is_tls_start(row):
             return Kind.TLS
         return kind
@@ -263,3 +272,7 @@ class ProtocolLogModel(QAbstractListModel):
     def brush(self, kind: str, background: bool) -> QBrush | None:
         """Return the text or background brush of a line class (None: the palette's)."""
         return self._brushes.brush(kind, background)
+
+    def colour(self, kind: str, background: bool) -> QColor | None:
+        """Return the text or background colour of a line class (None: the palette's)."""
+        return self._brushes.colour(kind, background)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QTableView,
+    QWidget,
 )
 
 from mailcomposer.i18n import _
@@ -99,8 +100,8 @@ class ProtocolLogView(QTableView):
         copy.triggered.connect(self.copy_selection)
         self.addAction(copy)
         self.copy_action = copy
-        # An overlay label, not a paint in the viewport: viewport() costs ~20 ms the
-        # first time (see _viewport_width) and the log is empty at every launch.
+        # An overlay label, not a paint in the viewport: the log is empty at every
+        # launch, and a label paints only while it is shown.
         self.hint = QLabel(
             _(
                 "Press Send to see the SMTP conversation here: every command (C:) and "
@@ -116,8 +117,25 @@ class ProtocolLogView(QTableView):
         self.hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._style_hint()
         self.reference_popup: ReferencePopup | None = None
-        self._tracking = False  # hover over tags: turned on when the first lines arrive
+        self._lines_seen = False  # see _on_first_lines
         self._menu: QMenu | None = None
+
+    def _on_first_lines(self) -> None:
+        """Set up what only a log with lines needs: its own viewport, hover over tags.
+
+        Not at start-up (the log is empty at every launch). The first ``viewport()``
+        call of a process on the viewport Qt made wraps a QWidget Python has not
+        seen, and shiboken's type discovery then builds every QWidget subclass's
+        enums (~15-20 ms, in the first batch of lines). A viewport made in Python,
+        set up as QAbstractScrollArea sets up its own, is known: asking costs nothing.
+        """
+        self._lines_seen = True
+        viewport = QWidget(self)
+        viewport.setObjectName("qt_scrollarea_viewport")
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)
+        viewport.setAutoFillBackground(True)
+        viewport.setMouseTracking(True)
+        self.setViewport(viewport)
 
     # -- model wiring ----------------------------------------------------------------------
 
@@ -136,6 +154,8 @@ class ProtocolLogView(QTableView):
             model.modelReset.connect(self._on_model_model_reset)
             if isinstance(model, ProtocolLogModel):
                 model.set_dark(is_dark(self.palette()))
+            if model.rowCount() and not self._lines_seen:
+                self._on_first_lines()  # replayed history
             # Replayed history: start at its end, like a terminal.
             self._follow = True
             self._update_column_width()
@@ -162,10 +182,8 @@ class ProtocolLogView(QTableView):
 
     @Slot()
     def _on_model_rows_inserted(self) -> None:
-        if not self._tracking:
-            # Not at start-up: the first viewport() call costs ~20 ms (see _viewport_width).
-            self._tracking = True
-            self.viewport().setMouseTracking(True)
+        if not self._lines_seen:
+            self._on_first_lines()
         self._update_hint()
         self._update_column_width()
         if self._follow:

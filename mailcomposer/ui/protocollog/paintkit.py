@@ -1,0 +1,177 @@
+"""What painting a log line needs that depends on the font, palette and screen, not on the line.
+
+Loaded with the first painted line, not at start-up. One ``PaintKit`` serves every row
+until the font or the palette changes; the delegate then builds a new one, so nothing
+measured in the old font (widths, elided texts, pictures) outlives it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap, QStaticText
+
+from mailcomposer.ui.protocollog.colours import muted
+
+# Caches keyed by text are emptied when they reach this many entries: the same few
+# labels and explanations repeat, but a resize can produce new elisions for a while.
+CACHE_LIMIT = 2048
+PICTURE_LIMIT = 256  # small pictures (tags, markers): a few dozen in practice
+
+
+class PaintKit:
+    """Fonts, metrics, colours and cached texts and pictures for one font and palette.
+
+    Attributes:
+        font: the font the lines are painted in; ``bold`` is it in bold (the TLS note).
+        metrics: its metrics; ``bold_metrics`` those of ``bold``.
+        char: the advance of a digit, the unit of the gutter's columns.
+        line_height: the height of a row's first line.
+        baseline: from a line's top to its text's baseline (text centred vertically).
+        bold_baseline: the same for ``bold``.
+        text_top: from a line's top to the top of its (centred) text.
+        grey, link, tint, text: the muted, link, tag-frame and text colours.
+        highlight: the brush of a selected row; ``highlighted_text`` its text colour,
+            ``selected_tint`` its tags' frame.
+        right_flags, centre_flags: drawText alignments (right and centred vertically,
+            centred), as ints.
+    """
+
+    __slots__ = (
+        "_elided",
+        "_pictures",
+        "_statics",
+        "_widths",
+        "baseline",
+        "bold",
+        "bold_baseline",
+        "bold_metrics",
+        "centre_flags",
+        "char",
+        "font",
+        "grey",
+        "group",
+        "highlight",
+        "highlighted_text",
+        "line_height",
+        "link",
+        "metrics",
+        "palette_key",
+        "right_flags",
+        "selected_tint",
+        "text",
+        "text_top",
+        "tint",
+    )  # fmt: skip
+
+    def __init__(self, font: QFont, palette: QPalette) -> None:
+        self.font = QFont(font)
+        self.bold = QFont(font)
+        self.bold.setBold(True)
+        self.metrics = QFontMetrics(self.font)
+        self.bold_metrics = QFontMetrics(self.bold)
+        self.char = self.metrics.horizontalAdvance("0")
+        height = self.metrics.height()
+        self.line_height = height + 4
+        # Where drawText(rect, AlignVCenter) puts a line's text, for the cheaper calls.
+        self.text_top = (self.line_height - height) / 2
+        self.baseline = self.text_top + self.metrics.ascent()
+        bold_height = self.bold_metrics.height()
+        self.bold_baseline = (self.line_height - bold_height) / 2 + self.bold_metrics.ascent()
+        self.palette_key = palette.cacheKey()
+        self.group = palette.currentColorGroup()
+        role = QPalette.ColorRole
+        base = palette.color(role.Base)
+        self.text = palette.color(role.Text)
+        self.grey = muted(palette)
+        self.link = palette.color(role.Link)
+        self.tint = mix(self.link, base)
+        self.highlight = palette.brush(role.Highlight)
+        self.highlighted_text = palette.color(role.HighlightedText)
+        self.selected_tint = mix(self.highlighted_text, base)
+        self.right_flags = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.centre_flags = int(Qt.AlignmentFlag.AlignCenter)
+        self._widths: dict[str, int] = {}
+        self._statics: dict[str, QStaticText] = {}
+        self._elided: dict[tuple[str, int], tuple[str, int]] = {}
+        self._pictures: dict[tuple, QPixmap] = {}
+
+    def fits(self, font: QFont, palette: QPalette) -> bool:
+        """Return True when this kit paints in ``font`` and ``palette`` as they are now."""
+        return (
+            palette.cacheKey() == self.palette_key
+            and palette.currentColorGroup() == self.group
+            and font == self.font
+        )
+
+    def width(self, text: str) -> int:
+        """Return the advance of ``text`` (a label or marker: measured once)."""
+        width = self._widths.get(text)
+        if width is None:
+            if len(self._widths) >= CACHE_LIMIT:
+                self._widths.clear()
+            width = self._widths[text] = self.metrics.horizontalAdvance(text)
+        return width
+
+    def elided(self, text: str, room: int) -> tuple[str, int]:
+        """Return ``text`` cut to ``room`` pixels with an ellipsis, and its width."""
+        key = (text, room)
+        found = self._elided.get(key)
+        if found is None:
+            if len(self._elided) >= CACHE_LIMIT:
+                self._elided.clear()
+            shown = self.metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+            found = self._elided[key] = (shown, self.width(shown) if shown else 0)
+        return found
+
+    def static(self, text: str) -> QStaticText:
+        """Return ``text`` laid out once for painting (a label, marker or explanation)."""
+        found = self._statics.get(text)
+        if found is None:
+            if len(self._statics) >= CACHE_LIMIT:
+                self._statics.clear()
+            found = QStaticText(text)
+            found.setTextFormat(Qt.TextFormat.PlainText)
+            found.setPerformanceHint(QStaticText.PerformanceHint.AggressiveCaching)
+            self._statics[text] = found
+        return found
+
+    def picture(
+        self,
+        key: tuple,
+        width: float,
+        height: float,
+        ratio: float,
+        draw: Callable[[QPainter], None],
+    ) -> QPixmap:
+        """Return what ``draw`` paints in a ``width`` x ``height`` box, as a picture.
+
+        Drawn once per ``key`` (which names everything the picture shows) and device
+        pixel ``ratio``: a tag, or a marker with its padlock, is then one call per
+        row instead of five to fifteen (a path with an arc alone costs ~25 µs).
+        """
+        key = (*key, width, height, ratio)
+        pixmap = self._pictures.get(key)
+        if pixmap is None:
+            if len(self._pictures) >= PICTURE_LIMIT:
+                self._pictures.clear()
+            pixmap = QPixmap(math.ceil(width * ratio), math.ceil(height * ratio))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setFont(self.font)
+            draw(painter)
+            painter.end()
+            self._pictures[key] = pixmap
+        return pixmap
+
+
+def mix(colour: QColor, base: QColor) -> QColor:
+    """An opaque colour between ``colour`` (45%) and ``base``: the tags' frame."""
+    return QColor(
+        (colour.red() * 9 + base.red() * 11) // 20,
+        (colour.green() * 9 + base.green() * 11) // 20,
+        (colour.blue() * 9 + base.blue() * 11) // 20,
+    )
