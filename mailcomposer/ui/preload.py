@@ -21,6 +21,10 @@ SEND_MODULES = (
     # In the order Send needs them on the GUI thread: it then waits (on the import
     # lock) at most for the module the thread is importing, never for the whole list.
     "mailcomposer.message.mime",
+    "mailcomposer.message.htmltext",  # the body's HTML to text (mime loads it on use)
+    "mailcomposer.message.screening",  # the checks before sending
+    "mailcomposer.store.screening",
+    "mailcomposer.store.contacts",  # the recipients remembered after the send
     "mailcomposer.message.filetypes",
     "mimetypes",
     "mailcomposer.store.pins",
@@ -32,7 +36,12 @@ SEND_MODULES = (
 def extra_modules_for(account: Any) -> tuple[str, ...]:
     """What a send from ``account`` needs beyond ``SEND_MODULES``."""
     if account.builtin_sandbox:
-        return ("mailcomposer.sandbox.server",)  # asyncio, aiosmtpd
+        # asyncio, aiosmtpd, and the lab's switches the server reads when it starts
+        return (
+            "mailcomposer.sandbox.server",
+            "mailcomposer.sandbox.labfile",
+            "mailcomposer.sandbox.protocol",
+        )
     if account.server.username:
         return ("mailcomposer.store.credentials",)  # keyring
     return ()
@@ -102,6 +111,8 @@ class Preloader(QObject):
         it); this is a single ~15 ms step, long before a user presses Send.
         """
         from PySide6.QtWidgets import QMessageBox
+
+        import mailcomposer.ui.htmlexport  # noqa: F401  (Send turns the body into HTML)
 
         warm_up_painting()
         QMessageBox.StandardButton  # noqa: B018  (the "Message sent" box: its type, built)

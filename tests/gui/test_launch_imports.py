@@ -107,3 +107,63 @@ def test_our_modules_are_told_to_pyside_as_using_qt_only_in_the_ui() -> None:
     assert modules["mailcomposer.store.accounts"] is False
     assert modules["mailcomposer"] is False
     assert not any(uses for name, uses in modules.items() if not name.startswith("mailcomposer.ui"))
+
+
+FIRST_SEND = """
+import os, sys, threading, time
+from mailcomposer.ui.app import create_window
+from PySide6.QtWidgets import QApplication
+window = create_window(["mailcomposer"])
+app = QApplication.instance()
+
+def spin(seconds, until=lambda: False):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not until():
+        app.processEvents()
+        time.sleep(0.005)
+
+spin(20, lambda: window.preloader.is_done())
+spin(0.5)  # the warm-up and the outbox runner, as a user writing
+window.to_field.setText("bob@example.org")
+window.subject_field.setText("first send")
+window.editor.setPlainText("hello")
+imported = []
+
+class Recorder:
+    def find_spec(self, name, path=None, target=None):
+        if threading.current_thread() is threading.main_thread() and name not in sys.modules:
+            imported.append(name)
+        return None
+
+sys.meta_path.insert(0, Recorder())
+window.send_action.trigger()
+spin(0.2)
+spin(30, lambda: not window.is_sending())
+sys.meta_path.pop(0)
+print("sent", not window.is_sending())
+print(",".join(name for name in imported if name.startswith("mailcomposer")))
+sys.stdout.flush()
+os._exit(0)
+"""
+
+
+def test_the_first_send_imports_nothing_on_the_gui_thread(tmp_path: Path) -> None:
+    # The preloader loads what Send needs on a thread; an import left to the first
+    # Send runs on the GUI thread and stalls the window (benchmarks/gui_send_stall.py).
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        MAILCOMPOSER_HOME=str(tmp_path / "home"),
+        MAILCOMPOSER_LANG="en",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_SEND],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=True,
+    )
+    sent, loaded = [*out.stdout.splitlines(), "", ""][:2]
+    assert sent == "sent True", out.stderr[-2000:]
+    assert loaded == "", f"imported on the GUI thread by the first send: {loaded}"
