@@ -48,23 +48,26 @@ os._exit(0)
 """
 
 
-def test_the_shown_window_has_not_loaded_what_later_actions_need(tmp_path: Path) -> None:
-    env = dict(os.environ)
-    env.update(
-        QT_QPA_PLATFORM="offscreen",
-        MAILCOMPOSER_HOME=str(tmp_path / "home"),
-        MAILCOMPOSER_LANG="en",
+def run_fresh(script: str, home: Path) -> tuple[str, str, str]:
+    """Run ``script`` in a fresh interpreter; return its first two lines and its stderr."""
+    env = dict(
+        os.environ, QT_QPA_PLATFORM="offscreen", MAILCOMPOSER_HOME=str(home), MAILCOMPOSER_LANG="en"
     )
     out = subprocess.run(
-        [sys.executable, "-c", SCRIPT.format(later=LATER)],
+        [sys.executable, "-c", script],
         capture_output=True,
         text=True,
         env=env,
         timeout=120,
         check=True,
     )
-    shown, loaded = [*out.stdout.splitlines(), "", ""][:2]
-    assert shown == "shown True", out.stderr[-2000:]
+    first, second = [*out.stdout.splitlines(), "", ""][:2]
+    return first, second, out.stderr[-2000:]
+
+
+def test_the_shown_window_has_not_loaded_what_later_actions_need(tmp_path: Path) -> None:
+    shown, loaded, stderr = run_fresh(SCRIPT.format(later=LATER), tmp_path / "home")
+    assert shown == "shown True", stderr
     assert loaded == "", f"loaded before the first paint: {loaded}"
 
 
@@ -84,16 +87,8 @@ print(",".join(name for name in read if name.startswith("mailcomposer")))
 
 def test_pyside_reads_the_source_of_none_of_our_modules(tmp_path: Path) -> None:
     # PySide6's __feature__ hook reads each new module's source unless told first.
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", MAILCOMPOSER_HOME=str(tmp_path))
-    out = subprocess.run(
-        [sys.executable, "-c", SOURCE_READS],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
-    )
-    assert out.stdout.strip() == "", f"PySide read the source of: {out.stdout.strip()}"
+    read, _rest, _stderr = run_fresh(SOURCE_READS, tmp_path)
+    assert read == "", f"PySide read the source of: {read}"
 
 
 def test_our_modules_are_told_to_pyside_as_using_qt_only_in_the_ui() -> None:
@@ -150,20 +145,6 @@ os._exit(0)
 def test_the_first_send_imports_nothing_on_the_gui_thread(tmp_path: Path) -> None:
     # The preloader loads what Send needs on a thread; an import left to the first
     # Send runs on the GUI thread and stalls the window (benchmarks/gui_send_stall.py).
-    env = dict(
-        os.environ,
-        QT_QPA_PLATFORM="offscreen",
-        MAILCOMPOSER_HOME=str(tmp_path / "home"),
-        MAILCOMPOSER_LANG="en",
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", FIRST_SEND],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
-    )
-    sent, loaded = [*out.stdout.splitlines(), "", ""][:2]
-    assert sent == "sent True", out.stderr[-2000:]
+    sent, loaded, stderr = run_fresh(FIRST_SEND, tmp_path / "home")
+    assert sent == "sent True", stderr
     assert loaded == "", f"imported on the GUI thread by the first send: {loaded}"
