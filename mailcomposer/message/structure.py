@@ -16,7 +16,10 @@ from email import policy
 from email.message import EmailMessage, Message
 
 from mailcomposer.i18n import _
+from mailcomposer.message import tailsearch
 from mailcomposer.message.inspect import Limits, MessageFileError, parse_message
+
+tailsearch.install()  # the parse of a big attachment no longer holds the GIL 0.2 s
 
 SOURCE_LIMIT = 1024 * 1024  # the raw tab shows the first 1 MB: enough to learn, cheap to draw
 # Linting re-parses and scans every line (about 3 s for a 25 MiB attachment): bigger
