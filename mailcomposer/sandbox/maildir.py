@@ -109,6 +109,17 @@ def _key_of(path: Path) -> str:
 
 
 def _read(path: Path) -> StoredMessage:
+    return read_message(path)[0]
+
+
+def read_message(path: Path) -> tuple[StoredMessage, bytes]:
+    """Read the message stored at ``path``: its description and its header block.
+
+    Only the header block is read (at most 256 KiB), so a 25 MiB message costs nothing.
+
+    Raises:
+        OSError: the file cannot be read (deleted meanwhile, for one).
+    """
     with open(path, "rb") as fh:
         head = fh.read(_HEADER_LIMIT)
         size = os.fstat(fh.fileno()).st_size
@@ -136,7 +147,7 @@ def _read(path: Path) -> StoredMessage:
             date = None
     if date is None:
         date = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
-    return StoredMessage(
+    stored = StoredMessage(
         key=_key_of(path),
         path=path,
         mail_from=text("X-MailFrom"),
@@ -146,3 +157,4 @@ def _read(path: Path) -> StoredMessage:
         date=date,
         size=size,
     )
+    return stored, head

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
+from mailcomposer.message import tailsearch
 from mailcomposer.message.inspect import Limits as ScanLimits
 from mailcomposer.message.inspect import MessageFileError, scan_message
 from mailcomposer.sandbox.preview import (
@@ -22,6 +23,8 @@ from mailcomposer.sandbox.preview import (
     build_preview,
     read_stored,
 )
+
+tailsearch.install()  # the parse of a big attachment no longer holds the GIL 0.2 s
 
 
 def _never() -> bool:

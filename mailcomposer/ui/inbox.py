@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from email import policy
-from email.parser import BytesHeaderParser
-from email.utils import getaddresses
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -40,43 +39,40 @@ from PySide6.QtWidgets import (
 )
 
 from mailcomposer.i18n import _, ngettext
+from mailcomposer.sandbox.inboxlist import (
+    FileKey,
+    Row,
+    RowCache,
+    hidden_recipients,
+    list_files,
+    read_rows,
+)
 from mailcomposer.sandbox.maildir import Inbox, StoredMessage
 from mailcomposer.sandbox.preview import Limits, Preview
 from mailcomposer.sandbox.previewload import load_preview
-from mailcomposer.ui.inboxloader import PreviewLoader
+from mailcomposer.ui.inboxloader import Loader, PreviewLoader
 from mailcomposer.ui.inboxpreview import InboxPreview
 from mailcomposer.ui.mimeview import MimeViewDialog, human_size
 
+__all__ = ["SYNC_BYTES", "SYNC_FILES", "SandboxInboxDialog", "hidden_recipients", "list_messages"]
+
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
-_HEADER_LIMIT = 256 * 1024
+# Up to this many new files are read at once (under a millisecond each); more on a
+# worker thread, the rows shown so far staying meanwhile.
+SYNC_FILES = 20
 # Smaller messages are previewed at once (a few milliseconds); bigger ones on a worker
 # thread, "Loading…" meanwhile: parsing takes about 0.05 s a megabyte.
 SYNC_BYTES = 256 * 1024
 
 
 def list_messages(maildir: Path) -> list[StoredMessage]:
-    """Return the stored messages, newest first (the one place that reads the Maildir)."""
+    """Return the stored messages, newest first (read at once, without the list's cache)."""
     return Inbox(maildir).messages()
 
 
-def hidden_recipients(message: StoredMessage) -> list[str]:
-    """Return envelope recipients absent from To/Cc: the Bcc copies, which no header shows."""
-    try:
-        with open(message.path, "rb") as fh:
-            head = fh.read(_HEADER_LIMIT)
-    except OSError:
-        return []
-    end = head.find(b"\r\n\r\n")
-    head = head[: end + 2] if end >= 0 else head
-    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(head)
-    from mailcomposer.message.addresses import envelope_key
-
-    shown = {
-        envelope_key(addr)
-        for _name, addr in getaddresses(headers.get_all("To", []) + headers.get_all("Cc", []))
-    }
-    return [rcpt for rcpt in message.rcpt_tos if envelope_key(rcpt) not in shown]
+def _rows_job(files: list[FileKey], cancelled: Callable[[], bool]) -> dict | None:
+    return read_rows(files, cancelled)
 
 
 class SandboxInboxDialog(QDialog):
@@ -89,6 +85,7 @@ class SandboxInboxDialog(QDialog):
         preview: the ``InboxPreview`` of the current message (tabs).
         limits: how much of a message the preview reads and parses.
         loader: loads the preview of a message over ``SYNC_BYTES`` on a worker thread.
+        list_loader: reads the rows of more than ``SYNC_FILES`` new files on a worker thread.
         splitter: holds the table and the preview.
 
     Signals:
@@ -115,6 +112,12 @@ class SandboxInboxDialog(QDialog):
         self.loader = PreviewLoader(self)
         self.loader.loaded.connect(self._on_loader_loaded)
         self.loader.failed.connect(self._on_loader_failed)
+        self._rows = RowCache()
+        self._shown: dict[str, Row] = {}  # the row each line of the model shows, by key
+        self._list_dropped = False
+        self.list_loader = Loader(self, name="inboxListThread")
+        self.list_loader.loaded.connect(self._on_list_loader_loaded)
+        self.list_loader.failed.connect(self._on_list_loader_failed)
 
         self.model = QStandardItemModel(0, self.COLUMNS, self)
         self.model.setHorizontalHeaderLabels(
@@ -212,24 +215,52 @@ class SandboxInboxDialog(QDialog):
 
     @Slot()
     def refresh(self) -> None:
-        """Re-read the Maildir, keeping the selection where possible."""
-        selected = set(self.selected_keys())
+        """Re-read the Maildir, keeping the selection where possible.
+
+        Only files not seen before (or changed) are read; more than ``SYNC_FILES`` of
+        them on a worker thread, the list as it was meanwhile, and ``refreshed``
+        follows once they are in.
+        """
         self._watch()
+        if self.list_loader.loading:
+            return  # its end refreshes again, seeing whatever changed meanwhile
         problem = ""
         try:
-            messages = list_messages(self.maildir)
+            files = list_files(self.maildir)
         except OSError as exc:
-            messages = []
+            files = []
             problem = _("Cannot read {path}: {reason}").format(
                 path=self.maildir, reason=exc.strerror or exc
             )
-        self._messages = {m.key: m for m in messages}
-        # Rebuilding the rows moves the current row about: the preview follows once, after.
+        missing = self._rows.missing(files)
+        if len(missing) > SYNC_FILES:
+            self.status.setText(
+                ngettext("Reading {n} message…", "Reading {n} messages…", len(missing)).format(
+                    n=len(missing)
+                )
+            )
+            self.list_loader.start(str(self.maildir), partial(_rows_job, missing))
+            return
+        self._rows.add(read_rows(missing) or {})
+        self._fill(self._rows.rows(files), problem)
+
+    def _fill(self, rows: list[Row], problem: str) -> None:
+        selected = set(self.selected_keys())
+        self._messages = {row.message.key: row.message for row in rows}
+        wanted = {row.message.key: row for row in rows}
+        # Changing the rows moves the current row about: the preview follows once, after.
         self._refreshing = True
         try:
-            self.model.removeRows(0, self.model.rowCount())
-            for message in messages:
-                self.model.appendRow(self._row(message))
+            # Only the rows that changed: an unchanged inbox of thousands costs nothing.
+            for number in reversed(range(self.model.rowCount())):
+                key = self.model.item(number, 0).data(KEY_ROLE)
+                if wanted.get(key) is not self._shown.get(key):
+                    self.model.removeRow(number)
+                    del self._shown[key]
+            for row in rows:
+                if row.message.key not in self._shown:
+                    self.model.appendRow(self._row(row))
+                    self._shown[row.message.key] = row
             self._reselect(selected)
         finally:
             self._refreshing = False
@@ -242,17 +273,17 @@ class SandboxInboxDialog(QDialog):
             self.table.setColumnWidth(column, min(240, max(120, wanted)))
         if problem:
             self.status.setText(problem)
-        elif messages:
+        elif rows:
             self.status.setText(
-                ngettext("{n} message in {path}", "{n} messages in {path}", len(messages)).format(
-                    n=len(messages), path=self.maildir
+                ngettext("{n} message in {path}", "{n} messages in {path}", len(rows)).format(
+                    n=len(rows), path=self.maildir
                 )
             )
         else:
             self.status.setText(_("No messages yet. Send one to the local test server."))
         self._update_buttons()
         self._show_current()
-        self.refreshed.emit(len(messages))
+        self.refreshed.emit(len(rows))
 
     def messages(self) -> list[StoredMessage]:
         """Return the messages shown, in table order."""
@@ -274,34 +305,45 @@ class SandboxInboxDialog(QDialog):
 
     @Slot()
     def open_selected(self) -> MimeViewDialog | None:
-        """Open the current message in the MIME view (non-modal)."""
+        """Open the current message in the MIME view (non-modal).
+
+        A message over ``SYNC_BYTES`` is read and parsed on a worker thread: the view
+        shows at once, says "Loading…" and fills in when done (its ``loaded`` signal).
+        """
         keys = self.selected_keys()
         if not keys:
             return None
         message = self._messages.get(keys[0])
         if message is None:
             return None
-        try:
-            raw = message.raw()
-        except OSError as exc:
-            QMessageBox.warning(
-                self,
-                _("Open message"),
-                _("Cannot read {path}: {reason}").format(
-                    path=message.path, reason=exc.strerror or exc
-                ),
-            )
-            self.refresh()
-            return None
+        raw = b""
+        if message.size <= SYNC_BYTES:
+            try:
+                raw = message.raw()
+            except OSError as exc:
+                self._warn_unreadable(message, exc)
+                return None
         viewer = MimeViewDialog(
             raw,
             self,
             title=_("Message structure: {subject}").format(subject=message.subject or message.key),
         )
+        if message.size > SYNC_BYTES:
+            # Shown at once, "Loading…"; read and parsed on a worker (a second for 25 MiB).
+            viewer.failed.connect(self._on_viewer_failed)
+            viewer.load_file(message.path)
         viewer.finished.connect(self._on_viewer_finished)
         self._viewers.append(viewer)
         viewer.show()
         return viewer
+
+    def _warn_unreadable(self, message: StoredMessage, exc: OSError) -> None:
+        QMessageBox.warning(
+            self,
+            _("Open message"),
+            _("Cannot read {path}: {reason}").format(path=message.path, reason=exc.strerror or exc),
+        )
+        self.refresh()
 
     @Slot()
     def delete_selected(self) -> int:
@@ -340,10 +382,10 @@ class SandboxInboxDialog(QDialog):
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _row(self, message: StoredMessage) -> list[QStandardItem]:
+    def _row(self, row: Row) -> list[QStandardItem]:
+        message, hidden = row.message, row.hidden
         date = message.date
         date_text = date.astimezone().strftime("%Y-%m-%d %H:%M:%S") if date else ""
-        hidden = hidden_recipients(message)
         recipients = ", ".join(message.rcpt_tos)
         cells = [
             (date_text, date.timestamp() if date else 0.0),
@@ -454,20 +496,38 @@ class SandboxInboxDialog(QDialog):
         elif key != self._previewed_key and key != self.loader.key:
             self.show_preview(key)
 
+    def _cancel_list(self) -> None:
+        if self.list_loader.cancel():
+            self._list_dropped = True
+
     def done(self, result: int) -> None:
-        """Close; a preview still loading is dropped (it ends on its own thread, unheard)."""
+        """Close; loads still running are dropped (they end on their own thread, unheard)."""
         self._cancel_load()
+        self._cancel_list()
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Drop a preview still loading, as ``done`` does."""
+        """Drop the loads still running, as ``done`` does."""
         self._cancel_load()
+        self._cancel_list()
         super().closeEvent(event)
 
     def showEvent(self, event: QShowEvent) -> None:
-        """Preview the current message again if closing dropped its load."""
+        """Read the list or preview the current message again if closing dropped its load."""
         super().showEvent(event)
+        if self._list_dropped:
+            self._list_dropped = False
+            self.refresh()
         self._show_current()
+
+    @Slot(str, object)
+    def _on_list_loader_loaded(self, _key: str, rows: dict) -> None:
+        self._rows.add(rows)
+        self.refresh()  # lists again: what arrived or went meanwhile shows too
+
+    @Slot(str, str)
+    def _on_list_loader_failed(self, _key: str, problem: str) -> None:
+        self.status.setText(problem)
 
     @Slot(str, object)
     def _on_loader_loaded(self, key: str, preview: Preview) -> None:
@@ -497,6 +557,10 @@ class SandboxInboxDialog(QDialog):
     @Slot(QModelIndex)
     def _on_table_double_clicked(self, _index: QModelIndex) -> None:
         self.open_selected()
+
+    @Slot(str)
+    def _on_viewer_failed(self, _problem: str) -> None:
+        self.refresh()  # the file went away: the list shows what is left
 
     @Slot()
     def _on_viewer_finished(self) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import email
-from email import policy
 from email.message import EmailMessage, Message
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Slot
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
     QFontDatabase,
@@ -38,18 +37,47 @@ from PySide6.QtWidgets import (
 )
 
 from mailcomposer.i18n import _
-from mailcomposer.message.inspect import MessageFileError, parse_message
+from mailcomposer.message import structure
 from mailcomposer.message.preview import EnvelopeStep, envelope_steps, wire_bytes
+from mailcomposer.message.structure import (
+    SOURCE_LIMIT,
+    PartRow,
+    Structure,
+    defect_findings,
+    describe,
+    lint_findings,
+    parse,
+    part_filename,
+    part_size,
+    part_text,
+)
+from mailcomposer.ui.inboxloader import Loader
 from mailcomposer.ui.tints import accent_text
 
-SOURCE_LIMIT = 1024 * 1024  # the raw tab shows the first 1 MB: enough to learn, cheap to draw
+__all__ = [
+    "IMAGE_LIMIT",
+    "LINT_AUTO_LIMIT",
+    "SOURCE_LIMIT",
+    "TEXT_LIMIT",
+    "MimeTreeModel",
+    "MimeViewDialog",
+    "defect_findings",
+    "human_size",
+    "lint_findings",
+    "parse",
+    "part_filename",
+    "part_size",
+    "part_text",
+]
+
 TEXT_LIMIT = 200_000  # characters of a text part shown
 IMAGE_LIMIT = 20 * 1024 * 1024  # bigger images are described, not decoded
 # Linting re-parses and scans every line (about 3 s for a 25 MiB attachment): bigger
 # messages get a button instead of a frozen window.
-LINT_AUTO_LIMIT = 4 * 1024 * 1024
+LINT_AUTO_LIMIT = structure.LINT_AUTO_LIMIT
 
 PART_ROLE = Qt.ItemDataRole.UserRole + 1
+SIZE_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def human_size(size: int) -> str:
@@ -60,83 +88,6 @@ def human_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{size / 1024:.1f} KiB"
     return f"{size / (1024 * 1024):.1f} MiB"
-
-
-def parse(raw: bytes) -> EmailMessage:
-    """Parse raw message bytes with the modern policy (defects are recorded, not raised).
-
-    A message from the sandbox inbox may be hostile: it is parsed within the limits
-    of ``parse_message`` (depth, parts, header sizes).
-
-    Raises:
-        MessageFileError: the message is outside those limits; the text says why.
-    """
-    if not raw:
-        return email.message_from_bytes(raw, policy=policy.default)  # type: ignore[return-value]
-    return parse_message(raw)
-
-
-def part_size(part: Message) -> int:
-    """Return the decoded size of a leaf, or the sum of a multipart's leaves."""
-    if part.is_multipart():
-        return sum(part_size(child) for child in part.iter_parts())  # type: ignore[attr-defined]
-    payload = part.get_payload(decode=True)
-    return len(payload) if isinstance(payload, bytes) else 0
-
-
-def part_filename(part: Message) -> str:
-    """Return the part's decoded file name (RFC 2231 or 2047), or ""."""
-    try:
-        return part.get_filename() or ""
-    except Exception:  # a malformed parameter must not hide the part
-        return ""
-
-
-def part_text(part: Message) -> str | None:
-    """Return a text part's decoded content, or None for binary parts."""
-    if part.get_content_maintype() != "text":
-        return None
-    try:
-        return part.get_content()  # type: ignore[attr-defined]
-    except (LookupError, UnicodeError, AttributeError):
-        # Unknown or lying charset: show what we can rather than nothing.
-        payload = part.get_payload(decode=True)
-        return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
-
-
-def lint_findings(raw: bytes) -> list[tuple[str, str]] | None:
-    """Return ``(level, text)`` pairs from the message lint, or None when it is unavailable."""
-    try:
-        from mailcomposer.message.lint import lint
-    except ImportError:
-        return None
-    try:
-        findings = lint(raw)
-    except Exception as exc:  # lint is advice: its failure must not close the view
-        return [("error", _("The lint check failed: {reason}").format(reason=exc))]
-    result = []
-    for finding in findings:
-        level = getattr(finding, "level", "info")
-        level = getattr(level, "value", level)
-        result.append((str(level), str(getattr(finding, "text", finding))))
-    return result
-
-
-def defect_findings(message: Message) -> list[tuple[str, str]]:
-    """Return the parser's defects of every part as ``(level, text)`` pairs."""
-    found = []
-    for part in message.walk():
-        for defect in getattr(part, "defects", []):
-            detail = type(defect).__name__
-            found.append(
-                (
-                    "warning",
-                    _("{type}: parser defect {defect}").format(
-                        type=part.get_content_type(), defect=detail
-                    ),
-                )
-            )
-    return found
 
 
 class MimeTreeModel(QStandardItemModel):
@@ -158,11 +109,17 @@ class MimeTreeModel(QStandardItemModel):
         )
         self._parts: list[Message] = []
 
-    def set_message(self, message: Message) -> None:
-        """Show the part tree of ``message``."""
+    def set_parts(self, rows: tuple[PartRow, ...]) -> None:
+        """Show the part tree described by ``rows`` (depth first, as ``part_rows`` gives)."""
         self.removeRows(0, self.rowCount())
         self._parts = []
-        self._add(self.invisibleRootItem(), message)
+        parents = [self.invisibleRootItem()]
+        for row in rows:
+            items = self._items(len(self._parts), row)
+            self._parts.append(row.part)
+            del parents[row.depth + 1 :]
+            parents[-1].appendRow(items)
+            parents.append(items[0])
 
     def part(self, index: QModelIndex) -> Message | None:
         """Return the message part at ``index`` (any column)."""
@@ -171,34 +128,28 @@ class MimeTreeModel(QStandardItemModel):
         number = index.siblingAtColumn(0).data(PART_ROLE)
         return self._parts[number] if number is not None else None
 
-    def _add(self, parent: QStandardItem, part: Message) -> None:
-        number = len(self._parts)
-        self._parts.append(part)
-        leaf = not part.is_multipart()
-        disposition = part.get_content_disposition() or ""
-        encoding = str(part.get("Content-Transfer-Encoding", "") or "").lower()
-        if leaf and not encoding:
-            encoding = "7bit"
-        size = part_size(part)
+    def size(self, index: QModelIndex) -> int:
+        """Return the decoded size of the part at ``index`` (any column)."""
+        return index.siblingAtColumn(5).data(SIZE_ROLE) or 0 if index.isValid() else 0
+
+    @staticmethod
+    def _items(number: int, row: PartRow) -> list[QStandardItem]:
         cells = [
-            part.get_content_type(),
-            disposition,
-            part_filename(part),
-            (part.get_content_charset() or "") if leaf else "",
-            encoding if leaf else "",
-            human_size(size),
+            row.content_type,
+            row.disposition,
+            row.filename,
+            row.charset,
+            row.encoding,
+            human_size(row.size),
         ]
         items = [QStandardItem(text) for text in cells]
         for item in items:
             item.setEditable(False)
         items[0].setData(number, PART_ROLE)
-        items[5].setData(size, Qt.ItemDataRole.UserRole + 2)
+        items[5].setData(row.size, SIZE_ROLE)
         items[5].setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        items[5].setToolTip(_("{n} bytes").format(n=f"{size:,}"))
-        parent.appendRow(items)
-        if not leaf:
-            for child in part.iter_parts():  # type: ignore[attr-defined]
-                self._add(items[0], child)
+        items[5].setToolTip(_("{n} bytes").format(n=f"{row.size:,}"))
+        return items
 
 
 class MimeViewDialog(QDialog):
@@ -214,7 +165,15 @@ class MimeViewDialog(QDialog):
         source_view: the raw message source (first 1 MB).
         envelope_view: MAIL FROM and each RCPT TO with its field (hidden without an envelope).
         message: the parsed ``EmailMessage``.
+        loader: reads and parses a file on a worker thread (``load_file``).
+
+    Signals:
+        loaded: the message is shown (at once with ``set_raw``, later with ``load_file``).
+        failed: ``load_file`` could not read the file (carries the sentence shown).
     """
+
+    loaded = Signal()
+    failed = Signal(str)
 
     def __init__(
         self,
@@ -341,6 +300,10 @@ class MimeViewDialog(QDialog):
 
         self.message: EmailMessage | None = None
         self.raw = b""
+        self._size = 0
+        self.loader = Loader(self, name="mimeViewThread")
+        self.loader.loaded.connect(self._on_loader_loaded)
+        self.loader.failed.connect(self._on_loader_failed)
         if envelope:
             self.set_envelope(envelope)
         if raw:
@@ -389,63 +352,77 @@ class MimeViewDialog(QDialog):
         )
 
     def set_raw(self, raw: bytes) -> None:
-        """Show the message given as raw bytes (large ones are linted on request)."""
+        """Show the message given as raw bytes, parsed here (large ones are linted on request)."""
+        self.loader.cancel()
         busy = len(raw) > SOURCE_LIMIT
         if busy:
             QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self._set_raw(raw)
+            self.show_structure(describe(raw, lint_limit=LINT_AUTO_LIMIT))
         finally:
             if busy:
                 QGuiApplication.restoreOverrideCursor()
 
-    def _set_raw(self, raw: bytes) -> None:
-        self.raw = raw
-        refused = ""
-        try:
-            self.message = parse(raw)
-        except MessageFileError as exc:
-            self.message = None
-            refused = exc.message
-        if self.message is not None:
-            self.model.set_message(self.message)
+    def load_file(self, path: str | Path) -> None:
+        """Read and parse the message at ``path`` on a worker thread; "Loading…" meanwhile.
+
+        ``loaded`` follows once it is shown, or ``failed`` when the file cannot be read.
+        Closing the dialog drops the load (it ends on its own thread, unheard).
+        """
+        self._clear(_("Loading…"))
+        self.source_note.setText(_("Loading…"))
+        self.loader.start(str(path), partial(_describe_file_job, Path(path), LINT_AUTO_LIMIT))
+
+    @property
+    def loading(self) -> bool:
+        """True while ``load_file`` reads and parses."""
+        return self.loader.loading
+
+    def show_structure(self, found: Structure) -> None:
+        """Show a message described by ``message.structure.describe``."""
+        self.raw, self._size, self.message = found.raw, found.size, found.message
+        if found.message is not None:
+            self.model.set_parts(found.parts)
             self.tree.expandAll()
-            if len(raw) <= LINT_AUTO_LIMIT:
-                self._show_findings(lint_findings(raw), self.message)
-            else:
-                self._show_findings([], self.message, linted=False)
+            findings = None if found.findings is None else list(found.findings)
+            self._show_findings(findings, list(found.defects), linted=found.linted)
         else:
-            self.model.removeRows(0, self.model.rowCount())
-            self.findings.clear()
-            self.findings.addItem(QListWidgetItem("✗ " + refused))
-        shown = raw[:SOURCE_LIMIT]
-        self.source_view.setPlainText(shown.decode("utf-8", "replace"))
-        if len(raw) > SOURCE_LIMIT:
+            self._clear(found.refused)
+            self.findings.addItem(QListWidgetItem("✗ " + found.refused))
+        self.source_view.setPlainText(found.source)
+        if found.size > SOURCE_LIMIT:
             self.source_note.setText(
                 _("Showing the first {shown} of {total}.").format(
-                    shown=human_size(SOURCE_LIMIT), total=human_size(len(raw))
+                    shown=human_size(SOURCE_LIMIT), total=human_size(found.size)
                 )
             )
         else:
-            self.source_note.setText(_("{size} in total.").format(size=human_size(len(raw))))
+            self.source_note.setText(_("{size} in total.").format(size=human_size(found.size)))
         self.tree.setCurrentIndex(self.model.index(0, 0))
-        self.summary.setText(refused or self._summary_text())
+        self.summary.setText(found.refused or self._summary_text(found))
+        self.loaded.emit()
 
-    def _summary_text(self) -> str:
-        message = self.message
-        if message is None:
-            return ""
-        leaves = sum(1 for part in message.walk() if not part.is_multipart())
-        try:
-            subject = str(message.get("Subject", "") or "")
-        except Exception:  # a broken encoded word must not hide the rest
-            subject = ""
+    def _clear(self, summary: str) -> None:
+        self.message = None
+        self.model.removeRows(0, self.model.rowCount())
+        self.findings.clear()
+        self.lint_button.hide()
+        self.source_view.clear()
+        self.source_note.clear()
+        self.summary.setText(summary)
+
+    def _summary_text(self, found: Structure) -> str:
         return _("{subject} — {type}, {n} parts, {size}").format(
-            subject=subject or _("(no subject)"),
-            type=message.get_content_type(),
-            n=leaves,
-            size=human_size(len(self.raw)),
+            subject=found.subject or _("(no subject)"),
+            type=found.parts[0].content_type,
+            n=found.leaves,
+            size=human_size(found.size),
         )
+
+    def done(self, result: int) -> None:
+        """Close; a load still running is dropped (it ends on its own thread, unheard)."""
+        self.loader.cancel()
+        super().done(result)
 
     def part_paths(self) -> list[str]:
         """Return each part's content type, indented by depth (for tests and copy)."""
@@ -467,19 +444,22 @@ class MimeViewDialog(QDialog):
             return
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self._show_findings(lint_findings(self.raw), self.message)
+            self._show_findings(lint_findings(self.raw), defect_findings(self.message))
         finally:
             QGuiApplication.restoreOverrideCursor()
 
     def _show_findings(
-        self, findings: list[tuple[str, str]] | None, message: Message, linted: bool = True
+        self,
+        findings: list[tuple[str, str]] | None,
+        defects: list[tuple[str, str]],
+        linted: bool = True,
     ) -> None:
         self.findings.clear()
         self.lint_button.setVisible(not linted)
         if not linted:
             item = QListWidgetItem(
                 _("The message is large ({size}): press “Check the message” to lint it.").format(
-                    size=human_size(len(self.raw))
+                    size=human_size(self._size)
                 )
             )
             item.setForeground(self.palette().placeholderText())
@@ -489,7 +469,7 @@ class MimeViewDialog(QDialog):
             item.setForeground(self.palette().placeholderText())
             self.findings.addItem(item)
             findings = []
-        findings = findings + defect_findings(message)
+        findings = findings + defects
         markers = {"error": "✗", "warning": "⚠", "info": "ℹ"}
         for level, text in findings:
             marker = markers.get(level.lower(), "•")
@@ -515,6 +495,16 @@ class MimeViewDialog(QDialog):
         if event.type() == QEvent.Type.PaletteChange:
             self._colour_findings()
 
+    @Slot(str, object)
+    def _on_loader_loaded(self, _key: str, found: Structure) -> None:
+        self.show_structure(found)
+
+    @Slot(str, str)
+    def _on_loader_failed(self, _key: str, problem: str) -> None:
+        self._clear(problem)
+        self.findings.addItem(QListWidgetItem("✗ " + problem))
+        self.failed.emit(problem)
+
     @Slot(QModelIndex, QModelIndex)
     def _on_tree_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         part = self.model.part(current)
@@ -539,7 +529,7 @@ class MimeViewDialog(QDialog):
             self.content_view.setPlainText(text)
             self.content_stack.setCurrentIndex(0)
             return
-        size = part_size(part)
+        size = self.model.size(current)
         if part.get_content_maintype() == "image" and size <= IMAGE_LIMIT:
             pixmap = QPixmap()
             if pixmap.loadFromData(part.get_payload(decode=True)):
@@ -577,3 +567,7 @@ def _titled(title: str, widget: QWidget) -> QWidget:
     layout.addWidget(label)
     layout.addWidget(widget)
     return box
+
+
+def _describe_file_job(path: Path, lint_limit: int, cancelled) -> Structure | None:
+    return structure.describe_file(path, lint_limit=lint_limit, cancelled=cancelled)
