@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.gui_inbox_stall import GapMeter, spin_until, stored, viewer_filled  # noqa: E402
+from benchmarks.gui_inbox_stall import GapMeter, spin_until, stored, viewer_filled
 
 CASES = ("lint", "image", "from_file", "open_eml", "history")
 

@@ -18,6 +18,7 @@ def no_load_left():
     yield
     assert wait_for_loads(), "a load is still running"
 
+
 # The offscreen platform warns about top-level size hints; harmless here.
 
 
