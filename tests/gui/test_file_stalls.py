@@ -149,6 +149,7 @@ def test_an_image_part_is_decoded_while_the_event_loop_runs(qtbot, monkeypatch):
 def test_selecting_another_part_or_closing_drops_the_picture(qtbot, monkeypatch):
     view = MimeViewDialog(image_message())
     qtbot.add_widget(view)
+    view.show()  # closing a dialog never shown does not close it
     release = threading.Event()
     needs_ticks(mimeview, "image_job", Ticks(), monkeypatch, release)
     shown = []
@@ -222,6 +223,7 @@ def test_closing_from_file_mid_load_is_clean(qtbot, tmp_path, monkeypatch):
     needs_ticks(mimeview, "describe_file_job", Ticks(), monkeypatch, release)
     view = MimeViewDialog.from_file(big_eml(tmp_path))
     qtbot.add_widget(view)
+    view.show()
     filled = []
     view.loaded.connect(lambda: filled.append(True))
     view.close()
