@@ -364,12 +364,19 @@ class MimeViewDialog(QDialog):
 
     @classmethod
     def from_file(cls, path: str | Path, parent=None, title: str | None = None) -> MimeViewDialog:
-        """Open the message stored at ``path``: read and parsed on a worker (``load_file``)."""
+        """Open the message stored at ``path`` (over ``SYNC_BYTES``: on a worker, ``load_file``)."""
         path = Path(path)
         view = cls(
             parent=parent, title=title or _("Message structure: {name}").format(name=path.name)
         )
-        view.load_file(path)
+        try:
+            raw = path.read_bytes() if path.stat().st_size <= SYNC_BYTES else None
+        except OSError:
+            raw = None  # the worker's read says why
+        if raw is None:
+            view.load_file(path)
+        else:
+            view.set_raw(raw)
         return view
 
     def set_raw(self, raw: bytes) -> None:
