@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email import errors, message_from_bytes, message_from_string
 from email import policy as email_policy
@@ -37,22 +38,66 @@ class Finding:
     text: str
 
 
-def _line_findings(raw: bytes, findings: list[Finding]) -> None:
-    bare_lf = len(re.findall(rb"(?<!\r)\n", raw))
-    bare_cr = len(re.findall(rb"\r(?!\n)", raw))
-    long_lines = 0
-    for number, line in enumerate(re.split(rb"\r\n|\r|\n", raw), start=1):
-        if len(line) > _MAX_LINE:
-            long_lines += 1
-            if long_lines == 1:
-                findings.append(
-                    Finding(
-                        Level.ERROR,
-                        _("Line {n} is {length} bytes long; the limit is 998").format(
-                            n=number, length=len(line)
-                        ),
-                    )
-                )
+# The line scan looks at this many bytes per step (cut after a line end): each C
+# call (count, splitlines) then takes well under a millisecond, so a lint on a worker
+# thread hands the GIL back to the window between them instead of holding it for
+# 0.4 s in one regular-expression search over a 25 MiB attachment.
+SCAN_CHUNK = 1024 * 1024
+
+
+def _never() -> bool:
+    return False
+
+
+def _chunks(raw: bytes, size: int | None = None) -> Iterator[bytes]:
+    """Yield ``raw`` in pieces of about ``size`` bytes, each ending just after a LF.
+
+    A CRLF pair is never cut in two; a piece holding no LF runs on to the next one.
+    """
+    size = size or SCAN_CHUNK
+    start, total = 0, len(raw)
+    while start < total:
+        end = min(start + size, total)
+        if end < total:
+            cut = raw.rfind(b"\n", start, end)
+            if cut < 0:
+                cut = raw.find(b"\n", end)
+            end = total if cut < 0 else cut + 1
+        yield raw[start:end]
+        start = end
+
+
+def _line_findings(
+    raw: bytes, findings: list[Finding], cancelled: Callable[[], bool] = _never
+) -> bool:
+    """Add the line-end and line-length findings; False when ``cancelled()`` stopped it."""
+    bare_lf = bare_cr = long_lines = 0
+    first_long: tuple[int, int] | None = None
+    lines_before = 0
+    for piece in _chunks(raw):
+        if cancelled():
+            return False
+        crlf = piece.count(b"\r\n")
+        bare_lf += piece.count(b"\n") - crlf
+        bare_cr += piece.count(b"\r") - crlf
+        # bytes.splitlines() splits at CRLF, CR and LF, as the wire's lines are counted.
+        lines = piece.splitlines()
+        if lines and max(map(len, lines)) > _MAX_LINE:
+            for number, line in enumerate(lines, start=lines_before + 1):
+                if len(line) > _MAX_LINE:
+                    long_lines += 1
+                    first_long = first_long or (number, len(line))
+        lines_before += len(lines)
+    if first_long is not None:
+        number, length = first_long
+        findings.append(
+            Finding(
+                Level.ERROR,
+                _("Line {n} is {length} bytes long; the limit is 998").format(
+                    n=number, length=length
+                ),
+            )
+        )
     if long_lines > 1:
         findings.append(
             Finding(Level.ERROR, _("{n} lines are longer than 998 bytes").format(n=long_lines))
@@ -65,6 +110,7 @@ def _line_findings(raw: bytes, findings: list[Finding]) -> None:
         findings.append(Finding(Level.ERROR, _("{n} bare CR characters").format(n=bare_cr)))
     if raw and not raw.endswith(b"\r\n"):
         findings.append(Finding(Level.ERROR, _("The message does not end with CRLF")))
+    return True
 
 
 def _header_block(raw: bytes) -> bytes:
@@ -212,19 +258,24 @@ def _structure_findings(
         )
 
 
-def lint(raw: bytes, *, smtputf8: bool | None = None) -> list[Finding]:
+def lint(
+    raw: bytes, *, smtputf8: bool | None = None, cancelled: Callable[[], bool] = _never
+) -> list[Finding]:
     """Check a message as it would go on the wire (unstuffed, CRLF line ends).
 
     Args:
         raw: the message bytes.
         smtputf8: whether the message will be sent with SMTPUTF8 (allows UTF-8
             headers); ``None`` infers it from non-ASCII address local parts.
+        cancelled: asked between steps (on a worker thread); once it is true the
+            lint stops and returns what it found so far, which the caller drops.
 
     Returns:
         The findings, errors first; an empty list means the message is clean.
     """
     findings: list[Finding] = []
-    _line_findings(raw, findings)
+    if not _line_findings(raw, findings, cancelled) or cancelled():
+        return findings
     try:
         # WORKAROUND: the bytes parser turns raw UTF-8 headers (RFC 6532) into
         # surrogates and defects; the str parser reads them properly.

@@ -136,14 +136,20 @@ def part_text(part: Message) -> str | None:
         return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
 
 
-def lint_findings(raw: bytes) -> list[tuple[str, str]] | None:
-    """Return ``(level, text)`` pairs from the message lint, or None when it is unavailable."""
+def lint_findings(
+    raw: bytes, cancelled: Callable[[], bool] = _never
+) -> list[tuple[str, str]] | None:
+    """Return ``(level, text)`` pairs from the message lint, or None when it is unavailable.
+
+    ``cancelled`` is asked between the lint's steps; once it is true what is
+    returned is incomplete and must be dropped.
+    """
     try:
         from mailcomposer.message.lint import lint
     except ImportError:
         return None
     try:
-        findings = lint(raw)
+        findings = lint(raw, cancelled=cancelled)
     except Exception as exc:  # lint is advice: its failure must not close the view
         return [("error", _("The lint check failed: {reason}").format(reason=exc))]
     result = []
@@ -152,6 +158,28 @@ def lint_findings(raw: bytes) -> list[tuple[str, str]] | None:
         level = getattr(level, "value", level)
         result.append((str(level), str(getattr(finding, "text", finding))))
     return result
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The lint of a message run on request (a large one is not linted when opened).
+
+    Attributes:
+        findings: ``(level, text)`` pairs; None when lint is unavailable.
+    """
+
+    findings: Findings | None
+
+
+def check(raw: bytes, cancelled: Callable[[], bool] = _never) -> Checked | None:
+    """Lint ``raw`` (seconds for a 25 MiB attachment: run it on a worker thread).
+
+    Returns None once ``cancelled()`` is true (asked between the lint's steps).
+    """
+    findings = lint_findings(raw, cancelled)
+    if cancelled():
+        return None
+    return Checked(None if findings is None else tuple(findings))
 
 
 def defect_findings(message: Message) -> list[tuple[str, str]]:

@@ -350,23 +350,25 @@ class HistoryWindow(QWidget):
         self.resend_button.setEnabled(record is not None)
 
     @Slot()
-    def open_selected_message(self) -> None:
-        """Open the kept copy of the selected attempt in the MIME view."""
+    def open_selected_message(self) -> QWidget | None:
+        """Open the kept copy of the selected attempt in the MIME view (read on a worker)."""
         from mailcomposer.ui.mimeview import MimeViewDialog
 
         record = self.selected()
         if record is None or not record.copy_path:
             return
-        try:
-            raw = Path(record.copy_path).read_bytes()
-        except OSError as exc:
-            self.details.append(
-                escape(_("Could not open {path}: {error}").format(path=record.copy_path, error=exc))
-            )
-            return
-        view = MimeViewDialog(raw, self, title=record.subject or record.message_id)
+        # Read and parsed on a worker (a second for a 25 MiB attachment): "Loading…".
+        view = MimeViewDialog.from_file(
+            record.copy_path, self, title=record.subject or record.message_id
+        )
+        view.failed.connect(self._on_mime_view_failed)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         view.show()
+        return view
+
+    @Slot(str)
+    def _on_mime_view_failed(self, problem: str) -> None:
+        self.details.append(escape(problem))
 
     @Slot()
     def _on_resend_button_clicked(self) -> None:

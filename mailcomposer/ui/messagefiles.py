@@ -79,6 +79,7 @@ class MessageFiles(QObject):
         self._questions = questions
         # The outbox's timer (``OutboxRunner``): Retry now goes through it; set when wired.
         self.outbox_runner: Any = None
+        self._opener: Any = None  # File → Open's worker (``EmlOpener``), made at first use
 
     # ------------------------------------------------------------------ replacing
 
@@ -158,7 +159,37 @@ class MessageFiles(QObject):
             self._window, _("Open message"), "", _("E-mail messages (*.eml);;All files (*)")
         )
         if path:
-            self.replace_message(lambda: self.open_eml(path))
+            self.open_eml_in_background(path)
+
+    def open_eml_in_background(self, path: str | Path) -> None:
+        """Read and parse an .eml file on a worker thread, then open it like ``open_eml``.
+
+        The message being written is not touched until the file is read whole: then
+        it is replaced once safe (``replace_message``); if the file cannot be read it
+        stays as it was and the error is shown.
+        """
+        opener = self._opener
+        if opener is None:
+            from mailcomposer.ui.emlopen import EmlOpener
+
+            opener = self._opener = EmlOpener(self._window, self)
+            opener.opened.connect(self._on_opener_opened)
+            opener.failed.connect(self._on_opener_failed)
+        self._status.say(_("Opening {name}…").format(name=Path(path).name), 0)
+        opener.start(path)
+
+    @Slot(str, object)
+    def _on_opener_opened(self, path: str, draft: Draft) -> None:
+        self._status.say("")
+        self.replace_message(lambda: self._show_opened(draft, path))
+
+    @Slot(str, object)
+    def _on_opener_failed(self, path: str, error: object) -> None:
+        self._status.say("")
+        problem = reason(error) if isinstance(error, Exception) else str(error)
+        self._status.show_error(
+            _("Could not open {path}: {error}").format(path=path, error=problem)
+        )
 
     def open_eml(self, path: str | Path) -> bool:
         """Load an .eml file into the composer; True on success."""
@@ -171,6 +202,9 @@ class MessageFiles(QObject):
                 _("Could not open {path}: {error}").format(path=path, error=reason(exc))
             )
             return False
+        return self._show_opened(draft, path)
+
+    def _show_opened(self, draft: Draft, path: str | Path) -> bool:
         draft.message_id = None  # a reopened message is a new message
         self._composer.load_draft(draft, modified=True)
         self._status.say(_("Opened {name}.").format(name=Path(path).name))

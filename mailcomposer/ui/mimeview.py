@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
     QFontDatabase,
-    QGuiApplication,
+    QImage,
     QPixmap,
     QStandardItem,
     QStandardItemModel,
@@ -41,6 +41,7 @@ from mailcomposer.message import structure
 from mailcomposer.message.preview import EnvelopeStep, envelope_steps, wire_bytes
 from mailcomposer.message.structure import (
     SOURCE_LIMIT,
+    Checked,
     PartRow,
     Structure,
     defect_findings,
@@ -52,12 +53,14 @@ from mailcomposer.message.structure import (
     part_text,
 )
 from mailcomposer.ui.inboxloader import Loader
+from mailcomposer.ui.mimejobs import check_job, describe_file_job, describe_job, image_job
 from mailcomposer.ui.tints import accent_text
 
 __all__ = [
     "IMAGE_LIMIT",
     "LINT_AUTO_LIMIT",
     "SOURCE_LIMIT",
+    "SYNC_BYTES",
     "TEXT_LIMIT",
     "MimeTreeModel",
     "MimeViewDialog",
@@ -72,6 +75,9 @@ __all__ = [
 
 TEXT_LIMIT = 200_000  # characters of a text part shown
 IMAGE_LIMIT = 20 * 1024 * 1024  # bigger images are described, not decoded
+# ``set_raw`` parses a message up to this size at once; a bigger one (the composer's
+# message with a big attachment) is parsed on a worker thread, "Loading…" meanwhile.
+SYNC_BYTES = 256 * 1024
 # Linting re-parses and scans every line (about 3 s for a 25 MiB attachment): bigger
 # messages get a button instead of a frozen window.
 LINT_AUTO_LIMIT = structure.LINT_AUTO_LIMIT
@@ -166,14 +172,20 @@ class MimeViewDialog(QDialog):
         envelope_view: MAIL FROM and each RCPT TO with its field (hidden without an envelope).
         message: the parsed ``EmailMessage``.
         loader: reads and parses a file on a worker thread (``load_file``).
+        lint_loader: runs "Check the message" on a worker thread.
+        image_loader: decodes the selected image part on a worker thread.
 
     Signals:
         loaded: the message is shown (at once with ``set_raw``, later with ``load_file``).
         failed: ``load_file`` could not read the file (carries the sentence shown).
+        checked: the findings of "Check the message" are shown.
+        image_shown: the selected image part is shown (or described, if it is no picture).
     """
 
     loaded = Signal()
     failed = Signal(str)
+    checked = Signal()
+    image_shown = Signal()
 
     def __init__(
         self,
@@ -301,9 +313,16 @@ class MimeViewDialog(QDialog):
         self.message: EmailMessage | None = None
         self.raw = b""
         self._size = 0
+        self._defects: tuple[tuple[str, str], ...] = ()
         self.loader = Loader(self, name="mimeViewThread")
         self.loader.loaded.connect(self._on_loader_loaded)
         self.loader.failed.connect(self._on_loader_failed)
+        self.lint_loader = Loader(self, name="mimeLintThread")
+        self.lint_loader.loaded.connect(self._on_lint_loader_loaded)
+        self.lint_loader.failed.connect(self._on_lint_loader_failed)
+        self.image_loader = Loader(self, name="mimeImageThread")
+        self.image_loader.loaded.connect(self._on_image_loader_loaded)
+        self.image_loader.failed.connect(self._on_image_loader_failed)
         if envelope:
             self.set_envelope(envelope)
         if raw:
@@ -344,24 +363,35 @@ class MimeViewDialog(QDialog):
         ]
 
     @classmethod
-    def from_file(cls, path: str | Path, parent=None) -> MimeViewDialog:
-        """Open the message stored at ``path``."""
+    def from_file(cls, path: str | Path, parent=None, title: str | None = None) -> MimeViewDialog:
+        """Open the message stored at ``path`` (over ``SYNC_BYTES``: on a worker, ``load_file``)."""
         path = Path(path)
-        return cls(
-            path.read_bytes(), parent, title=_("Message structure: {name}").format(name=path.name)
+        view = cls(
+            parent=parent, title=title or _("Message structure: {name}").format(name=path.name)
         )
+        try:
+            raw = path.read_bytes() if path.stat().st_size <= SYNC_BYTES else None
+        except OSError:
+            raw = None  # the worker's read says why
+        if raw is None:
+            view.load_file(path)
+        else:
+            view.set_raw(raw)
+        return view
 
     def set_raw(self, raw: bytes) -> None:
-        """Show the message given as raw bytes, parsed here (large ones are linted on request)."""
-        self.loader.cancel()
-        busy = len(raw) > SOURCE_LIMIT
-        if busy:
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
+        """Show the message given as raw bytes (large ones are linted on request).
+
+        Up to ``SYNC_BYTES`` it is parsed here and shown at once; a bigger one is
+        parsed on a worker thread, "Loading…" meanwhile, then ``loaded`` follows.
+        """
+        if len(raw) <= SYNC_BYTES:
+            self.loader.cancel()
             self.show_structure(describe(raw, lint_limit=LINT_AUTO_LIMIT))
-        finally:
-            if busy:
-                QGuiApplication.restoreOverrideCursor()
+            return
+        self._clear(_("Loading…"))
+        self.source_note.setText(_("Loading…"))
+        self.loader.start("", partial(describe_job, raw, LINT_AUTO_LIMIT))
 
     def load_file(self, path: str | Path) -> None:
         """Read and parse the message at ``path`` on a worker thread; "Loading…" meanwhile.
@@ -371,16 +401,23 @@ class MimeViewDialog(QDialog):
         """
         self._clear(_("Loading…"))
         self.source_note.setText(_("Loading…"))
-        self.loader.start(str(path), partial(_describe_file_job, Path(path), LINT_AUTO_LIMIT))
+        self.loader.start(str(path), partial(describe_file_job, Path(path), LINT_AUTO_LIMIT))
 
     @property
     def loading(self) -> bool:
-        """True while ``load_file`` reads and parses."""
+        """True while ``load_file`` (or ``set_raw`` of a big message) reads and parses."""
         return self.loader.loading
+
+    @property
+    def checking(self) -> bool:
+        """True while "Check the message" runs."""
+        return self.lint_loader.loading
 
     def show_structure(self, found: Structure) -> None:
         """Show a message described by ``message.structure.describe``."""
+        self._stop_part_jobs()
         self.raw, self._size, self.message = found.raw, found.size, found.message
+        self._defects = found.defects
         if found.message is not None:
             self.model.set_parts(found.parts)
             self.tree.expandAll()
@@ -403,6 +440,7 @@ class MimeViewDialog(QDialog):
         self.loaded.emit()
 
     def _clear(self, summary: str) -> None:
+        self._stop_part_jobs()
         self.message = None
         self.model.removeRows(0, self.model.rowCount())
         self.findings.clear()
@@ -420,9 +458,16 @@ class MimeViewDialog(QDialog):
         )
 
     def done(self, result: int) -> None:
-        """Close; a load still running is dropped (it ends on its own thread, unheard)."""
+        """Close; a load, lint or picture still running is dropped (it ends unheard)."""
         self.loader.cancel()
+        self._stop_part_jobs()
         super().done(result)
+
+    def _stop_part_jobs(self) -> None:
+        self.lint_loader.cancel()
+        self.image_loader.cancel()
+        self.lint_button.setEnabled(True)
+        self.lint_button.setText(_("Check the message"))
 
     def part_paths(self) -> list[str]:
         """Return each part's content type, indented by depth (for tests and copy)."""
@@ -439,14 +484,20 @@ class MimeViewDialog(QDialog):
 
     @Slot()
     def run_lint(self) -> None:
-        """Run the lint now (large messages are not linted when opened)."""
-        if self.message is None:
+        """Run the lint on a worker thread (large messages are not linted when opened).
+
+        The list says "Checking…" meanwhile; ``checked`` follows once the findings
+        are shown. Closing the dialog drops the check.
+        """
+        if self.message is None or self.checking:
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self._show_findings(lint_findings(self.raw), defect_findings(self.message))
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        self.lint_button.setEnabled(False)
+        self.lint_button.setText(_("Checking…"))
+        self.findings.clear()
+        item = QListWidgetItem(_("Checking…"))
+        item.setForeground(self.palette().placeholderText())
+        self.findings.addItem(item)
+        self.lint_loader.start("", partial(check_job, self.raw))
 
     def _show_findings(
         self,
@@ -499,6 +550,44 @@ class MimeViewDialog(QDialog):
     def _on_loader_loaded(self, _key: str, found: Structure) -> None:
         self.show_structure(found)
 
+    @Slot(str, object)
+    def _on_lint_loader_loaded(self, _key: str, checked: Checked) -> None:
+        self._stop_part_jobs()
+        findings = None if checked.findings is None else list(checked.findings)
+        self._show_findings(findings, list(self._defects))
+        self.checked.emit()
+
+    @Slot(str, str)
+    def _on_lint_loader_failed(self, _key: str, problem: str) -> None:
+        self._stop_part_jobs()
+        self._show_findings([("error", problem)], list(self._defects))
+        self.checked.emit()
+
+    @Slot(str, object)
+    def _on_image_loader_loaded(self, key: str, image: QImage) -> None:
+        if self._current_part_key() != key:
+            return
+        if image.isNull():
+            self._show_binary(self.model.size(self.tree.currentIndex()))
+        else:
+            self.image_view.setPixmap(QPixmap.fromImage(image))
+            self.content_stack.setCurrentIndex(1)
+        self.image_shown.emit()
+
+    @Slot(str, str)
+    def _on_image_loader_failed(self, key: str, _problem: str) -> None:
+        if self._current_part_key() == key:
+            self._show_binary(self.model.size(self.tree.currentIndex()))
+            self.image_shown.emit()
+
+    def _current_part_key(self) -> str:
+        number = self.tree.currentIndex().siblingAtColumn(0).data(PART_ROLE)
+        return "" if number is None else str(number)
+
+    def _show_binary(self, size: int) -> None:
+        self.content_view.setPlainText(_("binary, {n} bytes").format(n=f"{size:,}"))
+        self.content_stack.setCurrentIndex(0)
+
     @Slot(str, str)
     def _on_loader_failed(self, _key: str, problem: str) -> None:
         self._clear(problem)
@@ -507,6 +596,7 @@ class MimeViewDialog(QDialog):
 
     @Slot(QModelIndex, QModelIndex)
     def _on_tree_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.image_loader.cancel()
         part = self.model.part(current)
         if part is None:
             self.headers_view.clear()
@@ -531,15 +621,12 @@ class MimeViewDialog(QDialog):
             return
         size = self.model.size(current)
         if part.get_content_maintype() == "image" and size <= IMAGE_LIMIT:
-            pixmap = QPixmap()
-            if pixmap.loadFromData(part.get_payload(decode=True)):
-                if pixmap.width() > 600:
-                    pixmap = pixmap.scaledToWidth(600, Qt.TransformationMode.SmoothTransformation)
-                self.image_view.setPixmap(pixmap)
-                self.content_stack.setCurrentIndex(1)
-                return
-        self.content_view.setPlainText(_("binary, {n} bytes").format(n=f"{size:,}"))
-        self.content_stack.setCurrentIndex(0)
+            # Decoded on a worker (a 20 MiB picture takes a fifth of a second).
+            self.content_view.setPlainText(_("Loading…"))
+            self.content_stack.setCurrentIndex(0)
+            self.image_loader.start(self._current_part_key(), partial(image_job, part))
+            return
+        self._show_binary(size)
 
 
 def _header_text(part: Message, name: str, value) -> str:
@@ -567,7 +654,3 @@ def _titled(title: str, widget: QWidget) -> QWidget:
     layout.addWidget(label)
     layout.addWidget(widget)
     return box
-
-
-def _describe_file_job(path: Path, lint_limit: int, cancelled) -> Structure | None:
-    return structure.describe_file(path, lint_limit=lint_limit, cancelled=cancelled)

@@ -9,7 +9,15 @@ import pytest
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QModelIndex, Qt
 from PySide6.QtGui import QColor, QImage
 
+from mailcomposer.ui.inboxloader import wait_for_loads
 from mailcomposer.ui.mimeview import SOURCE_LIMIT, MimeViewDialog, lint_findings
+
+
+@pytest.fixture(autouse=True)
+def no_load_left():
+    yield
+    assert wait_for_loads(), "a load is still running"
+
 
 # The offscreen platform warns about top-level size hints; harmless here.
 
@@ -113,8 +121,9 @@ def test_binary_part_says_binary_and_its_size(dialog):
     assert "filename" in dialog.headers_view.toPlainText()
 
 
-def test_image_part_is_previewed(dialog):
-    _select(dialog, "image/png")
+def test_image_part_is_previewed(qtbot, dialog):
+    with qtbot.wait_signal(dialog.image_shown):  # decoded on a worker thread
+        _select(dialog, "image/png")
     assert dialog.content_stack.currentIndex() == 1
     assert not dialog.image_view.pixmap().isNull()
 
@@ -126,8 +135,10 @@ def test_top_level_headers_are_decoded(dialog):
 def test_source_tab_shows_at_most_one_megabyte(qtbot):
     raw = multipart_message()
     big = raw + b"x" * (SOURCE_LIMIT + 10)
-    dialog = MimeViewDialog(big)
+    dialog = MimeViewDialog()
     qtbot.add_widget(dialog)
+    with qtbot.wait_signal(dialog.loaded):  # a big message is parsed on a worker thread
+        dialog.set_raw(big)
     # The text view shows CRLF as one line break.
     expected = big[:SOURCE_LIMIT].decode().replace("\r\n", "\n")
     assert dialog.source_view.toPlainText() == expected
@@ -172,7 +183,8 @@ def test_large_message_is_linted_on_request(qtbot, monkeypatch):
     texts = [dialog.findings.item(i).text() for i in range(dialog.findings.count())]
     assert "Check the message" in texts[0]
     assert not dialog.lint_button.isHidden()
-    dialog.lint_button.click()
+    with qtbot.wait_signal(dialog.checked):  # linted on a worker thread
+        dialog.lint_button.click()
     texts = [dialog.findings.item(i).text() for i in range(dialog.findings.count())]
     if mimeview.lint_findings(broken) is not None:
         assert any("998" in t for t in texts)
@@ -185,8 +197,10 @@ def test_a_hostile_message_is_described_not_parsed(qtbot) -> None:
     from tests.unit.message.test_inspect import deep_multipart
 
     raw = deep_multipart(10_000)
-    dialog = MimeViewDialog(raw)
+    dialog = MimeViewDialog()
     qtbot.addWidget(dialog)
+    with qtbot.wait_signal(dialog.loaded, timeout=25000):  # big: parsed on a worker thread
+        dialog.set_raw(raw)
     assert dialog.message is None
     assert "levels deep" in dialog.summary.text()
     assert dialog.part_paths() == []

@@ -169,13 +169,15 @@ def test_opening_an_eml_over_unsaved_work_asks_first(window, tmp_path, answer, s
     assert window.subject_field.text() == subject
 
 
-def test_file_open_asks_before_replacing_unsaved_work(window, tmp_path, monkeypatch) -> None:
+def test_file_open_asks_before_replacing_unsaved_work(qtbot, window, tmp_path, monkeypatch) -> None:
     from PySide6.QtWidgets import QFileDialog
 
     path = write_eml(tmp_path / "other.eml", "opened")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
     window.subject_field.setText("being written")
     window.open_action.trigger()
+    # The file is read on a worker first; the question comes once it is read whole.
+    qtbot.wait_until(lambda: find_box("unsavedDialog") is not None)
     click(find_box("unsavedDialog"), QMessageBox.StandardButton.Cancel)
     assert window.subject_field.text() == "being written"
 
