@@ -61,21 +61,27 @@ def keep_none_alive() -> int:
     return lost
 
 
-def package_modules() -> dict[str, bool]:
-    """Each module of the mailcomposer package on disk, and whether it uses Qt (the ui)."""
+def package_modules(root: str | None = None) -> dict[str, bool]:
+    """Each module of the mailcomposer package on disk, and whether it uses Qt (the ui).
+
+    Empty where the package is not a folder of sources (a frozen build keeps its
+    modules in an archive): nothing to tell PySide then, and nothing it could read.
+    """
     found: dict[str, bool] = {}
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if root is None:
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
     def walk(folder: str, name: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.endswith(".py"):
-                    module = name if entry.name == "__init__.py" else f"{name}.{entry.name[:-3]}"
-                    found[module] = module == "mailcomposer.ui" or module.startswith(
-                        "mailcomposer.ui."
-                    )
-                elif entry.is_dir() and entry.name.isidentifier():
-                    walk(entry.path, f"{name}.{entry.name}")
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.endswith(".py"):
+                module = name if entry.name == "__init__.py" else f"{name}.{entry.name[:-3]}"
+                found[module] = module == "mailcomposer.ui" or module.startswith("mailcomposer.ui.")
+            elif entry.is_dir() and entry.name.isidentifier():
+                walk(entry.path, f"{name}.{entry.name}")
 
     walk(root, "mailcomposer")
     return found

@@ -148,3 +148,10 @@ def test_the_first_send_imports_nothing_on_the_gui_thread(tmp_path: Path) -> Non
     sent, loaded, stderr = run_fresh(FIRST_SEND, tmp_path / "home")
     assert sent == "sent True", stderr
     assert loaded == "", f"imported on the GUI thread by the first send: {loaded}"
+
+
+def test_a_package_that_is_no_folder_of_sources_tells_pyside_nothing(tmp_path: Path) -> None:
+    # A frozen build keeps its modules in an archive: __file__ names no real folder.
+    from mailcomposer.ui import package_modules
+
+    assert package_modules(str(tmp_path / "archive.pyz" / "mailcomposer")) == {}
