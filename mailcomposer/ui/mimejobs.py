@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QImage, QImageReader
 
-from mailcomposer.message import structure
+from mailcomposer.message import decoding, structure
 from mailcomposer.message.structure import Checked, Structure
 
 __all__ = [
@@ -51,7 +51,7 @@ def check_job(raw: bytes, cancelled: Cancelled) -> Checked | None:
 
 def image_job(part: Message, cancelled: Cancelled) -> QImage | None:
     """The picture of an image part, at most ``IMAGE_WIDTH`` wide; a null image if unreadable."""
-    data = part.get_payload(decode=True)
+    data = decoding.payload_bytes(part)  # in pieces: the window keeps ticking
     if cancelled():
         return None
     if not isinstance(data, bytes):
