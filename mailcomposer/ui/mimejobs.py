@@ -21,6 +21,7 @@ __all__ = [
     "IMAGE_ALLOCATION_MIB",
     "IMAGE_WIDTH",
     "check_job",
+    "describe_built_job",
     "describe_file_job",
     "describe_job",
     "image_job",
@@ -41,6 +42,16 @@ def describe_file_job(path: Path, lint_limit: int, cancelled: Cancelled) -> Stru
 
 def describe_job(raw: bytes, lint_limit: int, cancelled: Cancelled) -> Structure | None:
     """Describe the message ``raw`` (``structure.describe``)."""
+    return structure.describe(raw, lint_limit=lint_limit, cancelled=cancelled)
+
+
+def describe_built_job(built, lint_limit: int, cancelled: Cancelled) -> Structure | None:
+    """Build the wire form of ``built`` (a ``BuiltMessage``: no Bcc) and describe it."""
+    from mailcomposer.message.preview import wire_bytes
+
+    raw = wire_bytes(built)  # a 25 MiB attachment: base64 and serialising, off the GUI thread
+    if cancelled():
+        return None
     return structure.describe(raw, lint_limit=lint_limit, cancelled=cancelled)
 
 
