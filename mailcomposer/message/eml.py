@@ -10,6 +10,7 @@ from email.message import EmailMessage
 from email.parser import Parser
 
 from mailcomposer.i18n import _
+from mailcomposer.message import decoding
 from mailcomposer.message.draft import Attachment, Draft, InlineImage, Priority
 from mailcomposer.message.files import atomic_file
 from mailcomposer.message.inspect import Limits, guarded, parse_message, read_message_file
@@ -107,7 +108,7 @@ def read_eml(source: str | os.PathLike[str] | bytes, limits: Limits | None = Non
             draft.inline_images.append(
                 InlineImage(
                     name=f"cid:{cid}",
-                    data=part.get_payload(decode=True) or b"",
+                    data=decoding.payload_bytes(part) or b"",
                     content_type=ctype,
                     filename=guarded(part.get_filename, None) or "",
                 )
@@ -116,7 +117,7 @@ def read_eml(source: str | os.PathLike[str] | bytes, limits: Limits | None = Non
         draft.attachments.append(
             Attachment(
                 filename=guarded(part.get_filename, None) or _("attachment"),
-                data=part.get_payload(decode=True) or b"",
+                data=decoding.payload_bytes(part) or b"",
                 content_type=ctype,
             )
         )
@@ -181,5 +182,5 @@ def _text_of(part: EmailMessage) -> str:
     try:
         return part.get_content()
     except (LookupError, ValueError):
-        payload = part.get_payload(decode=True) or b""
+        payload = decoding.payload_bytes(part) or b""
         return payload.decode("utf-8", "replace")

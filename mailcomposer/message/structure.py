@@ -16,7 +16,7 @@ from email import policy
 from email.message import EmailMessage, Message
 
 from mailcomposer.i18n import _
-from mailcomposer.message import tailsearch
+from mailcomposer.message import decoding, tailsearch
 from mailcomposer.message.inspect import Limits, MessageFileError, parse_message
 
 tailsearch.install()  # the parse of a big attachment no longer holds the GIL 0.2 s
@@ -112,8 +112,7 @@ def part_size(part: Message) -> int:
     """Return the decoded size of a leaf, or the sum of a multipart's leaves."""
     if part.is_multipart():
         return sum(part_size(child) for child in part.iter_parts())  # type: ignore[attr-defined]
-    payload = part.get_payload(decode=True)
-    return len(payload) if isinstance(payload, bytes) else 0
+    return decoding.payload_size(part)  # in pieces: no long call holding the GIL
 
 
 def part_filename(part: Message) -> str:
@@ -132,7 +131,7 @@ def part_text(part: Message) -> str | None:
         return part.get_content()  # type: ignore[attr-defined]
     except (LookupError, UnicodeError, AttributeError):
         # Unknown or lying charset: show what we can rather than nothing.
-        payload = part.get_payload(decode=True)
+        payload = decoding.payload_bytes(part)
         return payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
 
 

@@ -23,6 +23,7 @@ from email.utils import getaddresses
 from urllib.parse import unquote
 
 from mailcomposer.i18n import _
+from mailcomposer.message import decoding
 
 # Prepended by the local server (aiosmtpd's convention): the envelope, not headers.
 ENVELOPE_HEADERS = ("x-peer", "x-mailfrom", "x-rcptto")
@@ -512,7 +513,7 @@ def _safe_get(part: Message, name: str) -> str:
 
 def _payload(part: Message) -> bytes:
     try:
-        payload = part.get_payload(decode=True)
+        payload = decoding.payload_bytes(part)  # in pieces: no long call holding the GIL
     except Exception:
         return b""
     return payload if isinstance(payload, bytes) else b""

@@ -66,7 +66,7 @@ class DraftStore:
         on_error: Callable[[OSError], None] | None = None,
         on_done: Callable[[], None] | None = None,
     ) -> None:
-        """Snapshot ``draft`` now; write it on the background writer thread.
+        """Snapshot ``draft`` now; serialise and write it on the background writer thread.
 
         Args:
             draft: the message to keep.
@@ -74,11 +74,10 @@ class DraftStore:
                 (a GUI must hand it over to its own thread, e.g. through a signal).
             on_done: called on the writer thread after a successful write.
         """
-        data = self.serialize(draft)
         if self._closed:
             # Shut down already (the window is closing): no new thread may start.
             try:
-                atomic_write(self.path, data)
+                atomic_write(self.path, self.serialize(draft))
             except OSError as exc:
                 if on_error is None:
                     raise
@@ -88,9 +87,20 @@ class DraftStore:
                 on_done()
             return
 
+        # Only the snapshot is taken here: serialising a big attachment (base64 and
+        # JSON of 25 MiB, about 0.2 s) runs on the writer thread. deepcopy shares the
+        # immutable bytes, so this is cheap, and later edits cannot reach the copy.
+        from copy import deepcopy
+
+        snapshot = deepcopy(draft)
+
         def write() -> None:
             try:
-                atomic_write(self.path, data)
+                atomic_write(self.path, self.serialize(snapshot))
+            except (TypeError, ValueError) as exc:  # reported like a failed write
+                if on_error is not None:
+                    on_error(OSError(0, str(exc)))
+                return
             except OSError as exc:
                 if on_error is not None:
                     on_error(exc)

@@ -14,13 +14,14 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QImage, QImageReader
 
-from mailcomposer.message import structure
+from mailcomposer.message import decoding, structure
 from mailcomposer.message.structure import Checked, Structure
 
 __all__ = [
     "IMAGE_ALLOCATION_MIB",
     "IMAGE_WIDTH",
     "check_job",
+    "describe_built_job",
     "describe_file_job",
     "describe_job",
     "image_job",
@@ -44,6 +45,16 @@ def describe_job(raw: bytes, lint_limit: int, cancelled: Cancelled) -> Structure
     return structure.describe(raw, lint_limit=lint_limit, cancelled=cancelled)
 
 
+def describe_built_job(built, lint_limit: int, cancelled: Cancelled) -> Structure | None:
+    """Build the wire form of ``built`` (a ``BuiltMessage``: no Bcc) and describe it."""
+    from mailcomposer.message.preview import wire_bytes
+
+    raw = wire_bytes(built)  # a 25 MiB attachment: base64 and serialising, off the GUI thread
+    if cancelled():
+        return None
+    return structure.describe(raw, lint_limit=lint_limit, cancelled=cancelled)
+
+
 def check_job(raw: bytes, cancelled: Cancelled) -> Checked | None:
     """Lint the message ``raw`` ("Check the message": seconds for 25 MiB)."""
     return structure.check(raw, cancelled)
@@ -51,7 +62,7 @@ def check_job(raw: bytes, cancelled: Cancelled) -> Checked | None:
 
 def image_job(part: Message, cancelled: Cancelled) -> QImage | None:
     """The picture of an image part, at most ``IMAGE_WIDTH`` wide; a null image if unreadable."""
-    data = part.get_payload(decode=True)
+    data = decoding.payload_bytes(part)  # in pieces: the window keeps ticking
     if cancelled():
         return None
     if not isinstance(data, bytes):

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from mailcomposer.i18n import _
 from mailcomposer.message import structure
-from mailcomposer.message.preview import EnvelopeStep, envelope_steps, wire_bytes
+from mailcomposer.message.preview import EnvelopeStep, envelope_steps
 from mailcomposer.message.structure import (
     SOURCE_LIMIT,
     Checked,
@@ -53,7 +53,13 @@ from mailcomposer.message.structure import (
     part_text,
 )
 from mailcomposer.ui.inboxloader import Loader
-from mailcomposer.ui.mimejobs import check_job, describe_file_job, describe_job, image_job
+from mailcomposer.ui.mimejobs import (
+    check_job,
+    describe_built_job,
+    describe_file_job,
+    describe_job,
+    image_job,
+)
 from mailcomposer.ui.tints import accent_text
 
 __all__ = [
@@ -333,14 +339,18 @@ class MimeViewDialog(QDialog):
         """Preview a message about to be sent: the wire form (no Bcc) and its envelope.
 
         ``built`` is a ``message.mime.BuiltMessage``; the bytes and the lint are
-        those of ``send --dry-run``.
+        those of ``send --dry-run``. They are built on a worker thread ("Loading…"
+        meanwhile; ``loaded`` follows).
         """
-        return cls(
-            wire_bytes(built),
-            parent,
+        view = cls(
+            parent=parent,
             title=_("Message structure: as it will be sent"),
             envelope=envelope_steps(built),
         )
+        view._clear(_("Loading…"))
+        view.source_note.setText(_("Loading…"))
+        view.loader.start("", partial(describe_built_job, built, LINT_AUTO_LIMIT))
+        return view
 
     def set_envelope(self, steps: tuple[EnvelopeStep, ...]) -> None:
         """Show MAIL FROM and each RCPT TO with the field its address was typed in."""

@@ -315,3 +315,27 @@ def test_history_opens_a_kept_copy_on_a_worker(qtbot, window, tmp_path, monkeypa
     assert ticks.count >= 3 and ran_on[0] is not threading.main_thread()
     assert view.part_paths()[-1].strip() == "application/octet-stream"
     view.close()
+
+
+def test_the_composers_preview_builds_the_wire_bytes_while_the_event_loop_runs(
+    qtbot, tmp_path, monkeypatch
+):
+    from mailcomposer.message.draft import Attachment
+    from mailcomposer.message.mime import build_message
+    from tests.gui.test_mimeview import to_cc_bcc_draft
+
+    draft = to_cc_bcc_draft()
+    draft.attachments.append(Attachment(filename="big.bin", data=os.urandom(2 * 1024 * 1024)))
+    built = build_message(draft)
+    ticks = Ticks()
+    ran_on = needs_ticks(mimeview, "describe_built_job", ticks, monkeypatch)
+    ticks.start()
+    view = MimeViewDialog.from_built(built)
+    qtbot.add_widget(view)
+    assert view.loading and view.summary.text() == "Loading…"
+    with qtbot.wait_signal(view.loaded, timeout=30000):
+        pass
+    ticks.stop()
+    assert ticks.count >= 3 and ran_on[0] is not threading.main_thread()
+    assert b"\r\nBcc:" not in b"\r\n" + view.raw
+    assert view.part_paths()[-1].strip() == "application/octet-stream"

@@ -228,6 +228,8 @@ def test_a_draft_preview_shows_what_will_be_sent(qtbot) -> None:
     built = build_message(to_cc_bcc_draft())
     dialog = MimeViewDialog.from_built(built)
     qtbot.add_widget(dialog)
+    assert dialog.loading  # the wire bytes are built on a worker thread
+    qtbot.waitUntil(lambda: not dialog.loading, timeout=30000)
     assert b"\r\nBcc:" not in b"\r\n" + dialog.raw
     assert "carol" not in dialog.source_view.toPlainText()
     assert "Bcc:" not in dialog.headers_view.toPlainText()

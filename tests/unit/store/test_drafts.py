@@ -173,3 +173,31 @@ def test_close_ends_the_writer_thread_and_later_saves_are_synchronous(store: Dra
     assert not writer_threads()
     assert store.load().subject == "two"
     store.close()  # twice is fine
+
+
+def test_save_later_serialises_on_the_writer_thread(store: DraftStore, monkeypatch) -> None:
+    # Serialising a 25 MiB attachment takes about 0.2 s: not on the caller's (GUI) thread.
+    ran_on: list[str] = []
+    real = DraftStore.serialize
+
+    def recording(draft: Draft) -> bytes:
+        ran_on.append(threading.current_thread().name)
+        return real(draft)
+
+    monkeypatch.setattr(DraftStore, "serialize", staticmethod(recording))
+    store.save_later(Draft(subject="off the GUI thread"))
+    store.flush()
+    assert ran_on and all(name.startswith(WRITER_THREAD_NAME) for name in ran_on)
+    assert store.load().subject == "off the GUI thread"
+
+
+def test_edits_after_save_later_do_not_reach_the_written_snapshot(store: DraftStore) -> None:
+    draft = Draft(subject="as it was", attachments=[Attachment(filename="a.bin", data=b"one")])
+    store.save_later(draft)
+    draft.subject = "edited later"
+    draft.attachments[0].filename = "renamed.bin"
+    draft.attachments.append(Attachment(filename="b.bin", data=b"two"))
+    store.flush()
+    loaded = store.load()
+    assert loaded.subject == "as it was"
+    assert [(a.filename, a.data) for a in loaded.attachments] == [("a.bin", b"one")]
