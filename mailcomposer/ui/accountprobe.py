@@ -197,29 +197,14 @@ class ProbeRunner(QObject):
         worker = ProbeWorker(job)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
-        worker.event_logged.connect(self._on_worker_event_logged)
-        worker.succeeded.connect(self._on_worker_succeeded)
-        worker.failed.connect(self._on_worker_failed)
-        worker.cancelled.connect(self._on_worker_cancelled)
+        # Signal to signal: queued, re-emitted on this (the GUI) thread.
+        worker.event_logged.connect(self.event_logged)
+        worker.succeeded.connect(self.succeeded)
+        worker.failed.connect(self.failed)
+        worker.cancelled.connect(self.cancelled)
         worker.finished.connect(self._on_worker_finished)
         self.worker_thread, self._worker = thread, worker
         thread.start()
-
-    @Slot(object)
-    def _on_worker_event_logged(self, event: TranscriptEvent) -> None:
-        self.event_logged.emit(event)
-
-    @Slot(object)
-    def _on_worker_succeeded(self, report: Any) -> None:
-        self.succeeded.emit(report)
-
-    @Slot(object)
-    def _on_worker_failed(self, report: Any) -> None:
-        self.failed.emit(report)
-
-    @Slot()
-    def _on_worker_cancelled(self) -> None:
-        self.cancelled.emit()
 
     @Slot()
     def _on_worker_finished(self) -> None:

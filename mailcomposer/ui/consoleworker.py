@@ -129,11 +129,12 @@ class ConsoleSession(QObject):
         self._line_requested.connect(self._worker.send_line)
         self._login_requested.connect(self._worker.log_in)
         self._close_requested.connect(self._worker.close_connection)
-        self._worker.line_logged.connect(self._on_worker_line_logged)
-        self._worker.connected.connect(self._on_worker_connected)
-        self._worker.disconnected.connect(self._on_worker_disconnected)
-        self._worker.failed.connect(self._on_worker_failed)
-        self._worker.idle.connect(self._on_worker_idle)
+        # Signal to signal: queued, re-emitted on this (the GUI) thread.
+        self._worker.line_logged.connect(self.line_logged)
+        self._worker.connected.connect(self.connected)
+        self._worker.disconnected.connect(self.disconnected)
+        self._worker.failed.connect(self.failed)
+        self._worker.idle.connect(self.idle)
         self._thread.finished.connect(self._worker.deleteLater)
         self._thread.start()
 
@@ -168,23 +169,3 @@ class ConsoleSession(QObject):
         self._worker.abort()
         self._thread.quit()
         return self._thread.wait(timeout_ms)
-
-    @Slot(object)
-    def _on_worker_line_logged(self, line: object) -> None:
-        self.line_logged.emit(line)
-
-    @Slot()
-    def _on_worker_connected(self) -> None:
-        self.connected.emit()
-
-    @Slot()
-    def _on_worker_disconnected(self) -> None:
-        self.disconnected.emit()
-
-    @Slot(str)
-    def _on_worker_failed(self, message: str) -> None:
-        self.failed.emit(message)
-
-    @Slot()
-    def _on_worker_idle(self) -> None:
-        self.idle.emit()

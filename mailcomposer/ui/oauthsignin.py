@@ -126,11 +126,12 @@ class SignInRunner(QObject):
         worker = SignInWorker(account, self.open_url)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
-        worker.url_opened.connect(self._on_worker_url_opened)
-        worker.device_code_shown.connect(self._on_worker_device_code_shown)
-        worker.succeeded.connect(self._on_worker_succeeded)
-        worker.failed.connect(self._on_worker_failed)
-        worker.cancelled.connect(self._on_worker_cancelled)
+        # Signal to signal: queued, re-emitted on this (the GUI) thread.
+        worker.url_opened.connect(self.url_opened)
+        worker.device_code_shown.connect(self.device_code_shown)
+        worker.succeeded.connect(self.succeeded)
+        worker.failed.connect(self.failed)
+        worker.cancelled.connect(self.cancelled)
         worker.finished.connect(self._on_worker_finished)
         self.worker_thread, self._worker = thread, worker
         thread.start()
@@ -148,26 +149,6 @@ class SignInRunner(QObject):
         self.cancel()
         thread.quit()
         thread.wait()
-
-    @Slot(str)
-    def _on_worker_url_opened(self, url: str) -> None:
-        self.url_opened.emit(url)
-
-    @Slot(object)
-    def _on_worker_device_code_shown(self, code: object) -> None:
-        self.device_code_shown.emit(code)
-
-    @Slot(str)
-    def _on_worker_succeeded(self, user: str) -> None:
-        self.succeeded.emit(user)
-
-    @Slot(str)
-    def _on_worker_failed(self, text: str) -> None:
-        self.failed.emit(text)
-
-    @Slot()
-    def _on_worker_cancelled(self) -> None:
-        self.cancelled.emit()
 
     @Slot()
     def _on_worker_finished(self) -> None:
