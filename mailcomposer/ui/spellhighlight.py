@@ -6,6 +6,7 @@ and the word lists load when spelling starts, after the first paint.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,38 @@ def _user_dictionary(path: Path | None) -> UserDictionary:
     from mailcomposer.ui.spellservice import user_dictionary
 
     return user_dictionary(path)
+
+
+def lead_with_suggestions(
+    menu: QMenu,
+    word: str,
+    suggestions: list[str],
+    replace: Callable[[str], object],
+    add: Callable[[str], object],
+) -> None:
+    """Put the corrections of ``word`` at the top of ``menu``, then *Add to dictionary*.
+
+    Each suggestion calls ``replace(suggestion)``; none gives a disabled "No
+    suggestions"; *Add “word” to dictionary* (``addToDictionaryAction``) calls ``add``.
+    """
+    from PySide6.QtGui import QAction
+
+    first = menu.actions()[0] if menu.actions() else None
+    entries: list[QAction] = []
+    for suggestion in suggestions:
+        action = QAction(suggestion, menu)
+        action.triggered.connect(lambda _c=False, s=suggestion: replace(s))
+        entries.append(action)
+    if not suggestions:
+        none = QAction(_("No suggestions"), menu)
+        none.setEnabled(False)
+        entries.append(none)
+    entry = QAction(_("Add “{word}” to dictionary").format(word=word), menu)
+    entry.setObjectName("addToDictionaryAction")
+    entry.triggered.connect(lambda _c=False: add(word))
+    entries.append(entry)
+    menu.insertActions(first, entries)
+    menu.insertSeparator(first)
 
 
 class SpellChecking(QObject):
@@ -109,30 +142,15 @@ class SpellChecking(QObject):
 
     def context_menu(self, pos: QPoint) -> QMenu:
         """The editor's menu, led by suggestions when ``pos`` is on a misspelled word."""
-        from PySide6.QtGui import QAction
-
         menu = self.editor.createStandardContextMenu()
         found = self.word_at(pos) if self.highlighter is not None else None
         if found is None or not self.highlighter.is_misspelled(found[1].text):
             return menu
         cursor, word = found
-        first = menu.actions()[0] if menu.actions() else None
-        entries: list[QAction] = []
         suggestions = self.highlighter.service.suggestions(word.text)
-        for suggestion in suggestions:
-            action = QAction(suggestion, menu)
-            action.triggered.connect(lambda _c=False, s=suggestion: self._replace(cursor, s))
-            entries.append(action)
-        if not suggestions:
-            none = QAction(_("No suggestions"), menu)
-            none.setEnabled(False)
-            entries.append(none)
-        add = QAction(_("Add “{word}” to dictionary").format(word=word.text), menu)
-        add.setObjectName("addToDictionaryAction")
-        add.triggered.connect(lambda _c=False: self.add_word(word.text))
-        entries.append(add)
-        menu.insertActions(first, entries)
-        menu.insertSeparator(first)
+        lead_with_suggestions(
+            menu, word.text, suggestions, lambda s: self._replace(cursor, s), self.add_word
+        )
         return menu
 
     def _replace(self, cursor: QTextCursor, text: str) -> None:
@@ -255,8 +273,6 @@ class LineSpelling(QObject):
 
     def context_menu(self, pos: QPoint) -> QMenu:
         """The field's menu, led by suggestions when ``pos`` is on a misspelled word."""
-        from PySide6.QtGui import QAction
-
         from mailcomposer.spelling import words_to_check
 
         menu = self.field.createStandardContextMenu()
@@ -267,18 +283,10 @@ class LineSpelling(QObject):
         if not found or not self.is_misspelled(found[0].text):
             return menu
         word = found[0]
-        first = menu.actions()[0] if menu.actions() else None
-        entries = []
-        for suggestion in self.service.suggestions(word.text):
-            action = QAction(suggestion, menu)
-            action.triggered.connect(lambda _c=False, s=suggestion: self._replace(word, s))
-            entries.append(action)
-        add = QAction(_("Add “{word}” to dictionary").format(word=word.text), menu)
-        add.setObjectName("addToDictionaryAction")
-        add.triggered.connect(lambda _c=False: self._add(word.text))
-        entries.append(add)
-        menu.insertActions(first, entries)
-        menu.insertSeparator(first)
+        suggestions = self.service.suggestions(word.text)
+        lead_with_suggestions(
+            menu, word.text, suggestions, lambda s: self._replace(word, s), self._add
+        )
         return menu
 
     def _replace(self, word: Word, text: str) -> None:

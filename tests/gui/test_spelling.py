@@ -211,3 +211,14 @@ def test_right_click_on_a_misspelled_word_offers_suggestions(qtbot, editor) -> N
     QApplication.sendEvent(editor.viewport(), event)
     assert seen[0] == "receive"
     assert any("dictionary" in text for text in seen)
+
+
+def test_subject_menu_says_when_there_is_no_suggestion(qtbot, window) -> None:
+    spelling = window.header.subject_spelling
+    qtbot.wait_until(lambda: spelling.started)
+    window.subject_field.setText("Qzxqvkjw")
+    qtbot.wait_until(lambda: spelling.underlined == ["Qzxqvkjw"], timeout=10000)
+    pos = QPoint(4, window.subject_field.cursorRect().center().y())
+    texts = [action.text() for action in spelling.context_menu(pos).actions()]
+    assert texts[0] == "No suggestions"
+    assert texts[1] == "Add “Qzxqvkjw” to dictionary"
