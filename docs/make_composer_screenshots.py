@@ -14,12 +14,12 @@ onto the window's picture. It uses a throwaway home folder.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from datetime import UTC
 from pathlib import Path
+
+from shotwindow import screenshot_window
 
 DOCS = Path(__file__).resolve().parent
 MAX_BYTES = 120_000
@@ -206,17 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--height", type=int, default=600)
     args = parser.parse_args(argv)
     suffix = "" if args.lang == "en" else "-zh"
-    work = Path(tempfile.mkdtemp(prefix="mc-composer-shot-"))
-    os.environ["MAILCOMPOSER_HOME"] = str(work / "home")
-    os.environ["MAILCOMPOSER_LANG"] = args.lang
-    sys.path.insert(0, str(DOCS.parent))
-    from PySide6.QtWidgets import QApplication
-
-    from mailcomposer.ui.app import create_window
-
-    window = create_window(["mailcomposer"])
-    app = QApplication.instance()
-    assert app is not None
+    work, window, app = screenshot_window(args.lang, "mc-composer-shot-")
     window.resize(args.width, args.height)
     window.log_dock.hide()  # these shots are about writing; the log has its own
     window.show()

@@ -2,7 +2,7 @@
 
 Run under a real X server with a CJK font installed (Debian: ``xvfb fonts-noto-cjk``):
 
-    xvfb-run -a -s "-screen 0 1280x1024x24" .venv/bin/python docs/make_screenshot.py
+    xvfb-run -a -s "-screen 0 1280x1024x24" .venv/bin/python docs/make_screenshot.py [OUT]
 
 It uses a throwaway home folder, so it never touches your accounts or drafts.
 """
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
+
+from shotwindow import screenshot_window, shot_arguments
 
 OUT = Path(__file__).resolve().parent / "screenshot.png"
 
@@ -42,19 +43,13 @@ def chart_png(path: Path) -> None:
     image.save(str(path), "PNG")
 
 
-def main() -> int:
-    work = Path(tempfile.mkdtemp(prefix="mc-shot-"))
-    os.environ["MAILCOMPOSER_HOME"] = str(work / "home")
-    os.environ.setdefault("MAILCOMPOSER_LANG", "en")
+def main(argv: list[str] | None = None) -> int:
+    args = shot_arguments(__doc__, OUT, 1100, 940, argv)
+    work, window, app = screenshot_window(args.lang, "mc-shot-")
     from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
-    from mailcomposer.ui.app import create_window
-
-    window = create_window(["mailcomposer"])
-    app = QApplication.instance()
-    assert app is not None
-    window.resize(1100, 940)
+    window.resize(args.width, args.height)
     window.resizeDocks([window.log_dock], [250], Qt.Orientation.Vertical)
 
     report = work / "2024年第三季度销售报告.pdf"
@@ -92,8 +87,8 @@ def main() -> int:
                 widget.done(0)
         window.editor.verticalScrollBar().setValue(0)
         app.processEvents()
-        window.grab().save(str(OUT))
-        print(f"wrote {OUT}")
+        window.grab().save(args.out)
+        print(f"wrote {args.out}")
         app.quit()
 
     QTimer.singleShot(600, compose)

@@ -11,34 +11,20 @@ a throwaway home folder.
 
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from shotwindow import screenshot_window, shot_arguments
 
 OUT = Path(__file__).resolve().parent / "step.png"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out", nargs="?", default=str(OUT))
-    parser.add_argument("--lang", default="en")
-    parser.add_argument("--width", type=int, default=1100)
-    parser.add_argument("--height", type=int, default=820)
-    args = parser.parse_args(argv)
-    work = Path(tempfile.mkdtemp(prefix="mc-step-shot-"))
-    os.environ["MAILCOMPOSER_HOME"] = str(work / "home")
-    os.environ["MAILCOMPOSER_LANG"] = args.lang
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    args = shot_arguments(__doc__, OUT, 1100, 820, argv)
+    _work, window, app = screenshot_window(args.lang, "mc-step-shot-")
     from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QWidget
 
-    from mailcomposer.ui.app import create_window
-
-    window = create_window(["mailcomposer"])
-    app = QApplication.instance()
-    assert app is not None
     window.resize(args.width, args.height)
 
     def compose() -> None:
