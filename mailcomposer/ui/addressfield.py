@@ -75,8 +75,8 @@ class AddressField(QLineEdit):
         self.field_name = field_name
         self._valid = True
         self._help_tip = ""
-        if styled:
-            self.invalid_tint = NoticeTint(self, "error", STYLE)
+        # Set when the field first turns invalid (a style sheet slows every widget's start).
+        self.invalid_tint = NoticeTint(self, "error", STYLE, lazy=True) if styled else None
         self.setProperty(INVALID_PROPERTY, False)
         self.setClearButtonEnabled(True)
         self._source: Callable[[], Iterable[str]] | None = None
@@ -181,6 +181,8 @@ class AddressField(QLineEdit):
         self.setProperty(INVALID_PROPERTY, not valid)
         self.setToolTip(tip if not valid else self._help_tip)
         self.setAccessibleDescription("" if valid else tip)
+        if not valid and self.invalid_tint is not None:
+            self.invalid_tint.apply()
         # Re-polish so the stylesheet sees the new property value.
         self.style().unpolish(self)
         self.style().polish(self)

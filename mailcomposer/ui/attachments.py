@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -312,14 +312,19 @@ class AttachmentPane(QWidget):
         self.size_limit: int | None = None
         self.hint = QLabel(_("Drop files anywhere on this window to attach them."), self)
         self.hint.setObjectName("attachmentHint")
-        self.hint.setStyleSheet("color: palette(mid); padding: 2px 4px;")
+        # Placeholder-coloured, by palette role: a style sheet would slow the start.
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.hint.setContentsMargins(4, 2, 4, 2)
         self.total_label = QLabel(self)
         self.total_label.setObjectName("attachmentTotal")
         self.warning = QLabel(self)
         self.warning.setObjectName("attachmentWarning")
         self.warning.setWordWrap(True)
         self.warning_tint = NoticeTint(
-            self.warning, "warning", "QLabel { {css} border-radius: 3px; padding: 3px 6px; }"
+            self.warning,
+            "warning",
+            "QLabel { {css} border-radius: 3px; padding: 3px 6px; }",
+            lazy=True,  # set when the warning first shows
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -367,6 +372,7 @@ class AttachmentPane(QWidget):
                     "the {limit} most servers accept. Consider sharing a link instead."
                 ).format(size=human_size(wire), limit=human_size(limit))
             )
+            self.warning_tint.apply()
             self.warning.show()
         else:
             self.warning.hide()

@@ -76,8 +76,8 @@ class HeaderFields(QWidget):
         self._accounts: list[Any] = []
         self._last_from_index = -1
         # One style sheet for the three address fields (parsed once, not per field),
-        # in the palette's error colours.
-        self.address_tint = NoticeTint(self, "error", ADDRESS_STYLE)
+        # in the palette's error colours, set when a field first turns invalid.
+        self.address_tint = NoticeTint(self, "error", ADDRESS_STYLE, lazy=True)
         self._build()
         self.cc_button.toggled.connect(self._on_cc_button_toggled)
         self.bcc_button.toggled.connect(self._on_bcc_button_toggled)
@@ -87,6 +87,8 @@ class HeaderFields(QWidget):
         self.from_combo.currentIndexChanged.connect(self._on_from_combo_current_index_changed)
         for field in self.text_fields():
             field.textChanged.connect(self.edited)
+        for field in self.address_fields():
+            field.validity_changed.connect(self._on_address_validity_changed)
         self.subject_field.textChanged.connect(self.subject_changed)
         self.subject_spelling = LineSpelling(
             self.subject_field, dictionary=home.root / "dictionary.txt"
@@ -190,6 +192,11 @@ class HeaderFields(QWidget):
         """Unfold the Cc and Bcc rows that hold addresses (folded ones stay as chosen)."""
         self.set_row_visible("cc", self.cc_button.isChecked() or bool(self.cc_field.text()))
         self.set_row_visible("bcc", self.bcc_button.isChecked() or bool(self.bcc_field.text()))
+
+    @Slot(bool)
+    def _on_address_validity_changed(self, valid: bool) -> None:
+        if not valid:
+            self.address_tint.apply()  # the first invalid address sets the style sheet
 
     @Slot(bool)
     def _on_cc_button_toggled(self, checked: bool) -> None:

@@ -56,7 +56,7 @@ class Banner(QFrame):
             | Qt.TextInteractionFlag.LinksAccessibleByMouse
         )
         self.label.linkActivated.connect(self.link_activated)
-        self.tint = NoticeTint(self, "info", self.STYLE)
+        self.tint = NoticeTint(self, "info", self.STYLE, lazy=True)  # set when first shown
         close = QToolButton(self)
         close.setText("×")
         close.setAutoRaise(True)
@@ -112,7 +112,7 @@ class StatusArea(QObject):
         self.priority_label = QLabel(window)
         self.priority_label.setObjectName("priorityLabel")
         self.priority_label.hide()
-        self._priority_tint = NoticeTint(self.priority_label, "error", "")
+        self._priority_tint = NoticeTint(self.priority_label, "error", "", lazy=True)
         self._bar.addPermanentWidget(self.priority_label)
         self.server_label = QLabel(window)
         self.server_label.setObjectName("serverLabel")

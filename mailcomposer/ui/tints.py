@@ -92,6 +92,11 @@ class NoticeTint(QObject):
     :func:`accent_text` of ``kind``, of the parent's palette
     (the widget's own is coloured by the style sheet itself).
 
+    A ``lazy`` tint sets nothing until its first :meth:`apply` or :meth:`set_kind`: a
+    widget with a style sheet is polished and painted through Qt's style-sheet style,
+    so a notice that is hidden at start (a banner, a warning) or keyed on a state that
+    is not there yet (an invalid address) costs the launch nothing.
+
     Attributes:
         kind: ``error``, ``warning`` or ``info``.
     """
@@ -102,16 +107,22 @@ class NoticeTint(QObject):
         QEvent.Type.ParentChange,
     )
 
-    def __init__(self, widget: QWidget, kind: str, template: str) -> None:
+    def __init__(self, widget: QWidget, kind: str, template: str, *, lazy: bool = False) -> None:
         super().__init__(widget)
         self.widget = widget
         self.kind = kind
         self.template = template
         self._queued = False
         self._parent: QWidget | None = None
-        widget.installEventFilter(self)
-        self._watch_parent()
-        self.apply()
+        self._watching = False
+        if not lazy:
+            self.apply()
+
+    def _watch(self) -> None:
+        if not self._watching:
+            self._watching = True
+            self.widget.installEventFilter(self)
+            self._watch_parent()
 
     def _watch_parent(self) -> None:
         # A widget with a style sheet keeps its colours when the application palette
@@ -137,6 +148,7 @@ class NoticeTint(QObject):
 
     def apply(self) -> None:
         """Set the style for the current palette (only when it differs: no event loop)."""
+        self._watch()
         palette = self.palette()
         text = palette.color(QPalette.ColorRole.Text).name()
         sheet = self.template.replace("{css}", notice_css(palette, self.kind))

@@ -73,10 +73,16 @@ def test_banner_turns_dark_with_the_palette(qtbot, window, app_palette) -> None:
     assert background.red() > background.green()  # still says "error"
 
 
-def test_attachment_warning_follows_the_palette(qtbot, app_palette) -> None:
+def test_attachment_warning_follows_the_palette(qtbot, app_palette, tmp_path) -> None:
     app_palette.setPalette(dark_palette())
     pane = AttachmentPane()
     qtbot.addWidget(pane)
+    assert pane.warning.styleSheet() == ""  # no style sheet until the warning is needed
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"x" * 8000)
+    pane.set_size_limit(5000)
+    pane.model.add_files([big])
+    assert not pane.warning.isHidden()
     assert "#1e1e1e" not in pane.warning.styleSheet()
     background, _border, text, _link = notice_colours(dark_palette(), "warning")
     assert background.name() in pane.warning.styleSheet()

@@ -172,3 +172,13 @@ def test_accent_words_read_on_window_and_base(kind) -> None:
     for palette in (LIGHT, dark_palette()):
         for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
             assert contrast(accent_text(palette, kind), palette.color(role)) >= 4.5
+
+
+def test_the_window_starts_without_style_sheets(qtbot, window) -> None:
+    """A style sheet puts a widget on Qt's slower style-sheet style: none until needed."""
+    from PySide6.QtWidgets import QWidget
+
+    widgets = [window, *window.findChildren(QWidget)]
+    assert [w.objectName() or type(w).__name__ for w in widgets if w.styleSheet()] == []
+    window.to_field.setText("bad@@example")
+    assert window.header.styleSheet()  # the first invalid address brings the tint
