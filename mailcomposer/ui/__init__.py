@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -61,52 +60,50 @@ def keep_none_alive() -> int:
     return lost
 
 
-def package_modules(root: str | None = None) -> dict[str, bool]:
-    """Each module of the mailcomposer package on disk, and whether it uses Qt (the ui).
-
-    Empty where the package is not a folder of sources (a frozen build keeps its
-    modules in an archive): nothing to tell PySide then, and nothing it could read.
-    """
-    found: dict[str, bool] = {}
-    if root is None:
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-    def walk(folder: str, name: str) -> None:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            return
-        for entry in entries:
-            if entry.name.endswith(".py"):
-                module = name if entry.name == "__init__.py" else f"{name}.{entry.name[:-3]}"
-                found[module] = module == "mailcomposer.ui" or module.startswith("mailcomposer.ui.")
-            elif entry.is_dir() and entry.name.isidentifier():
-                walk(entry.path, f"{name}.{entry.name}")
-
-    walk(root, "mailcomposer")
-    return found
-
-
-def tell_pyside_our_modules() -> int:
-    """Record which of our modules use Qt where PySide looks first; return how many.
+class TellPySide:
+    """Answers PySide's "does this module use Qt?" for each of our modules as it is found.
 
     WORKAROUND for PySide6 6.x: once PySide6 is imported, its ``__feature__`` import
     hook reads the *source* of every module imported after it (``inspect.getsource``)
     to see whether it names PySide6, ~1.5 % of the launch for our start-up modules. It
     keeps each answer by module name in ``__feature__.pyside_feature_dict`` (0: uses
-    PySide, -1: ignore) and never looks again, so we write the same answers first:
-    the ui package uses PySide, no other package may (tests/unit/test_boundaries.py).
-    Names already there are left alone; a PySide without the dict is left as it is.
+    PySide, -1: ignore) and never looks again. This finder sits first on
+    ``sys.meta_path`` and writes our answer there when one of our modules is about to
+    load: the ui package uses PySide, no other package may (tests/unit/test_boundaries.py).
+    It finds nothing itself (the usual finders load the module), costs nothing up
+    front, and needs no source folder (a frozen build has none). Names already there
+    are left alone.
     """
+
+    def __init__(self, known: dict[str, int]) -> None:
+        self.known = known
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name.startswith("mailcomposer.") or name == "mailcomposer":
+            self.tell(name)
+        return None
+
+    def tell(self, name: str) -> None:
+        """Write the answer for our module ``name`` unless PySide has one."""
+        if name not in self.known:
+            ui = name == "mailcomposer.ui" or name.startswith("mailcomposer.ui.")
+            self.known[name] = 0 if ui else -1
+
+    def invalidate_caches(self) -> None:
+        """Nothing cached (``importlib.invalidate_caches`` asks every finder)."""
+
+
+def tell_pyside_our_modules() -> bool:
+    """Put a ``TellPySide`` first on ``sys.meta_path``; False where PySide has no such dict."""
     known = getattr(sys.modules.get("__feature__"), "pyside_feature_dict", None)
     if not isinstance(known, dict):
-        return 0
-    added = 0
-    for module, uses_qt in package_modules().items():
-        if module not in known:
-            known[module] = 0 if uses_qt else -1
-            added += 1
-    return added
+        return False
+    if not any(isinstance(finder, TellPySide) for finder in sys.meta_path):
+        teller = TellPySide(known)
+        for name in list(sys.modules):  # loaded before PySide (this package among them)
+            teller.find_spec(name)
+        sys.meta_path.insert(0, teller)
+    return True
 
 
 with startup_objects():  # importing Qt builds much of it
