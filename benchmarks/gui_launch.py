@@ -4,23 +4,23 @@ Run: ``.venv/bin/python benchmarks/gui_launch.py [--repeat N]``.
 
 Budget (docs/design.md): ``mailcomposer.ui.app.create_window()`` shown within 1.2x the
 "same widgets, no app code" floor, best and median alike. That floor builds the
-composer's visible widget set straight-line (the header fields, a format bar with
-our icons and two combo boxes, the editor, a dock with a find bar and a table view
-in a fixed-width font, a toolbar, the eight menus with their submenus, 145 actions,
-43 with shortcuts, a status bar): what any implementation of this window pays. The
-counts are constants below, and a test fails when the real window's differ. A bare ``QMainWindow`` with a ``QTextEdit`` is shown for context. Each
-run is a fresh interpreter with ``QT_QPA_PLATFORM=offscreen``, timed from process
-start until the window is shown and the first events are processed; the child then
-leaves with ``os._exit`` so teardown is not counted. Best and median of N for each,
-the three alternating run by run so load changes hit all alike; a warm-up run of
-each first writes the bytecode an installed copy has (PYTHONDONTWRITEBYTECODE is
-lifted for the children). Wall time on a shared machine is noisy: for a repeatable
-count, ``--callgrind`` runs the floor and the composer once each under ``valgrind
---tool=callgrind`` (``PYTHONHASHSEED=0``, threads counted apart) and compares the
-instructions of the main thread, the one the user waits for; the composer's preload
-timers are pushed out there, since the slowed child would otherwise reach them before
-it is shown (at full speed they fire well after). Exit status 0 on PASS, 1 on FAIL, 2
-when a child failed.
+composer's visible widget set straight-line (the header fields, a format bar with our
+icons and two combo boxes, the editor, a dock with a find bar and a table view in a
+fixed-width font, a toolbar, the eight menus with their submenus, 145 actions, 43 with
+shortcuts, a status bar): what any implementation of this window pays. The counts are
+constants below, and a test fails when the real window's differ. A bare ``QMainWindow``
+with a ``QTextEdit`` is shown for context. Each run is a fresh interpreter with
+``QT_QPA_PLATFORM=offscreen``, timed from process start until the window is shown and
+the first events are processed; the child then leaves with ``os._exit`` so teardown is
+not counted. Best and median of N for each, the three alternating run by run so load
+changes hit all alike; a warm-up run of each first writes the bytecode an installed copy
+has (PYTHONDONTWRITEBYTECODE is lifted for the children). Wall time on a shared machine
+is noisy: for a repeatable count, ``--callgrind`` runs the floor and the composer once
+each under ``valgrind --tool=callgrind`` (``PYTHONHASHSEED=0``, threads counted apart)
+and compares the instructions of the main thread, the one the user waits for; the
+composer's preload timers are pushed out there, since the slowed child would otherwise
+reach them before it is shown (at full speed they fire well after). Exit status 0 on
+PASS, 1 on FAIL, 2 when a child failed.
 """
 
 from __future__ import annotations
