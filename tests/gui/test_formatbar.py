@@ -361,3 +361,16 @@ def test_formatted_body_survives_export_and_reimport(qapp, runs):
     assert "<style" not in html and "-qt-" not in html
     editor.set_body("", html, [])
     assert editor.body()[:2] == (plain, html)
+
+
+def test_the_colour_buttons_show_the_chosen_colour_along_their_foot(qtbot) -> None:
+    from PySide6.QtGui import QColor
+
+    from mailcomposer.ui.swatches import colour_icon
+
+    icon = colour_icon("format-text-color", QColor("#1a73e8"))
+    for extent in (16, 20, 24, 32):
+        image = icon.pixmap(extent, extent).toImage()
+        assert image.width() == extent
+        assert QColor(image.pixel(extent // 2, extent - 1)).name() == "#1a73e8"
+        assert QColor.fromRgba(image.pixel(extent // 2, 0)).alpha() == 0  # the letter above
