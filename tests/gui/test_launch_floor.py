@@ -37,8 +37,30 @@ def test_the_floor_has_the_windows_menus_actions_and_bars(window) -> None:
     assert len(window.findChildren(QMenu)) - len(menus) == floor.SUBMENUS
     actions = window.findChildren(QAction)
     assert len(actions) == floor.ACTIONS
+    assert sum(1 for a in actions if not a.icon().isNull()) == floor.ICON_ACTIONS
     assert sum(1 for a in actions if not a.shortcut().isEmpty()) == floor.SHORTCUTS
     assert bar_actions(window, "mainToolbar") == floor.MAIN_TOOLBAR_ACTIONS
     assert bar_actions(window, "protocolLogToolbar") == floor.LOG_TOOLBAR_ACTIONS
     # the format bar's buttons, beside its font and size combo boxes
     assert bar_actions(window, "formatToolBar") - 2 == floor.FORMAT_BAR_BUTTONS
+
+
+def test_the_floor_builds_those_counts(qtbot) -> None:
+    """The floor script itself reaches the window's totals (run here, not shown)."""
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    icons = Path(floor.__file__).resolve().parent.parent / "resources" / "icons"
+    script = floor.SAME_WIDGETS.replace("ICONS = sys.argv[1]", f"ICONS = {str(icons)!r}")
+    script = script.split("window.show()")[0].replace("app = QApplication(sys.argv[:1])", "")
+    scope = {"QApplication": QApplication}
+    exec(compile(script, "same_widgets", "exec"), scope)  # our own script
+    window = scope["window"]
+    assert isinstance(window, QMainWindow)
+    qtbot.addWidget(window)
+    actions = window.findChildren(QAction)
+    assert abs(len(actions) - floor.ACTIONS) <= 1
+    assert sum(1 for a in actions if not a.icon().isNull()) == floor.ICON_ACTIONS
+    assert sum(1 for a in actions if not a.shortcut().isEmpty()) == floor.SHORTCUTS
+    assert len(window.menuBar().actions()) == len(floor.MENU_TITLES)
