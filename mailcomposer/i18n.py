@@ -125,12 +125,17 @@ def plural_rule(header: str) -> Callable[[int], int]:
     library's gettext turns it into a function safely (it accepts only the
     operators a plural expression may use). No header: the English rule.
     """
-    import gettext
-
-    match = re.search(r"plural\s*=\s*([^;\n]+)", header)
+    match = re.search(r"plural\s*=\s*([^;\n]+)", header) if "plural" in header else None
     if match is None:
-        return lambda n: int(n != 1)
+        return english_plural
+    import gettext  # only for a catalog's rule: English starts without it
+
     return gettext.c2py(match[1].strip())
+
+
+def english_plural(n: int) -> int:
+    """English: the first form for one, the second for any other count."""
+    return int(n != 1)
 
 
 def detect_language(
