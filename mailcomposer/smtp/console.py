@@ -31,7 +31,7 @@ from typing import TextIO
 from mailcomposer.i18n import _
 from mailcomposer.smtp import tls
 from mailcomposer.smtp.cancel import Cancelled, CancelToken
-from mailcomposer.smtp.errors import Stage, error_from_exception
+from mailcomposer.smtp.errors import Stage, error_from_exception, stage_of_command
 from mailcomposer.smtp.explain import (
     explain_dot_stuffing,
     explain_reply_full,
@@ -446,20 +446,8 @@ class Console:
         return _("The connection failed: {detail}").format(detail=str(exc) or type(exc).__name__)
 
 
-_STAGES = {
-    "EHLO": Stage.EHLO,
-    "HELO": Stage.EHLO,
-    "STARTTLS": Stage.STARTTLS,
-    "AUTH": Stage.AUTH,
-    "MAIL": Stage.MAIL,
-    "RCPT": Stage.RCPT,
-    "DATA": Stage.DATA,
-    "QUIT": Stage.QUIT,
-}
-
-
 def _stage(verb: str) -> Stage:
-    return _STAGES.get(verb, Stage.EHLO)
+    return stage_of_command(verb) or Stage.EHLO
 
 
 def run(

@@ -156,6 +156,46 @@ def stage_phrase(stage: Stage) -> str:
     return _(_STAGE_NAMES.get(stage, N_("while talking to the server")))
 
 
+# The stage each client command starts ("." ends the message: the final dot).
+_COMMAND_STAGES = {
+    "EHLO": Stage.EHLO,
+    "HELO": Stage.EHLO,
+    "STARTTLS": Stage.STARTTLS,
+    "AUTH": Stage.AUTH,
+    "MAIL": Stage.MAIL,
+    "RCPT": Stage.RCPT,
+    "DATA": Stage.DATA,
+    ".": Stage.FINAL_DOT,
+    "QUIT": Stage.QUIT,
+}
+
+
+def stage_of_command(line: str) -> Stage | None:
+    """The stage the client command ``line`` starts, or None for others (NOOP, RSET...)."""
+    verb = line if line == "." else line.split(" ", 1)[0].upper()
+    return _COMMAND_STAGES.get(verb)
+
+
+_STAGE_PROGRESS = {
+    Stage.CONNECT: N_("Connecting…"),
+    Stage.GREETING: N_("Connecting…"),
+    Stage.EHLO: N_("Greeting the server…"),
+    Stage.STARTTLS: N_("Starting encryption…"),
+    Stage.AUTH: N_("Logging in…"),
+    Stage.MAIL: N_("Giving the sender…"),
+    Stage.RCPT: N_("Giving the recipients…"),
+    Stage.DATA: N_("Starting the message…"),
+    Stage.UPLOAD: N_("Uploading the message…"),
+    Stage.FINAL_DOT: N_("Waiting for the server to accept the message…"),
+    Stage.QUIT: N_("Saying goodbye…"),
+}
+
+
+def stage_progress(stage: Stage) -> str:
+    """Return what a send is doing at ``stage``, for a progress bar (translated)."""
+    return _(_STAGE_PROGRESS.get(stage, N_("Talking to the server…")))
+
+
 def _decode(text: object) -> str:
     if isinstance(text, bytes):
         return text.decode("utf-8", "replace")

@@ -98,6 +98,7 @@ class SendFlow(QObject):
         # The outbox's own sender (``OutboxRunner``), stopped with this flow.
         self.outbox_runner: Any = None
         self._stepping = False  # the send being started pauses before each command
+        self._phase = _("Connecting…")  # what the progress bar says the send is doing
         self.step_panel: Any = None  # the pause bar (``StepPanel``), built on first use
         actions = getattr(window, "composer_actions", None)
         if actions is not None:
@@ -160,6 +161,7 @@ class SendFlow(QObject):
         gate = self._step_gate(token) if stepping else None
         job = SendJob(self._home, settings, secret, built, account.name, gate)
         self._keeper.autosave()
+        self._phase = _("Connecting…")
         self.sending_changed.emit(True)
         self._status.say(_("Sending to {server}…").format(server=self._status.server_text()), 0)
         self.controller.start(job, token)
@@ -183,9 +185,32 @@ class SendFlow(QObject):
             from mailcomposer.ui.steppanel import StepPanel
 
             self.step_panel = StepPanel.install(self._window, StepGate(self))
+            self.step_panel.gate.paused.connect(self._on_gate_paused)
+            self.step_panel.gate.resumed.connect(self._on_gate_resumed)
         self.step_panel.gate.arm(token)
         self.step_panel.start()
         return self.step_panel.gate
+
+    def _follow_phase(self, events: tuple) -> None:
+        """Name on the progress bar the stage the last client command started."""
+        from mailcomposer.smtp.errors import stage_of_command, stage_progress
+        from mailcomposer.smtp.transcript import Direction
+
+        for event in reversed(events):
+            stage = stage_of_command(event.text) if event.direction is Direction.CLIENT else None
+            if stage is not None:
+                self._phase = stage_progress(stage)
+                if self.step_panel is None or self.step_panel.gate.waiting is None:
+                    self._status.show_phase(self._phase)
+                return
+
+    @Slot(object)
+    def _on_gate_paused(self, step: Any) -> None:
+        self._status.show_phase(_("Paused before {command}").format(command=step.verb))
+
+    @Slot()
+    def _on_gate_resumed(self) -> None:
+        self._status.show_phase(self._phase)
 
     def send_checked(self) -> bool:
         """Send without running the pre-send checks again (the user has seen them)."""
@@ -275,6 +300,7 @@ class SendFlow(QObject):
     @Slot(tuple)
     def _on_controller_event_batch(self, events: tuple) -> None:
         self.events_logged.emit(events)
+        self._follow_phase(events)
         account = self._send_account
         for event in events:
             match = _SIZE_LINE.match(getattr(event, "text", ""))

@@ -133,6 +133,10 @@ class StatusArea(QObject):
             self.progress_bar.setValue(0)
             self.progress_bar.setFormat(_("Connecting…"))
 
+    def show_phase(self, text: str) -> None:
+        """Say on the progress bar what the send is doing (before the upload, paused...)."""
+        self.progress_bar.setFormat(text)
+
     def show_progress(self, sent: int, total: int) -> None:
         """Show ``sent`` of ``total`` bytes uploaded."""
         if total <= 0:

@@ -66,6 +66,41 @@ def test_next_through_every_command_delivers_once(qtbot, window) -> None:
     assert not panel.isVisible() and window.composer_actions.send_step_action.isEnabled()
 
 
+def test_the_progress_bar_says_before_which_command_the_send_waits(qtbot, window) -> None:
+    fill(window)
+    panel = start_stepping(qtbot, window)
+    bar = window.progress_bar
+    with qtbot.wait_signal(window.controller.finished, timeout=SEND_TIMEOUT_MS):
+        while True:
+            verb = wait_pause(qtbot, panel)
+            qtbot.wait_until(lambda v=verb: bar.format() == f"Paused before {v}")
+            qtbot.mouseClick(panel.next_button, Qt.MouseButton.LeftButton)
+            if verb == "QUIT":
+                break
+
+
+def test_the_progress_bar_names_the_stage_of_the_last_command(qtbot, window) -> None:
+    from mailcomposer.smtp.transcript import Direction, TranscriptEvent
+
+    window.status_area.set_sending(True)
+    assert window.progress_bar.format() == "Connecting…"
+
+    def logged(*lines: tuple[Direction, str]) -> str:
+        events = tuple(TranscriptEvent(0.0, direction, text) for direction, text in lines)
+        window.controller.event_batch.emit(events)
+        return window.progress_bar.format()
+
+    assert logged((Direction.SERVER, "220 ready")) == "Connecting…"
+    assert logged((Direction.CLIENT, "EHLO me"), (Direction.SERVER, "250 hi")) == (
+        "Greeting the server…"
+    )
+    assert logged((Direction.CLIENT, "RCPT TO:<a@b.org>"), (Direction.CLIENT, "NOOP")) == (
+        "Giving the recipients…"  # a command of no stage keeps the one before
+    )
+    assert logged((Direction.CLIENT, ".")) == "Waiting for the server to accept the message…"
+    window.status_area.set_sending(False)
+
+
 def test_a_typed_noop_is_answered_then_run_to_the_end(qtbot, window) -> None:
     fill(window)
     panel = start_stepping(qtbot, window)
