@@ -127,11 +127,18 @@ def envelope_key(address: str) -> str:
     mailboxes), the domain is not. So the local part stays as written and the domain
     becomes punycode in lower case: ``Bob@Bücher.Example`` and
     ``Bob@xn--bcher-kva.example`` give the same key, ``bob@bücher.example`` another.
+    A local part quoted for nothing is the same as unquoted (RFC 5321 §4.1.2):
+    ``"a.b"@x.org`` is ``a.b@x.org``, as a header decoder shows it; ``"a b"@x.org``
+    keeps its quotes.
 
     Args:
         address: a bare address (``local@domain``), as typed or as in the envelope.
     """
     local, at, domain = address.rpartition("@")
+    if len(local) >= 2 and local[0] == local[-1] == '"':
+        inner = _unquote(local)
+        if all(atom and _atext().match(atom) for atom in inner.split(".")):
+            local = inner  # a dot-atom: the quotes add nothing
     try:
         domain = to_ascii_domain(domain)
     except UnicodeError:

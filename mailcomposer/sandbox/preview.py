@@ -417,16 +417,19 @@ def _decoded(name: str, raw: str, limits: Limits) -> str:
 def _envelope(
     mail_from: str, rcpt_tos: tuple[str, ...], headers: list[HeaderRow]
 ) -> tuple[EnvelopeRow, ...]:
+    from mailcomposer.message.addresses import envelope_key
+
+    # One rule for "the same recipient" with the inbox list and the send log:
+    # RFC 5321 §2.4, a Bcc to Bob@ is not the To bob@.
     named: dict[str, set[str]] = {}
     for row in headers:
         if row.name.lower() in ("from", "sender", "to", "cc"):
             for _display, addr in getaddresses([row.value]):
-                named.setdefault(row.name.lower(), set()).add(addr.lower())
+                named.setdefault(row.name.lower(), set()).add(envelope_key(addr))
 
     def fields(address: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(
-            name for name in candidates if address.lower() in named.get(name.lower(), set())
-        )
+        key = envelope_key(address)
+        return tuple(name for name in candidates if key in named.get(name.lower(), set()))
 
     rows = [EnvelopeRow("MAIL FROM", mail_from, fields(mail_from, ("From", "Sender")))]
     rows.extend(EnvelopeRow("RCPT TO", rcpt, fields(rcpt, ("To", "Cc"))) for rcpt in rcpt_tos)

@@ -19,6 +19,10 @@ from mailcomposer.message.mime import build_message
         ("zoe@xn--BCHER-kva.example", "zoe@xn--bcher-kva.example"),
         ("用户@例子.中国", "用户@xn--fsqu00a.xn--fiqs8s"),
         ('"Odd@Name"@Example.org', '"Odd@Name"@example.org'),
+        ('"a.b"@x.org', "a.b@x.org"),  # quoted for nothing: the same mailbox
+        ('"John Doe"@x.org', '"John Doe"@x.org'),
+        ('"a..b"@x.org', '"a..b"@x.org'),  # not a dot-atom: the quotes are needed
+        ('"A\\.B"@x.org', "A.B@x.org"),  # a quoted-pair of an ordinary character
         ("Postmaster", "postmaster"),  # no @: all of it is compared in any case
     ],
 )

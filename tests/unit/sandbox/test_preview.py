@@ -44,6 +44,24 @@ def test_envelope_rows_say_which_header_named_each_recipient(preview) -> None:
     assert preview.peer == "127.0.0.1:50000"  # stored as "('127.0.0.1', 50000)"
 
 
+def test_the_envelope_table_uses_the_one_rule_for_the_same_recipient() -> None:
+    # RFC 5321 §2.4: a Bcc to Bob@ is another mailbox than the To bob@; a domain in
+    # any case or as punycode, and a local part quoted for nothing, are the same.
+    msg = related_message()
+    del msg["To"], msg["Cc"]
+    msg["To"] = "bob@example.net, Zoe <zoe@Bücher.example>"
+    msg["Cc"] = '"a.b"@example.net'
+    rcpts = ["bob@example.net", "Bob@example.net", "zoe@xn--bcher-kva.example", "a.b@EXAMPLE.net"]
+    preview = build_preview(stored(msg, "alice@example.org", rcpts))
+    rows = [(r.address, r.fields, r.hidden) for r in preview.envelope[1:]]
+    assert rows == [
+        ("bob@example.net", ("To",), False),
+        ("Bob@example.net", (), True),
+        ("zoe@xn--bcher-kva.example", ("To",), False),
+        ("a.b@EXAMPLE.net", ("Cc",), False),
+    ]
+
+
 def test_headers_decoded_and_raw_without_the_servers_envelope_headers(preview) -> None:
     names = [h.name for h in preview.headers]
     assert names[:5] == ["From", "To", "Cc", "Subject", "Date"]
