@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mailcomposer.cli.parser import SECURITY_CHOICES
+from mailcomposer.cli.parser import add_connection_options
 from mailcomposer.i18n import _
 
 
@@ -17,14 +17,7 @@ def add_arguments(console: argparse.ArgumentParser) -> None:
         "was 2xx or 3xx, else 1."
     )
     console.add_argument("server", metavar=_("HOST[:PORT]"), help=_("the server to talk to"))
-    console.add_argument(
-        "--security",
-        choices=SECURITY_CHOICES,
-        help=_("none, starttls (start plain, then STARTTLS) or tls (default: as for send)"),
-    )
-    console.add_argument(
-        "--cafile", metavar=_("PATH"), help=_("also trust the certificates in this PEM file")
-    )
+    add_connection_options(console, login=False)  # a login is typed: “auth plain USER”
     console.add_argument(
         "--no-explain", action="store_true", help=_("show the lines without explanations")
     )

@@ -40,6 +40,40 @@ COMMANDS = {
 SECURITY_CHOICES = ("none", "starttls", "tls")
 
 
+def add_connection_options(
+    group: argparse._ActionsContainer, *, only_with_server: bool = False, login: bool = True
+) -> None:
+    """Add ``--security``, ``--cafile`` and (with ``login``) ``--user`` and ``--password-stdin``.
+
+    The same words for every command that connects (``send``, ``account test``,
+    ``console``). With ``only_with_server``, the help says they apply with
+    ``--server`` (a saved account has its own).
+    """
+    texts = {
+        "--security": (
+            _("none, starttls or tls (default: tls on port 465, none for this computer, "
+              "else starttls)"),
+            _("with --server: none, starttls or tls (default: tls on port 465, none for "
+              "this computer, else starttls)"),
+        ),
+        "--cafile": (
+            _("also trust the certificates in this PEM file"),
+            _("with --server: also trust the certificates in this PEM file"),
+        ),
+        "--user": (_("log in with this user name"), _("with --server: log in with this user name")),
+    }  # fmt: skip
+    pick = 1 if only_with_server else 0
+    group.add_argument("--security", choices=SECURITY_CHOICES, help=texts["--security"][pick])
+    if login:
+        group.add_argument("--user", metavar=_("USER"), help=texts["--user"][pick])
+        group.add_argument(
+            "--password-stdin",
+            action="store_true",
+            help=_("read the password from the first line of standard input"),
+        )
+    group.add_argument("--cafile", metavar=_("PATH"), help=texts["--cafile"][pick])
+
+
 class UsageError(Exception):
     """Bad input on the command line: exit 2, one line naming the option and the fix.
 

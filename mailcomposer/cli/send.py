@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mailcomposer.cli.parser import SECURITY_CHOICES, UsageError
+from mailcomposer.cli.parser import UsageError, add_connection_options
 from mailcomposer.i18n import _
 
 TYPE_CHECKING = False  # typing stays unimported on the way to --help
@@ -40,23 +40,7 @@ def add_arguments(send: argparse.ArgumentParser) -> None:
         metavar=_("HOST[:PORT]"),
         help=_("send through this server instead of an account ([IPv6]:PORT for IPv6)"),
     )
-    where.add_argument(
-        "--security",
-        choices=SECURITY_CHOICES,
-        help=_(
-            "connection security with --server (default: tls on port 465, none for this "
-            "computer, else starttls)"
-        ),
-    )
-    where.add_argument("--user", metavar=_("USER"), help=_("log in with this user name"))
-    where.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help=_("read the password from the first line of standard input"),
-    )
-    where.add_argument(
-        "--cafile", metavar=_("PATH"), help=_("also trust the certificates in this PEM file")
-    )
+    add_connection_options(where)
     connect, reply, final_dot = DEFAULT_TIMEOUTS
     where.add_argument(
         "--timeout",
@@ -292,13 +276,9 @@ def _send(args: argparse.Namespace, home: Any, out: Any, cancel: Any) -> int:
         result = cancel.run(submission, out, gate)
     except SendError as error:
         if error.field == "password" and secret is None:
-            raise UsageError(
-                "--password-stdin",
-                _(
-                    "no password for {user}: pipe it with --password-stdin or set "
-                    "MAILCOMPOSER_PASSWORD"
-                ).format(user=settings.username),
-            ) from None
+            from mailcomposer.cli.serverargs import no_password
+
+            raise no_password(settings.username) from None
         if error.exit_code == ExitCode.UNKNOWN and submission.outbox_id:
             # Say where the copy is, so the user can check before sending again.
             error.user_message += " " + _(

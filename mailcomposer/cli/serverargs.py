@@ -154,9 +154,14 @@ def ask_password(args: argparse.Namespace, settings: ServerSettings) -> Secret:
             password = ""
         if password:
             return Secret(password)
-    raise UsageError(
+    raise no_password(settings.username)
+
+
+def no_password(user: str) -> UsageError:
+    """The usage error for a login with no password given (exit 2: nothing was sent)."""
+    return UsageError(
         "--password-stdin",
         _(
             "no password for {user}: pipe it with --password-stdin or set MAILCOMPOSER_PASSWORD"
-        ).format(user=settings.username),
+        ).format(user=user),
     )

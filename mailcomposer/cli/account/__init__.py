@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from mailcomposer.cli.parser import SECURITY_CHOICES
+from mailcomposer.cli.parser import SECURITY_CHOICES, add_connection_options
 from mailcomposer.i18n import _
 
 
@@ -77,19 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     test.add_argument(
         "--server", metavar="HOST[:PORT]", help=_("test this server instead of an account")
     )
-    test.add_argument(
-        "--security",
-        choices=SECURITY_CHOICES,
-        help=_("with --server: none, starttls or tls (default: tls on port 465, none for "
-               "this computer, else starttls)"),
-    )  # fmt: skip
-    test.add_argument("--user", help=_("with --server: log in as this user"))
-    test.add_argument(
-        "--cafile", metavar="PATH", help=_("with --server: extra CA certificate file (PEM)")
-    )
-    test.add_argument(
-        "--password-stdin", action="store_true", help=_("read the password from standard input")
-    )
+    add_connection_options(test, only_with_server=True)
     test.add_argument(
         "--explain", action="store_true", help=_("explain each command and reply in plain words")
     )
