@@ -29,9 +29,13 @@ DARK = {
 
 
 def dark_palette() -> QPalette:
+    """A dark desktop's palette, disabled text dimmed as a real theme does."""
     palette = QPalette()
     for role, name in DARK.items():
         palette.setColor(role, QColor(name))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                 QPalette.ColorRole.ButtonText):  # fmt: skip
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7f7f7f"))
     return palette
 
 
