@@ -13,11 +13,9 @@ under a millisecond; only when it fails does ``ldd`` list every missing library.
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -158,6 +156,8 @@ def xcb_plugin(environ: Mapping[str, str] = os.environ) -> Path | None:
 
 def ldd_missing(library: Path) -> list[str] | None:
     """Every library ``ldd`` cannot find for ``library`` (all levels); None without ldd."""
+    import subprocess  # only when the plugin cannot load
+
     try:
         done = subprocess.run(
             ["ldd", str(library)], capture_output=True, text=True, timeout=10, check=False
@@ -167,8 +167,15 @@ def ldd_missing(library: Path) -> list[str] | None:
     return _NOT_FOUND.findall(done.stdout)
 
 
+def dlopen(name: str) -> object:
+    """Open a library by path or soname as the dynamic loader would (OSError if it cannot)."""
+    import ctypes  # here, not at import: every start reads this module, few need ctypes
+
+    return ctypes.CDLL(name)
+
+
 def missing_libraries(
-    plugin: Path, load: Loader = ctypes.CDLL, list_missing: Lister = ldd_missing
+    plugin: Path, load: Loader = dlopen, list_missing: Lister = ldd_missing
 ) -> tuple[str, ...]:
     """The sonames the dynamic loader cannot find for ``plugin``; empty when it loads.
 
@@ -202,7 +209,7 @@ def _loads(load: Loader, name: str) -> bool:
 def check(
     environ: Mapping[str, str] = os.environ,
     platform: str = sys.platform,
-    load: Loader = ctypes.CDLL,
+    load: Loader = dlopen,
     list_missing: Lister = ldd_missing,
 ) -> Verdict | None:
     """Ask the loader about the xcb plugin when Qt will need it; None when it will not."""
