@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from functools import partial
 from typing import TYPE_CHECKING
 
 from mailcomposer.ui import startup_objects
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QTranslator
+    from PySide6.QtCore import QLockFile, QTranslator
 
 with startup_objects():
     from PySide6.QtWidgets import QApplication
@@ -114,7 +115,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if _hand_over_to_running(argv):
         return 0
     window = create_window(argv)
-    _listen_for_later_starts(window)
+    # Listening loads QtNetwork: after the first paint, with the preloader's work.
+    from PySide6.QtCore import QTimer
+
+    from mailcomposer.ui.preload import PRELOAD_DELAY_MS
+
+    QTimer.singleShot(PRELOAD_DELAY_MS, window, partial(_listen_for_later_starts, window))
     app = QApplication.instance()
     assert app is not None
     status = app.exec()
@@ -122,12 +128,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
-def _hand_over_to_running(argv: list[str]) -> bool:
-    """True when a composer already runs on this home folder and took ``argv``."""
-    from mailcomposer.ui.instance import hand_over, server_name
+# The lock that makes this process the composer of its home folder, held until exit.
+_instance_lock: list[QLockFile] = []
 
+
+def _hand_over_to_running(argv: list[str]) -> bool:
+    """True when a composer already runs on this home folder and took ``argv``.
+
+    Else this start holds the home folder's lock from now on (see ``ui/instance.py``).
+    """
+    from mailcomposer.ui.instance import claim, hand_over, server_name
+
+    home = Home.from_env()
+    lock, held_by_another = claim(home)
+    if lock is not None:
+        _instance_lock[:] = [lock]
+        return False
+    if not held_by_another:
+        return False  # the folder cannot be locked: nobody can tell, start as the first
     _ensure_application(argv)
-    return hand_over(server_name(Home.from_env()), argv[1:])
+    return hand_over(server_name(home), argv[1:])
 
 
 def _listen_for_later_starts(window: ComposerWindow) -> None:

@@ -5,35 +5,78 @@ each other's drafts. So the running app listens on a local socket (a named pipe
 on Windows) named after its home folder, and a later start (a ``mailto:`` link
 clicked in a browser, an .eml opened from the file manager) passes its arguments
 there and exits; the running window opens them, asking first about unsaved work.
+
+Which start is the first is decided by a lock file in the home folder
+(``QLockFile``, held for the app's lifetime; a crashed app's lock is stale once
+its process is gone). A start that takes the lock knows at once that no composer
+runs there, so the usual start loads no networking code and reads no socket. Only
+a start that finds the lock held connects, and it waits (up to
+``HAND_OVER_TIMEOUT_MS``) for the running app, which listens once its window has
+painted.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import time
+import zlib
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+from PySide6.QtCore import QLockFile, QObject, Signal, Slot
 
 from mailcomposer.store.paths import Home
 
-HAND_OVER_TIMEOUT_MS = 1000
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalSocket
+
+# How long a start that found the home folder locked waits for the running app to
+# listen (it may itself be starting) before opening a window of its own.
+HAND_OVER_TIMEOUT_MS = 3000
+_RETRY_SECONDS = 0.05
+LOCK_FILE = "instance.lock"
 
 
 def server_name(home: Home) -> str:
-    """The local socket name of the app running on ``home`` (the same for every start)."""
-    digest = hashlib.sha256(str(home.root.resolve()).encode("utf-8")).hexdigest()[:16]
-    return f"mailcomposer-{digest}"
+    """The local socket name of the app running on ``home`` (the same for every start).
+
+    Two 32-bit checksums of the folder's path: a name per folder without loading
+    OpenSSL (``hashlib``) before the window, which a start would pay for.
+    """
+    path = str(home.root.resolve()).encode("utf-8")
+    return f"mailcomposer-{zlib.crc32(path):08x}{zlib.adler32(path):08x}"
+
+
+def claim(home: Home) -> tuple[QLockFile | None, bool]:
+    """Try to become the composer of ``home``: ``(lock, held_by_another)``.
+
+    Keep the lock while the app runs. ``held_by_another`` is True when a running
+    composer holds it; both are None/False when the folder cannot be locked (no
+    write permission): then nobody can tell, and the start goes on as the first.
+    """
+    home.root.mkdir(parents=True, exist_ok=True)
+    lock = QLockFile(str(home.root / LOCK_FILE))
+    lock.setStaleLockTime(0)  # held for a lifetime: stale only when its process is gone
+    if lock.tryLock(0):
+        return lock, False
+    return None, lock.error() == QLockFile.LockError.LockFailedError
 
 
 def hand_over(name: str, arguments: list[str], timeout_ms: int = HAND_OVER_TIMEOUT_MS) -> bool:
-    """Pass ``arguments`` to the app listening on ``name``; False when none is running."""
-    socket = QLocalSocket()
-    socket.connectToServer(name)
-    if not socket.waitForConnected(timeout_ms):
-        return False
+    """Pass ``arguments`` to the app listening on ``name``; False when none listens in time."""
+    from PySide6.QtNetwork import QLocalSocket
+
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        socket = QLocalSocket()
+        socket.connectToServer(name)
+        left_ms = max(0, int((deadline - time.monotonic()) * 1000))
+        if socket.waitForConnected(left_ms):
+            break
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(_RETRY_SECONDS)  # not listening yet (it is starting): ask again
     socket.write((json.dumps(arguments) + "\n").encode("utf-8"))
-    written = socket.waitForBytesWritten(timeout_ms)
+    written = socket.waitForBytesWritten(max(1, timeout_ms))
     socket.disconnectFromServer()
     return written
 
@@ -48,13 +91,15 @@ class InstanceServer(QObject):
     arguments_received = Signal(list)
 
     def __init__(self, parent: QObject | None = None) -> None:
+        from PySide6.QtNetwork import QLocalServer
+
         super().__init__(parent)
         self._server = QLocalServer(self)
         self._server.newConnection.connect(self._on_server_new_connection)
 
     def listen(self, name: str) -> bool:
         """Start listening; True on success (a stale name from a crash is cleared first)."""
-        QLocalServer.removeServer(name)
+        self._server.removeServer(name)
         return self._server.listen(name)
 
     def close(self) -> None:
@@ -70,6 +115,8 @@ class InstanceServer(QObject):
 
     @Slot()
     def _on_connection_ready_read(self) -> None:
+        from PySide6.QtNetwork import QLocalSocket
+
         connection = self.sender()
         if isinstance(connection, QLocalSocket):
             self._read(connection)
