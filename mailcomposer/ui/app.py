@@ -125,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert app is not None
     status = app.exec()
     window.shutdown()
+    _instance_lock.clear()  # the lock file goes: the next start is the first
     return status
 
 
