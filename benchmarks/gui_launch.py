@@ -182,6 +182,28 @@ COMPOSER = textwrap.dedent(
 )
 
 
+# The real start (``mailcomposer``): main()'s checks (the Linux platform check, the home
+# folder's lock) and then the same create_window(), stopped once it has been shown.
+# Printed for context; the budget is the composer's.
+MAIN = textwrap.dedent(
+    """
+    import os
+    import mailcomposer.ui.app as app
+    create_window = app.create_window
+
+    def shown_then_exit(argv):
+        window = create_window(argv)
+        from PySide6.QtWidgets import QApplication
+        QApplication.processEvents()
+        print("shown", window.isVisible(), window.objectName(), flush=True)
+        os._exit(0)
+
+    app.create_window = shown_then_exit
+    app.main(["mailcomposer"])
+    """
+)
+
+
 # The composer for the instruction count: the preloader's timers (50/70 ms after the
 # show) must not fire inside a child slowed ~50x by valgrind.
 COMPOSER_CALLGRIND = COMPOSER.replace(
@@ -284,6 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("bare QMainWindow + QTextEdit", BARE),
         ("same widgets, no app code", same_widgets),
         ("create_window() composer", COMPOSER),
+        ("mailcomposer main() (context)", MAIN),
     ]
     with tempfile.TemporaryDirectory(prefix="mc-launch-") as tmp:
         env = fresh_env(
