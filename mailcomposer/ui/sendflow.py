@@ -206,7 +206,10 @@ class SendFlow(QObject):
 
     @Slot(object)
     def _on_gate_paused(self, step: Any) -> None:
-        self._status.show_phase(_("Paused before {command}").format(command=step.verb))
+        if step.verb == ".":
+            self._status.show_phase(_("Paused before the final dot"))
+        else:
+            self._status.show_phase(_("Paused before {command}").format(command=step.verb))
 
     @Slot()
     def _on_gate_resumed(self) -> None:
