@@ -98,7 +98,6 @@ class SendFlow(QObject):
         # The outbox's own sender (``OutboxRunner``), stopped with this flow.
         self.outbox_runner: Any = None
         self._stepping = False  # the send being started pauses before each command
-        self._phase = _("Connecting…")  # what the progress bar says the send is doing
         self.step_panel: Any = None  # the pause bar (``StepPanel``), built on first use
         actions = getattr(window, "composer_actions", None)
         if actions is not None:
@@ -161,7 +160,6 @@ class SendFlow(QObject):
         gate = self._step_gate(token) if stepping else None
         job = SendJob(self._home, settings, secret, built, account.name, gate)
         self._keeper.autosave()
-        self._phase = _("Connecting…")
         self.sending_changed.emit(True)
         self._status.say(_("Sending to {server}…").format(server=self._status.server_text()), 0)
         self.controller.start(job, token)
@@ -199,21 +197,19 @@ class SendFlow(QObject):
         for event in reversed(events):
             stage = stage_of_command(event.text) if event.direction is Direction.CLIENT else None
             if stage is not None:
-                self._phase = stage_progress(stage)
-                if self.step_panel is None or self.step_panel.gate.waiting is None:
-                    self._status.show_phase(self._phase)
+                self._status.show_phase(stage_progress(stage))
                 return
 
     @Slot(object)
     def _on_gate_paused(self, step: Any) -> None:
         if step.verb == ".":
-            self._status.show_phase(_("Paused before the final dot"))
+            self._status.show_pause(_("Paused before the final dot"))
         else:
-            self._status.show_phase(_("Paused before {command}").format(command=step.verb))
+            self._status.show_pause(_("Paused before {command}").format(command=step.verb))
 
     @Slot()
     def _on_gate_resumed(self) -> None:
-        self._status.show_phase(self._phase)
+        self._status.show_pause("")
 
     def send_checked(self) -> bool:
         """Send without running the pre-send checks again (the user has seen them)."""

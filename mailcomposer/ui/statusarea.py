@@ -101,6 +101,8 @@ class StatusArea(QObject):
         super().__init__(window)
         self._bar = window.statusBar()
         self.banner = Banner()
+        self._phase = ""  # what the send does, for the progress bar
+        self._pause = ""  # the command a stepped send waits before, said instead
         self.progress_bar = QProgressBar(window)
         self.progress_bar.setObjectName("sendProgress")
         self.progress_bar.setMaximumWidth(260)
@@ -129,20 +131,30 @@ class StatusArea(QObject):
     def set_sending(self, sending: bool) -> None:
         """Show the progress bar (at "Connecting…") while a send runs."""
         self.progress_bar.setVisible(sending)
+        self._pause = ""
         if sending:
             self.progress_bar.setValue(0)
-            self.progress_bar.setFormat(_("Connecting…"))
+            self.show_phase(_("Connecting…"))
 
     def show_phase(self, text: str) -> None:
-        """Say on the progress bar what the send is doing (before the upload, paused...)."""
-        self.progress_bar.setFormat(text)
+        """Say on the progress bar what the send is doing (unless it is paused)."""
+        self._phase = text
+        self.progress_bar.setFormat(self._pause or text)
+
+    def show_pause(self, text: str) -> None:
+        """While ``text`` is set, the progress bar says it (a stepped send waits); "": goes on.
+
+        What the send reports meanwhile (progress that arrives late) is kept for after.
+        """
+        self._pause = text
+        self.progress_bar.setFormat(text or self._phase)
 
     def show_progress(self, sent: int, total: int) -> None:
         """Show ``sent`` of ``total`` bytes uploaded."""
         if total <= 0:
             return
         self.progress_bar.setValue(min(1000, sent * 1000 // total))
-        self.progress_bar.setFormat(
+        self.show_phase(
             _("{sent} of {total}").format(sent=human_size(sent), total=human_size(total))
         )
 

@@ -238,3 +238,15 @@ def test_send_anyway_after_the_checks_still_steps(qtbot, window) -> None:
     with qtbot.wait_signal(window.controller.finished, timeout=SEND_TIMEOUT_MS):
         assert window.send()
     assert not panel.isVisible() and len(maildir_messages(window.home)) == 2
+
+
+def test_progress_that_arrives_during_a_pause_is_said_once_the_send_goes_on(window) -> None:
+    # The upload's progress is polled on a timer: it can come in after the pause.
+    status, bar = window.status_area, window.progress_bar
+    status.set_sending(True)
+    status.show_pause("Paused before the final dot")
+    status.show_progress(2048, 4096)
+    assert bar.format() == "Paused before the final dot" and bar.value() == 500
+    status.show_pause("")
+    assert bar.format() != "Paused before the final dot" and "of" in bar.format()
+    status.set_sending(False)
