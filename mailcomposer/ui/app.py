@@ -44,7 +44,7 @@ def _ensure_application(argv: Sequence[str]) -> QApplication:
 
 def _install_translations(app: QApplication) -> None:
     language = i18n.detect_language()
-    i18n.set_language(language)
+    i18n.set_language(language, Home.from_env().cache)
     for old in _translators:
         app.removeTranslator(old)
     _translators.clear()
