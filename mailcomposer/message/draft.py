@@ -9,6 +9,7 @@ from pathlib import Path
 
 TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 
@@ -118,19 +119,29 @@ class Draft:
             )
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict (bytes as base64, paths as strings)."""
+    def to_dict(self, keep: Callable[[bytes], str] | None = None) -> dict[str, Any]:
+        """Return a JSON-ready dict (bytes as base64, paths as strings).
+
+        With ``keep``, the bytes of images and attachments are not in the dict: each
+        goes to ``keep(data)``, whose answer is written as ``"blob"`` instead of
+        ``"data"`` (the draft store keeps them in files of their own).
+        """
         out = asdict(self)
         out["priority"] = self.priority.value
         out["inline_images"] = [
-            {**asdict(img), "data": base64.b64encode(img.data).decode("ascii")}
+            {
+                "name": img.name,
+                "content_type": img.content_type,
+                "filename": img.filename,
+                **_bytes_entry(img.data, keep),
+            }
             for img in self.inline_images
         ]
         out["attachments"] = [
             {
                 "filename": a.filename,
                 "path": str(a.path) if a.path else None,
-                "data": base64.b64encode(a.data).decode("ascii") if a.data is not None else None,
+                **({"data": None} if a.data is None else _bytes_entry(a.data, keep)),
                 "content_type": a.content_type,
             }
             for a in self.attachments
@@ -139,13 +150,16 @@ class Draft:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Draft:
+    def from_dict(cls, data: dict[str, Any], kept: Callable[[str], bytes] | None = None) -> Draft:
         """Rebuild a Draft from :meth:`to_dict` output (unknown keys are ignored).
+
+        ``kept(name)`` returns the bytes a ``"blob"`` entry names (see ``to_dict``).
 
         Raises:
             ValueError, KeyError or TypeError: ``data`` is not what ``to_dict`` writes
                 (a damaged or hand-edited file): a text field that is not text, a list
-                that is not a list, bad base64. Never a Draft that would fail later.
+                that is not a list, bad base64, a blob that cannot be read. Never a
+                Draft that would fail later.
         """
         _check_types(data, _TEXT_FIELDS, str, "", "draft")
         _check_types(data, _OPTIONAL_TEXT_FIELDS, str | None, None, "draft")
@@ -154,8 +168,10 @@ class Draft:
         known = {f for f in cls.__dataclass_fields__}
         kwargs = {k: v for k, v in data.items() if k in known}
         kwargs["priority"] = Priority(data.get("priority", "normal"))
-        kwargs["inline_images"] = [_inline_image(item) for item in data.get("inline_images", [])]
-        kwargs["attachments"] = [_attachment(item) for item in data.get("attachments", [])]
+        kwargs["inline_images"] = [
+            _inline_image(item, kept) for item in data.get("inline_images", [])
+        ]
+        kwargs["attachments"] = [_attachment(item, kept) for item in data.get("attachments", [])]
         kwargs["extra_headers"] = [_header_pair(h) for h in data.get("extra_headers", [])]
         kwargs["dsn"] = [str(name) for name in data.get("dsn", []) if isinstance(name, str)]
         return cls(**kwargs)
@@ -174,24 +190,42 @@ def _check_types(data: Any, names: tuple[str, ...], kind: Any, default: Any, wha
             raise TypeError(f"{what} field {name!r} is not of the right kind")
 
 
-def _inline_image(item: Any) -> InlineImage:
-    _check_types(item, ("name", "data", "content_type"), str, None, "inline image")
+def _bytes_entry(data: bytes, keep: Callable[[bytes], str] | None) -> dict[str, str]:
+    if keep is None:
+        return {"data": base64.b64encode(data).decode("ascii")}
+    return {"blob": keep(data)}
+
+
+def _bytes_of(item: dict[str, Any], kept: Callable[[str], bytes] | None, what: str) -> bytes:
+    """The bytes of a ``to_dict`` entry: base64 ``"data"``, or a ``"blob"`` read by ``kept``."""
+    if "blob" in item:
+        _check_types(item, ("blob",), str, None, what)
+        if kept is None:
+            raise ValueError(f"{what} names a blob with nothing to read it")
+        return kept(item["blob"])
+    _check_types(item, ("data",), str, None, what)
+    return base64.b64decode(item["data"], validate=True)
+
+
+def _inline_image(item: Any, kept: Callable[[str], bytes] | None = None) -> InlineImage:
+    _check_types(item, ("name", "content_type"), str, None, "inline image")
     _check_types(item, ("filename",), str, "", "inline image")
     return InlineImage(
         name=item["name"],
-        data=base64.b64decode(item["data"], validate=True),
+        data=_bytes_of(item, kept, "inline image"),
         content_type=item["content_type"],
         filename=item.get("filename", ""),
     )
 
 
-def _attachment(item: Any) -> Attachment:
+def _attachment(item: Any, kept: Callable[[str], bytes] | None = None) -> Attachment:
     _check_types(item, ("filename",), str, None, "attachment")
-    _check_types(item, ("path", "data", "content_type"), str | None, None, "attachment")
+    _check_types(item, ("path", "content_type"), str | None, None, "attachment")
+    has_bytes = "blob" in item or item.get("data") is not None
     return Attachment(
         filename=item["filename"],
         path=Path(item["path"]) if item.get("path") else None,
-        data=None if item.get("data") is None else base64.b64decode(item["data"], validate=True),
+        data=_bytes_of(item, kept, "attachment") if has_bytes else None,
         content_type=item.get("content_type"),
     )
 

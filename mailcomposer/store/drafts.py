@@ -18,7 +18,11 @@ if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
 AUTOSAVE_NAME = "autosave.json"
-FORMAT_VERSION = 1
+# 2: the bytes of images and attachments are files of their own (``blobs/<sha256>``),
+# written once; 1 (still read) had them in the JSON as base64, so every autosave
+# re-encoded them: ~0.1 s of held interpreter per 15 MiB, every two seconds of typing.
+FORMAT_VERSION = 2
+BLOBS = "blobs"
 WRITER_THREAD_NAME = "mailcomposer-draft-writer"
 
 
@@ -38,17 +42,69 @@ class DraftStore:
 
     def __init__(self, home: Home) -> None:
         self.path: Path = home.drafts / AUTOSAVE_NAME
+        self.blobs: Path = home.drafts / BLOBS
         self._executor: ThreadPoolExecutor | None = None
         self._pending: list[Future[None]] = []
         self._lock = threading.Lock()
         self._closed = False
+        self._digests: dict[int, tuple[bytes, str]] = {}  # bytes seen last save: their names
         self.load_error = ""
 
     @staticmethod
-    def serialize(draft: Draft) -> bytes:
-        """Return the file content for ``draft`` (cheap: JSON of the dict)."""
-        payload = {"version": FORMAT_VERSION, "draft": draft.to_dict()}
+    def serialize(draft: Draft, names: Callable[[bytes], str] | None = None) -> bytes:
+        """Return the autosave file's content for ``draft``: JSON, bytes kept by name.
+
+        Each image's and attachment's bytes appear as the name of their blob
+        (``names(data)``, by default the SHA-256 of the bytes), not as base64.
+        """
+        payload = {"version": FORMAT_VERSION, "draft": draft.to_dict(names or blob_name)}
         return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
+
+    def _write(self, draft: Draft) -> None:
+        """Write the blobs ``draft`` needs that are not on disk yet, then its JSON (fsynced).
+
+        The blobs land before the JSON that names them; a blob no draft file names
+        any more is removed afterwards.
+        """
+        seen: dict[int, tuple[bytes, str]] = {}
+
+        def name(data: bytes) -> str:
+            known = self._digests.get(id(data))
+            digest = known[1] if known is not None and known[0] is data else blob_name(data)
+            seen[id(data)] = (data, digest)
+            return digest
+
+        content = self.serialize(draft, name)
+        for data, digest in seen.values():
+            blob = self.blobs / digest
+            if not blob.exists():
+                atomic_write(blob, data)
+        atomic_write(self.path, content)
+        changed = {d for _b, d in seen.values()} != {d for _b, d in self._digests.values()}
+        self._digests = seen
+        if changed:
+            self._remove_unused_blobs()
+
+    def _remove_unused_blobs(self) -> None:
+        """Remove the blobs that neither the autosave nor a kept draft names."""
+        if not self.blobs.is_dir():
+            return
+        used = {digest for _data, digest in self._digests.values()}
+        for kept in self.kept():
+            used |= _blob_names(kept)
+        if self._digests == {} and self.path.is_file():
+            used |= _blob_names(self.path)
+        for blob in self.blobs.iterdir():
+            if blob.name not in used and not blob.name.endswith(".tmp"):
+                blob.unlink(missing_ok=True)
+
+    def _read_blob(self, name: str) -> bytes:
+        if len(name) != 64 or not all(c in "0123456789abcdef" for c in name):
+            raise ValueError(f"not a blob name: {name[:80]!r}")
+        try:
+            return (self.blobs / name).read_bytes()
+        except FileNotFoundError:  # the draft is there but incomplete: damaged, not absent
+            raise ValueError(f"the draft's file {name} is missing") from None
 
     def save(self, draft: Draft) -> None:
         """Write ``draft`` atomically now, after any pending background write.
@@ -56,9 +112,8 @@ class DraftStore:
         Raises:
             OSError: the folder is not writable or the disk is full.
         """
-        data = self.serialize(draft)
         self.flush()
-        atomic_write(self.path, data)
+        self._write(draft)
 
     def save_later(
         self,
@@ -77,7 +132,7 @@ class DraftStore:
         if self._closed:
             # Shut down already (the window is closing): no new thread may start.
             try:
-                atomic_write(self.path, self.serialize(draft))
+                self._write(draft)
             except OSError as exc:
                 if on_error is None:
                     raise
@@ -96,7 +151,7 @@ class DraftStore:
 
         def write() -> None:
             try:
-                atomic_write(self.path, self.serialize(snapshot))
+                self._write(snapshot)
             except (TypeError, ValueError) as exc:  # reported like a failed write
                 if on_error is not None:
                     on_error(OSError(0, str(exc)))
@@ -150,7 +205,7 @@ class DraftStore:
         source = self.path if path is None else path
         try:
             payload = json.loads(source.read_bytes())
-            return Draft.from_dict(payload["draft"])
+            return Draft.from_dict(payload["draft"], self._read_blob)
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -209,3 +264,24 @@ class DraftStore:
             self.path.unlink()
         except FileNotFoundError:
             pass
+        self._digests = {}
+        self._remove_unused_blobs()
+
+
+def blob_name(data: bytes) -> str:
+    """The name a draft's bytes are kept under: their SHA-256 (hashed without the GIL)."""
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def _blob_names(path: Path) -> set[str]:
+    """The blobs the draft file ``path`` names (none when it cannot be read)."""
+    try:
+        draft = json.loads(path.read_bytes()).get("draft", {})
+        entries = [*draft.get("inline_images", []), *draft.get("attachments", [])]
+        return {
+            e["blob"] for e in entries if isinstance(e, dict) and isinstance(e.get("blob"), str)
+        }
+    except (OSError, ValueError, AttributeError, TypeError):
+        return set()

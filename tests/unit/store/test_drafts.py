@@ -180,9 +180,9 @@ def test_save_later_serialises_on_the_writer_thread(store: DraftStore, monkeypat
     ran_on: list[str] = []
     real = DraftStore.serialize
 
-    def recording(draft: Draft) -> bytes:
+    def recording(draft: Draft, names=None) -> bytes:
         ran_on.append(threading.current_thread().name)
-        return real(draft)
+        return real(draft, names)
 
     monkeypatch.setattr(DraftStore, "serialize", staticmethod(recording))
     store.save_later(Draft(subject="off the GUI thread"))
