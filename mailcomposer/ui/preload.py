@@ -15,6 +15,7 @@ from mailcomposer.ui.protocollog import warm_up_painting
 # little later on the GUI thread.
 PRELOAD_DELAY_MS = 50
 WARM_UP_DELAY_MS = 70
+WARM_UP_STEP_MS = 10  # between the warm-up's steps
 # Imported by that thread: what the first Send needs (email, smtplib, ssl...), ~100 ms
 # of pure Python that would otherwise stall the first Send.
 SEND_MODULES = (
@@ -77,9 +78,17 @@ class Preloader(QObject):
         """Preload what a send from ``account()`` needs; warm-up calls ``build_controller``."""
         super().__init__(parent)
         self._account = account
-        self._build_controller = build_controller
         self._thread: threading.Thread | None = None
         self._scheduled = False
+        # What the first Send would otherwise build on the GUI thread, a step at a time:
+        # the HTML export, the types the first logged line paints with, the result
+        # boxes' type, the send controller (built here, not by the first Send).
+        self._warm_up_steps: list[Callable[[], Any]] = [
+            self._warm_up_html,
+            warm_up_painting,
+            self._warm_up_boxes,
+            build_controller,
+        ]
 
     def schedule(self) -> None:
         """Start both steps shortly (the first call only)."""
@@ -98,6 +107,10 @@ class Preloader(QObject):
         """True once the import thread has finished."""
         return self._thread is not None and not self._thread.is_alive()
 
+    def warmed_up(self) -> bool:
+        """True once every warm-up step has run."""
+        return self._scheduled and not self._warm_up_steps
+
     def wait(self) -> None:
         """Let the background imports finish (they are usually long done)."""
         if self._thread is not None:
@@ -105,18 +118,25 @@ class Preloader(QObject):
 
     @Slot()
     def _on_warm_up_timer_timeout(self) -> None:
-        """Build the Qt types the first logged line paints with, once the window is idle.
+        """Do the next warm-up step on the GUI thread; the next one a turn later.
 
         Shiboken types are built on the GUI thread only (a second thread could race
-        it); this is a single ~15 ms step, long before a user presses Send.
+        it). Together ~20 ms, long before a user presses Send; one step per turn of
+        the event loop, so typing in between is never held up by more than one.
         """
-        from PySide6.QtWidgets import QMessageBox
+        steps = self._warm_up_steps
+        if steps:
+            steps.pop(0)()
+        if steps:
+            QTimer.singleShot(WARM_UP_STEP_MS, self, self._on_warm_up_timer_timeout)
 
+    def _warm_up_html(self) -> None:
         import mailcomposer.ui.htmlexport  # noqa: F401  (Send turns the body into HTML)
 
-        warm_up_painting()
+    def _warm_up_boxes(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.StandardButton  # noqa: B018  (the "Message sent" box: its type, built)
-        self._build_controller()  # built here, not by the first Send
 
     @Slot()
     def _start(self) -> None:
