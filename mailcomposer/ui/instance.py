@@ -53,7 +53,10 @@ def claim(home: Home) -> tuple[QLockFile | None, bool]:
     composer holds it; both are None/False when the folder cannot be locked (no
     write permission): then nobody can tell, and the start goes on as the first.
     """
-    home.root.mkdir(parents=True, exist_ok=True)
+    try:
+        home.root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None, False  # the window will say what is wrong with the folder
     lock = QLockFile(str(home.root / LOCK_FILE))
     lock.setStaleLockTime(0)  # held for a lifetime: stale only when its process is gone
     if lock.tryLock(0):

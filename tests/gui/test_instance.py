@@ -161,3 +161,9 @@ def test_the_first_start_loads_no_networking_and_no_openssl(home) -> None:
         [sys.executable, "-c", LOCKED_START], capture_output=True, text=True, env=env, timeout=60
     )
     assert out.stdout.split() == ["True", "False", "False"], out.stderr[-2000:]
+
+
+def test_a_home_folder_that_cannot_be_made_is_nobodys_lock(tmp_path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    assert claim(Home(blocker / "home")) == (None, False)
