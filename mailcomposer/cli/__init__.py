@@ -44,7 +44,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT
+    if args.command not in NO_HOME:
+        from mailcomposer.store.paths import Home
+
+        problem = Home.from_env().problem()
+        if problem:
+            return usage_error("MAILCOMPOSER_HOME", problem)
     return int(command_module(args.command).run(args))
+
+
+# Commands that read and write nothing in the home folder.
+NO_HOME = frozenset({"inspect", "console", "selftest", "register", "unregister"})
 
 
 def wants_gui(argv: Sequence[str]) -> bool:

@@ -34,6 +34,28 @@ class Home:
 
         return cls(Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=True)))
 
+    def problem(self) -> str:
+        """Why this folder cannot hold the app's files, in words ("" when it can).
+
+        Makes the folder when it is missing and checks that a file can be written in
+        it, so a bad ``MAILCOMPOSER_HOME`` is said at the start, not as a traceback
+        from the first file written.
+        """
+        from mailcomposer.i18n import _
+
+        probe = self.root / f".write-test-{os.getpid()}"
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            return _(
+                "mailcomposer cannot keep its files in {path} ({error}). Set "
+                "MAILCOMPOSER_HOME to a folder you can write to, or fix that folder's "
+                "permissions."
+            ).format(path=self.root, error=exc.strerror or exc)
+        return ""
+
     def ensure(self) -> Home:
         """Create the folders that must exist; return self."""
         for folder in (self.root, self.drafts, self.outbox):

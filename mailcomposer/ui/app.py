@@ -112,6 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if not platform_can_start():  # Qt would abort, Python could not say why
         return 1
+    if Home.from_env().problem():
+        _say_home_problem(argv)
+        return 1
     if _hand_over_to_running(argv):
         return 0
     window = create_window(argv)
@@ -127,6 +130,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.shutdown()
     _instance_lock.clear()  # the lock file goes: the next start is the first
     return status
+
+
+def _say_home_problem(argv: list[str]) -> None:
+    """Say why the window cannot open (the home folder): on standard error and in a box."""
+    from PySide6.QtWidgets import QMessageBox
+
+    i18n.set_language(i18n.detect_language())  # no cache: it would live in that folder
+    problem = Home.from_env().problem()
+    print(problem, file=sys.stderr)
+    _ensure_application(argv)
+    box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, problem)
+    box.setObjectName("homeProblemBox")
+    box.exec()
 
 
 # The lock that makes this process the composer of its home folder, held until exit.
