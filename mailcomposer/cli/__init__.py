@@ -45,16 +45,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INPUT
     if args.command not in NO_HOME:
-        from mailcomposer.store.paths import Home
-
-        problem = Home.from_env().problem()
-        if problem:
-            return usage_error("MAILCOMPOSER_HOME", problem)
+        failed = check_home()
+        if failed is not None:
+            return failed
     return int(command_module(args.command).run(args))
 
 
-# Commands that read and write nothing in the home folder.
-NO_HOME = frozenset({"inspect", "console", "selftest", "register", "unregister"})
+# Commands that read and write nothing in the home folder, and ``send``, which checks
+# it itself once it has deferred its imports (the check loads dataclasses and inspect).
+NO_HOME = frozenset({"inspect", "console", "selftest", "register", "unregister", "send"})
+
+
+def check_home() -> int | None:
+    """Exit 2 naming MAILCOMPOSER_HOME when the home folder cannot hold files; else None."""
+    from mailcomposer.cli.output import usage_error
+    from mailcomposer.store.paths import Home
+
+    problem = Home.from_env().problem()
+    return usage_error("MAILCOMPOSER_HOME", problem) if problem else None
 
 
 def wants_gui(argv: Sequence[str]) -> bool:

@@ -173,6 +173,11 @@ def run(args: argparse.Namespace) -> int:
 
     # Before anything imports smtplib: OpenSSL loads only if TLS or CRAM-MD5 is used.
     defer_until_used()
+    from mailcomposer.cli import check_home
+
+    failed = check_home()
+    if failed is not None:
+        return failed
     from mailcomposer.cli import signals
     from mailcomposer.cli.report import SendOutput, report_error
     from mailcomposer.smtp.errors import ExitCode, SendError, Stage
