@@ -169,8 +169,23 @@ def chosen_command(argv: Sequence[str]) -> str | None:
     return None
 
 
+def translate_argparse() -> None:
+    """Let argparse's own words (``usage:``, its headings and errors) come from our catalog.
+
+    WORKAROUND for argparse (3.11): it translates through the ``_`` and ``ngettext`` it
+    imported from gettext, whose default domain has no catalog of ours, so a Chinese
+    help showed "usage:", "options" and "expected one argument" in English. Its two
+    module globals now point at ours (English stays as argparse writes it).
+    """
+    from mailcomposer import i18n
+
+    argparse._ = i18n._  # type: ignore[attr-defined]
+    argparse.ngettext = i18n.ngettext  # type: ignore[attr-defined]
+
+
 def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
     """Build the parser; only ``command``'s options are added (``"*"``: every command's)."""
+    translate_argparse()
     parser = Parser(
         prog="mailcomposer",
         description=_(
