@@ -253,6 +253,7 @@ class AccountForm(QTabWidget):
             self.oauth_panel.fill(account.oauth, account.preset, signed_in=signed_in)
             self.oauth_panel.setVisible(not account.builtin_sandbox)
             self.form_error.setVisible(False)
+            self.detect_panel.clear()
             for widget in self._fields():
                 widget.setEnabled(not account.builtin_sandbox)
             if not account.builtin_sandbox:

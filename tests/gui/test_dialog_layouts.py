@@ -1,0 +1,103 @@
+"""Dialogs as a user sees them, in English and Chinese: nothing stale, cut off or lost."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from mailcomposer import i18n
+from mailcomposer.smtp.settings import Security, ServerSettings
+from mailcomposer.store.accounts import Account, AccountStore, Identity
+from mailcomposer.store.credentials import Credentials
+from mailcomposer.store.dnslookup import Mx
+from mailcomposer.store.paths import Home
+from mailcomposer.ui.accountdialog import AccountDialog
+
+WAIT_MS = 20000
+
+
+@pytest.fixture(params=["en", "zh_CN"])
+def language(request):
+    i18n.set_language(request.param)
+    yield request.param
+    i18n.set_language("en")
+
+
+def _store(home: Path) -> AccountStore:
+    store = AccountStore(Home(home))
+    store.save(
+        Account(
+            name="Work",
+            server=ServerSettings("smtp.work.example", 587, Security.STARTTLS, "ann"),
+            identities=[Identity("Ann Lee", "ann@work.example")],
+        ),
+        new=True,
+    )
+    return store
+
+
+@pytest.fixture
+def account_dialog(qtbot, mailcomposer_home: Path) -> AccountDialog:
+    dialog = AccountDialog(_store(mailcomposer_home), Credentials(), select="Work")
+    qtbot.add_widget(dialog)
+    dialog.show()
+    yield dialog
+    dialog.form.detect_panel.stop_and_wait()
+    dialog.stop_test_and_wait()
+
+
+def _select(dialog: AccountDialog, name: str) -> None:
+    for row in range(dialog.account_list.count()):
+        item = dialog.account_list.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) == name:
+            dialog.account_list.setCurrentItem(item)
+            return
+    raise AssertionError(f"no account {name!r} in the list")
+
+
+def test_another_account_does_not_show_the_last_detection(account_dialog) -> None:
+    panel = account_dialog.form.detect_panel
+    account_dialog.new_account()
+    panel.start()  # no address typed: it says so at once
+    assert panel.log.isVisible() and panel.verdict.isVisible()
+    _select(account_dialog, "Work")
+    assert not panel.log.isVisible() and not panel.verdict.isVisible()
+    assert panel.log.toPlainText() == "" and panel.verdict.text() == ""
+
+
+class _HeldResolver:
+    """Answers one MX look-up (QQ Mail's) only once released."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def srv(self, name: str) -> list:
+        return []
+
+    def mx(self, domain: str) -> list[Mx]:
+        self.release.wait(WAIT_MS / 1000)
+        return [Mx(10, "mx1.qq.com")]
+
+
+def _no_web(url: str):
+    raise OSError("no web in this test")
+
+
+def test_a_detection_still_running_does_not_fill_another_account(qtbot, account_dialog) -> None:
+    panel = account_dialog.form.detect_panel
+    resolver = _HeldResolver()
+    panel.opener, panel.resolver = _no_web, resolver
+    account_dialog.new_account()
+    account_dialog.form.address_edit.setText("ann@example.test")
+    panel.start()
+    assert panel.runner.running
+    _select(account_dialog, "Work")  # while it looks up
+    with qtbot.wait_signal(panel.finished, timeout=WAIT_MS):
+        resolver.release.set()
+    assert account_dialog.form.host_edit.text() == "smtp.work.example"
+    assert account_dialog.form.preset_combo.currentData() == ""
+    assert not panel.verdict.isVisible()
+    assert panel.button.isEnabled()
