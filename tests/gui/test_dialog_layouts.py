@@ -101,3 +101,58 @@ def test_a_detection_still_running_does_not_fill_another_account(qtbot, account_
     assert account_dialog.form.preset_combo.currentData() == ""
     assert not panel.verdict.isVisible()
     assert panel.button.isEnabled()
+
+
+def _outlook(home: Path) -> AccountStore:
+    store = _store(home)
+    store.save(
+        Account(
+            name="Office",
+            server=ServerSettings("smtp.office365.com", 587, Security.STARTTLS, "ann"),
+            identities=[Identity("Ann Lee", "ann@contoso.example")],
+            preset="outlook",  # with its note about passwords, two lines in Chinese
+        ),
+        new=True,
+    )
+    return store
+
+
+def test_the_account_form_shows_every_field_at_the_default_size(
+    qtbot, mailcomposer_home, language
+) -> None:
+    dialog = AccountDialog(_outlook(mailcomposer_home), Credentials(), select="Office")
+    qtbot.add_widget(dialog)
+    with qtbot.wait_exposed(dialog):
+        dialog.show()
+    form = dialog.form
+    assert form.preset_note.isVisible()
+    for field in (form.name_edit, form.preset_note, form.final_dot_timeout, form.cafile_edit):
+        # Not scrolled away nor cut by the tab: all of it is on screen.
+        assert field.visibleRegion().boundingRect() == field.rect(), field.objectName()
+
+
+def test_the_account_dialog_does_not_grow_past_its_default_height(
+    qtbot, mailcomposer_home, language
+) -> None:
+    """A test's verdict, the Detect steps and the sign-in panel: it stays 680 high.
+
+    It grew to 797 pixels in English and 849 in Chinese, past a 768-pixel screen,
+    and could not be made smaller.
+    """
+    dialog = AccountDialog(_outlook(mailcomposer_home), Credentials(), select="Office")
+    qtbot.add_widget(dialog)
+    dialog.show()
+    default = dialog.size()
+    form = dialog.form
+    form.oauth_panel.use_box.setChecked(True)
+    form.detect_panel.start()  # the steps and a verdict under the address
+    form.detect_panel.log.appendPlainText("\n".join(f"• step {n}" for n in range(7)))
+    _select(dialog, "Local test server")
+    with qtbot.wait_signal(dialog.test_finished, timeout=WAIT_MS):
+        assert dialog.start_test()
+    assert dialog.verdict.isVisible() and dialog.verdict.text().count("\n") >= 5
+    _select(dialog, "Office")
+    form.detect_panel.start()
+    dialog.layout().activate()  # what the next event loop pass would do
+    assert dialog.minimumSizeHint().height() <= default.height()
+    assert dialog.size() == default
