@@ -6,7 +6,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
 
 from mailcomposer import i18n
 from mailcomposer.smtp.settings import Security, ServerSettings
@@ -15,6 +16,7 @@ from mailcomposer.store.credentials import Credentials
 from mailcomposer.store.dnslookup import Mx
 from mailcomposer.store.paths import Home
 from mailcomposer.ui.accountdialog import AccountDialog
+from mailcomposer.ui.charts import BarChart
 
 WAIT_MS = 20000
 
@@ -156,3 +158,34 @@ def test_the_account_dialog_does_not_grow_past_its_default_height(
     dialog.layout().activate()  # what the next event loop pass would do
     assert dialog.minimumSizeHint().height() <= default.height()
     assert dialog.size() == default
+
+
+def _ink_columns(image: QImage, rows: range, columns: range) -> int:
+    """How many of ``columns`` hold a dark pixel (text) in ``rows``."""
+    return sum(any(QColor(image.pixel(x, y)).lightness() < 110 for y in rows) for x in columns)
+
+
+@pytest.mark.parametrize(("top", "middle"), [(4, "2.5"), (40, "25")])
+def test_the_value_axis_labels_are_drawn_whole(qtbot, top, middle) -> None:
+    """A top of 5 has a middle label of "2.5", which the axis cut to ".5"."""
+    chart = BarChart("Messages per day")
+    qtbot.add_widget(chart)
+    chart.set_values([("12-05", top / 2), ("12-06", top)])
+    chart.resize(420, 240)
+    image = chart.grab().toImage()
+    background = image.pixel(0, 0)
+    # The three grid lines, found where no bar reaches: the middle one is the label's.
+    lines = [y for y in range(image.height()) if image.pixel(image.width() - 12, y) != background]
+    grid = [y for y in lines if y - 1 not in lines]
+    assert len(grid) == 3
+    half = QFontMetrics(chart.font()).height() // 2 + 1
+    rows = range(grid[1] - half, grid[1] + half)
+    reference = QImage(60, 2 * half, QImage.Format.Format_RGB32)
+    reference.fill(background)
+    painter = QPainter(reference)
+    painter.setFont(chart.font())
+    painter.setPen(chart.palette().color(QPalette.ColorRole.WindowText))
+    painter.drawText(QPointF(5, half + QFontMetrics(chart.font()).ascent() // 2), middle)
+    painter.end()
+    whole = _ink_columns(reference, range(reference.height()), range(60))
+    assert _ink_columns(image, rows, range(40)) >= whole
