@@ -11,12 +11,14 @@ from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
 
 from mailcomposer import i18n
 from mailcomposer.smtp.settings import Security, ServerSettings
-from mailcomposer.store.accounts import Account, AccountStore, Identity
+from mailcomposer.store.accounts import SANDBOX_NAME, Account, AccountStore, Identity
 from mailcomposer.store.credentials import Credentials
 from mailcomposer.store.dnslookup import Mx
+from mailcomposer.store.history import History
 from mailcomposer.store.paths import Home
 from mailcomposer.ui.accountdialog import AccountDialog
 from mailcomposer.ui.charts import BarChart
+from mailcomposer.ui.historywindow import HistoryWindow
 
 WAIT_MS = 20000
 
@@ -189,3 +191,27 @@ def test_the_value_axis_labels_are_drawn_whole(qtbot, top, middle) -> None:
     painter.end()
     whole = _ink_columns(reference, range(reference.height()), range(60))
     assert _ink_columns(image, rows, range(40)) >= whole
+
+
+def test_history_names_the_built_in_account_in_the_users_language(
+    qtbot, mailcomposer_home, language
+) -> None:
+    history = History(Home(mailcomposer_home))
+    history.record(
+        "<1@localhost>", "2026-12-06T09:00:00+08:00", "me@localhost", ["tom@example.org"],
+        "Q3 sales report 第三季度销售报告", 900, "127.0.0.1:2525", "sent",
+        account=SANDBOX_NAME, duration=0.1,
+    )  # fmt: skip
+    history.close()
+    window = HistoryWindow(Home(mailcomposer_home))
+    qtbot.add_widget(window)
+    window.show()
+    shown = i18n._("Local test server")
+    assert shown == ("本地测试服务器" if language == "zh_CN" else "Local test server")
+    assert window.model.index(0, 1).data() == shown
+    assert shown in window.details.toPlainText()
+    assert window.account_combo.itemText(1) == shown
+    assert window.account_combo.itemData(1) == SANDBOX_NAME  # what the filter searches
+    # Whole in its column, not "Local te…".
+    needed = window.table.fontMetrics().horizontalAdvance(shown)
+    assert window.table.columnWidth(1) > needed
