@@ -19,6 +19,8 @@ from mailcomposer.store.paths import Home
 from mailcomposer.ui.accountdialog import AccountDialog
 from mailcomposer.ui.charts import BarChart
 from mailcomposer.ui.historywindow import HistoryWindow
+from mailcomposer.ui.outboxdialog import OutboxDialog
+from tests.gui.test_outbox import leave_in_outbox
 
 WAIT_MS = 20000
 
@@ -215,3 +217,16 @@ def test_history_names_the_built_in_account_in_the_users_language(
     # Whole in its column, not "Local te…".
     needed = window.table.fontMetrics().horizontalAdvance(shown)
     assert window.table.columnWidth(1) > needed
+
+
+def test_the_outbox_shows_each_subject_whole(qtbot, mailcomposer_home, language) -> None:
+    """At its default width the subject said "Happy new y…" (the other columns took it all)."""
+    home = Home(mailcomposer_home)
+    subject = "Happy new year 新年快乐 — the plans for January"
+    leave_in_outbox(home, subject)
+    dialog = OutboxDialog(home)
+    qtbot.add_widget(dialog)
+    dialog.show()
+    assert dialog.table.item(0, 1).text() == subject
+    needed = dialog.table.fontMetrics().horizontalAdvance(subject)
+    assert dialog.table.columnWidth(1) > needed
