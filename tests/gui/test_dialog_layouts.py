@@ -20,6 +20,7 @@ from mailcomposer.ui.accountdialog import AccountDialog
 from mailcomposer.ui.charts import BarChart
 from mailcomposer.ui.historywindow import HistoryWindow
 from mailcomposer.ui.outboxdialog import OutboxDialog
+from mailcomposer.ui.sandboxpanel import SandboxPanel
 from tests.gui.test_outbox import leave_in_outbox
 
 WAIT_MS = 20000
@@ -230,3 +231,18 @@ def test_the_outbox_shows_each_subject_whole(qtbot, mailcomposer_home, language)
     assert dialog.table.item(0, 1).text() == subject
     needed = dialog.table.fontMetrics().horizontalAdvance(subject)
     assert dialog.table.columnWidth(1) > needed
+
+
+def test_the_faults_show_stage_code_and_reply_whole(qtbot, mailcomposer_home, language) -> None:
+    """The reply text got a sliver beside two 100-pixel columns, scrolled to "eply tex"."""
+    panel = SandboxPanel(Home(mailcomposer_home))
+    qtbot.add_widget(panel)
+    table = panel.fault_table
+    reply = "4.2.1 Mailbox busy, try later"
+    table.add_fault("CONNECT", 554, reply)
+    panel.show()
+    assert table.horizontalScrollBar().maximum() == 0  # nothing to scroll to
+    for column in (0, 1):
+        box = table.cellWidget(0, column)
+        assert table.columnWidth(column) >= box.sizeHint().width(), column
+    assert table.columnWidth(2) > table.fontMetrics().horizontalAdvance(reply)
