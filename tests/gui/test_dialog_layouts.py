@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
+from PySide6.QtWidgets import QLabel
 
 from mailcomposer import i18n
 from mailcomposer.smtp.settings import Security, ServerSettings
@@ -20,6 +21,7 @@ from mailcomposer.ui.accountdialog import AccountDialog
 from mailcomposer.ui.charts import BarChart
 from mailcomposer.ui.historywindow import HistoryWindow
 from mailcomposer.ui.outboxdialog import OutboxDialog
+from mailcomposer.ui.passworddialog import PasswordDialog
 from mailcomposer.ui.sandboxpanel import SandboxPanel
 from tests.gui.test_outbox import leave_in_outbox
 
@@ -246,3 +248,17 @@ def test_the_faults_show_stage_code_and_reply_whole(qtbot, mailcomposer_home, la
         box = table.cellWidget(0, column)
         assert table.columnWidth(column) >= box.sizeHint().width(), column
     assert table.columnWidth(2) > table.fontMetrics().horizontalAdvance(reply)
+
+
+def test_the_password_question_is_not_a_narrow_column(qtbot, language) -> None:
+    """It opened 258 pixels wide: the prompt and the provider's note three lines each."""
+    note = "Microsoft may have turned off password sign-in (basic authentication) for SMTP."
+    dialog = PasswordDialog("Work (Office 365)", "ann.lee@contoso.com", Credentials(), note=note)
+    qtbot.add_widget(dialog)
+    with qtbot.wait_exposed(dialog):
+        dialog.show()
+    labels = [label for label in dialog.findChildren(QLabel) if label.isVisible()]
+    assert len(labels) == 2
+    for label in labels:
+        lines = label.height() / label.fontMetrics().lineSpacing()
+        assert lines < 2.5, label.text()
