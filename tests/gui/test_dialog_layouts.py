@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPalette
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit
 
 from mailcomposer import i18n
 from mailcomposer.smtp.settings import Security, ServerSettings
@@ -262,3 +262,15 @@ def test_the_password_question_is_not_a_narrow_column(qtbot, language) -> None:
     for label in labels:
         lines = label.height() / label.fontMetrics().lineSpacing()
         assert lines < 2.5, label.text()
+
+
+def test_the_template_name_is_shown_whole(qtbot, window, language) -> None:
+    subject = "Q3 sales report 第三季度销售报告 for the board"
+    window.subject_field.setText(subject)
+    window.composer_actions.save_template_action.trigger()
+    dialog = window.findChild(QInputDialog, "templateNameDialog")
+    assert dialog is not None and dialog.isVisible()
+    edit = dialog.findChild(QLineEdit)
+    assert edit.text() == subject
+    assert edit.width() > edit.fontMetrics().horizontalAdvance(subject)
+    dialog.reject()
