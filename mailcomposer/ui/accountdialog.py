@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -174,11 +175,16 @@ class AccountDialog(QDialog):
         self.test_log.setMaximumBlockCount(5000)
         self.test_log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.test_log.setStyleSheet("font-family: monospace;")
+        # The form first (it scrolls only when it must); the log takes what is left,
+        # at least four lines.
+        self.test_log.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        self.test_log.setMinimumHeight(self.test_log.fontMetrics().lineSpacing() * 4 + 12)
         right_layout.addWidget(self.test_log, 1)
         self.verdict = QLabel()
         self.verdict.setObjectName("testVerdict")
         self.verdict.setWordWrap(True)
         self.verdict.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict.setVisible(False)  # until there is one: its empty line costs the form room
         right_layout.addWidget(self.verdict)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 3)
@@ -251,7 +257,7 @@ class AccountDialog(QDialog):
         )
         self._fill(blank, new=True)
         self.test_log.clear()
-        self.verdict.clear()
+        self._show_verdict("")
         self.name_edit.setFocus()
 
     @Slot()
@@ -339,7 +345,7 @@ class AccountDialog(QDialog):
         if self.testing:
             return False
         self.test_log.clear()
-        self.verdict.clear()
+        self._show_verdict("")
         self.last_report = None
         current = self.form.current
         if current == SANDBOX_NAME:
@@ -415,7 +421,7 @@ class AccountDialog(QDialog):
     @Slot(object)
     def _on_runner_failed(self, report: Any) -> None:
         if isinstance(report, str):
-            self.verdict.setText(report)
+            self._show_verdict(report)
             self.last_report = None
             return
         self._show_report(report)
@@ -423,9 +429,13 @@ class AccountDialog(QDialog):
         if info is not None:
             self._ask_trust(info)
 
+    def _show_verdict(self, text: str) -> None:
+        self.verdict.setText(text)
+        self.verdict.setVisible(bool(text))
+
     @Slot()
     def _on_runner_cancelled(self) -> None:
-        self.verdict.setText(_("The test was stopped."))
+        self._show_verdict(_("The test was stopped."))
 
     @Slot()
     def _on_runner_finished(self) -> None:
@@ -435,7 +445,7 @@ class AccountDialog(QDialog):
     def _show_report(self, report: Any) -> None:
         self.last_report = report
         lines = report.lines() if self._autodetecting else report.verdict_lines()
-        self.verdict.setText("\n".join(lines))
+        self._show_verdict("\n".join(lines))
         best = getattr(report, "best", None) if self._autodetecting else None
         if best is not None:
             # Auto-detect found a working combination: put it in the form.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QSize, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -191,7 +192,7 @@ class AccountForm(QTabWidget):
         identities_hint.setWordWrap(True)
         identities_layout.addWidget(identities_hint)
         identities_layout.addWidget(self.identities_editor, 1)
-        self.addTab(server_page, _("Account and server"))
+        self.addTab(_FormScroll(server_page), _("Account and server"))
         self.addTab(identities_page, _("Identities and signatures"))
 
         self.form_error = QLabel()
@@ -253,6 +254,7 @@ class AccountForm(QTabWidget):
             self.oauth_panel.fill(account.oauth, account.preset, signed_in=signed_in)
             self.oauth_panel.setVisible(not account.builtin_sandbox)
             self.form_error.setVisible(False)
+            self.detect_panel.clear()
             for widget in self._fields():
                 widget.setEnabled(not account.builtin_sandbox)
             if not account.builtin_sandbox:
@@ -459,6 +461,34 @@ class AccountForm(QTabWidget):
         )
         if path:
             self.cafile_edit.setText(path)
+
+
+class _FormScroll(QScrollArea):
+    """A tab page that scrolls instead of growing the dialog past the screen.
+
+    The server form grows with the Detect settings steps, the sign-in panel and a
+    provider's note: as a plain page it made the account dialog taller than a
+    768-pixel screen (849 pixels in Chinese). It still asks for its whole height,
+    so with room to spare nothing scrolls.
+    """
+
+    def __init__(self, page: QWidget) -> None:
+        super().__init__()
+        self.setWidget(page)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QScrollArea.Shape.NoFrame)
+
+    def _scroll_bar_width(self) -> int:
+        return self.verticalScrollBar().sizeHint().width()
+
+    def sizeHint(self) -> QSize:
+        hint = self.widget().sizeHint()
+        return QSize(hint.width() + self._scroll_bar_width(), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        # As wide as the form needs (no sideways scrolling); a few rows high.
+        width = self.widget().minimumSizeHint().width() + self._scroll_bar_width()
+        return QSize(width, self.fontMetrics().lineSpacing() * 8)
 
 
 def _seconds(name: str, value: float, maximum: float = 3600.0) -> QDoubleSpinBox:

@@ -157,7 +157,9 @@ class BarChart(QWidget):
         self, painter: QPainter, rect: QRectF, metrics: QFontMetrics, top: float
     ) -> None:
         text = self.palette().color(QPalette.ColorRole.WindowText)
-        axis_width = metrics.horizontalAdvance(_number(top)) + 6
+        ticks = [(fraction, _number(top * fraction)) for fraction in (0.0, 0.5, 1.0)]
+        # The widest label, not the top one: "2.5" under a top of "5" was cut to ".5".
+        axis_width = max(metrics.horizontalAdvance(text) for _fraction, text in ticks) + 6
         slot = (rect.width() - axis_width) / len(self._rows)
         widest = max(metrics.horizontalAdvance(label) for label, _v in self._rows) + 4
         # Few bars with long labels (a histogram): every label, on two staggered lines;
@@ -168,14 +170,14 @@ class BarChart(QWidget):
         plot = QRectF(rect.left() + axis_width, rect.top(), rect.width() - axis_width, 0)
         plot.setTop(rect.top() + metrics.height() / 2)  # room for the top axis label
         plot.setBottom(rect.bottom() - label_lines * metrics.height() - 4)
-        for fraction in (0.0, 0.5, 1.0):
+        for fraction, tick in ticks:
             y = plot.bottom() - fraction * plot.height()
             painter.setPen(self._grid_pen())
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             painter.setPen(text)
             label_rect = QRectF(rect.left(), y - metrics.height() / 2, axis_width - 4, 0)
             label_rect.setHeight(metrics.height())
-            painter.drawText(label_rect, Qt.AlignmentFlag.AlignRight, _number(top * fraction))
+            painter.drawText(label_rect, Qt.AlignmentFlag.AlignRight, tick)
         bar_width = max(2.0, slot * 0.7)
         for index, (label, values) in enumerate(self._rows):
             x = plot.left() + index * slot + (slot - bar_width) / 2

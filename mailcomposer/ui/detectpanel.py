@@ -92,6 +92,19 @@ class DetectPanel(QWidget):
         """Wait for a running look-up (never leave its thread running)."""
         self.runner.stop_and_wait()
 
+    def clear(self) -> None:
+        """Forget the last look-up: the form now shows another account (or a new one).
+
+        Its steps and verdict are about another address; a look-up still running is
+        cancelled, so what it finds never fills the other account's form.
+        """
+        if self.runner.running:
+            self.runner.cancel()
+        self.log.clear()
+        self.log.setVisible(False)
+        self.verdict.clear()
+        self.verdict.setVisible(False)
+
     def hideEvent(self, event: QHideEvent) -> None:
         self.stop_and_wait()
         super().hideEvent(event)
@@ -143,5 +156,7 @@ class DetectPanel(QWidget):
 
     @Slot()
     def _on_runner_finished(self) -> None:
-        self.button.setEnabled(True)
+        # Enabled as the address is: a look-up cancelled by showing the built-in
+        # account must not re-enable its (disabled) button.
+        self.button.setEnabled(self._address_edit.isEnabled())
         self.finished.emit()

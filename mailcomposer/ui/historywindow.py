@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from mailcomposer.i18n import _, ngettext
 from mailcomposer.message.sizes import format_size
+from mailcomposer.store.accounts import SANDBOX_NAME
 from mailcomposer.store.history import OUTCOMES, History, SentRecord
 from mailcomposer.store.historyquery import FAILED_OUTCOMES, Query, search, to_csv
 from mailcomposer.store.paths import Home
@@ -61,6 +62,11 @@ def _time(record: SentRecord) -> str:
     if when.tzinfo is not None:
         when = when.astimezone()
     return when.strftime("%Y-%m-%d %H:%M")
+
+
+def account_label(name: str) -> str:
+    """An attempt's account as the user knows it: the built-in one's name translated."""
+    return _("Local test server") if name == SANDBOX_NAME else name
 
 
 def _reply(record: SentRecord) -> str:
@@ -105,8 +111,9 @@ class HistoryModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (
-                _time(record), record.account, record.sender, ", ".join(record.recipients),
-                record.subject, format_size(record.size), outcome_label(record.result),
+                _time(record), account_label(record.account), record.sender,
+                ", ".join(record.recipients), record.subject, format_size(record.size),
+                outcome_label(record.result),
                 stage_label(record.stage) if record.stage else "", _reply(record),
             )[column]  # fmt: skip
         if role == Qt.ItemDataRole.DecorationRole and column == 6:
@@ -126,7 +133,7 @@ def details_html(record: SentRecord) -> str:
         (_("Outcome"), outcome_label(record.result)),
         (_("Time"), record.date),
         ("Message-ID", record.message_id),
-        (_("Account"), record.account or "—"),
+        (_("Account"), account_label(record.account) or "—"),
         (_("Server"), record.server),
         (_("Envelope sender"), record.envelope_from or record.sender),
         (_("Subject"), record.subject),
@@ -184,6 +191,7 @@ class HistoryWindow(QWidget):
         self._history = History(home)
         self._limit = PAGE
         self._mime_views: list[QWidget] = []
+        self._account_fitted = False
         self._build()
         self.refresh()
 
@@ -309,6 +317,8 @@ class HistoryWindow(QWidget):
         records = search(self._history, self.query(self._limit + 1))
         more = len(records) > self._limit
         self.model.set_records(records[: self._limit])
+        if not self._account_fitted and self.model.rowCount():
+            self._fit_account_column()
         self._add_accounts(record.account for record in records)
         self.more_button.setVisible(more)
         shown = self.model.rowCount()
@@ -324,11 +334,17 @@ class HistoryWindow(QWidget):
         else:
             self._show_details(None)
 
+    def _fit_account_column(self) -> None:
+        """Once: as wide as the account names shown, within reason (then the user's)."""
+        self._account_fitted = True
+        self.table.resizeColumnToContents(1)
+        self.table.setColumnWidth(1, max(70, min(self.table.columnWidth(1), 180)))
+
     def _add_accounts(self, accounts: Any) -> None:
         known = {self.account_combo.itemData(i) for i in range(self.account_combo.count())}
         for account in sorted(set(accounts) - known):
             if account:
-                self.account_combo.addItem(account, account)
+                self.account_combo.addItem(account_label(account), account)
 
     # ------------------------------------------------------------------ the selected one
 

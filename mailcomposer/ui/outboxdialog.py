@@ -95,6 +95,11 @@ class OutboxDialog(ListDialog):
         header = self.table.horizontalHeader()
         for column in (2, 4, 7):  # recipients, status, last error: elided, full in tooltips
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        # The subject says which message it is: as wide as it is (within reason), never
+        # the stretched column's leftover (the others left it "Happy new y…" at 1100
+        # pixels); the last error takes the spare width instead.
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
         self.table.setAccessibleName(_("Messages in the outbox"))
 
         self.retry_button = self.add_button(
@@ -132,6 +137,8 @@ class OutboxDialog(ListDialog):
                 self.table.setItem(row, column, item)
         for column, width in ((2, 180), (4, 260), (7, 220)):
             self.table.setColumnWidth(column, width)
+        self.table.resizeColumnToContents(1)
+        self.table.setColumnWidth(1, max(120, min(self.table.columnWidth(1), 320)))
         ids = [entry.id for entry in entries]
         if entries:
             self.table.selectRow(ids.index(selected.id) if selected and selected.id in ids else 0)

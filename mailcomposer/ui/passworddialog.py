@@ -77,6 +77,10 @@ class PasswordDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # Its wrapped lines made it open 258 pixels wide: the prompt and a provider's
+        # note in columns of three or four words.
+        self.setMinimumWidth(420)
+        self.resize(420, max(self.heightForWidth(420), self.minimumSizeHint().height()))
 
     def accept(self) -> None:
         """Store the password (keyring or session memory) and close."""

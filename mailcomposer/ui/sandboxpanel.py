@@ -73,7 +73,14 @@ class FaultTable(QTableWidget):
         super().__init__(0, 3, parent)
         self.setObjectName("faultTable")
         self.setHorizontalHeaderLabels([_("Stage"), _("Code"), _("Reply text")])
-        self.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header = self.horizontalHeader()
+        # The stage and the code as wide as their boxes, the reply text the rest: at
+        # 100 pixels each they left the reply text a sliver, scrolled to "eply tex".
+        for column, box in enumerate((self._stage_box(), self._code_box(450))):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            self.setColumnWidth(column, box.sizeHint().width())
+            box.deleteLater()
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().hide()
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setAccessibleName(_("Faults"))
@@ -83,12 +90,9 @@ class FaultTable(QTableWidget):
         """Append a row; return its index."""
         row = self.rowCount()
         self.insertRow(row)
-        stages = QComboBox(self)
-        stages.addItems(STAGES)
+        stages = self._stage_box()
         stages.setCurrentText(stage)
-        number = QSpinBox(self)
-        number.setRange(400, 599)
-        number.setValue(code)
+        number = self._code_box(code)
         self.setCellWidget(row, 0, stages)
         self.setCellWidget(row, 1, number)
         self.setItem(row, 2, QTableWidgetItem(text))
@@ -97,6 +101,17 @@ class FaultTable(QTableWidget):
         number.valueChanged.connect(self.faults_edited)
         self.faults_edited.emit()
         return row
+
+    def _stage_box(self) -> QComboBox:
+        stages = QComboBox(self)
+        stages.addItems(STAGES)
+        return stages
+
+    def _code_box(self, code: int) -> QSpinBox:
+        number = QSpinBox(self)
+        number.setRange(400, 599)
+        number.setValue(code)
+        return number
 
     def remove_selected(self) -> None:
         """Remove the selected rows (the current one when none is selected)."""
@@ -329,6 +344,8 @@ class SandboxPanel(QDialog):
         layout.addWidget(command_box)
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
+        # Wider than the least it needs, so the faults' reply text has room.
+        self.resize(self.sizeHint().width() + 140, self.minimumSizeHint().height())
 
         for signal in (
             self.tls_combo.currentIndexChanged,

@@ -86,7 +86,11 @@ class Templates(QObject):
         dialog.setObjectName("templateNameDialog")
         dialog.setWindowTitle(_("Save as template"))
         dialog.setLabelText(_("Template name:"))
-        dialog.setTextValue(self._window.subject().strip()[:60])
+        name = self._window.subject().strip()[:60]
+        dialog.setTextValue(name)
+        # Room for the whole suggested name (the default 200 pixels cut a subject short).
+        advance = dialog.fontMetrics().horizontalAdvance(name)
+        dialog.resize(min(600, max(360, advance + 60)), dialog.sizeHint().height())
         dialog.textValueSelected.connect(self.save)
         dialog.finished.connect(dialog.deleteLater)
         self.name_dialog = dialog
