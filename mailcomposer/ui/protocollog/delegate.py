@@ -474,6 +474,9 @@ def warm_up_painting() -> None:
     from PySide6.QtWidgets import QStyleOptionViewItem
 
     from mailcomposer.ui.protocollog import paintkit  # noqa: F401  (the module, loaded)
+    from mailcomposer.ui.protocollog.scrollbar import style_types
+
+    style_types()  # the log's scrollbar asks the style whether a change shows
 
     _state_flags()  # the log's view no longer needs QStyle to paint; a bare option does
     QStyleOptionViewItem.ViewItemFeature  # noqa: B018  (the attribute read builds the type)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, QPointF, Qt, Signal, Slot
+from PySide6.QtCore import (
+    SIGNAL,
+    SLOT,
+    QMetaObject,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QPointF,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QAction,
     QFontDatabase,
@@ -27,6 +38,7 @@ from mailcomposer.ui.protocollog.colours import is_dark, muted
 from mailcomposer.ui.protocollog.delegate import ProtocolLogDelegate
 from mailcomposer.ui.protocollog.lines import transcript_text
 from mailcomposer.ui.protocollog.model import ProtocolLogModel
+from mailcomposer.ui.protocollog.scrollbar import LogScrollBar
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyleOptionViewItem
@@ -88,12 +100,28 @@ class ProtocolLogView(QTableView):
         # layout), so a scroll made there would land on the old maximum and the
         # next batch would find the view "scrolled up".
         self._follow = True
-        bar = self.verticalScrollBar()
+        bar = LogScrollBar(self)
+        self.setVerticalScrollBar(bar)
+        # WORKAROUND for QAbstractScrollArea answering every rangeChanged of a scrollbar
+        # with a relayout of its children (a queued _q_showOrHideScrollBars). Each
+        # relayout raises both scrollbars' containers in turn, so with both bars shown
+        # both repaint, and everything under them: ~1.4 ms per batch of lines, a third
+        # of what a batch cost. QTableView.updateGeometries relayouts once per batch
+        # anyway (LogScrollBar makes that one cheap); this second one is only needed
+        # when the vertical range starts or stops being empty (the bar comes or goes),
+        # so the view asks for it then. Should Qt stop connecting by name, the
+        # disconnect fails and Qt's connection stays.
+        self._scrollable = bar.maximum() > bar.minimum()
+        self._relayout_on_range = not QObject.disconnect(
+            bar, SIGNAL("rangeChanged(int,int)"), self, SLOT("_q_showOrHideScrollBars()")
+        )
         bar.valueChanged.connect(self._on_scrollbar_value_changed)
         bar.rangeChanged.connect(self._on_scrollbar_range_changed)
         # Explanations are cut at the view's right edge (their tags stay in sight): a
         # sideways scroll moves that edge, so repaint the rows rather than shift pixels.
-        self.horizontalScrollBar().valueChanged.connect(self._on_horizontal_bar_value_changed)
+        sideways = LogScrollBar(self)
+        self.setHorizontalScrollBar(sideways)
+        sideways.valueChanged.connect(self._on_horizontal_bar_value_changed)
         copy = QAction(_("Copy"), self)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -136,6 +164,8 @@ class ProtocolLogView(QTableView):
         viewport.setAutoFillBackground(True)
         viewport.setMouseTracking(True)
         self.setViewport(viewport)
+        self.verticalScrollBar().arm_soon()
+        self.horizontalScrollBar().arm_soon()
 
     # -- model wiring ----------------------------------------------------------------------
 
@@ -176,7 +206,14 @@ class ProtocolLogView(QTableView):
         self.viewport().update()
 
     @Slot(int, int)
-    def _on_scrollbar_range_changed(self, _minimum: int, maximum: int) -> None:
+    def _on_scrollbar_range_changed(self, minimum: int, maximum: int) -> None:
+        scrollable = maximum > minimum
+        if scrollable != self._scrollable and not self._relayout_on_range:
+            # Queued, as Qt's own connection is: the bar appears or goes (see __init__).
+            QMetaObject.invokeMethod(
+                self, "_q_showOrHideScrollBars", Qt.ConnectionType.QueuedConnection
+            )
+        self._scrollable = scrollable
         if self._follow:
             self.verticalScrollBar().setValue(maximum)
 
@@ -187,7 +224,10 @@ class ProtocolLogView(QTableView):
         self._update_hint()
         self._update_column_width()
         if self._follow:
-            self.scrollToBottom()
+            # The range grows, then the value follows it: one repaint at most, and
+            # none while the handle stays where it was (see LogScrollBar).
+            with self.verticalScrollBar().held():
+                self.scrollToBottom()
 
     @Slot(QModelIndex, int, int)
     def _on_model_rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:

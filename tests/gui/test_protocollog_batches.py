@@ -1,0 +1,135 @@
+"""Batches of lines into the protocol log: what a batch repaints, and that it still looks right."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QMainWindow, QScrollBar
+
+from mailcomposer.smtp.transcript import Direction, TranscriptEvent
+from mailcomposer.ui.protocollog import ProtocolLogDock
+
+EXPLAINED = "The server accepted this recipient; the message will be offered to it later."
+
+
+def lines(count: int, first: int = 0) -> list[TranscriptEvent]:
+    """Lines wider than the view (both scrollbars show), as a long session has."""
+    return [
+        TranscriptEvent(
+            n * 0.001,
+            Direction.SERVER if n % 2 else Direction.CLIENT,
+            f"250 2.1.5 Ok {n}" if n % 2 else f"RCPT TO:<student{n}{'x' * 150}@example.org>",
+            250 if n % 2 else None,
+            EXPLAINED if n % 2 else "",
+        )
+        for n in range(first, first + count)
+    ]
+
+
+class PaintCounter(QObject):
+    """Counts the paint events each watched widget gets."""
+
+    def __init__(self, *widgets) -> None:
+        super().__init__()
+        self.counts = dict.fromkeys(widgets, 0)
+        for widget in widgets:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.Paint and watched in self.counts:
+            self.counts[watched] += 1
+        return False
+
+    def reset(self) -> None:
+        self.counts = dict.fromkeys(self.counts, 0)
+
+
+@pytest.fixture
+def dock(qtbot):
+    window = QMainWindow()
+    qtbot.add_widget(window)
+    dock = ProtocolLogDock(window)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    window.resize(900, 500)
+    window.show()
+    qtbot.wait_exposed(window)
+    yield dock
+    window.close()
+
+
+def follow_a_session(dock, qtbot, batches: int = 10) -> None:
+    view = dock.view
+    bar = view.verticalScrollBar()
+    for batch in range(batches):
+        dock.append_events(lines(50, batch * 50))
+        qtbot.wait(1)
+    qtbot.wait_until(lambda: bar.is_armed() and view.horizontalScrollBar().is_armed())
+    qtbot.wait_until(lambda: bar.isVisible() and view.horizontalScrollBar().isVisible())
+    qtbot.wait_until(lambda: bar.value() == bar.maximum())
+
+
+def test_a_batch_repaints_the_lines_not_the_dock_around_them(dock, qtbot):
+    follow_a_session(dock, qtbot)
+    view = dock.view
+    counter = PaintCounter(view.viewport(), view, dock)
+    for batch in range(10, 15):
+        counter.reset()
+        dock.append_events(lines(50, batch * 50))
+        qtbot.wait_until(lambda: counter.counts[view.viewport()] > 0)
+        qtbot.wait(5)
+        # Qt lays the view's children out on every batch and repaints its scrollbars;
+        # they are opaque, so nothing under them (the frame, the dock) is painted again.
+        assert counter.counts[view] == 0
+        assert counter.counts[dock] == 0
+    assert view.is_at_bottom()
+
+
+def test_the_bar_does_not_repaint_while_its_handle_stays_put(dock, qtbot):
+    # Short lines: no horizontal scrollbar, so Qt has no reason of its own to repaint
+    # the vertical one. With 40,000 lines a new one moves the handle by ~1/100 pixel.
+    view = dock.view
+    bar = view.verticalScrollBar()
+    dock.append_events(
+        [TranscriptEvent(n * 0.001, Direction.CLIENT, "NOOP") for n in range(40_000)]
+    )
+    qtbot.wait_until(lambda: bar.is_armed() and bar.isVisible())
+    qtbot.wait_until(lambda: bar.value() == bar.maximum())
+    assert not view.horizontalScrollBar().isVisible()
+    key = bar.picture_key()
+    counter = PaintCounter(bar, view.viewport())
+    for n in range(5):
+        dock.append_events([TranscriptEvent(50 + n, Direction.CLIENT, "NOOP")])
+        qtbot.wait_until(lambda n=n: counter.counts[view.viewport()] > n)
+    assert view.is_at_bottom()
+    assert bar.picture_key() == key
+    assert counter.counts[bar] == 0
+
+
+def test_the_bar_paints_as_qt_paints_a_scrollbar(dock, qtbot):
+    follow_a_session(dock, qtbot)
+    for ours in (dock.view.verticalScrollBar(), dock.view.horizontalScrollBar()):
+        plain = QScrollBar(ours.orientation())
+        qtbot.add_widget(plain)
+        plain.setPalette(ours.palette())
+        plain.resize(ours.size())
+        for value in (ours.maximum(), ours.maximum() // 2, 0):
+            ours.setValue(value)
+            plain.setRange(ours.minimum(), ours.maximum())
+            plain.setPageStep(ours.pageStep())
+            plain.setValue(value)
+            qtbot.wait(1)
+            # grab() twice: the second comes from the kept copy.
+            assert ours.grab().toImage() == plain.grab().toImage()
+            assert ours.grab().toImage() == plain.grab().toImage()
+
+
+def test_the_bar_still_comes_and_goes_with_the_lines(dock, qtbot):
+    view = dock.view
+    bar = view.verticalScrollBar()
+    follow_a_session(dock, qtbot, batches=2)
+    dock.clear()
+    qtbot.wait_until(lambda: not bar.isVisible())
+    dock.append_events(lines(300))
+    qtbot.wait_until(bar.isVisible)
+    qtbot.wait_until(view.is_at_bottom)
+    assert bar.maximum() > 0
