@@ -133,3 +133,73 @@ def test_the_bar_still_comes_and_goes_with_the_lines(dock, qtbot):
     qtbot.wait_until(bar.isVisible)
     qtbot.wait_until(view.is_at_bottom)
     assert bar.maximum() > 0
+
+
+def session_with_everything() -> list[TranscriptEvent]:
+    from mailcomposer.smtp.rfc import ref
+
+    refs = (ref(5321, "4.1.1.3"), ref(5321, "3.3"), ref(3463, "2"))
+    return [
+        TranscriptEvent(0.0, Direction.SERVER, "220 mx.example ESMTP", 220, "Hello.", elapsed=0.01),
+        TranscriptEvent(0.1, Direction.NOTE, "TLS 1.3 established"),
+        TranscriptEvent(0.2, Direction.CLIENT, "RCPT TO:<bob@example.org>", None, EXPLAINED,
+                        secure=True, refs=refs),
+        TranscriptEvent(0.3, Direction.SERVER, "451 4.7.1 Greylisted", 451, "Later.", secure=True,
+                        refs=refs[:1], elapsed=1.5),
+        TranscriptEvent(0.4, Direction.NOTE, "DATA: 811 bytes — multipart", secure=True,
+                        detail="From: a@example.org\nSubject: Hi"),
+        TranscriptEvent(0.5, Direction.CLIENT, "QUIT — 日本語 ünïcödé", secure=True),
+    ]  # fmt: skip
+
+
+def paint_alone(view, row: int):
+    """Paint one row through the delegate by itself, as outside a paint of the view."""
+    from PySide6.QtGui import QImage, QPainter, QPalette
+
+    index = view.model().index(row)
+    option = view.item_option(index)
+    rect = option.rect
+    image = QImage(rect.size(), QImage.Format.Format_RGB32)
+    image.fill(view.palette().color(QPalette.ColorRole.Base))
+    painter = QPainter(image)
+    painter.translate(-rect.topLeft())
+    view.delegate.paint(painter, option, index)
+    painter.end()
+    return image
+
+
+@pytest.mark.parametrize("explain", [True, False])
+def test_rows_painted_by_the_view_look_as_each_row_painted_alone(dock, qtbot, explain):
+    # The view's paint shares the kit, widths, selection and pictures between rows;
+    # a row painted alone asks for all of it. Both must give the same pixels.
+    from PySide6.QtCore import QItemSelectionModel
+
+    view = dock.view
+    dock.append_events(session_with_everything())
+    dock.set_explain(explain)
+    view.set_unfolded(4, True)
+    for row in (2, 3):  # row 5 is a secure client line too, unselected
+        view.selectionModel().select(
+            view.model().index(row), QItemSelectionModel.SelectionFlag.Select
+        )
+    dock.find_field.setText("example")
+    qtbot.wait(5)
+    shown = view.viewport().grab().toImage()
+    for row in range(view.model().rowCount()):
+        cell = view.visualRect(view.model().index(row))
+        seen = cell.intersected(view.viewport().rect())  # the cell is wider than the view
+        alone = paint_alone(view, row).copy(seen.translated(-cell.topLeft()))
+        assert shown.copy(seen).convertToFormat(alone.format()) == alone, f"row {row}"
+
+
+def test_a_text_width_without_shaping_is_the_width_qt_measures(dock, qtbot):
+    dock.append_events(session_with_everything())
+    qtbot.wait(5)
+    view = dock.view
+    kit = view.delegate.kit(view.item_option(view.model().index(0)))
+    texts = [view.model().line_at(row) for row in range(view.model().rowCount())]
+    texts += ["+0.000", "+12.345", "tab\there", "", "a" * 300, "AVATAR ->"]
+    for text in texts:
+        assert kit.text_width(text) == kit.metrics.horizontalAdvance(text), text
+        assert kit.bold_text_width(text) == kit.bold_metrics.horizontalAdvance(text), text
+        assert kit.exact_width(text) == kit.metrics_f.horizontalAdvance(text), text

@@ -242,6 +242,14 @@ class ProtocolLogView(QTableView):
     def _on_model_model_reset(self) -> None:
         self.delegate.unfolded.clear()
 
+    def paintEvent(self, event) -> None:
+        # The delegate asks the view what every row shares once per paint, not per row.
+        self.delegate.begin_frame(self)
+        try:
+            super().paintEvent(event)
+        finally:
+            self.delegate.end_frame()
+
     # -- references and the unfolded detail ----------------------------------------------
 
     def item_option(self, index: QModelIndex) -> QStyleOptionViewItem:
