@@ -245,9 +245,7 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         right = min(left + cell_width, visible_right) - 8
         extra = kept[6]  # the step time (a float) or the detail (a str), see lines.Row
         if self.explain and extra is not None and not isinstance(extra, str):
-            from mailcomposer.smtp.transcript import format_elapsed  # loaded by a send
-
-            layout.step_at = (step_left, char * STEP_CHARS, format_elapsed(extra))
+            layout.step_at = (step_left, char * STEP_CHARS, _format_elapsed()(extra))
         x = text_left + width
         if isinstance(extra, str) and extra:
             label = disclosure_label(self.is_unfolded_key(kept))
@@ -568,6 +566,17 @@ def _selection_state(option: QStyleOptionViewItem, index, view) -> tuple[bool, b
     if not selection.isSelected(index):
         return False, False
     return True, view.hasFocus() and view.currentIndex() == index
+
+
+@cache
+def _format_elapsed():
+    """``transcript.format_elapsed``, imported once (a send loads the module, not the start).
+
+    An import statement in the row's code went through PySide's import hook each row.
+    """
+    from mailcomposer.smtp.transcript import format_elapsed
+
+    return format_elapsed
 
 
 @cache

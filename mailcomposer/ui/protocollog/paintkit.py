@@ -47,9 +47,8 @@ class PaintKit:
         right_flags, centre_flags: drawText alignments (right and centred vertically,
             centred), as ints.
         metrics_f: the metrics of ``font`` in fractions of a pixel.
-        advance, bold_advance: the advance of every printable ASCII character in ``font``
-            (``bold``) when it is monospaced, else None: such a text's width then needs
-            no shaping.
+        advance: the advance of every printable ASCII character in ``font`` when it is
+            monospaced, else None: such a text's width then needs no shaping.
     """
 
     __slots__ = (
@@ -61,7 +60,6 @@ class PaintKit:
         "advance",
         "baseline",
         "bold",
-        "bold_advance",
         "bold_baseline",
         "bold_metrics",
         "centre_flags",
@@ -117,7 +115,6 @@ class PaintKit:
         self._tag_labels: dict[tuple[int, int], list] = {}
         self.metrics_f = QFontMetricsF(self.font)
         self.advance = _ascii_advance(self.metrics, self.metrics_f)
-        self.bold_advance = _ascii_advance(self.bold_metrics, QFontMetricsF(self.bold))
 
     def text_width(self, text: str) -> int:
         """Return the advance of ``text`` (a line: many differ, so none is kept).
@@ -131,10 +128,7 @@ class PaintKit:
         return self.metrics.horizontalAdvance(text)
 
     def bold_text_width(self, text: str) -> int:
-        """Return the advance of ``text`` in the bold font (the TLS note)."""
-        advance = self.bold_advance
-        if advance is not None and text.isascii() and text.isprintable():
-            return int(len(text) * advance + 0.5)
+        """Return the advance of ``text`` in the bold font (the TLS note: one a session)."""
         return self.bold_metrics.horizontalAdvance(text)
 
     def exact_width(self, text: str) -> float:

@@ -11,6 +11,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QAbstractSlider, QScrollBar
 
 _NO_ACTION = QAbstractSlider.SliderAction.SliderNoAction
+# The first lines already cost a paint's worth of first-time set-up; building QStyle's
+# names (if the idle warm-up has not) waits until they are on screen.
+ARM_DELAY_MS = 200
 
 
 @cache
@@ -84,9 +87,9 @@ class LogScrollBar(QScrollBar):
             self._be_opaque()
 
     def arm_soon(self) -> None:
-        """Arm from the event loop, after the paint under way (see ``style_types``)."""
+        """Arm a moment later: not in the paint of the first lines (see ``style_types``)."""
         if not self._armed:
-            QTimer.singleShot(0, self, self.arm)  # dropped if the bar goes first
+            QTimer.singleShot(ARM_DELAY_MS, self, self.arm)  # dropped if the bar goes first
 
     def is_armed(self) -> bool:
         """True once the bar skips repaints of an unchanged picture."""
@@ -136,14 +139,12 @@ class LogScrollBar(QScrollBar):
         super().sliderChange(change)
 
     def paintEvent(self, event) -> None:
+        if not self._armed:  # translucent as Qt's (see _be_opaque): nothing to fill
+            super().paintEvent(event)
+            return
         from PySide6.QtGui import QPainter
 
         painter = QPainter(self)
-        if not self._armed:
-            painter.fillRect(self.rect(), self.palette().window())
-            painter.end()
-            super().paintEvent(event)
-            return
         key = self._painted = self.picture_key()
         if self.isSliderDown() or self.repeatAction() != _NO_ACTION or self.underMouse():
             # Pressed or hovered parts are drawn from state only Qt knows.

@@ -396,8 +396,13 @@ class ProtocolLogView(QTableView):
     def _update_hint(self) -> None:
         """Show the hint exactly while the log has no lines."""
         model = self.model()
-        self.hint.setVisible(model is None or model.rowCount() == 0)
-        self._place_hint()
+        empty = model is None or model.rowCount() == 0
+        # Asked on every batch of lines: only a change of state touches the label
+        # (a hidden hint is placed again when it shows; resizeEvent places it too).
+        if empty == self.hint.isHidden():
+            self.hint.setVisible(empty)
+        if empty:
+            self._place_hint()
 
     def _place_hint(self) -> None:
         self.hint.setGeometry(self.contentsRect())
@@ -417,6 +422,7 @@ class ProtocolLogView(QTableView):
 
     def _update_metrics(self) -> None:
         metrics = QFontMetrics(self.font())
+        self._char_width = metrics.horizontalAdvance("0")
         self.verticalHeader().setMinimumSectionSize(1)
         self.verticalHeader().setDefaultSectionSize(metrics.height() + 4)
         self._update_column_width()
@@ -427,9 +433,7 @@ class ProtocolLogView(QTableView):
             return
         # + time, marker, gap and step-time columns; an unfolded detail may be wider.
         chars = max(getattr(model, "longest_line", 0), self._detail_chars) + 34
-        wanted = max(
-            self._viewport_width(), QFontMetrics(self.font()).horizontalAdvance("0") * chars
-        )
+        wanted = max(self._viewport_width(), self._char_width * chars)
         if self.columnWidth(0) != wanted:
             self.setColumnWidth(0, wanted)
 
