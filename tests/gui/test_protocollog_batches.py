@@ -115,7 +115,14 @@ def test_the_bar_paints_as_qt_paints_a_scrollbar(dock, qtbot):
         qtbot.add_widget(plain)
         plain.setPalette(ours.palette())
         plain.resize(ours.size())
-        for value in (ours.maximum(), ours.maximum() // 2, 0):
+        for direction, value in (
+            (Qt.LayoutDirection.LeftToRight, ours.maximum()),
+            (Qt.LayoutDirection.LeftToRight, ours.maximum() // 2),
+            (Qt.LayoutDirection.RightToLeft, ours.maximum() // 2),  # drawn mirrored
+            (Qt.LayoutDirection.RightToLeft, 0),
+        ):
+            ours.setLayoutDirection(direction)
+            plain.setLayoutDirection(direction)
             ours.setValue(value)
             plain.setRange(ours.minimum(), ours.maximum())
             plain.setPageStep(ours.pageStep())

@@ -108,6 +108,7 @@ class LogScrollBar(QScrollBar):
             value <= low,
             value >= high,
             int(option.state.value),
+            option.direction.value,  # a right-to-left bar is drawn mirrored
             option.palette.cacheKey(),
         )
 
