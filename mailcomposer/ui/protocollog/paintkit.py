@@ -44,8 +44,7 @@ class PaintKit:
         grey, link, tint, text: the muted, link, tag-frame and text colours.
         highlight: the brush of a selected row; ``highlighted_text`` its text colour,
             ``selected_tint`` its tags' frame.
-        right_flags, centre_flags: drawText alignments (right and centred vertically,
-            centred), as ints.
+        centre_flags: the drawText alignment of a centred marker, as an int.
         metrics_f: the metrics of ``font`` in fractions of a pixel.
         advance: the advance of every printable ASCII character in ``font`` when it is
             monospaced, else None: such a text's width then needs no shaping.
@@ -74,7 +73,6 @@ class PaintKit:
         "metrics",
         "metrics_f",
         "palette_key",
-        "right_flags",
         "selected_tint",
         "text",
         "text_top",
@@ -106,7 +104,6 @@ class PaintKit:
         self.highlight = palette.brush(role.Highlight)
         self.highlighted_text = palette.color(role.HighlightedText)
         self.selected_tint = mix(self.highlighted_text, base)
-        self.right_flags = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.centre_flags = int(Qt.AlignmentFlag.AlignCenter)
         self._widths: dict[str, int] = {}
         self._statics: dict[str, QStaticText] = {}
