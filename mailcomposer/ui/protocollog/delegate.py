@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QStyledItemDelegate
 
 from mailcomposer.i18n import _
 from mailcomposer.ui.protocollog.colours import tls_rule_colour
-from mailcomposer.ui.protocollog.lines import MARKERS, Kind
+from mailcomposer.ui.protocollog.lines import MARKERS, Kind, Row, detail_of, line_of
 from mailcomposer.ui.protocollog.model import ProtocolLogModel
 
 # Painting types load at the first painted line (or the idle warm-up), not at start.
@@ -52,6 +52,8 @@ def draw_lock(painter: QPainter, rect: QRectF, colour: QColor) -> None:
 class RowLayout:
     """Where the parts of a line go, shared by painting and clicking.
 
+    Painting reads the plain numbers; the rectangles are made when asked for.
+
     Attributes:
         line: the line's text in the CLI form.
         line_rect: the first line of the row (an unfolded row is taller).
@@ -67,29 +69,87 @@ class RowLayout:
     # A plain class, not a dataclass: made for each painted row, and a dataclass costs
     # ~0.5 ms of the launch to generate its methods.
     __slots__ = (
-        "disclosure",
-        "explanation",
+        "disclosure_at",
+        "explanation_at",
+        "left",
         "line",
-        "line_rect",
+        "line_height",
         "marker_left",
-        "step_time",
-        "tags",
+        "step_at",
+        "tags_at",
         "text_left",
         "text_width",
+        "top",
+        "width",
     )  # fmt: skip
 
     def __init__(
-        self, line_rect: QRectF, text_left: float, text_width: float, marker_left: float
+        self,
+        cell: tuple[float, float, float, float],
+        text_left: float,
+        text_width: float,
+        marker_left: float,
     ) -> None:
+        self.left, self.top, self.width, self.line_height = cell
         self.line = ""
-        self.line_rect = line_rect
         self.text_left = text_left
         self.text_width = text_width
         self.marker_left = marker_left
-        self.disclosure: QRectF | None = None
-        self.explanation: tuple[QRectF, str] | None = None
-        self.tags: list[tuple[QRectF, Ref]] = []
-        self.step_time: tuple[QRectF, str] | None = None
+        self.disclosure_at: tuple[float, float] | None = None  # x, width
+        self.explanation_at: tuple[float, float, str] | None = None  # x, width, text
+        self.tags_at: list[tuple[float, float, Ref]] = []  # x, width, reference
+        self.step_at: tuple[float, float, str] | None = None  # left, width, text
+
+    @property
+    def line_rect(self) -> QRectF:
+        return QRectF(self.left, self.top, self.width, self.line_height)
+
+    @property
+    def disclosure(self) -> QRectF | None:
+        if self.disclosure_at is None:
+            return None
+        x, width = self.disclosure_at
+        return QRectF(x, self.top + 2, width, self.line_height - 4)
+
+    @property
+    def explanation(self) -> tuple[QRectF, str] | None:
+        if self.explanation_at is None:
+            return None
+        x, width, text = self.explanation_at
+        return QRectF(x, self.top, width + 1, self.line_height), text
+
+    @property
+    def tags(self) -> list[tuple[QRectF, Ref]]:
+        top, height = self.top + 2, self.line_height - 4
+        return [(QRectF(x, top, width, height), ref) for x, width, ref in self.tags_at]
+
+    @property
+    def step_time(self) -> tuple[QRectF, str] | None:
+        if self.step_at is None:
+            return None
+        left, width, text = self.step_at
+        return QRectF(left, self.top, width, self.line_height), text
+
+
+class _Frame:
+    """What every row of one paint of the view shares, asked of the view once.
+
+    A batch of lines repaints every visible row: per row, these were a dozen calls
+    into Qt (the kit's font and palette check, the view's width, scale and selection).
+    """
+
+    __slots__ = ("colours", "current", "gutters", "kit", "ratio", "selection", "visible_right")
+
+    def __init__(self, view) -> None:
+        self.kit: PaintKit | None = None  # from the first row's option
+        self.visible_right = float(view.horizontalOffset() + view.viewport().width())
+        self.ratio = view.devicePixelRatioF()
+        selection = view.selectionModel()
+        # Most paints have nothing selected: no question per row then.
+        self.selection = selection if selection is not None and selection.hasSelection() else None
+        self.current = view.currentIndex() if view.hasFocus() else None
+        self.colours: dict[str, tuple[QColor | None, QColor | None]] = {}
+        self.gutters: dict[tuple[str, bool, bool], object] = {}
 
 
 MAX_TAGS = 3  # references shown per line, as ``send --explain`` prints them
@@ -116,6 +176,7 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         self.find_text = ""
         self.unfolded: set[tuple[float, str]] = set()
         self._kit: PaintKit | None = None
+        self._frame: _Frame | None = None
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
         metrics = QFontMetrics(option.font)
@@ -136,6 +197,18 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         """Return True when ``row`` has a detail and it is shown."""
         return bool(self.unfolded) and model.row_key(row) in self.unfolded
 
+    def is_unfolded_key(self, kept: Row) -> bool:
+        """Return True when the kept row's detail is shown (see ``row_key``)."""
+        return bool(self.unfolded) and (kept[0], kept[2]) in self.unfolded
+
+    def begin_frame(self, view) -> None:
+        """Take what every row of the coming paint of ``view`` shares (see ``_Frame``)."""
+        self._frame = _Frame(view)
+
+    def end_frame(self) -> None:
+        """Forget the paint's shared state: the view may change before the next one."""
+        self._frame = None
+
     def layout(self, option: QStyleOptionViewItem, model: ProtocolLogModel, row: int) -> RowLayout:
         """Return where the parts of ``row`` go inside ``option.rect``."""
         cell = option.rect
@@ -143,8 +216,7 @@ class ProtocolLogDelegate(QStyledItemDelegate):
             self.kit(option),
             cell.getRect(),
             self._visible_right(option.widget, cell),
-            model,
-            row,
+            model.kept_row(row),
             model.kind_at(row),
         )
 
@@ -153,61 +225,53 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         kit: PaintKit,
         cell: tuple[int, int, int, int],
         visible_right: float,
-        model: ProtocolLogModel,
-        row: int,
+        kept: Row,
         kind: str,
     ) -> RowLayout:
-        # Plain numbers, not QRectF getters: this runs for every painted row.
+        # Plain numbers, no Qt objects: this runs for every painted row.
         left, top, cell_width, _height = cell
         char = kit.char
         line_height = kit.line_height
-        line_rect = QRectF(left, top, cell_width, line_height)
         # Gutter: relative time, [step time while explaining], marker, lock; then the text.
         step_left = left + 4 + char * 10
         marker_left = step_left + (char * (STEP_CHARS + 1) if self.explain else 0)
         text_left = marker_left + char * 4
-        line = model.line_at(row)
-        metrics = kit.bold_metrics if kind == Kind.TLS else kit.metrics
-        layout = RowLayout(line_rect, text_left, metrics.horizontalAdvance(line), marker_left)
+        line = line_of(kept)
+        width = kit.bold_text_width(line) if kind == Kind.TLS else kit.text_width(line)
+        layout = RowLayout((left, top, cell_width, line_height), text_left, width, marker_left)
         layout.line = line
         # The explanation is cut where the view ends, so its tags stay in sight (the
         # tooltip and the copied text have it whole).
         right = min(left + cell_width, visible_right) - 8
-        elapsed = model.step_time_at(row) if self.explain else None
-        if elapsed is not None:
-            from mailcomposer.smtp.transcript import format_elapsed  # loaded by a send
-
-            layout.step_time = (
-                QRectF(step_left, top, char * STEP_CHARS, line_height),
-                format_elapsed(elapsed),
-            )
-        x = text_left + layout.text_width
-        if model.detail_at(row):
-            label = disclosure_label(self.is_unfolded(model, row))
-            width = kit.width(label) + char
+        extra = kept[6]  # the step time (a float) or the detail (a str), see lines.Row
+        if self.explain and extra is not None and not isinstance(extra, str):
+            layout.step_at = (step_left, char * STEP_CHARS, _format_elapsed()(extra))
+        x = text_left + width
+        if isinstance(extra, str) and extra:
+            label = disclosure_label(self.is_unfolded_key(kept))
+            label_width = kit.width(label) + char
             x += char * 2
-            layout.disclosure = QRectF(x, top + 2, width, line_height - 4)
-            x += width
+            layout.disclosure_at = (x, label_width)
+            x += label_width
         if not self.explain:
             return layout
-        refs = model.refs_at(row)[:MAX_TAGS]
-        widths = [kit.width(r.label) + char for r in refs]
-        tags_width = sum(widths) + char * len(widths)
-        explanation = model.explanation_at(row)
+        tags = kit.tag_labels(kept[5] >> 1, MAX_TAGS)
+        tags_width = sum(width for _label, width, _ref in tags) + char * len(tags)
+        explanation = kept[4]
         if explanation:
             x += char * 3
             # The tags get room first, but the explanation keeps a readable start.
             room = max(right - x - tags_width, min(char * 24.0, right - x), 0.0)
-            shown, width = kit.elided(explanation, int(room))
+            shown, shown_width = kit.elided(explanation, int(room))
             if shown:
-                layout.explanation = (QRectF(x, top, width + 1, line_height), shown)
-                x += width
-        for ref, width in zip(refs, widths, strict=True):
+                layout.explanation_at = (x, shown_width, shown)
+                x += shown_width
+        for _label, tag_width, ref in tags:
             x += char
-            if x + width > right:
+            if x + tag_width > right:
                 break
-            layout.tags.append((QRectF(x, top + 2, width, line_height - 4), ref))
-            x += width
+            layout.tags_at.append((x, tag_width, ref))
+            x += tag_width
         return layout
 
     @staticmethod
@@ -223,7 +287,8 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         if not isinstance(model, ProtocolLogModel) or index.row() >= model.rowCount():
             return None
         layout = self.layout(option, model, index.row())
-        if layout.disclosure is not None and layout.disclosure.contains(pos):
+        disclosure = layout.disclosure
+        if disclosure is not None and disclosure.contains(pos):
             return "detail"
         for rect, ref in layout.tags:
             if rect.contains(pos):
@@ -238,29 +303,51 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         if not isinstance(model, ProtocolLogModel) or row >= model.rowCount():
             super().paint(painter, option, index)
             return
-        kit = self.kit(option)
+        frame = self._frame
         view = option.widget
+        if frame is None:  # painted outside the view's own paint (a grab of a cell, a test)
+            kit = self.kit(option)
+            visible_right = self._visible_right(view, option.rect)
+            selected, focused = _selection_state(option, index, view)
+            ratio = view.devicePixelRatioF() if view is not None else 1.0
+            colours: dict = {}
+            gutters: dict = {}
+        else:
+            kit = frame.kit
+            if kit is None:
+                kit = frame.kit = self.kit(option)
+            visible_right = frame.visible_right
+            selection = frame.selection
+            selected = selection is not None and selection.isSelected(index)
+            focused = selected and frame.current == index
+            ratio = frame.ratio
+            colours = frame.colours
+            gutters = frame.gutters
         cell = option.rect
+        kept = model.kept_row(row)
         kind = model.kind_at(row)
-        layout = self._layout(
-            kit, cell.getRect(), self._visible_right(view, cell), model, row, kind
-        )
-        selected, focused = _selection_state(option, index, view)
-        ratio = view.devicePixelRatioF() if view is not None else 1.0
+        layout = self._layout(kit, cell.getRect(), visible_right, kept, kind)
         char = kit.char
-        top = layout.line_rect.top()
+        line_height = kit.line_height
+        left = layout.left
+        top = layout.top
         painter.save()
         painter.setFont(kit.font)
 
+        found = colours.get(kind)
+        if found is None:
+            found = colours[kind] = (
+                model.colour(kind, background=True),
+                model.colour(kind, background=False),
+            )
+        background, foreground = found
         if selected:
             painter.fillRect(cell, kit.highlight)
             text_colour = grey = link = kit.highlighted_text
             tint = kit.selected_tint
         else:
-            background = model.colour(kind, background=True)
             if background is not None:
                 painter.fillRect(cell, background)
-            foreground = model.colour(kind, background=False)
             text_colour = foreground if foreground is not None else kit.text
             grey, link, tint = kit.grey, kit.link, kit.tint
 
@@ -271,29 +358,28 @@ class ProtocolLogDelegate(QStyledItemDelegate):
             painter.setPen(QPen(tls_rule_colour(option.palette), 2))
             painter.drawLine(cell.left(), cell.top() + 1, cell.right(), cell.top() + 1)
 
-        # Relative time column (right-aligned), and the step's time in its own column.
+        # Relative time column (right-aligned), and the step's time in its own column:
+        # plain drawText at a point (the rectangle-and-alignment form lays the text out
+        # again each time), right-aligned by its width.
         baseline = top + kit.baseline
         painter.setPen(grey)
-        painter.drawText(
-            QRectF(cell.left() + 4, top, char * 9, kit.line_height),
-            kit.right_flags,
-            f"+{model.relative_time(row):.3f}",
-        )
-        if layout.step_time is not None:
-            # Plain drawText at a point: the rectangle-and-alignment form lays the text
-            # out again each time, and the width of these few texts is kept.
-            where, text = layout.step_time
-            painter.drawText(QPointF(where.right() - kit.width(text), baseline), text)
+        stamp = f"+{model.relative_time(row):.3f}"
+        painter.drawText(QPointF(left + 4 + char * 9 - kit.exact_width(stamp), baseline), stamp)
+        if layout.step_at is not None:
+            step_left, step_width, text = layout.step_at
+            painter.drawText(QPointF(step_left + step_width - kit.width(text), baseline), text)
 
         # Marker column: glyph, or a lock for the TLS note; secure lines get a small lock.
-        secure = kind != Kind.TLS and model.is_secure_at(row)
-        gutter = kit.picture(
-            ("gutter", kind, secure, text_colour.rgba(), grey.rgba()),
-            char * 4,
-            kit.line_height,
-            ratio,
-            lambda picture: _draw_gutter(picture, kit, kind, secure, text_colour, grey),
-        )
+        secure = kind != Kind.TLS and bool(kept[5] & 1)
+        gutter = gutters.get((kind, secure, selected))
+        if gutter is None:
+            gutter = gutters[(kind, secure, selected)] = kit.picture(
+                ("gutter", kind, secure, text_colour.rgba(), grey.rgba()),
+                char * 4,
+                line_height,
+                ratio,
+                lambda picture: _draw_gutter(picture, kit, kind, secure, text_colour, grey),
+            )
         painter.drawPixmap(QPointF(layout.marker_left, top), gutter)
 
         # The line itself, with find matches highlighted.
@@ -309,20 +395,31 @@ class ProtocolLogDelegate(QStyledItemDelegate):
         else:
             painter.drawText(QPointF(line_left, baseline), line)
 
-        if layout.disclosure is not None:
-            label = disclosure_label(self.is_unfolded(model, row))
-            _paint_tag(painter, kit, layout.disclosure, label, link, tint, ratio)
-        if layout.explanation is not None:
-            where, text = layout.explanation
-            painter.setPen(grey)
-            painter.drawStaticText(QPointF(where.left(), top + kit.text_top), kit.static(text))
-        for where, ref in layout.tags:
-            _paint_tag(painter, kit, where, ref.label, link, tint, ratio)
-
-        if self.is_unfolded(model, row):
-            self._paint_detail(
-                painter, option, model.detail_at(row), line_left, layout.line_rect, grey
+        unfolded = layout.disclosure_at is not None and self.is_unfolded_key(kept)
+        if layout.disclosure_at is not None:
+            _paint_tag(
+                painter, kit, layout.disclosure, disclosure_label(unfolded), link, tint, ratio
             )
+        if layout.explanation_at is not None:
+            x, _width, text = layout.explanation_at
+            painter.setPen(grey)
+            painter.drawStaticText(QPointF(x, top + kit.text_top), kit.static(text))
+        if layout.tags_at:
+            # All the row's tags in one picture (drawn once per set of references).
+            tags = layout.tags_at
+            first = tags[0][0]
+            height = line_height - 4
+            strip = kit.picture(
+                ("tags", kept[5] >> 1, len(tags), link.rgba(), tint.rgba()),
+                tags[-1][0] + tags[-1][1] - first,
+                height,
+                ratio,
+                lambda picture: _draw_tags(picture, kit, tags, first, height, link, tint),
+            )
+            painter.drawPixmap(QPointF(first, top + 2), strip)
+
+        if unfolded:
+            self._paint_detail(painter, option, detail_of(kept), line_left, layout.line_rect, grey)
         if focused and selected:
             from PySide6.QtGui import QPen
 
@@ -424,6 +521,21 @@ def _draw_tag(
     )
 
 
+def _draw_tags(
+    painter: QPainter,
+    kit: PaintKit,
+    tags: list[tuple[float, float, Ref]],
+    first: float,
+    height: float,
+    colour: QColor,
+    outline: QColor,
+) -> None:
+    """Draw a row's tags side by side, as ``_paint_tag`` draws each (``first``: the left)."""
+    for x, width, ref in tags:
+        label = ref.label
+        _draw_tag(painter, kit, QRectF(x - first, 0, width, height), label, colour, outline)
+
+
 def _draw_gutter(
     painter: QPainter, kit: PaintKit, kind: str, secure: bool, colour: QColor, grey: QColor
 ) -> None:
@@ -457,6 +569,17 @@ def _selection_state(option: QStyleOptionViewItem, index, view) -> tuple[bool, b
 
 
 @cache
+def _format_elapsed():
+    """``transcript.format_elapsed``, imported once (a send loads the module, not the start).
+
+    An import statement in the row's code went through PySide's import hook each row.
+    """
+    from mailcomposer.smtp.transcript import format_elapsed
+
+    return format_elapsed
+
+
+@cache
 def _state_flags() -> tuple:
     """QStyle's Selected and HasFocus flags; imported on first use, not at start-up.
 
@@ -474,6 +597,9 @@ def warm_up_painting() -> None:
     from PySide6.QtWidgets import QStyleOptionViewItem
 
     from mailcomposer.ui.protocollog import paintkit  # noqa: F401  (the module, loaded)
+    from mailcomposer.ui.protocollog.scrollbar import style_types
+
+    style_types()  # the log's scrollbar asks the style whether a change shows
 
     _state_flags()  # the log's view no longer needs QStyle to paint; a bare option does
     QStyleOptionViewItem.ViewItemFeature  # noqa: B018  (the attribute read builds the type)

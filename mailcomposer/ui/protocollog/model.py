@@ -145,6 +145,10 @@ class ProtocolLogModel(QAbstractListModel):
         """Return True when the line at ``row`` travelled inside TLS."""
         return is_secure(self._rows[row])
 
+    def kept_row(self, row: int) -> Row:
+        """Return the row as kept (see ``lines.Row``): what painting reads, without copies."""
+        return self._rows[row]
+
     def row_key(self, row: int) -> tuple[float, str]:
         """Return a key naming ``row`` that survives older lines leaving the ring."""
         kept = self._rows[row]

@@ -11,7 +11,16 @@ import math
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap, QStaticText
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QStaticText,
+)
 
 from mailcomposer.ui.protocollog.colours import muted
 
@@ -35,15 +44,19 @@ class PaintKit:
         grey, link, tint, text: the muted, link, tag-frame and text colours.
         highlight: the brush of a selected row; ``highlighted_text`` its text colour,
             ``selected_tint`` its tags' frame.
-        right_flags, centre_flags: drawText alignments (right and centred vertically,
-            centred), as ints.
+        centre_flags: the drawText alignment of a centred marker, as an int.
+        metrics_f: the metrics of ``font`` in fractions of a pixel.
+        advance: the advance of every printable ASCII character in ``font`` when it is
+            monospaced, else None: such a text's width then needs no shaping.
     """
 
     __slots__ = (
         "_elided",
         "_pictures",
         "_statics",
+        "_tag_labels",
         "_widths",
+        "advance",
         "baseline",
         "bold",
         "bold_baseline",
@@ -58,8 +71,8 @@ class PaintKit:
         "line_height",
         "link",
         "metrics",
+        "metrics_f",
         "palette_key",
-        "right_flags",
         "selected_tint",
         "text",
         "text_top",
@@ -91,12 +104,54 @@ class PaintKit:
         self.highlight = palette.brush(role.Highlight)
         self.highlighted_text = palette.color(role.HighlightedText)
         self.selected_tint = mix(self.highlighted_text, base)
-        self.right_flags = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.centre_flags = int(Qt.AlignmentFlag.AlignCenter)
         self._widths: dict[str, int] = {}
         self._statics: dict[str, QStaticText] = {}
         self._elided: dict[tuple[str, int], tuple[str, int]] = {}
         self._pictures: dict[tuple, QPixmap] = {}
+        self._tag_labels: dict[tuple[int, int], list] = {}
+        self.metrics_f = QFontMetricsF(self.font)
+        self.advance = _ascii_advance(self.metrics, self.metrics_f)
+
+    def text_width(self, text: str) -> int:
+        """Return the advance of ``text`` (a line: many differ, so none is kept).
+
+        In a monospaced font printable ASCII is as wide as its characters (checked when
+        the kit is made): no text shaping for a width. The rest is measured.
+        """
+        advance = self.advance
+        if advance is not None and text.isascii() and text.isprintable():
+            return int(len(text) * advance + 0.5)  # as Qt rounds
+        return self.metrics.horizontalAdvance(text)
+
+    def bold_text_width(self, text: str) -> int:
+        """Return the advance of ``text`` in the bold font (the TLS note: one a session)."""
+        return self.bold_metrics.horizontalAdvance(text)
+
+    def exact_width(self, text: str) -> float:
+        """Return the advance of ``text`` unrounded (to right-align it as Qt aligns)."""
+        advance = self.advance
+        if advance is not None and text.isascii() and text.isprintable():
+            return len(text) * advance
+        return self.metrics_f.horizontalAdvance(text)
+
+    def tag_labels(self, ref_set: int, most: int) -> list:
+        """Return (label, width, ref) of the first ``most`` references of a set.
+
+        Args:
+            ref_set: the set's index in ``lines.REF_SETS`` (as a row keeps it).
+            most: how many references are shown at most.
+        """
+        key = (ref_set, most)
+        found = self._tag_labels.get(key)
+        if found is None:
+            from mailcomposer.ui.protocollog.lines import REF_SETS
+
+            found = self._tag_labels[key] = [
+                (ref.label, self.width(ref.label) + self.char, ref)
+                for ref in REF_SETS[ref_set][:most]
+            ]
+        return found
 
     def fits(self, font: QFont, palette: QPalette) -> bool:
         """Return True when this kit paints in ``font`` and ``palette`` as they are now."""
@@ -166,6 +221,24 @@ class PaintKit:
             painter.end()
             self._pictures[key] = pixmap
         return pixmap
+
+
+def _ascii_advance(metrics: QFontMetrics, exact: QFontMetricsF) -> float | None:
+    """The advance every printable ASCII character has in a monospaced font, else None.
+
+    Checked alone and in runs (no pair kerned, whole runs rounded as Qt rounds them), so
+    a text's width is its length times the advance.
+    """
+    sample = "".join(chr(code) for code in range(32, 127))
+    advance = exact.horizontalAdvance("0")
+    if any(exact.horizontalAdvance(c) != advance for c in sample):
+        return None
+    for run in (sample, "AVATo.r,LTff->", sample[:7], sample[:13], sample[40:43]):
+        if exact.horizontalAdvance(run) != len(run) * advance:
+            return None
+        if metrics.horizontalAdvance(run) != int(len(run) * advance + 0.5):
+            return None
+    return advance
 
 
 def mix(colour: QColor, base: QColor) -> QColor:

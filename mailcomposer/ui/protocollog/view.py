@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, QPointF, Qt, Signal, Slot
+from PySide6.QtCore import (
+    SIGNAL,
+    SLOT,
+    QMetaObject,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QPointF,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QAction,
     QFontDatabase,
@@ -27,6 +38,7 @@ from mailcomposer.ui.protocollog.colours import is_dark, muted
 from mailcomposer.ui.protocollog.delegate import ProtocolLogDelegate
 from mailcomposer.ui.protocollog.lines import transcript_text
 from mailcomposer.ui.protocollog.model import ProtocolLogModel
+from mailcomposer.ui.protocollog.scrollbar import LogScrollBar
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QStyleOptionViewItem
@@ -88,12 +100,28 @@ class ProtocolLogView(QTableView):
         # layout), so a scroll made there would land on the old maximum and the
         # next batch would find the view "scrolled up".
         self._follow = True
-        bar = self.verticalScrollBar()
+        bar = LogScrollBar(self)
+        self.setVerticalScrollBar(bar)
+        # WORKAROUND for QAbstractScrollArea answering every rangeChanged of a scrollbar
+        # with a relayout of its children (a queued _q_showOrHideScrollBars). Each
+        # relayout raises both scrollbars' containers in turn, so with both bars shown
+        # both repaint, and everything under them: ~1.4 ms per batch of lines, a third
+        # of what a batch cost. QTableView.updateGeometries relayouts once per batch
+        # anyway (LogScrollBar makes that one cheap); this second one is only needed
+        # when the vertical range starts or stops being empty (the bar comes or goes),
+        # so the view asks for it then. Should Qt stop connecting by name, the
+        # disconnect fails and Qt's connection stays.
+        self._scrollable = bar.maximum() > bar.minimum()
+        self._relayout_on_range = not QObject.disconnect(
+            bar, SIGNAL("rangeChanged(int,int)"), self, SLOT("_q_showOrHideScrollBars()")
+        )
         bar.valueChanged.connect(self._on_scrollbar_value_changed)
         bar.rangeChanged.connect(self._on_scrollbar_range_changed)
         # Explanations are cut at the view's right edge (their tags stay in sight): a
         # sideways scroll moves that edge, so repaint the rows rather than shift pixels.
-        self.horizontalScrollBar().valueChanged.connect(self._on_horizontal_bar_value_changed)
+        sideways = LogScrollBar(self)
+        self.setHorizontalScrollBar(sideways)
+        sideways.valueChanged.connect(self._on_horizontal_bar_value_changed)
         copy = QAction(_("Copy"), self)
         copy.setShortcut(QKeySequence.StandardKey.Copy)
         copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -136,6 +164,8 @@ class ProtocolLogView(QTableView):
         viewport.setAutoFillBackground(True)
         viewport.setMouseTracking(True)
         self.setViewport(viewport)
+        self.verticalScrollBar().arm_soon()
+        self.horizontalScrollBar().arm_soon()
 
     # -- model wiring ----------------------------------------------------------------------
 
@@ -176,7 +206,14 @@ class ProtocolLogView(QTableView):
         self.viewport().update()
 
     @Slot(int, int)
-    def _on_scrollbar_range_changed(self, _minimum: int, maximum: int) -> None:
+    def _on_scrollbar_range_changed(self, minimum: int, maximum: int) -> None:
+        scrollable = maximum > minimum
+        if scrollable != self._scrollable and not self._relayout_on_range:
+            # Queued, as Qt's own connection is: the bar appears or goes (see __init__).
+            QMetaObject.invokeMethod(
+                self, "_q_showOrHideScrollBars", Qt.ConnectionType.QueuedConnection
+            )
+        self._scrollable = scrollable
         if self._follow:
             self.verticalScrollBar().setValue(maximum)
 
@@ -187,7 +224,10 @@ class ProtocolLogView(QTableView):
         self._update_hint()
         self._update_column_width()
         if self._follow:
-            self.scrollToBottom()
+            # The range grows, then the value follows it: one repaint at most, and
+            # none while the handle stays where it was (see LogScrollBar).
+            with self.verticalScrollBar().held():
+                self.scrollToBottom()
 
     @Slot(QModelIndex, int, int)
     def _on_model_rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
@@ -201,6 +241,14 @@ class ProtocolLogView(QTableView):
     @Slot()
     def _on_model_model_reset(self) -> None:
         self.delegate.unfolded.clear()
+
+    def paintEvent(self, event) -> None:
+        # The delegate asks the view what every row shares once per paint, not per row.
+        self.delegate.begin_frame(self)
+        try:
+            super().paintEvent(event)
+        finally:
+            self.delegate.end_frame()
 
     # -- references and the unfolded detail ----------------------------------------------
 
@@ -348,8 +396,13 @@ class ProtocolLogView(QTableView):
     def _update_hint(self) -> None:
         """Show the hint exactly while the log has no lines."""
         model = self.model()
-        self.hint.setVisible(model is None or model.rowCount() == 0)
-        self._place_hint()
+        empty = model is None or model.rowCount() == 0
+        # Asked on every batch of lines: only a change of state touches the label
+        # (a hidden hint is placed again when it shows; resizeEvent places it too).
+        if empty == self.hint.isHidden():
+            self.hint.setVisible(empty)
+        if empty:
+            self._place_hint()
 
     def _place_hint(self) -> None:
         self.hint.setGeometry(self.contentsRect())
@@ -369,6 +422,7 @@ class ProtocolLogView(QTableView):
 
     def _update_metrics(self) -> None:
         metrics = QFontMetrics(self.font())
+        self._char_width = metrics.horizontalAdvance("0")
         self.verticalHeader().setMinimumSectionSize(1)
         self.verticalHeader().setDefaultSectionSize(metrics.height() + 4)
         self._update_column_width()
@@ -379,9 +433,7 @@ class ProtocolLogView(QTableView):
             return
         # + time, marker, gap and step-time columns; an unfolded detail may be wider.
         chars = max(getattr(model, "longest_line", 0), self._detail_chars) + 34
-        wanted = max(
-            self._viewport_width(), QFontMetrics(self.font()).horizontalAdvance("0") * chars
-        )
+        wanted = max(self._viewport_width(), self._char_width * chars)
         if self.columnWidth(0) != wanted:
             self.setColumnWidth(0, wanted)
 
