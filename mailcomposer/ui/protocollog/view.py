@@ -243,6 +243,11 @@ class ProtocolLogView(QTableView):
         self.delegate.unfolded.clear()
 
     def paintEvent(self, event) -> None:
+        if not self._lines_seen:
+            # No line to paint. Asking Qt's own viewport for the frame would make
+            # shiboken build every QWidget type (~40 M instructions of the launch).
+            super().paintEvent(event)
+            return
         # The delegate asks the view what every row shares once per paint, not per row.
         self.delegate.begin_frame(self)
         try:
