@@ -82,3 +82,24 @@ def find_box(name: str) -> QMessageBox | None:
 
 def click(box: QMessageBox, button: QMessageBox.StandardButton) -> None:
     box.button(button).click()
+
+
+def shown_dock(qtbot, width: int, height: int):
+    """A protocol log dock at the foot of a shown ``width`` x ``height`` window.
+
+    The window owns the dock and must outlive the test: qtbot closes it at the end.
+    """
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMainWindow
+
+    from mailcomposer.ui.protocollog import ProtocolLogDock
+
+    window = QMainWindow()
+    qtbot.add_widget(window)
+    dock = ProtocolLogDock(window)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+    window.resize(width, height)
+    window.show()
+    qtbot.wait_exposed(window)
+    dock.test_window = window  # qtbot keeps no strong reference: the window lives with the dock
+    return dock

@@ -17,6 +17,7 @@ from mailcomposer.ui.protocollog import (
     ProtocolLogModel,
     kind_of,
 )
+from tests.gui.conftest import shown_dock
 
 OK = (250, "2.0.0 Ok: queued as 4Xyz")
 START_INPUT = (354, "End data with <CR><LF>.<CR><LF>")
@@ -67,15 +68,8 @@ def numbered(count: int, start: int = 0) -> list[TranscriptEvent]:
 
 @pytest.fixture
 def dock(qtbot):
-    window = QMainWindow()
-    qtbot.add_widget(window)
-    dock = ProtocolLogDock(window)
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    window.resize(900, 400)
-    window.show()
-    qtbot.wait_exposed(window)
-    yield dock  # the window must outlive the test: it owns the dock
-    window.close()
+    dock = shown_dock(qtbot, 900, 400)
+    return dock
 
 
 def test_model_keeps_the_newest_lines_up_to_its_bound(qtbot):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QMainWindow, QScrollBar
+from PySide6.QtWidgets import QScrollBar
 
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
-from mailcomposer.ui.protocollog import ProtocolLogDock
+from tests.gui.conftest import shown_dock
 
 EXPLAINED = "The server accepted this recipient; the message will be offered to it later."
 
@@ -46,15 +46,8 @@ class PaintCounter(QObject):
 
 @pytest.fixture
 def dock(qtbot):
-    window = QMainWindow()
-    qtbot.add_widget(window)
-    dock = ProtocolLogDock(window)
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    window.resize(900, 500)
-    window.show()
-    qtbot.wait_exposed(window)
-    yield dock
-    window.close()
+    dock = shown_dock(qtbot, 900, 500)
+    return dock
 
 
 def follow_a_session(dock, qtbot, batches: int = 10) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette
-from PySide6.QtWidgets import QMainWindow, QStyle, QStyleOptionViewItem, QTableView
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
 
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
 from mailcomposer.ui.protocollog import ProtocolLogDock, ProtocolLogModel
 from mailcomposer.ui.protocollog.colours import muted
+from tests.gui.conftest import shown_dock
 
 LONG = (
     "The server accepted this recipient; the message will be offered to it when the "
@@ -19,13 +20,7 @@ LONG = (
 
 @pytest.fixture
 def dock(qtbot):
-    window = QMainWindow()
-    qtbot.add_widget(window)
-    dock = ProtocolLogDock(window)
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    window.resize(1400, 400)
-    window.show()
-    qtbot.wait_exposed(window)
+    dock = shown_dock(qtbot, 1400, 400)
     dock.append_events(
         [
             TranscriptEvent(0.0, Direction.CLIENT, "RCPT TO:<bob@example.org>"),
@@ -33,8 +28,7 @@ def dock(qtbot):
         ]
     )
     qtbot.wait(1)
-    yield dock
-    window.close()
+    return dock
 
 
 def layout_of(dock, row: int):

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QMainWindow
 
 from mailcomposer.smtp.rfc import ref
 from mailcomposer.smtp.session import send
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
-from mailcomposer.ui.protocollog import ProtocolLogDock, ProtocolLogModel, ReferencePopup
+from mailcomposer.ui.protocollog import ProtocolLogModel, ReferencePopup
 from mailcomposer.ui.protocollog.lines import REF_SETS, rows_of
+from tests.gui.conftest import shown_dock
 from tests.smtp_fixtures import make_built, settings_for
 
 RCPT_SECTION = ref(5321, "4.1.1.3")
@@ -27,17 +27,10 @@ def opened_urls(monkeypatch):
 
 @pytest.fixture
 def dock(qtbot):
-    window = QMainWindow()
-    qtbot.add_widget(window)
-    dock = ProtocolLogDock(window)
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    window.resize(1500, 500)
-    window.show()
-    qtbot.wait_exposed(window)
+    dock = shown_dock(qtbot, 1500, 500)
     yield dock
     if dock.view.reference_popup is not None:
         dock.view.reference_popup.close()
-    window.close()
 
 
 @pytest.fixture
