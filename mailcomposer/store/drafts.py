@@ -90,10 +90,8 @@ class DraftStore:
         if not self.blobs.is_dir():
             return
         used = {digest for _data, digest in self._digests.values()}
-        for kept in self.kept():
-            used |= _blob_names(kept)
-        if self._digests == {} and self.path.is_file():
-            used |= _blob_names(self.path)
+        for draft_file in (self.path, *self.kept()):
+            used |= _blob_names(draft_file)
         for blob in self.blobs.iterdir():
             if blob.name not in used and not blob.name.endswith(".tmp"):
                 blob.unlink(missing_ok=True)
