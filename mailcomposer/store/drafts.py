@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 import threading
 from collections.abc import Callable
@@ -233,6 +232,8 @@ class DraftStore:
         self.flush()
         if not self.path.is_file():
             return None
+        import datetime  # only here: the window starts without it
+
         stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
         kept = self.path.with_name(f"kept-{stamp}{self.path.suffix}")
         replace(self.path, kept)

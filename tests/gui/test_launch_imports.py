@@ -31,6 +31,7 @@ LATER = (
     "mailcomposer.ui.outboxrunner",
     "mailcomposer.store.templates",
     "email.utils",
+    "datetime",  # only Send Later, kept drafts and the tool windows use it
 )
 
 SCRIPT = """
