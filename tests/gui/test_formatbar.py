@@ -374,3 +374,37 @@ def test_the_colour_buttons_show_the_chosen_colour_along_their_foot(qtbot) -> No
         assert image.width() == extent
         assert QColor(image.pixel(extent // 2, extent - 1)).name() == "#1a73e8"
         assert QColor.fromRgba(image.pixel(extent // 2, 0)).alpha() == 0  # the letter above
+
+
+def test_a_colour_icon_is_drawn_from_a_cached_svg_sharp_at_any_scaling(qtbot, tmp_path) -> None:
+    from PySide6.QtCore import QSize
+    from PySide6.QtGui import QColor
+
+    from mailcomposer.ui.swatches import colour_icon
+
+    folder = tmp_path / "icons"
+    icon = colour_icon("format-text-highlight", QColor("#fff475"), folder)
+    kept = folder / "format-text-highlight-fff475.svg"
+    assert 'fill="#fff475"' in kept.read_text(encoding="utf-8")
+    assert [p.name for p in folder.iterdir()] == [kept.name]  # no part file left behind
+    # 20-pixel toolbar icons on a 200 % screen: drawn at 40 device pixels, not scaled up.
+    image = icon.pixmap(QSize(20, 20), 2.0).toImage()
+    assert image.width() == 40
+    assert QColor(image.pixel(20, 39)).name() == "#fff475"
+    # A damaged cached copy is written again.
+    kept.write_text("<svg", encoding="utf-8")
+    colour_icon("format-text-highlight", QColor("#fff475"), folder)
+    assert 'fill="#fff475"' in kept.read_text(encoding="utf-8")
+
+
+def test_a_colour_icon_is_drawn_at_once_where_no_file_can_be_written(qtbot, tmp_path) -> None:
+    from PySide6.QtGui import QColor
+
+    from mailcomposer.ui.swatches import colour_icon
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    icon = colour_icon("format-text-color", QColor("#188038"), blocker / "icons")
+    assert sorted(size.width() for size in icon.availableSizes()) == [16, 20, 24, 32]
+    image = icon.pixmap(24, 24).toImage()
+    assert QColor(image.pixel(12, 23)).name() == "#188038"
