@@ -1,4 +1,4 @@
-"""Self-test of an installed or frozen copy: resources, catalogs, keyring, TLS roots."""
+"""Self-test of an installed or frozen copy: resources, catalogs, modules, keyring, TLS roots."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 
 from mailcomposer import __version__, i18n
-from mailcomposer.i18n import _
+from mailcomposer.i18n import _, ngettext
 from mailcomposer.terminal import print_json
 
 
@@ -53,6 +53,43 @@ def resources_check() -> Check:
     return Check("resources", ok, f"{root} ({len(catalogs)} zh_CN catalogs)")
 
 
+def modules_check() -> Check:
+    """Every module of the app must load where it is installed.
+
+    Many load only when first needed (a dialog at its first click, the send machinery
+    after the first paint), some by name, which a freezer's analysis may not follow:
+    a build that lost one, or a dependency one needs, fails here and not at that
+    click. ``__main__`` is not loaded (it would run the command line).
+    """
+    import pkgutil
+
+    import mailcomposer
+
+    names = ["mailcomposer"]
+    # A package that fails to load is listed (its modules are not) and reported below.
+    walk = pkgutil.walk_packages(mailcomposer.__path__, "mailcomposer.", onerror=lambda _: None)
+    names += [info.name for info in walk if info.name.rpartition(".")[2] != "__main__"]
+    failed: list[str] = []
+    for name in names:
+        try:
+            # __import__, not importlib.import_module: PySide's import hook wraps it.
+            __import__(name, fromlist=["__name__"])
+        except Exception as exc:  # report every module that cannot load, not the first
+            failed.append(f"{name} ({type(exc).__name__}: {exc})")
+    if failed:
+        detail = ngettext(
+            "{n} of {total} does not load: {names}", "{n} of {total} do not load: {names}",
+            len(failed),
+        )  # fmt: skip
+        return Check("modules", False, detail.format(
+            n=len(failed), total=len(names), names="; ".join(failed)))  # fmt: skip
+    return Check(
+        "modules",
+        len(names) > 1,
+        ngettext("{n} loads", "all {n} load", len(names)).format(n=len(names)),
+    )
+
+
 def tls_check() -> Check:
     """TLS verification needs trusted roots: the OS store (truststore) or OpenSSL's."""
     from mailcomposer.smtp.tls import make_ssl_context
@@ -69,7 +106,7 @@ def tls_check() -> Check:
 
 def run(as_json: bool = False) -> int:
     """Print the checks; return 0 when all pass, 1 otherwise."""
-    checks = [resources_check(), keyring_check(), tls_check()]
+    checks = [resources_check(), modules_check(), keyring_check(), tls_check()]
     if as_json:
         print_json(
             {

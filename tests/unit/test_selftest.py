@@ -39,3 +39,39 @@ def test_selftest_reports_a_broken_keyring_setting_without_a_traceback(
     monkeypatch.setattr(keyring.core, "_keyring_backend", None)
     assert cli.main(["selftest"]) == 1
     assert "ValueError" in capsys.readouterr().out
+
+
+def test_selftest_loads_every_module_of_the_app(capsys: pytest.CaptureFixture[str]) -> None:
+    import pkgutil
+
+    import mailcomposer
+
+    assert cli.main(["selftest", "--json"]) == 0
+    checks = {c["name"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
+    count = 1 + sum(1 for _ in pkgutil.walk_packages(mailcomposer.__path__, "mailcomposer."))
+    assert checks["modules"] == {"name": "modules", "ok": True, "detail": f"all {count - 1} load"}
+
+
+def test_selftest_names_each_module_that_cannot_load_and_why(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path
+) -> None:
+    # What a frozen build that lost a lazily imported module (or one of its
+    # dependencies) looks like: the module is there by name and does not load.
+    import sys
+
+    import mailcomposer
+
+    (tmp_path / "lostdep.py").write_text("import a_dependency_the_build_lost\n")
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "__init__.py").write_text("raise RuntimeError('half copied')\n")
+    monkeypatch.setattr(mailcomposer, "__path__", [*mailcomposer.__path__, str(tmp_path)])
+    try:
+        assert cli.main(["selftest"]) == 1
+    finally:
+        for name in ("mailcomposer.lostdep", "mailcomposer.broken"):
+            sys.modules.pop(name, None)
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("modules"))
+    assert "FAILED" in line and "2 of " in line and " do not load: " in line
+    assert "mailcomposer.lostdep (ModuleNotFoundError: No module named" in line
+    assert "a_dependency_the_build_lost" in line
+    assert "mailcomposer.broken (RuntimeError: half copied)" in line
