@@ -28,6 +28,7 @@ from mailcomposer.smtp.settings import AuthMethod, Secret, Security, ServerSetti
 from mailcomposer.store import presets
 from mailcomposer.store.accounts import Account, Identity
 from mailcomposer.ui.detectpanel import DetectPanel
+from mailcomposer.ui.formlabels import share_label_column
 from mailcomposer.ui.forms import line_edit, push_button
 from mailcomposer.ui.identities import IdentitiesEditor
 from mailcomposer.ui.oauthpanel import SignInPanel
@@ -179,6 +180,9 @@ class AccountForm(QTabWidget):
         form.addRow(self.oauth_panel)
         form.addRow(_("CA file:"), cafile_row)
         form.addRow(_("Timeouts (s):"), timeouts_row)
+        # The sign-in settings are a form in a row of this one: one label column for both.
+        form.setHorizontalSpacing(self.oauth_panel.form.horizontalSpacing())
+        share_label_column(form, self.oauth_panel.form)
         server_page = QWidget()
         server_page.setLayout(form)
         identities_page = QWidget()
