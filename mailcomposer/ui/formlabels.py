@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QWidget
 
 
 def labels(form: QFormLayout) -> list[QLabel]:
@@ -28,7 +28,7 @@ def share_label_column(*forms: QFormLayout) -> None:
         label.setMinimumWidth(width)
 
 
-def label_words(form: QFormLayout, field: QWidget) -> str:
+def label_words(form: QFormLayout, field: QWidget | QLayout) -> str:
     """The words of ``field``'s visible label ("E-mail address" for "&E-mail address:")."""
     label = form.labelForField(field)
     if not isinstance(label, QLabel):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from mailcomposer import i18n
 from mailcomposer.smtp.settings import Security, ServerSettings
@@ -98,3 +98,54 @@ def test_no_blank_line_under_the_sign_in_button(qtbot, dialog) -> None:
     assert panel.status_label.isVisible()
     panel.use_box.setChecked(False)
     assert not panel.status_label.isVisible()
+
+
+def _second_identity(dialog: AccountDialog, address: str = "", reply_to: str = "") -> None:
+    editor = dialog.form.identities_editor
+    editor.add_button.click()
+    editor.address_edit.setText(address or "sales@custom.example")
+    editor.reply_to_edit.setText(reply_to)
+
+
+_MISTAKES = {
+    "the default address": (
+        lambda d: (d.form.address_edit.setText("not-an-address"),
+                   d.form.identities_editor.set_first(address="not-an-address")),
+        "address_edit", "E-mail address:", 1,
+    ),
+    "the default name": (
+        lambda d: (d.form.display_name_edit.setText("Ann\nLee"),
+                   d.form.identities_editor.set_first(name="Ann\nLee")),
+        "display_name_edit", "Your name:", 1,
+    ),
+    "another address": (
+        lambda d: _second_identity(d, address="Bob <bob@example.com>"),
+        "identities_editor.address_edit", "E-mail address:", 2,
+    ),
+    "another Reply-To": (
+        lambda d: _second_identity(d, reply_to="orders@@example"),
+        "identities_editor.reply_to_edit", "Reply-To:", 2,
+    ),
+    "the server": (lambda d: d.form.host_edit.setText("bad host!"), "host_edit", "Server:", 0),
+    "the port": (lambda d: d.form.port_spin.setValue(0), "port_spin", "Port:", 0),
+    "the user name": (lambda d: d.form.user_edit.setText("ann\nlee"), "user_edit", "User name:", 0),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("mistake", list(_MISTAKES))
+def test_an_error_names_its_field_by_the_label_the_user_sees(qtbot, dialog, mistake) -> None:
+    """It said "Identity 1, address" beside a field labelled "E-mail address", and
+    "The user name contains a line break." without naming the field at all."""
+    make, field, label, identity = _MISTAKES[mistake]
+    _select(dialog, "Custom")
+    make(dialog)
+    assert dialog.save() is False
+    message = dialog.form.form_error.text()
+    widget = dialog.form
+    for name in field.split("."):
+        widget = getattr(widget, name)
+    assert widget.hasFocus() or QApplication.focusWidget() is widget
+    # The label's words, then the problem: "E-mail address: …" / "电子邮件地址：…".
+    assert i18n._(label) in message, message
+    if identity:
+        assert i18n._("Identity {n}").format(n=identity) in message
