@@ -28,8 +28,9 @@ from mailcomposer.smtp.settings import AuthMethod, Secret, Security, ServerSetti
 from mailcomposer.store import presets
 from mailcomposer.store.accounts import Account, Identity
 from mailcomposer.ui.detectpanel import DetectPanel
+from mailcomposer.ui.formlabels import label_words, share_label_column
 from mailcomposer.ui.forms import line_edit, push_button
-from mailcomposer.ui.identities import IdentitiesEditor
+from mailcomposer.ui.identities import IDENTITY_FIELDS, IdentitiesEditor
 from mailcomposer.ui.oauthpanel import SignInPanel
 from mailcomposer.ui.tints import NoticeTint
 
@@ -179,6 +180,22 @@ class AccountForm(QTabWidget):
         form.addRow(self.oauth_panel)
         form.addRow(_("CA file:"), cafile_row)
         form.addRow(_("Timeouts (s):"), timeouts_row)
+        # Errors name a field by its label's words ("Port: …", "Identity 1, E-mail address: …").
+        self._labels = {
+            widget: label_words(form, field)
+            for widget, field in (
+                (self.name_edit, self.name_edit), (self.address_edit, address_row),
+                (self.display_name_edit, self.display_name_edit), (self.host_edit, self.host_edit),
+                (self.port_spin, self.port_spin), (self.user_edit, self.user_edit),
+                (self.password_edit, self.password_edit), (self.cafile_edit, cafile_row),
+            )
+        }  # fmt: skip
+        self.identities_editor.set_first_labels(
+            self._labels[self.display_name_edit], self._labels[self.address_edit]
+        )
+        # The sign-in settings are a form in a row of this one: one label column for both.
+        form.setHorizontalSpacing(self.oauth_panel.form.horizontalSpacing())
+        share_label_column(form, self.oauth_panel.form)
         server_page = QWidget()
         server_page.setLayout(form)
         identities_page = QWidget()
@@ -316,14 +333,17 @@ class AccountForm(QTabWidget):
         self.security_combo.setCurrentIndex(self.security_combo.findData(settings.security.value))
 
     def show_error(self, exc: InputError) -> None:
-        """Say what is wrong and put the cursor in the field it is about (on its tab)."""
-        self.form_error.setText(exc.message)
-        self.form_error.setVisible(True)
+        """Say what is wrong and put the cursor in the field it is about (on its tab).
+
+        The message starts with the words of the field's label, as the user sees it
+        ("Port: …"); an identity's error names its field itself.
+        """
         widget = {
             "name": self.name_edit,
             "host": self.host_edit,
             "port": self.port_spin,
             "user": self.user_edit,
+            "password": self.password_edit,
             "cafile": self.cafile_edit,
             "from": self.address_edit,
             "reply-to": self.identities_editor.reply_to_edit,
@@ -334,6 +354,12 @@ class AccountForm(QTabWidget):
                 self.identities_editor.address_edit: self.address_edit,
                 self.identities_editor.name_edit: self.display_name_edit,
             }.get(widget, widget)
+        message = exc.message
+        label = self._labels.get(widget) or self.identities_editor.label_of(widget)
+        if label and exc.field not in IDENTITY_FIELDS:
+            message = _("{field}: {problem}").format(field=label, problem=message)
+        self.form_error.setText(message)
+        self.form_error.setVisible(True)
         if widget is not None:
             # Show the tab holding the field first: a hidden widget cannot take the focus.
             for index in range(self.count()):

@@ -9,7 +9,9 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QDate,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QTimer,
@@ -18,6 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -39,6 +42,7 @@ from mailcomposer.store.history import OUTCOMES, History, SentRecord
 from mailcomposer.store.historyquery import FAILED_OUTCOMES, Query, search, to_csv
 from mailcomposer.store.paths import Home
 from mailcomposer.ui.charts import outcome_color
+from mailcomposer.ui.columnfit import fit_widths
 from mailcomposer.ui.outcomes import outcome_icon, outcome_label, stage_label
 from mailcomposer.ui.statusarea import escape
 
@@ -52,6 +56,19 @@ def _columns() -> tuple[str, ...]:
         _("Time"), _("Account"), _("From"), _("Recipients"), _("Subject"), _("Size"),
         _("Outcome"), _("Stage"), _("Reply"),
     )  # fmt: skip
+
+
+TIME, ACCOUNT, FROM, RECIPIENTS, SUBJECT, SIZE, OUTCOME, STAGE, REPLY = range(9)
+# As shown, left to right: when, whether it went out, to whom and what; then why not,
+# and the account and sender (most rows share them; the details pane has them too).
+SHOWN_ORDER = (TIME, OUTCOME, RECIPIENTS, SUBJECT, SIZE, STAGE, REPLY, ACCOUNT, FROM)
+# The widest a column asks for, in average characters (longer text is elided, with a tip).
+_MOST = {RECIPIENTS: 34, SUBJECT: 48, STAGE: 18, REPLY: 40, ACCOUNT: 26, FROM: 32}
+# What gives way when the window is narrow, least important first: (column, floor).
+_CUTS = (
+    (FROM, 8), (REPLY, 8), (ACCOUNT, 12), (RECIPIENTS, 22), (STAGE, 8), (SUBJECT, 22),
+    (ACCOUNT, 8), (RECIPIENTS, 14), (SUBJECT, 14),
+)  # fmt: skip
 
 
 def _time(record: SentRecord) -> str:
@@ -116,13 +133,13 @@ class HistoryModel(QAbstractTableModel):
                 outcome_label(record.result),
                 stage_label(record.stage) if record.stage else "", _reply(record),
             )[column]  # fmt: skip
-        if role == Qt.ItemDataRole.DecorationRole and column == 6:
+        if role == Qt.ItemDataRole.DecorationRole and column == OUTCOME:
             return outcome_icon(record.result, self.parent().palette())
-        if role == Qt.ItemDataRole.ForegroundRole and column == 6 and not record.succeeded:
+        if role == Qt.ItemDataRole.ForegroundRole and column == OUTCOME and not record.succeeded:
             return outcome_color(record.result, self.parent().palette())
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 5:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column in (3, 4, 8):
+        if role == Qt.ItemDataRole.ToolTipRole and column in _MOST:  # the ones that may be elided
             return self.data(index, Qt.ItemDataRole.DisplayRole)
         return None
 
@@ -191,7 +208,8 @@ class HistoryWindow(QWidget):
         self._history = History(home)
         self._limit = PAGE
         self._mime_views: list[QWidget] = []
-        self._account_fitted = False
+        self._fitting = False
+        self._user_sized = False  # a column the user dragged: the widths are theirs
         self._build()
         self.refresh()
 
@@ -244,11 +262,14 @@ class HistoryWindow(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((120, 70, 160, 170, 180, 70, 100, 80)):
-            header.resizeSection(column, width)
+        header.setStretchLastSection(False)  # the columns fill the width themselves
+        for position, column in enumerate(SHOWN_ORDER):
+            header.moveSection(header.visualIndex(column), position)
+        header.sectionResized.connect(self._on_header_section_resized)
+        self.table.viewport().installEventFilter(self)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.details = QTextBrowser(self)
         self.details.setObjectName("historyDetails")
@@ -317,8 +338,7 @@ class HistoryWindow(QWidget):
         records = search(self._history, self.query(self._limit + 1))
         more = len(records) > self._limit
         self.model.set_records(records[: self._limit])
-        if not self._account_fitted and self.model.rowCount():
-            self._fit_account_column()
+        self.fit_columns()
         self._add_accounts(record.account for record in records)
         self.more_button.setVisible(more)
         shown = self.model.rowCount()
@@ -334,11 +354,42 @@ class HistoryWindow(QWidget):
         else:
             self._show_details(None)
 
-    def _fit_account_column(self) -> None:
-        """Once: as wide as the account names shown, within reason (then the user's)."""
-        self._account_fitted = True
-        self.table.resizeColumnToContents(1)
-        self.table.setColumnWidth(1, max(70, min(self.table.columnWidth(1), 180)))
+    def fit_columns(self) -> None:
+        """Fill the table's width: time, outcome, size whole; long texts elided first.
+
+        Each column is as wide as what it shows, within a maximum; a narrow window
+        cuts the sender, the reply, then the recipients and subject, so the outcome
+        is never scrolled out of sight. Once the user drags a column, theirs.
+        """
+        if self._user_sized:
+            return
+        char = self.table.fontMetrics().averageCharWidth()
+        header = self.table.horizontalHeader()
+        wanted = {}
+        for column in range(self.model.columnCount()):
+            width = max(header.sectionSizeHint(column), self.table.sizeHintForColumn(column))
+            if column in _MOST:
+                width = min(width, max(_MOST[column] * char, header.sectionSizeHint(column)))
+            wanted[column] = width
+        cuts = [(column, floor * char) for column, floor in _CUTS]
+        widths = fit_widths(self.table.viewport().width(), wanted, cuts, SUBJECT)
+        self._fitting = True
+        try:
+            for column, width in widths.items():
+                header.resizeSection(column, width)
+        finally:
+            self._fitting = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.table.viewport():
+            self.fit_columns()
+        return super().eventFilter(watched, event)
+
+    @Slot(int, int, int)
+    def _on_header_section_resized(self, _column: int, _old: int, _new: int) -> None:
+        # A drag or a double click on a column's edge (not a model reset, not a fit).
+        if not self._fitting and QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            self._user_sized = True
 
     def _add_accounts(self, accounts: Any) -> None:
         known = {self.account_combo.itemData(i) for i in range(self.account_combo.count())}

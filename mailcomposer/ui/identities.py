@@ -26,6 +26,7 @@ from mailcomposer.i18n import _
 from mailcomposer.message.addresses import check_address, has_forbidden_char
 from mailcomposer.message.errors import InputError
 from mailcomposer.store.accounts import Identity
+from mailcomposer.ui.formlabels import label_words
 from mailcomposer.ui.forms import line_edit, push_button
 from mailcomposer.ui.htmlexport import document_to_email_html, document_to_plain_text
 
@@ -134,6 +135,8 @@ class IdentitiesEditor(QWidget):
         self._identities: list[Identity] = []
         self._row = -1  # the identity shown in the form
         self._showing = False
+        # How errors name the default identity's fields: by the first tab's labels.
+        self._first_labels: dict[str, str] = {}
         self._build()
         self.set_identities([])
 
@@ -171,7 +174,7 @@ class IdentitiesEditor(QWidget):
         top.addLayout(buttons)
         layout.addLayout(top)
 
-        form = QFormLayout()
+        self._form = form = QFormLayout()
         self.name_edit = line_edit("identityName")
         self.address_edit = line_edit("identityAddress", "name@example.com")
         self.reply_to_edit = line_edit("identityReplyTo", _("optional: replies go here"))
@@ -186,7 +189,8 @@ class IdentitiesEditor(QWidget):
         for edit in (self.name_edit, self.address_edit):
             edit.textEdited.connect(self._on_name_or_address_edited)
         form.addRow(_("Display name:"), self.name_edit)
-        form.addRow(_("Address:"), self.address_edit)
+        # The words of the first tab's field: the same address, and errors name it so.
+        form.addRow(_("E-mail address:"), self.address_edit)
         form.addRow(_("Reply-To:"), self.reply_to_edit)
         form.addRow(_("Signature:"), self.signature_edit)
         form.addRow("", self.html_box)
@@ -250,6 +254,20 @@ class IdentitiesEditor(QWidget):
             if address is not None:
                 self.address_edit.setText(address)
 
+    def set_first_labels(self, name: str, address: str) -> None:
+        """The words of the labels the default identity's name and address are typed under."""
+        self._first_labels = {"identity-name": name, "identity-address": address}
+
+    def field_label(self, field: str, row: int) -> str:
+        """The label an ``IDENTITY_FIELDS`` field of identity ``row`` is shown under."""
+        if row == 0 and field in self._first_labels:
+            return self._first_labels[field]
+        return self.label_of(self.field_widget(field))
+
+    def label_of(self, widget: QWidget | None) -> str:
+        """The words of ``widget``'s label in the identity form ("" if it has none)."""
+        return label_words(self._form, widget) if widget is not None else ""
+
     def validate(self) -> None:
         """Raise ``InputError`` naming the identity and field that cannot be used.
 
@@ -269,11 +287,7 @@ class IdentitiesEditor(QWidget):
                 field, problem = "identity-reply-to", _address_problem(identity.reply_to)
             if problem is not None:
                 self.select(row)
-                what = {
-                    "identity-name": _("display name"),
-                    "identity-address": _("address"),
-                    "identity-reply-to": _("Reply-To"),
-                }[field]
+                what = self.field_label(field, row)  # as the label the user is taken to
                 value = {"identity-name": identity.name, "identity-address": identity.address,
                          "identity-reply-to": identity.reply_to}[field]  # fmt: skip
                 raise InputError(

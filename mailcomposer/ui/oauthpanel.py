@@ -40,6 +40,8 @@ class SignInPanel(QWidget):
         copy_url_button: copies that address (``oauthCopyUrlButton``).
         client_id_edit, authorize_edit, token_edit, device_url_edit, scope_edit,
         device_box: the settings (the preset's, overridable).
+        form: the settings' form (``QFormLayout``), so the account form can line its
+            labels up with its own.
 
     Signals:
         sign_in_requested(): the user pressed the sign-in button.
@@ -104,7 +106,7 @@ class SignInPanel(QWidget):
         url_row.addWidget(self.url_edit, 1)
         url_row.addWidget(self.copy_url_button)
         self.details = QWidget()
-        self._form = form = QFormLayout(self.details)
+        self.form = form = QFormLayout(self.details)
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow(_("Client ID:"), self.client_id_edit)
         form.addRow(_("Authorization URL:"), self.authorize_edit)
@@ -132,7 +134,7 @@ class SignInPanel(QWidget):
         self.use_box.setChecked(oauth is not None)
         self._show_settings(shown)
         self.device_box.setChecked(shown.device_code)
-        self.status_label.setText(_("Signed in.") if oauth is not None and signed_in else "")
+        self._set_status(_("Signed in.") if oauth is not None and signed_in else "")
         self._hide_code()
         self._update_button()
 
@@ -171,7 +173,7 @@ class SignInPanel(QWidget):
         )
         # A provider's endpoints are known: only the client ID is the user's to give.
         for edit in (self.authorize_edit, self.token_edit, self.device_url_edit, self.scope_edit):
-            self._form.setRowVisible(edit, not name)
+            self.form.setRowVisible(edit, not name)
 
     # -- the sign-in step --
 
@@ -186,7 +188,7 @@ class SignInPanel(QWidget):
 
     def show_waiting_for_browser(self, url: str) -> None:
         """Say that the browser is open at ``url`` and we wait for the user."""
-        self.status_label.setText(
+        self._set_status(
             _("Waiting for you to sign in in the browser… If no browser opened, open this address:")
         )
         self.url_edit.setText(url)
@@ -197,7 +199,7 @@ class SignInPanel(QWidget):
     def show_device_code(self, code: DeviceCode) -> None:
         """Show the device code and where to enter it."""
         self._code = code.user_code
-        self.status_label.setText(
+        self._set_status(
             _("On any device, open {url} and enter this code:").format(url=code.verification_uri)
         )
         self.code_label.setText(code.user_code)
@@ -206,7 +208,12 @@ class SignInPanel(QWidget):
 
     def show_result(self, text: str) -> None:
         """Say how the sign-in ended."""
+        self._set_status(text)
+
+    def _set_status(self, text: str) -> None:
+        # Empty, it would still keep a blank line between the sign-in button and the CA file.
         self.status_label.setText(text)
+        self.status_label.setVisible(self.use_box.isChecked() and bool(text))
 
     def _hide_code(self) -> None:
         for widget in (self.code_label, self.copy_button, self.url_edit, self.copy_url_button):
@@ -216,7 +223,7 @@ class SignInPanel(QWidget):
     def _on_use_box_toggled(self, on: bool) -> None:
         self.details.setVisible(on)
         self.sign_in_button.setVisible(on)
-        self.status_label.setVisible(on)
+        self.status_label.setVisible(on and bool(self.status_label.text()))
         self.toggled.emit(on)
 
     @Slot()

@@ -274,3 +274,53 @@ def test_the_template_name_is_shown_whole(qtbot, window, language) -> None:
     assert edit.text() == subject
     assert edit.width() > edit.fontMetrics().horizontalAdvance(subject)
     dialog.reject()
+
+
+def _busy_history(home: Path) -> None:
+    """A week of attempts with long subjects and recipient lists, newest last."""
+    history = History(Home(home))
+    rows = [
+        ("2026-12-01T09:00:00+08:00", "sent", ["me@localhost"], "Test message", SANDBOX_NAME),
+        ("2026-12-02T10:00:00+08:00", "failed", ["z@example.org"], "Weekly status", "work"),
+        ("2026-12-05T11:03:00+08:00", "partial", ["bob@example.org", "y@163.com", "z@qq.com"],
+         "新年快乐 — the plans for January and the budget for the year", "Work (Office 365)"),
+        ("2026-12-06T09:12:00+08:00", "unknown", ["tom.zhang@example.org", "li.wei@163.com"],
+         "Q3 sales report 第三季度销售报告 for the board meeting", "home"),
+    ]  # fmt: skip
+    for n, (date, outcome, to, subject, account) in enumerate(rows):
+        history.record(
+            f"<{n}@example.org>", date, "Ann Lee <ann.lee@example.org>", to, subject,
+            5_000_000, "smtp.example.org:587", outcome, account=account,
+            stage="final-dot" if outcome == "unknown" else "", reply_code=550 if n == 1 else None,
+            reply_text="5.7.8 Username and Password not accepted" if n == 1 else "",
+        )  # fmt: skip
+    history.close()
+
+
+@pytest.mark.parametrize("width", [None, 800])
+def test_history_shows_time_outcome_recipients_and_subject_without_scrolling(
+    qtbot, mailcomposer_home, language, width
+) -> None:
+    """At 1100 pixels the Outcome column began at 860 behind 750 pixels of other columns:
+    at 800 it was scrolled out of sight, and the Reply column always was."""
+    _busy_history(mailcomposer_home)
+    window = HistoryWindow(Home(mailcomposer_home))
+    qtbot.add_widget(window)
+    if width:
+        window.resize(width, 600)
+    with qtbot.wait_exposed(window):
+        window.show()
+    table, header = window.table, window.table.horizontalHeader()
+    qtbot.wait_until(lambda: table.horizontalScrollBar().maximum() == 0)
+    assert header.length() <= table.viewport().width()
+    # Time, then the outcome, then to whom and what: all in view.
+    assert [header.logicalIndex(i) for i in range(4)] == [0, 6, 3, 4]
+    for column in range(header.count()):
+        left = header.sectionViewportPosition(column)
+        assert left >= 0 and left + header.sectionSize(column) <= table.viewport().width()
+    # The outcome, the time and the size whole: nothing of them elided.
+    for column in (0, 5, 6):
+        needed = max(table.sizeHintForColumn(column), header.sectionSizeHint(column))
+        assert header.sectionSize(column) >= needed, column
+    # Room enough to read a subject: at least twenty characters of it.
+    assert header.sectionSize(4) >= 20 * table.fontMetrics().averageCharWidth()
