@@ -216,7 +216,9 @@ class HistoryWindow(QWidget):
     def _build(self) -> None:
         self.search_field = QLineEdit(self)
         self.search_field.setObjectName("historySearch")
-        self.search_field.setPlaceholderText(_("Search subject, addresses, Message-ID, reply…"))
+        what = _("Search subject, addresses, Message-ID, reply…")
+        self.search_field.setPlaceholderText(what)
+        self.search_field.setToolTip(what)  # the placeholder is cut short in a narrow window
         self.search_field.setClearButtonEnabled(True)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._on_filters_changed)
