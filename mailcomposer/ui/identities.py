@@ -456,8 +456,15 @@ class IdentitiesEditor(QWidget):
 
 
 def _identity_label(row: int, identity: Identity) -> str:
-    """How an error names an identity: its position and what the user typed."""
-    shown = identity.formatted() if identity.address else identity.name
+    """How an error names an identity: its position and what the user typed.
+
+    Name and address together when the address is a bare one; otherwise one of them
+    as typed: an address field holding ``Bob <bob@example.org>`` would read
+    ``(Ann Lee <Bob <bob@example.org>>)``.
+    """
+    name, address = identity.name.strip(), identity.address.strip()
+    bare = address and not any(mark in address for mark in '<>"')
+    shown = identity.formatted() if name and bare else name or address
     if shown:
         return _("Identity {n} ({who})").format(n=row + 1, who=shown)
     return _("Identity {n}").format(n=row + 1)

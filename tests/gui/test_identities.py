@@ -129,6 +129,7 @@ def test_a_name_in_the_address_field_is_refused(qtbot, dialog, home: Home) -> No
     qtbot.keyClicks(editor.address_edit, "Bob <bob@example.com>")
     assert dialog.save() is False
     assert "Identity 2" in dialog.form_error.text() and "address" in dialog.form_error.text()
+    assert "<Bob <" not in dialog.form_error.text()  # the identity is named once, as typed
     assert AccountStore(home).get("Work") is None
 
 
