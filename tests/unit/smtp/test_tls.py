@@ -93,3 +93,27 @@ def test_handshake_error_reasons(reason, words):
     exc = ssl.SSLError(1, f"[SSL: {reason}] {reason.lower()}")
     exc.reason = reason
     assert words in tls.tls_error_reason(exc)
+
+
+def _handshake(context: ssl.SSLContext, server) -> str:
+    """Connect to the implicit-TLS test server with ``context``; return the TLS version."""
+    import socket
+
+    with socket.create_connection((server.host, server.port), timeout=10) as raw:
+        with context.wrap_socket(raw, server_hostname="localhost") as tls_socket:
+            return tls_socket.version() or ""
+
+
+def test_the_os_trust_store_path_verifies_and_takes_the_extra_ca(monkeypatch, tls_server):
+    # Windows and macOS verify through truststore (the OS store). It also runs on Linux
+    # (against OpenSSL's roots), so its path is driven here: the extra CA file must be
+    # honoured, TLS 1.2 kept as the floor, and a certificate from elsewhere refused.
+    truststore = pytest.importorskip("truststore")
+    monkeypatch.setattr(tls.sys, "platform", "win32")
+    context = tls.make_ssl_context(tls_server.cafile)
+    assert isinstance(context, truststore.SSLContext)
+    assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
+    assert context.minimum_version == ssl.TLSVersion.TLSv1_2
+    assert _handshake(context, tls_server) in ("TLSv1.2", "TLSv1.3")
+    with pytest.raises(ssl.SSLCertVerificationError):
+        _handshake(tls.make_ssl_context(), tls_server)  # the test CA is in no OS store
