@@ -13,6 +13,9 @@ Four cases, each on the inbox dialog (offscreen) over a Maildir in a temporary f
   and body, plus 300 ms.
 - *Whole, big body*: the same with an HTML body of ``--body-mib`` MiB of paragraphs
   beside the attachment: the body is laid out in the preview's text view.
+- *Whole, big text*: the same with a plain-text body of ``--body-mib`` MiB of lines.
+
+The *Whole* cases also give the median time from the click to the whole body shown.
 - *Refresh*: ``--messages`` small messages written after the dialog opened, then the
   Refresh button clicked; measured until the list shows them all, plus 300 ms.
 
@@ -38,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 TICK_MS = 10
 SETTLE_S = 0.3
 TIMEOUT_S = 120
-CASES = ("open", "whole", "whole_body", "refresh")
+CASES = ("open", "whole", "whole_body", "whole_text", "refresh")
 
 
 class GapMeter:
@@ -84,13 +87,13 @@ def spin_until(done: Callable[[], bool], then_s: float = SETTLE_S) -> None:
         QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
 
 
-def stored(subject: str, attachment: bytes = b"", html: str = "") -> bytes:
+def stored(subject: str, attachment: bytes = b"", html: str = "", text: str = "") -> bytes:
     msg = EmailMessage()
     msg["From"] = "alice@example.org"
     msg["To"] = "bob@example.net"
     msg["Subject"] = subject
     msg["Date"] = "Sun, 06 Dec 2026 04:30:00 +0000"
-    msg.set_content("hello\n" * 20)
+    msg.set_content(text or "hello\n" * 20)
     if html:
         msg.add_alternative(html, subtype="html")
     if attachment:
@@ -132,6 +135,13 @@ def big_body(mib: int) -> str:
     line = "<p>Paragraph {n}: the quick brown fox jumps over the lazy dog, again and again.</p>\n"
     count = mib * 1024 * 1024 // len(line.format(n=100000))
     return "<html><body>" + "".join(line.format(n=n) for n in range(count)) + "</body></html>"
+
+
+def big_text(mib: int) -> str:
+    """Lines of ordinary text, about ``mib`` MiB."""
+    line = "Line {n}: the quick brown fox jumps over the lazy dog, again and again.\n"
+    count = mib * 1024 * 1024 // len(line.format(n=100000))
+    return "".join(line.format(n=n) for n in range(count))
 
 
 def body_done(dialog) -> bool:
@@ -216,12 +226,18 @@ def main(argv: list[str] | None = None) -> int:
         bodied = Path(tmp) / "bodied"
         if "whole_body" in cases:
             write_maildir_message(bodied, stored("big body", attachment, big_body(args.body_mib)))
+        texted = Path(tmp) / "texted"
+        if "whole_text" in cases:
+            write_maildir_message(
+                texted, stored("big text", attachment, "", big_text(args.body_mib))
+            )
         for run in range(args.runs):
             for case in cases:
                 if case == "open":
                     gaps[case].append(open_case(big, args.size_mib))
-                elif case in ("whole", "whole_body"):
-                    gap, total = whole_case(big if case == "whole" else bodied)
+                elif case in ("whole", "whole_body", "whole_text"):
+                    folder = {"whole": big, "whole_body": bodied, "whole_text": texted}[case]
+                    gap, total = whole_case(folder)
                     gaps[case].append(gap)
                     totals[case].append(total)
                 else:
@@ -233,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         "open": f"Open… a {args.size_mib} MiB message",
         "whole": f"Show the whole message, {args.size_mib} MiB",
         "whole_body": f"Show the whole, + {args.body_mib} MiB HTML body",
+        "whole_text": f"Show the whole, + {args.body_mib} MiB text body",
         "refresh": f"Refresh with {args.messages} new messages",
     }
     print(f"{'case':<42} {'best':>8} {'median':>8} {'worst':>8} {'total (median)':>15}")
