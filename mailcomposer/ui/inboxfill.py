@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtGui import QTextCursor, QTextDocument
-from PySide6.QtWidgets import QPlainTextDocumentLayout, QPlainTextEdit, QTextEdit
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 __all__ = ["FIRST_CHARS", "PIECE_CHARS", "TextFiller", "text_pieces"]
 
-# A piece costs Qt about 10 ms in a document no view lays out (setPlainText() of
-# 2 million characters held the GUI thread 80 ms, of 1 MiB in the Source tab 30-45 ms).
+# A piece costs Qt about 5-10 ms (in a QPlainTextEdit, or a document no view lays out yet;
+# setPlainText() of 2 million characters held the GUI thread 80 ms, of the Source tab's
+# megabyte 25-45 ms).
 PIECE_CHARS = 256 * 1024
 # What is shown at once, before the rest is read in: a few screens.
 FIRST_CHARS = 16 * 1024
@@ -38,10 +39,11 @@ class TextFiller(QObject):
     """Shows a long text in a ``QTextEdit`` or ``QPlainTextEdit`` without freezing the window.
 
     A text up to ``PIECE_CHARS`` goes in at once (``setPlainText``). A longer one: its
-    first ``FIRST_CHARS`` show at once, the whole text goes into a new document that no
-    view lays out yet, one piece per turn of the event loop, and that document then
-    replaces the view's (laid out by Qt as it is scrolled to, as after
-    ``setPlainText``): the same text, blocks and formats as ``setPlainText``.
+    first ``FIRST_CHARS`` show at once and the rest follows one piece per turn of the
+    event loop, added at the end of a ``QPlainTextEdit``'s document; for a
+    ``QTextEdit``, the whole text goes into a new document that no view lays out yet,
+    which then replaces the view's (laid out by Qt as it is scrolled to, as after
+    ``setPlainText``). Either way: the same text, blocks and formats as ``setPlainText``.
 
     Attributes:
         view: the text view filled.
@@ -75,14 +77,19 @@ class TextFiller(QObject):
             self.view.setPlainText(text)
             self.filled.emit()
             return
-        self.view.setPlainText(text_pieces(pieces[0], FIRST_CHARS)[0])  # the first screen now
-        document = QTextDocument(self.view)
-        if isinstance(self.view, QPlainTextEdit):
-            document.setDocumentLayout(QPlainTextDocumentLayout(document))
+        first = text_pieces(pieces[0], FIRST_CHARS)[0]
+        self.view.setPlainText(first)  # the first screen now
         current = self.view.document()
-        document.setDefaultFont(current.defaultFont())
-        document.setUndoRedoEnabled(False)  # no undo step per piece, as in setPlainText
         self._undo = current.isUndoRedoEnabled()
+        if isinstance(self.view, QPlainTextEdit):
+            # Its layout keeps up with pieces added at the end (a few ms each), but
+            # taking a whole new document costs more than setPlainText.
+            document, pieces = current, text_pieces(text[len(first) :], PIECE_CHARS)
+        else:
+            # A QTextEdit lays out each piece added (15-35 ms), a new document lazily.
+            document = QTextDocument(self.view)
+            document.setDefaultFont(current.defaultFont())
+        document.setUndoRedoEnabled(False)  # no undo step per piece, as in setPlainText
         self._document, self._pieces = document, pieces
         self._timer.start()
 
@@ -91,7 +98,11 @@ class TextFiller(QObject):
         self._timer.stop()
         document, self._document = self._document, None
         self._pieces = []
-        if document is not None:
+        if document is None:
+            return
+        if document is self.view.document():
+            document.setUndoRedoEnabled(self._undo)
+        else:
             document.deleteLater()
 
     @Slot()
@@ -109,6 +120,9 @@ class TextFiller(QObject):
         self._document = None
         document.setUndoRedoEnabled(self._undo)
         old = self.view.document()
+        if document is old:
+            self.filled.emit()
+            return
         ours = old.parent() is self.view  # the view's first document goes with Qt's swap
         scroll = self.view.verticalScrollBar().value()
         self.view.setDocument(document)

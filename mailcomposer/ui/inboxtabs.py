@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 
 from mailcomposer.i18n import _
 from mailcomposer.sandbox.preview import Attachment, EnvelopeRow, Preview, unique_names
-from mailcomposer.ui.inboxfill import TextFiller
 from mailcomposer.ui.mimeview import human_size
 from mailcomposer.ui.tints import notice_colours
 
@@ -148,13 +147,9 @@ class HeadersTab(QWidget):
 class SourceTab(QWidget):
     """The stored message as text, monospace, its first megabyte at most.
 
-    The megabyte goes in a piece at a time (``TextFiller``): ``setPlainText`` held the
-    GUI thread 30-45 ms.
-
     Attributes:
         note: says when only the beginning is shown.
         text: the ``QPlainTextEdit`` (objectName ``messageSource``).
-        filler: puts the source in (``filled`` once it is all there).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -166,7 +161,6 @@ class SourceTab(QWidget):
         self.text.setReadOnly(True)
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.filler = TextFiller(self.text)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.note)
@@ -184,13 +178,12 @@ class SourceTab(QWidget):
                 shown=human_size(len(preview.source)), size=human_size(preview.size)
             )
         self.note.setText(note)
-        self.filler.fill(preview.source.decode("utf-8", "replace"))
+        self.text.setPlainText(preview.source.decode("utf-8", "replace"))
 
     def clear(self) -> None:
         """Show nothing."""
         self._shown = None
         self.note.setText("")
-        self.filler.cancel()
         self.text.clear()
 
 
