@@ -413,8 +413,10 @@ def scan_message(raw: bytes, limits: Limits | None = None) -> None:
 PARSE_PIECE = 1024 * 1024
 
 
-def _parse_in_pieces(raw: bytes) -> Message:
+def parse_in_pieces(raw: bytes) -> Message:
     """What ``BytesParser(policy=default).parsebytes(raw)`` returns, fed a piece at a time.
+
+    No checks: callers bound the input first (``scan_message``, or their own limits).
 
     ``BytesFeedParser`` decodes each piece as ``parsebytes`` decodes the whole (ASCII
     with surrogateescape, byte by byte) and keeps a line cut by a piece's edge (a CR
@@ -426,6 +428,9 @@ def _parse_in_pieces(raw: bytes) -> Message:
     for start in range(0, len(raw), PARSE_PIECE):
         parser.feed(bytes(view[start : start + PARSE_PIECE]))
     return parser.close()
+
+
+_parse_in_pieces = parse_in_pieces  # the name the property tests know
 
 
 def parse_message(raw: bytes, limits: Limits | None = None) -> EmailMessage:
@@ -441,7 +446,7 @@ def parse_message(raw: bytes, limits: Limits | None = None) -> EmailMessage:
         raise _too_big(limits)
     scan_message(raw, limits)
     try:
-        message = _parse_in_pieces(raw)
+        message = parse_in_pieces(raw)
     except RecursionError:  # a structure the scan did not foresee; never a traceback
         raise MessageFileError(
             _("The message is nested more than {limit} levels deep, too deep to open").format(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from mailcomposer.i18n import _, ngettext
 from mailcomposer.sandbox.preview import Preview, cid_key
+from mailcomposer.ui.inboxfill import TextFiller
 from mailcomposer.ui.inboxtabs import AttachmentsTab, HeadersTab, PartsTab, SourceTab
 from mailcomposer.ui.mimeview import human_size
 from mailcomposer.ui.tints import NoticeTint
@@ -32,9 +33,13 @@ class CidBrowser(QTextBrowser):
     paths) gets a grey placeholder and is recorded in ``blocked``. Links are not
     followed.
 
+    A long plain-text body is put in a piece at a time (``TextFiller``): its first
+    screen at once, the rest over a few turns of the event loop.
+
     Attributes:
         resources: ``Content-ID`` → bytes of the message being shown.
         blocked: the URLs asked for and refused, in order, without repeats.
+        filler: puts a plain-text body in (``filled`` once it is all there).
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -43,9 +48,16 @@ class CidBrowser(QTextBrowser):
         self.setOpenExternalLinks(False)
         self.resources: dict[str, bytes] = {}
         self.blocked: list[str] = []
+        self.filler = TextFiller(self)
+
+    @property
+    def filling(self) -> bool:
+        """True while a long plain-text body is still being put in."""
+        return self.filler.filling
 
     def show_html(self, html: str, resources: dict[str, bytes]) -> None:
         """Show ``html`` with its ``cid:`` images taken from ``resources``."""
+        self.filler.cancel()
         self.resources = resources
         self.blocked = []
         self.setHtml(html)
@@ -54,7 +66,7 @@ class CidBrowser(QTextBrowser):
         """Show a plain-text body."""
         self.resources = {}
         self.blocked = []
-        self.setPlainText(text)
+        self.filler.fill(text)
 
     def loadResource(self, kind: int, url: QUrl | str):
         """Return a ``cid:`` image from the message; a placeholder for anything else."""
@@ -90,6 +102,11 @@ class MessageTab(QWidget):
     """
 
     whole_requested = Signal()
+
+    @property
+    def filling(self) -> bool:
+        """True while a long plain-text body is still being put in (see ``CidBrowser``)."""
+        return self.body.filling
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
