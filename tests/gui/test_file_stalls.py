@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import threading
 from email.message import EmailMessage
-from functools import wraps
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 from mailcomposer.ui import emlopen, mimeview
 from mailcomposer.ui.inboxloader import running_loads, wait_for_loads
 from mailcomposer.ui.mimeview import MimeViewDialog
-from tests.gui.test_inbox_loading import Ticks
+from tests.gui.loopticks import Ticks, needs_ticks
 from tests.gui.test_mimeview import multipart_message
 from tests.unit.message.test_inspect import deep_multipart
 
@@ -28,28 +27,6 @@ from tests.unit.message.test_inspect import deep_multipart
 def no_load_left():
     yield
     assert wait_for_loads(), "a load is still running"
-
-
-def needs_ticks(
-    module, name: str, ticks: Ticks, monkeypatch, release: threading.Event | None = None
-):
-    """Wrap ``module.name`` (a job): it returns only after three ticks (or ``release``)."""
-    job = getattr(module, name)
-    ran_on = []
-
-    @wraps(job)
-    def slow(*args):
-        result = job(*args)
-        ran_on.append(threading.current_thread())
-        waited = release or threading.Event()
-        for _step in range(500):  # at most 5 s: a stalled loop then fails the test
-            if (ticks.count >= 3 and release is None) or waited.is_set():
-                break
-            waited.wait(0.01)
-        return result
-
-    monkeypatch.setattr(module, name, slow)
-    return ran_on
 
 
 def big_eml(tmp_path: Path, megabytes: int = 2) -> Path:
