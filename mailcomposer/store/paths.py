@@ -64,7 +64,7 @@ class Home:
 
     @property
     def cache(self) -> Path:
-        """Copies the app can always rebuild (the parsed translation catalog)."""
+        """Copies the app can always rebuild (the parsed translation catalog, colour icons)."""
         return self.root / "cache"
 
     @property
