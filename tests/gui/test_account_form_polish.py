@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication, QWidget
 
 from mailcomposer import i18n
@@ -14,6 +14,7 @@ from mailcomposer.store.accounts import Account, AccountStore, Identity
 from mailcomposer.store.credentials import Credentials
 from mailcomposer.store.paths import Home
 from mailcomposer.ui.accountdialog import AccountDialog
+from tests.gui.test_dialog_layouts import _select
 
 
 @pytest.fixture(params=["en", "zh_CN"])
@@ -50,15 +51,6 @@ def dialog(qtbot, mailcomposer_home: Path, language) -> AccountDialog:
     yield dialog
     dialog.form.detect_panel.stop_and_wait()
     dialog.stop_test_and_wait()
-
-
-def _select(dialog: AccountDialog, name: str) -> None:
-    for row in range(dialog.account_list.count()):
-        item = dialog.account_list.item(row)
-        if item.data(Qt.ItemDataRole.UserRole) == name:
-            dialog.account_list.setCurrentItem(item)
-            return
-    raise AssertionError(f"no account {name!r} in the list")
 
 
 def _left(widget: QWidget, page: QWidget) -> int:
