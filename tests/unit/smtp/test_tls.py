@@ -99,9 +99,11 @@ def _handshake(context: ssl.SSLContext, server) -> str:
     """Connect to the implicit-TLS test server with ``context``; return the TLS version."""
     import socket
 
-    with socket.create_connection((server.host, server.port), timeout=10) as raw:
-        with context.wrap_socket(raw, server_hostname="localhost") as tls_socket:
-            return tls_socket.version() or ""
+    with (
+        socket.create_connection((server.host, server.port), timeout=10) as raw,
+        context.wrap_socket(raw, server_hostname="localhost") as tls_socket,
+    ):
+        return tls_socket.version() or ""
 
 
 def test_the_os_trust_store_path_verifies_and_takes_the_extra_ca(monkeypatch, tls_server):
