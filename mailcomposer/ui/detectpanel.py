@@ -71,6 +71,9 @@ class DetectPanel(QWidget):
         self.runner.succeeded.connect(self._on_runner_succeeded)
         self.runner.failed.connect(self._on_runner_failed)
         self.runner.finished.connect(self._on_runner_finished)
+        # Hidden while it has nothing to say: an empty row in a form still takes the
+        # form's spacing, a gap under the address that looked like a missing field.
+        self.setVisible(False)
 
     def start(self) -> None:
         """Look up the settings of the address in the form (nothing if one runs)."""
@@ -104,6 +107,8 @@ class DetectPanel(QWidget):
         self.log.setVisible(False)
         self.verdict.clear()
         self.verdict.setVisible(False)
+        if not self.runner.running:  # else when it has ended (hiding waits for it)
+            self.setVisible(False)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.stop_and_wait()
@@ -117,6 +122,7 @@ class DetectPanel(QWidget):
     def _reveal(self, widget: QWidget) -> None:
         """Show ``widget`` and let the form, its tab page and the tabs grow for it."""
         widget.setVisible(True)
+        self.setVisible(True)
         parent: QWidget | None = self
         while parent is not None and not parent.isWindow():
             parent.updateGeometry()
@@ -159,4 +165,6 @@ class DetectPanel(QWidget):
         # Enabled as the address is: a look-up cancelled by showing the built-in
         # account must not re-enable its (disabled) button.
         self.button.setEnabled(self._address_edit.isEnabled())
+        if self.log.isHidden() and self.verdict.isHidden():  # cleared while it ran
+            self.setVisible(False)
         self.finished.emit()

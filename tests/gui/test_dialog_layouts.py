@@ -77,6 +77,26 @@ def test_another_account_does_not_show_the_last_detection(account_dialog) -> Non
     assert panel.log.toPlainText() == "" and panel.verdict.text() == ""
 
 
+def test_no_gap_under_the_address_until_a_detection_has_something_to_say(
+    qtbot, account_dialog
+) -> None:
+    form = account_dialog.form
+    panel = form.detect_panel
+    qtbot.wait_exposed(account_dialog)
+
+    def gap(upper, lower) -> int:
+        return lower.geometry().top() - upper.geometry().bottom()
+
+    usual = gap(form.display_name_edit, form.preset_combo)
+    assert gap(form.address_edit, form.display_name_edit) == usual
+    account_dialog.new_account()
+    panel.start()  # no address typed: it says so under the address
+    qtbot.wait_until(lambda: gap(form.address_edit, form.display_name_edit) > usual)
+    _select(account_dialog, "Work")
+    assert panel.isHidden()
+    qtbot.wait_until(lambda: gap(form.address_edit, form.display_name_edit) == usual)
+
+
 class _HeldResolver:
     """Answers one MX look-up (QQ Mail's) only once released."""
 
