@@ -146,8 +146,17 @@ def envelope_key(address: str) -> str:
     return f"{local}{at}{domain.lower()}"
 
 
+# A Chinese or Japanese input method types the full-width comma and semicolon.
+SEPARATORS = ",;\uff0c\uff1b"
+_FULL_WIDTH = "\uff0c\uff1b"
+
+
 def split_addresses(text: str) -> list[str]:
     """Split an address field into raw pieces at commas and semicolons outside quotes/<>.
+
+    The full-width comma and semicolon (``，`` ``；``) separate too, once the piece
+    before them holds an ``@``: they are what a Chinese input method types between
+    addresses, while ``王五，销售部 <w@x.org>`` stays one display name.
 
     Empty pieces (a trailing comma, doubled separators) are dropped.
     """
@@ -176,7 +185,9 @@ def split_addresses(text: str) -> list[str]:
             in_angle = True
         elif ch == ">":
             in_angle = False
-        elif ch in ",;" and not in_angle:
+        elif (
+            ch in SEPARATORS and not in_angle and (ch not in _FULL_WIDTH or "@" in "".join(current))
+        ):
             pieces.append("".join(current))
             current = []
             i += 1

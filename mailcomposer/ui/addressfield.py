@@ -19,7 +19,7 @@ INVALID_PROPERTY = "invalidAddress"
 # A NoticeTint template: ``{css}`` becomes the palette's error colours (light or dark).
 STYLE = f'QLineEdit[{INVALID_PROPERTY}="true"] {{ {{css}} border-radius: 2px; }}'
 
-SEPARATORS = ",;"
+SEPARATORS = ",;\uff0c\uff1b"  # the full-width ones too, as message.addresses splits
 
 
 def problems_in(text: str) -> list[str]:
