@@ -120,6 +120,35 @@ def to_ascii_domain(domain: str) -> str:
     )
 
 
+def to_unicode_domain(domain: str) -> str:
+    """The Unicode form of a punycode domain (``xn--bcher-kva.de`` -> ``bücher.de``).
+
+    A label that is not valid punycode (does not encode back to itself) stays as it is.
+    """
+    labels = []
+    for label in domain.split("."):
+        if label[:4].lower() == "xn--":
+            try:
+                decoded = label.encode("ascii").decode("idna")
+                if decoded.encode("idna").decode("ascii").lower() == label.lower():
+                    label = decoded  # only a label that encodes back to itself
+            except UnicodeError:
+                pass
+        labels.append(label)
+    return ".".join(labels)
+
+
+def unicode_domains(text: str) -> str:
+    """``text`` (addresses as in a header) with every punycode domain shown as typed.
+
+    A message goes out with an IDN domain in punycode (no SMTPUTF8 needed); reading it
+    back into the composer shows ``张三 <zhangsan@例子.中国>`` again, the same address.
+    """
+    if "xn--" not in text.lower():
+        return text
+    return re.sub(r"@([A-Za-z0-9.-]+)", lambda m: "@" + to_unicode_domain(m[1]), text)
+
+
 def envelope_key(address: str) -> str:
     """Return the form under which two envelope addresses are the same recipient.
 

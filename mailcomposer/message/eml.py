@@ -11,6 +11,7 @@ from email.parser import Parser
 
 from mailcomposer.i18n import _
 from mailcomposer.message import decoding
+from mailcomposer.message.addresses import unicode_domains
 from mailcomposer.message.draft import Attachment, Draft, InlineImage, Priority
 from mailcomposer.message.files import atomic_file
 from mailcomposer.message.inspect import Limits, guarded, parse_message, read_message_file
@@ -38,7 +39,7 @@ def write_eml(
 
 def _header_text(msg: EmailMessage, name: str) -> str:
     values = guarded(lambda: [str(v) for v in msg.get_all(name) or []], [])
-    return ", ".join(v for v in values if v.strip())
+    return unicode_domains(", ".join(v for v in values if v.strip()))
 
 
 def _priority(msg: EmailMessage) -> Priority:

@@ -12,6 +12,7 @@ from email.parser import BytesParser
 from email.utils import formataddr, getaddresses, parsedate_to_datetime
 
 from mailcomposer.i18n import _
+from mailcomposer.message.addresses import unicode_domains
 from mailcomposer.message.draft import Attachment, Draft
 from mailcomposer.message.eml import read_eml
 from mailcomposer.message.replymode import Mode as Mode  # callers import it from here
@@ -89,7 +90,7 @@ def _pairs(message: EmailMessage, *names: str) -> list[tuple[str, str]]:
     values: list[str] = []
     for name in names:
         values += [str(v) for v in message.get_all(name, [])]
-    return [(n, a) for n, a in getaddresses(values) if a]
+    return [(n, unicode_domains(a)) for n, a in getaddresses(values) if a]
 
 
 def _recipients(original: EmailMessage, mode: Mode, own: set[str]) -> tuple[str, str]:
