@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailcomposer.i18n import _
+from mailcomposer.i18n import _, ngettext
 from mailcomposer.message.draft import Attachment
 from mailcomposer.ui.icons import icon
 from mailcomposer.ui.tints import NoticeTint
@@ -54,12 +54,16 @@ def encoded_size(raw_total: int) -> int:
 
 
 def local_files(mime: QMimeData) -> list[Path]:
-    """The local files (not folders) named by the URLs in ``mime``."""
+    """The local files and folders named by the URLs in ``mime``.
+
+    Folders are kept so that ``AttachmentModel.add_files`` can say why it skips them
+    (a folder dropped alone used to be refused without a word).
+    """
     paths = []
     for url in mime.urls():
         if url.isLocalFile():
             path = Path(url.toLocalFile())
-            if path.is_file():
+            if path.is_file() or path.is_dir():
                 paths.append(path)
     return paths
 
@@ -69,9 +73,12 @@ class AttachmentModel(QAbstractListModel):
 
     Signals:
         changed: rows were added or removed (the total size changed).
+        folders_skipped: ``add_files`` was given folders, which cannot be attached
+            (carries their paths as strings).
     """
 
     changed = Signal()
+    folders_skipped = Signal(list)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -95,9 +102,12 @@ class AttachmentModel(QAbstractListModel):
         """Append each readable file (duplicates of an attached path are skipped); return count."""
         have = {a.path.resolve() for a in self._rows if a.path is not None}
         new = []
+        folders = []
         for raw in paths:
             path = Path(raw)
             if not path.is_file():
+                if path.is_dir():
+                    folders.append(str(path))
                 continue
             resolved = path.resolve()
             if resolved in have:
@@ -110,6 +120,8 @@ class AttachmentModel(QAbstractListModel):
             self._rows.extend(new)
             self.endInsertRows()
             self.changed.emit()
+        if folders:
+            self.folders_skipped.emit(folders)
         return len(new)
 
     def remove_rows(self, rows: Sequence[int]) -> None:
@@ -339,9 +351,31 @@ class AttachmentPane(QWidget):
         # Room for two rows of chips; more attachments scroll rather than eat the body's space.
         row = max(self.view.iconSize().height(), self.view.fontMetrics().height()) + 8
         self.view.setFixedHeight(2 * row + 2 * self.view.frameWidth() + 4)
-        self.model.changed.connect(self.refresh)
-        self.model.modelReset.connect(self.refresh)
+        self._folder_note = ""
+        self.model.changed.connect(self._on_model_changed)
+        self.model.modelReset.connect(self._on_model_changed)
+        self.model.folders_skipped.connect(self._on_model_folders_skipped)
         self.refresh()
+
+    @Slot()
+    def _on_model_changed(self) -> None:
+        self._folder_note = ""  # the note is about the last files added
+        self.refresh()
+
+    @Slot(list)
+    def _on_model_folders_skipped(self, folders: list) -> None:
+        names = ", ".join(f"“{Path(f).name or f}”" for f in folders)
+        self._folder_note = ngettext(
+            "{names} is a folder and was not attached: attach the files in it, or a .zip of it.",
+            "{names} are folders and were not attached: attach the files in them, "
+            "or a .zip of each.",
+            len(folders),
+        ).format(names=names)
+        self.refresh()
+
+    def folder_note(self) -> str:
+        """The note about folders that could not be attached, or "" (cleared by a change)."""
+        return self._folder_note
 
     def set_size_limit(self, limit: int | None) -> None:
         self.size_limit = limit
@@ -365,7 +399,11 @@ class AttachmentPane(QWidget):
         )
         wire = encoded_size(total)
         limit = self.effective_limit()
-        if count and wire > limit:
+        if self._folder_note:
+            self.warning.setText(self._folder_note)
+            self.warning_tint.apply()
+            self.warning.show()
+        elif count and wire > limit:
             self.warning.setText(
                 _(
                     "The attachments make the message about {size} once encoded, more than "
