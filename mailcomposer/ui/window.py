@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import QMainWindow, QVBoxLayout, QWidget
 
-from mailcomposer.i18n import _
+from mailcomposer.i18n import _, ngettext
 from mailcomposer.message.draft import Draft, Priority
 from mailcomposer.message.errors import InputError
 from mailcomposer.store.drafts import DraftStore
@@ -550,7 +550,9 @@ class ComposerWindow(QMainWindow):
             return
         added = self.attachments.model.add_files(local_files(event.mimeData()))
         event.acceptProposedAction()
-        self.status_area.say(_("Attached {n} files.").format(n=added))
+        said = ngettext("Attached {n} file.", "Attached {n} files.", added).format(n=added)
+        if added:  # a folder alone: the attachment pane says why nothing was added
+            self.status_area.say(said)
 
     @Slot()
     def refresh_accounts(self) -> None:

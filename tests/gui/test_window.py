@@ -225,6 +225,22 @@ def test_files_dropped_on_the_window_are_attached(window, tmp_path: Path) -> Non
     assert [x.filename for x in window.attachments.model.attachments()] == ["a.txt", "b.pdf"]
     assert window.attachments.view.isVisible()
     assert window.isWindowModified()
+    assert window.statusBar().currentMessage() == "Attached 2 files."
+
+
+def test_the_drop_message_counts_in_the_plural_and_a_folder_alone_attaches_nothing(
+    window, tmp_path: Path
+) -> None:
+    one, folder = tmp_path / "one.txt", tmp_path / "folder"
+    one.write_text("1")
+    folder.mkdir()
+    window.dropEvent(drop_event(window, [one]))
+    assert window.statusBar().currentMessage() == "Attached 1 file."
+    window.statusBar().clearMessage()
+    window.dropEvent(drop_event(window, [folder]))
+    assert window.statusBar().currentMessage() == ""  # not "Attached 0 files."
+    assert [x.filename for x in window.attachments.model.attachments()] == ["one.txt"]
+    assert "is a folder" in window.attachments.folder_note()  # the pane says why
 
 
 def test_files_dropped_on_the_editor_that_are_not_images_become_attachments(window, tmp_path):
