@@ -96,6 +96,10 @@ def _pairs(message: EmailMessage, *names: str) -> list[tuple[str, str]]:
 def _recipients(original: EmailMessage, mode: Mode, own: set[str]) -> tuple[str, str]:
     reply_to = _pairs(original, "Reply-To") or _pairs(original, "From")
     if mode is Mode.REPLY:
+        # To our own message (a Sent copy, the local inbox): answer whom it went to.
+        if reply_to and all(a.lower() in own for _n, a in reply_to):
+            others = [p for p in _pairs(original, "To") if p[1].lower() not in own]
+            return _join(others or reply_to), ""
         return _join(reply_to), ""
     to, seen = [], set()
     for pair in reply_to:

@@ -29,7 +29,7 @@ def start_mode(arguments: Sequence[str]) -> Mode | None:
 
 
 def own_addresses(home: Home) -> list[str]:
-    """Every address of every identity: the user's own, left out of Reply all."""
+    """Every address of every identity: left out of Reply all; Reply to them answers past them."""
     from mailcomposer.store.accounts import AccountStore
 
     return [i.address for a in AccountStore(home).accounts() for i in a.identities]

@@ -81,6 +81,19 @@ def test_reply_all_to_my_own_sent_message_answers_its_recipients():
     assert "ann@example.org" not in draft.to.lower() + draft.cc.lower()
 
 
+def test_reply_to_my_own_sent_message_answers_whom_it_went_to():
+    # The local inbox and a Sent folder hold the user's own messages: Reply goes to
+    # their recipients (as in Thunderbird), not back to the user.
+    raw = ORIGINAL.replace(b"From: Bob <bob@example.org>", b"From: Ann <ann@example.org>")
+    draft = respond(raw, Mode.REPLY, own_addresses=["ANN@example.org"])
+    assert draft.to == "carol@example.org" and draft.cc == ""
+    alone = raw.replace(b"To: Ann <ann@example.org>, carol@example.org", b"To: ann@example.org")
+    assert respond(alone, Mode.REPLY, own_addresses=["ann@example.org"]).to == (
+        "Ann <ann@example.org>"  # a note to self: nobody else to answer
+    )
+    assert respond(raw, Mode.REPLY).to == "Ann <ann@example.org>"  # own addresses unknown
+
+
 def test_html_reply_quotes_in_a_blockquote():
     raw = (
         b"From: bob@example.org\r\nTo: ann@example.org\r\nSubject: Hi\r\n"
