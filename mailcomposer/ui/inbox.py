@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from mailcomposer.i18n import _, ngettext
+from mailcomposer.message.replymode import Mode
 from mailcomposer.sandbox.inboxlist import (
     FileKey,
     Row,
@@ -91,10 +92,13 @@ class SandboxInboxDialog(QDialog):
     Signals:
         refreshed: the list was re-read (carries the number of messages).
         previewed: the preview shows a message (carries its Maildir key).
+        answer_requested: Reply, Reply all or Forward of the selected message (carries
+            its file's path and the ``replymode.Mode``); the composer answers it.
     """
 
     refreshed = Signal(int)
     previewed = Signal(str)
+    answer_requested = Signal(str, object)
 
     COLUMNS = 6
 
@@ -173,8 +177,19 @@ class SandboxInboxDialog(QDialog):
         self.delete_button.clicked.connect(self.delete_selected)
         self.folder_button = QPushButton(_("Open folder"), self)
         self.folder_button.clicked.connect(self.open_folder)
+        # Answered in the composer: to one's own message, Reply goes to its recipients.
+        self.answer_buttons: dict[Mode, QPushButton] = {}
+        for mode, text, name in (
+            (Mode.REPLY, _("&Reply"), "inboxReplyButton"),
+            (Mode.REPLY_ALL, _("Reply &all"), "inboxReplyAllButton"),
+            (Mode.FORWARD, _("&Forward"), "inboxForwardButton"),
+        ):
+            button = self.answer_buttons[mode] = QPushButton(text, self)
+            button.setObjectName(name)
+            button.clicked.connect(lambda _checked=False, m=mode: self.answer_selected(m))
         row = QHBoxLayout()
-        for button in (self.refresh_button, self.open_button, self.delete_button):
+        for button in (self.refresh_button, self.open_button, self.delete_button,
+                       *self.answer_buttons.values()):  # fmt: skip
             row.addWidget(button)
         row.addStretch(1)
         row.addWidget(self.folder_button)
@@ -432,11 +447,22 @@ class SandboxInboxDialog(QDialog):
                 )
                 self.table.setCurrentIndex(index)
 
+    def answer_selected(self, mode: Mode) -> bool:
+        """Ask the composer to answer the current message in ``mode``; False if none."""
+        keys = self.selected_keys()
+        message = self._messages.get(keys[0]) if keys else None
+        if message is None:
+            return False
+        self.answer_requested.emit(str(message.path), mode)
+        return True
+
     @Slot()
     def _update_buttons(self) -> None:
         has = bool(self.selected_keys())
         self.open_button.setEnabled(has)
         self.delete_button.setEnabled(has)
+        for button in self.answer_buttons.values():
+            button.setEnabled(has)
 
     def show_preview(self, key: str, *, full: bool = False) -> bool:
         """Preview the message ``key`` in the tabs below the list; False if it cannot be read.

@@ -100,7 +100,16 @@ class ToolWindows(QObject):
         """Open the inbox of the local test server."""
         from mailcomposer.ui.inbox import SandboxInboxDialog
 
-        self._show(SandboxInboxDialog(self._home.sandbox_maildir, self._window))
+        dialog = SandboxInboxDialog(self._home.sandbox_maildir, self._window)
+        dialog.answer_requested.connect(self._answer_from_inbox)
+        self._show(dialog)
+
+    @Slot(str, object)
+    def _answer_from_inbox(self, path: str, mode: object) -> None:
+        """The inbox's Reply, Reply all or Forward: the composer answers, in front."""
+        self._window.replies.respond(mode, path)
+        self._window.raise_()
+        self._window.activateWindow()
 
     @Slot()
     def show_console(self) -> None:
