@@ -348,9 +348,8 @@ def explain_command_full(
     if verb == "AUTH":
         mechanism = words[1].upper() if len(words) > 1 else "?"
         mechanism_refs = explain_mechanism(mechanism).refs
-        return Explanation(
-            _(_BY_COMMAND[verb]).format(mechanism=mechanism), (*refs, *mechanism_refs)
-        )
+        unique = tuple(dict.fromkeys((*refs, *mechanism_refs)))  # LOGIN's is RFC 4954 §4 too
+        return Explanation(_(_BY_COMMAND[verb]).format(mechanism=mechanism), unique)
     parts = [_(_BY_COMMAND[verb])]
     if verb in ("EHLO", "HELO") and after_tls:
         parts = [

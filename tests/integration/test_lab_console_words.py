@@ -44,3 +44,12 @@ def test_an_untrusted_certificate_says_how_to_trust_it(sandbox):
     assert code == 1
     assert "certificate is not trusted" in out
     assert "--cafile" in out.splitlines()[-1], "the student learns what to do next"
+
+
+def test_auth_login_cites_each_section_once(tmp_path):
+    with SandboxServer(tmp_path / "Maildir", tls=True, auth=("ann", "secret")) as server:
+        lines = ["EHLO", "STARTTLS", "EHLO", "AUTH LOGIN", "*"]
+        _code, out = console_output(server, Security.STARTTLS, lines, server.settings().cafile)
+    auth = next(line for line in out.splitlines() if line.startswith("C: AUTH LOGIN"))
+    refs = auth.rsplit("[", 1)[1].rstrip("]").split(", ")
+    assert len(refs) == len(set(refs)), auth
