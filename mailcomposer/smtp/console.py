@@ -107,12 +107,14 @@ class ConsoleError(Exception):
     Attributes:
         message: one sentence for the user.
         closed: True when the connection is gone (connect again to go on).
+        untrusted: the server's certificate was not trusted (a CA file may help).
     """
 
-    def __init__(self, message: str, *, closed: bool = False) -> None:
+    def __init__(self, message: str, *, closed: bool = False, untrusted: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.closed = closed
+        self.untrusted = untrusted
 
 
 def parse_auth_helper(line: str) -> tuple[str, str] | None:
@@ -412,6 +414,7 @@ class Console:
             raise ConsoleError(
                 _("The server's certificate is not trusted: {reason}.").format(reason=reason),
                 closed=True,
+                untrusted=True,
             ) from exc
         except (ssl.SSLError, OSError) as exc:
             if isinstance(exc, TimeoutError):
@@ -444,6 +447,13 @@ class Console:
         if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | EOFError):
             return _("The server closed the connection.")
         return _("The connection failed: {detail}").format(detail=str(exc) or type(exc).__name__)
+
+
+def _trust_hint() -> str:
+    return _(
+        "To trust it, run the console again with --cafile PATH, the server's certificate "
+        "as a PEM file; mailcomposer sandbox prints the path of its own when it starts."
+    )
 
 
 def _stage(verb: str) -> Stage:
@@ -491,10 +501,16 @@ def run(
         ask_password = getpass.getpass if interactive else (lambda _prompt: next_line())
 
     console = Console(settings, show)
+
+    def failed(error: ConsoleError) -> None:
+        show(ConsoleLine(Direction.NOTE, error.message))
+        if error.untrusted and settings.cafile is None:
+            show(ConsoleLine(Direction.NOTE, _trust_hint()))
+
     try:
         console.connect()
     except ConsoleError as error:
-        show(ConsoleLine(Direction.NOTE, error.message))
+        failed(error)
         return 1
     try:
         while console.connected:
@@ -511,9 +527,10 @@ def run(
                 else:
                     console.send(line)
             except ConsoleError as error:
-                console.note(error.message)
                 if error.closed:
+                    failed(error)
                     return 1
+                console.note(error.message)
         if console.connected:
             last = console.last_reply
             console.note(_("End of input: saying goodbye."))

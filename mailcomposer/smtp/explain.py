@@ -101,7 +101,8 @@ _MORE_ENHANCED = {
     "5.1.10": N_("The recipient's domain says it accepts no mail (null MX)."),
     "5.2.1": N_("The recipient's mailbox is disabled."),
     "5.3.0": N_("The receiving mail system refused the message."),
-    "5.5.1": N_("The server does not know this command."),
+    # RFC 3463 §3.6: "out of sequence or unsupported"; servers send it for both.
+    "5.5.1": N_("The command is not valid here: out of order, or not supported."),
     "5.5.2": N_("The command's syntax is wrong."),
     "5.5.3": N_("Too many recipients in one message."),
     "5.5.4": N_("The command's arguments are not valid."),
@@ -347,9 +348,8 @@ def explain_command_full(
     if verb == "AUTH":
         mechanism = words[1].upper() if len(words) > 1 else "?"
         mechanism_refs = explain_mechanism(mechanism).refs
-        return Explanation(
-            _(_BY_COMMAND[verb]).format(mechanism=mechanism), (*refs, *mechanism_refs)
-        )
+        unique = tuple(dict.fromkeys((*refs, *mechanism_refs)))  # LOGIN's is RFC 4954 §4 too
+        return Explanation(_(_BY_COMMAND[verb]).format(mechanism=mechanism), unique)
     parts = [_(_BY_COMMAND[verb])]
     if verb in ("EHLO", "HELO") and after_tls:
         parts = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QFont, QFontDatabase, QKeyEvent, QPalette
@@ -126,6 +127,8 @@ class ConsoleWindow(QWidget):
         self.resize(820, 560)
         self.lines: list[ConsoleLine] = []
         self._cafile = cafile
+        self._local_server: Any = None  # the window's built-in server, when it follows one
+        self._followed: tuple[str, int, str] | None = None  # where it was, when last seen
         self._connected = False
         self._busy = False
         self._password_dialog: QInputDialog | None = None
@@ -144,6 +147,39 @@ class ConsoleWindow(QWidget):
             # QThread destroyed that way aborts the process.
             parent.destroyed.connect(self._on_parent_destroyed)
         self._update_state()
+
+    @classmethod
+    def for_local_server(cls, local_server: Any, parent: QWidget | None = None) -> ConsoleWindow:
+        """A console on the window's built-in server (``ui.localserver.LocalServer``).
+
+        It is started now. A lab switch restarts it, perhaps with TLS on or off or from
+        the first byte: each Connect asks it again where and how it listens.
+        """
+        settings = local_server.ensure().settings()
+        window = cls(
+            settings.host, settings.port, settings.security, cafile=settings.cafile, parent=parent
+        )
+        window._local_server = local_server
+        window._followed = (settings.host, settings.port, settings.security.value)
+        return window
+
+    def _follow_local_server(self) -> None:
+        """Point the bar at the built-in server as it runs now, unless the user moved it."""
+        if self._local_server is None or self._followed is None:
+            return
+        host, port, security = self._followed
+        if (self.host_field.text().strip(), self.port_field.value()) != (host, port):
+            return  # pointed elsewhere by hand
+        try:
+            settings = self._local_server.ensure().settings()
+        except OSError:
+            return  # connecting says what is wrong
+        self.port_field.setValue(settings.port)
+        if self.security_combo.currentData() == security:  # not changed by hand
+            index = self.security_combo.findData(settings.security.value)
+            self.security_combo.setCurrentIndex(index)
+        self._cafile = settings.cafile
+        self._followed = (settings.host, settings.port, settings.security.value)
 
     # -- building --
 
@@ -294,6 +330,7 @@ class ConsoleWindow(QWidget):
         if self._connected:
             self.session.close_connection()
             return
+        self._follow_local_server()
         settings = self.settings()
         if not settings.host:
             self.host_field.setFocus()

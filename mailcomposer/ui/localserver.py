@@ -29,6 +29,9 @@ class LocalServer(QObject):
         self._home = home
         self._ui_settings = ui_settings
         self._server: Any = None
+        # The port of the first start, kept across restarts (a lab switch, the secure
+        # mode): a console window or a copied command line still reaches the server.
+        self._port = 0
         self.secure = ui_settings.bool_value(SANDBOX_SECURE_KEY)
         self.show_login = ui_settings.bool_value(SANDBOX_SHOW_LOGIN_KEY)
 
@@ -55,16 +58,25 @@ class LocalServer(QObject):
                 import secrets
 
                 auth = (SANDBOX_LOGIN, secrets.token_urlsafe(12))
-                self._server = SandboxServer(maildir, tls=True, auth=auth).start()
+                options: dict[str, Any] = {"tls": True, "auth": auth}
             else:
                 # The lab's switches (Options > Local server…, Help > Lessons).
                 from mailcomposer.sandbox.labfile import load_lab_config
 
                 config = load_lab_config(self._home)
-                self._server = SandboxServer(
-                    maildir, config=config, cert_dir=self._home.sandbox
-                ).start()
+                options = {"config": config, "cert_dir": self._home.sandbox}
+            self._server = self._start(SandboxServer, maildir, options)
         return self._server
+
+    def _start(self, server_class: Any, maildir: Any, options: dict[str, Any]) -> Any:
+        if self._port:
+            try:
+                return server_class(maildir, port=self._port, **options).start()
+            except OSError:
+                pass  # someone else took the port meanwhile: any free one will do
+        server = server_class(maildir, **options).start()
+        self._port = server.port
+        return server
 
     def config_changed(self, sending: bool) -> str:
         """The lab settings changed: restart from the next send (now, unless sending)."""
