@@ -113,21 +113,19 @@ class ToolWindows(QObject):
 
     @Slot()
     def show_console(self) -> None:
-        """Open the SMTP console on the selected account's server (the built-in one: started)."""
-        from mailcomposer.smtp.settings import Security
+        """Open the SMTP console on the selected account's server (the built-in one: started).
+
+        On the built-in server it follows the lab: a switch restarts the server, perhaps
+        with TLS on, off or from the first byte, and each Connect asks it how it listens.
+        """
         from mailcomposer.ui.console import ConsoleWindow
 
         account = self._account() if self._account is not None else None
         if account is None or (account.builtin_sandbox and self._local_server is not None):
-            server = self._local_server.ensure() if self._local_server is not None else None
-            if server is None:
+            if self._local_server is None:
                 ConsoleWindow(parent=self._window).show()
                 return
-            certificate = server.certificate.cert if server.certificate is not None else None
-            security = Security.STARTTLS if certificate is not None else Security.NONE
-            window = ConsoleWindow(
-                "127.0.0.1", server.port, security, cafile=certificate, parent=self._window
-            )
+            window = ConsoleWindow.for_local_server(self._local_server, parent=self._window)
         else:
             settings = account.server
             window = ConsoleWindow(

@@ -181,3 +181,31 @@ def test_tools_menu_opens_the_console_on_the_built_in_server(qtbot, window):
     console.close()
     qtbot.wait_until(lambda: not thread.isRunning())
     assert isinstance(window, QMainWindow)
+
+
+def test_the_tools_menu_console_follows_a_lab_switch_of_the_built_in_server(qtbot, window):
+    # A console opened on a fixed port and security stayed on the old server: the
+    # student's next Connect was refused (or waited for a greeting TLS would carry).
+    from PySide6.QtWidgets import QApplication
+
+    from mailcomposer.sandbox.config import SandboxConfig
+    from mailcomposer.sandbox.labfile import save_lab_config
+
+    window.findChild(type(window.send_action), "consoleAction").trigger()
+    (console,) = [
+        w for w in QApplication.topLevelWidgets()
+        if w.objectName() == "smtpConsole" and w.isVisible()
+    ]  # fmt: skip
+    local = window.send_flow.local_server
+    save_lab_config(window.home, SandboxConfig(implicit_tls=True))  # what Apply saves
+    local.config_changed(sending=False)
+    try:
+        connect(qtbot, console)
+        assert console.security_combo.currentData() == Security.TLS.value
+        assert console.port_field.value() == local.current().port
+        assert [line for line in console.lines if line.code == 220][-1].secure
+    finally:
+        thread = console.session.thread if console.session is not None else None
+        console.close()
+        if thread is not None:
+            qtbot.wait_until(lambda: not thread.isRunning(), timeout=30000)
