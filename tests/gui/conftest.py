@@ -103,3 +103,13 @@ def shown_dock(qtbot, width: int, height: int):
     qtbot.wait_exposed(window)
     dock.test_window = window  # qtbot keeps no strong reference: the window lives with the dock
     return dock
+
+
+@pytest.fixture(params=["en", "zh_CN"])
+def language(request):
+    """Run the test in English and in Simplified Chinese (the two shipped languages)."""
+    from mailcomposer import i18n
+
+    i18n.set_language(request.param)
+    yield request.param
+    i18n.set_language("en")

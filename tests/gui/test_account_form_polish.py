@@ -17,13 +17,6 @@ from mailcomposer.ui.accountdialog import AccountDialog
 from tests.gui.test_dialog_layouts import _select
 
 
-@pytest.fixture(params=["en", "zh_CN"])
-def language(request):
-    i18n.set_language(request.param)
-    yield request.param
-    i18n.set_language("en")
-
-
 def _store(home: Path) -> AccountStore:
     store = AccountStore(Home(home))
     for name, host, preset in (

@@ -28,13 +28,6 @@ from tests.gui.test_outbox import leave_in_outbox
 WAIT_MS = 20000
 
 
-@pytest.fixture(params=["en", "zh_CN"])
-def language(request):
-    i18n.set_language(request.param)
-    yield request.param
-    i18n.set_language("en")
-
-
 def _store(home: Path) -> AccountStore:
     store = AccountStore(Home(home))
     store.save(
