@@ -215,7 +215,7 @@ class Console:
         port = settings.effective_port
         self.note(
             _("Connecting to {host} port {port} ({security})").format(
-                host=settings.host, port=port, security=settings.security.value
+                host=settings.host, port=port, security=settings.security.words
             )
         )
         timeouts = settings.timeouts

@@ -354,7 +354,7 @@ class Connection(TlsSteps, MessageSteps, StepSteps):
         port = settings.effective_port
         self._recorder.note(
             _("Connecting to {host} port {port} ({security})").format(
-                host=settings.host, port=port, security=settings.security.value
+                host=settings.host, port=port, security=settings.security.words
             )
         )
         timeouts = settings.timeouts

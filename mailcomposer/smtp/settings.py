@@ -18,6 +18,15 @@ class Security(enum.StrEnum):
     def default_port(self) -> int:
         return {Security.NONE: 25, Security.STARTTLS: 587, Security.TLS: 465}[self]
 
+    @property
+    def words(self) -> str:
+        """The mode in the reader's language, for notes ("not encrypted", "STARTTLS"...)."""
+        from mailcomposer.i18n import _
+
+        if self is Security.NONE:
+            return _("not encrypted")
+        return "STARTTLS" if self is Security.STARTTLS else _("TLS from the first byte")
+
 
 class AuthMethod(enum.StrEnum):
     """Which SMTP AUTH mechanism to use; ``auto`` picks the best the server offers."""

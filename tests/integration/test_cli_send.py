@@ -128,6 +128,8 @@ def test_default_account_starts_the_sandbox(capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr()
     assert code == ExitCode.OK, out.err
     assert "* Started the built-in test server" in out.out
+    # The security in words, not the --security value ("(none)" in a Chinese sentence).
+    assert "port " in out.out and " (not encrypted)" in out.out
     [stored] = Inbox(Home.from_env().sandbox_maildir).messages()
     assert stored.rcpt_tos == ("bob@example.org",)
 

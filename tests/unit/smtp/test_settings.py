@@ -39,3 +39,18 @@ def test_only_this_computer_is_loopback(host, loopback):
     assert ServerSettings(host).is_loopback is loopback
     in_url = f"[{host}]" if ":" in host and not host.startswith("[") else host
     assert is_loopback(f"http://{in_url}:8080/callback") is loopback
+
+
+def test_the_security_modes_in_words_for_notes() -> None:
+    from mailcomposer import i18n
+    from mailcomposer.smtp.settings import Security
+
+    assert [s.words for s in Security] == [
+        "not encrypted", "STARTTLS", "TLS from the first byte",
+    ]  # fmt: skip
+    i18n.set_language("zh_CN")
+    try:
+        assert Security.NONE.words == "不加密"
+        assert Security.TLS.words == "从第一个字节起使用 TLS"
+    finally:
+        i18n.set_language("en")
