@@ -161,7 +161,18 @@ class ConsoleWindow(QWidget):
         )
         window._local_server = local_server
         window._followed = (settings.host, settings.port, settings.security.value)
+        local_server.stopped.connect(window._on_local_server_stopped)
         return window
+
+    @Slot()
+    def _on_local_server_stopped(self) -> None:
+        """Say why the session ends: the lab (or the secure mode) restarted the server."""
+        if self._connected:
+            line = ConsoleLine(Direction.NOTE, _(
+                "The built-in server restarts with its new settings: this connection "
+                "ends; Connect again to talk to it as it is now."))  # fmt: skip
+            self.lines.append(line)
+            self._append(line)
 
     def _follow_local_server(self) -> None:
         """Point the bar at the built-in server as it runs now, unless the user moved it."""

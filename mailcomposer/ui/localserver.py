@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from mailcomposer.i18n import _
 from mailcomposer.store.paths import Home
@@ -22,7 +22,13 @@ class LocalServer(QObject):
     the built-in account trusts) and requires a login with a password made for this
     run, so the log shows the whole modern exchange: STARTTLS, the TLS start, EHLO
     again, AUTH.
+
+    Signals:
+        stopped: the running server was stopped (a lab switch, the secure mode, quit);
+            its connections are gone, and the next use starts it the new way.
     """
+
+    stopped = Signal()
 
     def __init__(self, home: Home, ui_settings: UiSettings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -114,3 +120,4 @@ class LocalServer(QObject):
         if self._server is not None:
             server, self._server = self._server, None
             server.stop()
+            self.stopped.emit()

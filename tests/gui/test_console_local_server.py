@@ -66,3 +66,33 @@ def test_the_console_follows_the_server_after_a_lab_switch(qtbot, local_server):
     greeting = [line for line in window.lines if line.code == 220][-1]
     assert greeting.secure, "the greeting came inside TLS, its certificate trusted"
     window.close()
+
+
+def test_a_lab_switch_that_drops_the_session_says_so_in_the_console(qtbot, local_server):
+    # It said only "The server closed the connection." with nothing about the cause.
+    home, server = local_server
+    window = ConsoleWindow.for_local_server(server)
+    qtbot.add_widget(window)
+    window.show()
+    connect(qtbot, window)
+    switch(home, server, SandboxConfig(faults=(("RCPT", BUSY),)))
+    assert "restarts with its new settings" in window.lines[-1].text
+    assert "Connect again" in window.transcript.toPlainText()
+    # The session learns it at its next command; then Connect reaches the new server.
+    window.command_line.setText("NOOP")
+    qtbot.keyClick(window.command_line, Qt.Key.Key_Return)
+    qtbot.wait_until(lambda: window.host_field.isEnabled(), timeout=10000)
+    connect(qtbot, window)
+    assert [line for line in window.lines if line.code == 220]
+    thread = window.session.thread
+    window.close()
+    qtbot.wait_until(lambda: not thread.isRunning())
+
+
+def test_no_note_when_the_console_is_not_connected(qtbot, local_server):
+    home, server = local_server
+    window = ConsoleWindow.for_local_server(server)
+    qtbot.add_widget(window)
+    switch(home, server, SandboxConfig(faults=(("RCPT", BUSY),)))
+    assert window.lines == []
+    window.close()
