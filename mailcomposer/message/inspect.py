@@ -430,9 +430,6 @@ def parse_in_pieces(raw: bytes) -> Message:
     return parser.close()
 
 
-_parse_in_pieces = parse_in_pieces  # the name the property tests know
-
-
 def parse_message(raw: bytes, limits: Limits | None = None) -> EmailMessage:
     """Parse message bytes with the modern policy, once they are known to be inside limits.
 

@@ -96,11 +96,7 @@ def _pairs(message: EmailMessage, *names: str) -> list[tuple[str, str]]:
 def _recipients(original: EmailMessage, mode: Mode, own: set[str]) -> tuple[str, str]:
     reply_to = _pairs(original, "Reply-To") or _pairs(original, "From")
     if mode is Mode.REPLY:
-        # To our own message (a Sent copy, the local inbox): answer whom it went to.
-        if reply_to and all(a.lower() in own for _n, a in reply_to):
-            others = [p for p in _pairs(original, "To") if p[1].lower() not in own]
-            return _join(others or reply_to), ""
-        return _join(reply_to), ""
+        return _join(_past_own(original, reply_to, own)), ""
     to, seen = [], set()
     for pair in reply_to:
         if _key(pair[1]) not in seen:
@@ -115,12 +111,17 @@ def _recipients(original: EmailMessage, mode: Mode, own: set[str]) -> tuple[str,
         cc.append(pair)
     if not to and cc:  # replying to our own message: its recipients become To
         to, cc = cc, []
-    # Our own address as the only target (we wrote the original): answer its To.
+    to = _past_own(original, to, own)
+    return _join(to), _join([p for p in cc if p not in to])
+
+
+def _past_own(
+    original: EmailMessage, to: list[tuple[str, str]], own: set[str]
+) -> list[tuple[str, str]]:
+    """``to``, unless it is only ourselves (we wrote the original): then whom it went to."""
     if to and all(a.lower() in own for _n, a in to):
-        others = [p for p in _pairs(original, "To") if p[1].lower() not in own]
-        to = others or to
-        cc = [p for p in cc if p not in to]
-    return _join(to), _join(cc)
+        return [p for p in _pairs(original, "To") if p[1].lower() not in own] or to
+    return to
 
 
 def _date_text(original: EmailMessage) -> str:

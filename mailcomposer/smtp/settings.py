@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mailcomposer.i18n import _
+
 
 class Security(enum.StrEnum):
     """Connection security: plaintext, STARTTLS (required) or TLS from the first byte."""
@@ -21,8 +23,6 @@ class Security(enum.StrEnum):
     @property
     def words(self) -> str:
         """The mode in the reader's language, for notes ("not encrypted", "STARTTLS"...)."""
-        from mailcomposer.i18n import _
-
         if self is Security.NONE:
             return _("not encrypted")
         return "STARTTLS" if self is Security.STARTTLS else _("TLS from the first byte")

@@ -19,7 +19,9 @@ INVALID_PROPERTY = "invalidAddress"
 # A NoticeTint template: ``{css}`` becomes the palette's error colours (light or dark).
 STYLE = f'QLineEdit[{INVALID_PROPERTY}="true"] {{ {{css}} border-radius: 2px; }}'
 
-SEPARATORS = ",;\uff0c\uff1b"  # the full-width ones too, as message.addresses splits
+# The full-width ones too, as message.addresses.SEPARATORS (not imported: that module
+# loads after the first paint, tests/gui/test_launch_imports.py).
+SEPARATORS = ",;\uff0c\uff1b"
 
 
 def problems_in(text: str) -> list[str]:

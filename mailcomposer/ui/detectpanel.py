@@ -73,7 +73,7 @@ class DetectPanel(QWidget):
         self.runner.finished.connect(self._on_runner_finished)
         # Hidden while it has nothing to say: an empty row in a form still takes the
         # form's spacing, a gap under the address that looked like a missing field.
-        self.setVisible(False)
+        self._hide_if_empty()
 
     def start(self) -> None:
         """Look up the settings of the address in the form (nothing if one runs)."""
@@ -108,7 +108,7 @@ class DetectPanel(QWidget):
         self.verdict.clear()
         self.verdict.setVisible(False)
         if not self.runner.running:  # else when it has ended (hiding waits for it)
-            self.setVisible(False)
+            self._hide_if_empty()
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.stop_and_wait()
@@ -165,6 +165,10 @@ class DetectPanel(QWidget):
         # Enabled as the address is: a look-up cancelled by showing the built-in
         # account must not re-enable its (disabled) button.
         self.button.setEnabled(self._address_edit.isEnabled())
-        if self.log.isHidden() and self.verdict.isHidden():  # cleared while it ran
-            self.setVisible(False)
+        self._hide_if_empty()  # cleared while it ran
         self.finished.emit()
+
+    def _hide_if_empty(self) -> None:
+        """Hidden with nothing to say: an empty form row still takes the form's spacing."""
+        if self.log.isHidden() and self.verdict.isHidden():
+            self.setVisible(False)

@@ -57,8 +57,6 @@ class LocalServer(QObject):
     def ensure(self) -> Any:
         """Start the server on a free port (first use only, or after a mode change); return it."""
         if self._server is None:
-            from mailcomposer.sandbox.server import SandboxServer
-
             maildir = self._home.sandbox_maildir
             if self.secure:
                 import secrets
@@ -71,16 +69,18 @@ class LocalServer(QObject):
 
                 config = load_lab_config(self._home)
                 options = {"config": config, "cert_dir": self._home.sandbox}
-            self._server = self._start(SandboxServer, maildir, options)
+            self._server = self._start(maildir, options)
         return self._server
 
-    def _start(self, server_class: Any, maildir: Any, options: dict[str, Any]) -> Any:
+    def _start(self, maildir: Any, options: dict[str, Any]) -> Any:
+        from mailcomposer.sandbox.server import SandboxServer
+
         if self._port:
             try:
-                return server_class(maildir, port=self._port, **options).start()
+                return SandboxServer(maildir, port=self._port, **options).start()
             except OSError:
                 pass  # someone else took the port meanwhile: any free one will do
-        server = server_class(maildir, **options).start()
+        server = SandboxServer(maildir, **options).start()
         self._port = server.port
         return server
 
