@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import enum
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, field
 from pathlib import Path
+
+from mailcomposer.records import record
 
 TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
 if TYPE_CHECKING:
@@ -21,7 +23,7 @@ class Priority(enum.StrEnum):
     LOW = "low"
 
 
-@dataclass
+@record
 class InlineImage:
     """An image shown inside the HTML body.
 
@@ -41,7 +43,7 @@ class InlineImage:
     filename: str = ""
 
 
-@dataclass
+@record
 class Attachment:
     """A file attached to the message, backed by a path (streamed) or by bytes.
 
@@ -68,7 +70,7 @@ class Attachment:
             return 0
 
 
-@dataclass
+@record
 class Draft:
     """A message being composed; address fields hold the text as the user typed it.
 

@@ -6,8 +6,9 @@ import base64
 import binascii
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from mailcomposer.records import record
 from mailcomposer.smtp.settings import Secret
 
 # Token mechanisms, best first: OAUTHBEARER is the standard (RFC 7628), XOAUTH2 Google's
@@ -18,7 +19,7 @@ TOKEN_MECHANISMS = ("OAUTHBEARER", "XOAUTH2")
 _EXPIRED_STATUSES = {"401", "invalid_token"}
 
 
-@dataclass(frozen=True, repr=False)
+@record(frozen=True, repr=False)
 class RenewableToken(Secret):
     """An OAuth2 access token that can be exchanged for a fresh one once.
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from mailcomposer.i18n import _
+from mailcomposer.records import record
 
 
 class Security(enum.StrEnum):
@@ -45,7 +46,7 @@ FINAL_DOT_FACTOR = 10
 REPLY_DEADLINE_FACTOR = 2
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Timeouts:
     """How long to wait, in seconds, at each point of a session.
 
@@ -86,7 +87,7 @@ class Timeouts:
         return cls(connect=seconds, command=seconds, final_dot=seconds * FINAL_DOT_FACTOR)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ServerSettings:
     """Everything needed to open a session; no secret lives here.
 
@@ -128,7 +129,7 @@ class ServerSettings:
         return is_loopback_host(self.host)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Secret:
     """A password or an OAuth2 access token; never printed."""
 

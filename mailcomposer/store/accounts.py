@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mailcomposer.i18n import _
 from mailcomposer.message import files
 from mailcomposer.message.errors import InputError
+from mailcomposer.records import record
 from mailcomposer.smtp.settings import AuthMethod, Security, ServerSettings, Timeouts
 from mailcomposer.store.paths import Home, atomic_write
 
@@ -39,7 +40,7 @@ def _host() -> re.Pattern[str]:
     return re.compile(r"^[^\s/\\@:]+$|^\[[0-9A-Fa-f:.]+\]$|^[0-9A-Fa-f:]+:[0-9A-Fa-f:.]*$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Identity:
     """A From identity of an account.
 
@@ -67,7 +68,7 @@ class Identity:
         return f"{name} <{self.address}>"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Account:
     """A named way to send: one server and one or more identities; no secret inside.
 

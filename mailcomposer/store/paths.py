@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from mailcomposer import APP_NAME
 from mailcomposer.message.files import atomic_write
+from mailcomposer.records import record
 
 __all__ = ["Home", "atomic_write"]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Home:
     """Every path the app writes, derived from one root folder.
 

@@ -60,7 +60,7 @@ ALLOWED = {
     },
     "lessons": {"lessons", "sandbox", "smtp", "message"},
 }
-SHARED = {"mailcomposer", "mailcomposer.i18n"}
+SHARED = {"mailcomposer", "mailcomposer.i18n", "mailcomposer.records"}
 # The command line hands "mailcomposer FILE.eml" (no command) to the window, importing
 # it only then; nothing else of the CLI touches mailcomposer.ui.
 EXCEPTIONS: dict[str, set[str]] = {"cli": {"mailcomposer.ui"}}
