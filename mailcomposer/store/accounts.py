@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
 from dataclasses import field, replace
 from pathlib import Path
@@ -306,6 +305,8 @@ class AccountStore:
             raw = path.read_bytes()
         except FileNotFoundError:
             return [], ""
+        import json  # not before there is a file to read: a first start has none
+
         try:
             data = json.loads(raw.decode("utf-8"))
             accounts = [account_from_dict(item) for item in data.get("accounts", [])]
@@ -340,6 +341,8 @@ class AccountStore:
             "default": default,
             "accounts": [account_to_dict(a) for a in accounts],
         }
+        import json
+
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
         atomic_write(path, text.encode("utf-8"))
 

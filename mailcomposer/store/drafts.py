@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -56,6 +55,8 @@ class DraftStore:
         Each image's and attachment's bytes appear as the name of their blob
         (``names(data)``, by default the SHA-256 of the bytes), not as base64.
         """
+        import json
+
         payload = {"version": FORMAT_VERSION, "draft": draft.to_dict(names or blob_name)}
         return json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8")
 
@@ -201,7 +202,10 @@ class DraftStore:
         self.load_error = ""
         source = self.path if path is None else path
         try:
-            payload = json.loads(source.read_bytes())
+            raw = source.read_bytes()
+            import json  # not before there is a draft to read: a first start needs none
+
+            payload = json.loads(raw)
             return Draft.from_dict(payload["draft"], self._read_blob)
         except FileNotFoundError:
             return None
@@ -276,6 +280,8 @@ def blob_name(data: bytes) -> str:
 
 def _blob_names(path: Path) -> set[str]:
     """The blobs the draft file ``path`` names (none when it cannot be read)."""
+    import json
+
     try:
         draft = json.loads(path.read_bytes()).get("draft", {})
         entries = [*draft.get("inline_images", []), *draft.get("attachments", [])]

@@ -6,13 +6,13 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor
 
 from mailcomposer.ui.textblocks import blocks, fragments, link_of
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QImage, QTextBlock, QTextDocument
+    from PySide6.QtGui import QImage, QTextBlock, QTextCharFormat, QTextDocument
 
 # Image formats mail clients display inline; others are attached as files.
 IMAGE_TYPES = {
@@ -97,6 +97,8 @@ def scratch_document_type() -> type[QTextDocument]:
 def drop_unsafe_links(doc: QTextDocument) -> None:
     """Turn links to targets the Link dialog refuses into plain text (a second line of
     defence behind clean_pasted_html, on what Qt actually imported)."""
+    from PySide6.QtGui import QTextCursor
+
     from mailcomposer.message.pastesafe import is_safe_link
 
     cursor = QTextCursor(doc)
@@ -113,7 +115,7 @@ def drop_unsafe_links(doc: QTextDocument) -> None:
 
 
 def without_link(fmt: QTextCharFormat) -> QTextCharFormat:
-    from PySide6.QtGui import QTextFormat
+    from PySide6.QtGui import QTextCharFormat, QTextFormat
 
     plain = QTextCharFormat(fmt)
     plain.setAnchor(False)

@@ -10,15 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QSize, Signal
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontDatabase,
-    QKeyEvent,
-    QKeySequence,
-    QTextCharFormat,
-    QTextCursor,
-)
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QTextEdit, QWidget
 
 from mailcomposer.i18n import _
@@ -115,6 +107,8 @@ class BodyEditor(QTextEdit):
 
     def set_plain_text_mode(self, plain: bool) -> None:
         """Switch modes; going to plain text converts the document (formatting is lost)."""
+        from PySide6.QtGui import QTextCharFormat, QTextCursor
+
         plain = bool(plain)
         if plain == self._plain:
             return
@@ -133,6 +127,8 @@ class BodyEditor(QTextEdit):
         self.plain_text_mode_changed.emit(plain)
 
     def _reset_document(self) -> None:
+        from PySide6.QtGui import QTextCharFormat
+
         self.clear()
         self.setCurrentCharFormat(QTextCharFormat())
 
@@ -154,6 +150,8 @@ class BodyEditor(QTextEdit):
         self, text: str, html: str | None, images: list[InlineImage] | None = None
     ) -> None:
         """Show a stored body (draft or opened message); ``html`` srcs are image names."""
+        from PySide6.QtGui import QTextCursor
+
         self._images = {}
         self._counter = itertools.count(1)
         for image in images or []:
@@ -170,6 +168,8 @@ class BodyEditor(QTextEdit):
 
     def _tidy_imported(self) -> None:
         """Undo the quirks of Qt's HTML import so a saved body comes back as it was."""
+        from PySide6.QtGui import QTextCursor
+
         doc = self.document()
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
@@ -322,6 +322,8 @@ class BodyEditor(QTextEdit):
         self.setTextCursor(cursor)
 
     def _scale_wide_images(self) -> None:
+        from PySide6.QtGui import QTextCursor
+
         doc = self.document()
         cursor = QTextCursor(doc)
         for block in blocks(doc.begin()):
@@ -424,7 +426,7 @@ class BodyEditor(QTextEdit):
 
     def _adopt_images(self, scratch: QTextDocument) -> None:
         """Rename images of pasted HTML to registered ones, or remove them."""
-        from PySide6.QtGui import QTextFormat
+        from PySide6.QtGui import QTextCursor, QTextFormat
 
         cursor = QTextCursor(scratch)
         edits: list[tuple[int, int, str | None]] = []
@@ -502,6 +504,8 @@ class BodyEditor(QTextEdit):
 
     def set_link(self, text: str, url: str) -> None:
         """Make ``text`` a link to ``url``: replaces the link under the cursor or the selection."""
+        from PySide6.QtGui import QTextCharFormat, QTextCursor
+
         cursor = self.textCursor()
         existing = self.link_at_cursor()
         if existing is not None:
@@ -522,6 +526,8 @@ class BodyEditor(QTextEdit):
 
     def remove_link(self) -> None:
         """Turn the link under the cursor back into ordinary text."""
+        from PySide6.QtGui import QTextCursor
+
         existing = self.link_at_cursor()
         if existing is None:
             return
@@ -536,6 +542,8 @@ class BodyEditor(QTextEdit):
 
     def clear_char_property(self, prop: QTextFormat.Property) -> None:
         """Remove one character property (a colour, say) from the selection or next typing."""
+        from PySide6.QtGui import QTextCursor
+
         cursor = self.textCursor()
         if not cursor.hasSelection():
             fmt = self.currentCharFormat()
@@ -557,6 +565,8 @@ class BodyEditor(QTextEdit):
 
     def clear_formatting(self) -> None:
         """Remove character formatting from the selection (keeping images and links)."""
+        from PySide6.QtGui import QTextCharFormat, QTextCursor
+
         cursor = self.textCursor()
         if not cursor.hasSelection():
             # (With a selection this would also wipe image formats, hence the loop below.)

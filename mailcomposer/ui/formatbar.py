@@ -7,15 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Slot
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QColor,
-    QFont,
-    QIntValidator,
-    QTextCharFormat,
-    QTextFormat,
-)
+from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QIntValidator
 from PySide6.QtWidgets import QComboBox, QFontComboBox, QToolBar, QToolButton, QWidget
 
 from mailcomposer.i18n import _
@@ -24,9 +16,13 @@ from mailcomposer.ui.bodydoc import normalize_url
 from mailcomposer.ui.editor import BodyEditor
 from mailcomposer.ui.formatactions import ActionSpec, icon, make_action
 from mailcomposer.ui.swatches import HIGHLIGHT_COLORS, TEXT_COLORS, colour_icon, swatch_menu
-from mailcomposer.ui.textblocks import font_families, is_ordered, list_of
+from mailcomposer.ui.textblocks import font_families, is_ordered, list_of, new_char_format
 
+# The text types (QTextFormat builds a 116-member enum) load at the first formatting, not
+# at start: the bar is built beside a new, empty body (see _show_new_body).
 if TYPE_CHECKING:
+    from PySide6.QtGui import QTextCharFormat
+
     from mailcomposer.ui.linkdialog import LinkDialog
     from mailcomposer.ui.paragraphs import list_style
 
@@ -81,8 +77,7 @@ class FormatToolBar(QToolBar):
         editor.cursorPositionChanged.connect(self._on_editor_cursor_position_changed)
         editor.plain_text_mode_changed.connect(self._on_editor_plain_text_mode_changed)
         editor.image_rejected.connect(self._show_error)
-        self._on_editor_current_char_format_changed(editor.currentCharFormat())
-        self._on_editor_cursor_position_changed()
+        self._show_new_body()
         self._on_editor_plain_text_mode_changed(editor.plain_text_mode)
 
     # -- construction ------------------------------------------------------------------------
@@ -197,6 +192,8 @@ class FormatToolBar(QToolBar):
 
     def _apply_text_color(self, color: QColor | None) -> None:
         if color is None:
+            from PySide6.QtGui import QTextFormat
+
             self.editor.clear_char_property(QTextFormat.Property.ForegroundBrush)
             self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
@@ -204,6 +201,8 @@ class FormatToolBar(QToolBar):
 
     def _apply_highlight(self, color: QColor | None) -> None:
         if color is None:
+            from PySide6.QtGui import QTextFormat
+
             self.editor.clear_char_property(QTextFormat.Property.BackgroundBrush)
             self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
@@ -250,25 +249,25 @@ class FormatToolBar(QToolBar):
 
     @Slot(bool)
     def _on_bold_action_triggered(self, checked: bool) -> None:
-        fmt = QTextCharFormat()
+        fmt = new_char_format()
         fmt.setFontWeight(QFont.Weight.Bold if checked else QFont.Weight.Normal)
         self._merge(fmt)
 
     @Slot(bool)
     def _on_italic_action_triggered(self, checked: bool) -> None:
-        fmt = QTextCharFormat()
+        fmt = new_char_format()
         fmt.setFontItalic(checked)
         self._merge(fmt)
 
     @Slot(bool)
     def _on_underline_action_triggered(self, checked: bool) -> None:
-        fmt = QTextCharFormat()
+        fmt = new_char_format()
         fmt.setFontUnderline(checked)
         self._merge(fmt)
 
     @Slot(bool)
     def _on_strike_action_triggered(self, checked: bool) -> None:
-        fmt = QTextCharFormat()
+        fmt = new_char_format()
         fmt.setFontStrikeOut(checked)
         self._merge(fmt)
 
@@ -294,7 +293,7 @@ class FormatToolBar(QToolBar):
     def set_text_color(self, color: QColor) -> None:
         """Colour the selection (or what is typed next)."""
         self._text_color = QColor(color)
-        fmt = QTextCharFormat()
+        fmt = new_char_format()
         fmt.setForeground(color)
         self._merge(fmt)
         self._paint_color_icons()
@@ -302,14 +301,14 @@ class FormatToolBar(QToolBar):
     def set_highlight_color(self, color: QColor) -> None:
         """Give the selection (or what is typed next) a background colour."""
         self._highlight_color = QColor(color)
-        fmt = QTextCharFormat()
+        fmt = new_char_format()
         fmt.setBackground(color)
         self._merge(fmt)
         self._paint_color_icons()
 
     @Slot(str)
     def _on_font_combo_text_activated(self, family: str) -> None:
-        fmt = QTextCharFormat()
+        fmt = new_char_format()
         fmt.setFontFamilies([family])
         self._merge(fmt)
 
@@ -320,7 +319,7 @@ class FormatToolBar(QToolBar):
         except ValueError:
             return
         if size > 0:
-            fmt = QTextCharFormat()
+            fmt = new_char_format()
             fmt.setFontPointSize(size)
             self._merge(fmt)
 
@@ -420,7 +419,23 @@ class FormatToolBar(QToolBar):
 
     # -- following the cursor ----------------------------------------------------------------
 
-    @Slot(QTextCharFormat)
+    def _show_new_body(self) -> None:
+        """What the two slots below show for a new, empty body, without its text types.
+
+        The bar is built beside a new editor: plain characters in the body's font, a
+        left-aligned paragraph, no list. Asking the editor's cursor and format would
+        load QTextCursor, QTextBlock and the QTextFormat family (~2 ms of the launch).
+        """
+        for action in (self.bold_action, self.italic_action, self.underline_action):
+            action.setChecked(False)
+        self.strike_action.setChecked(False)
+        default = self.editor.document().defaultFont()
+        self._show_font(default.family(), default.pointSizeF())
+        self._show_alignment(self.editor.alignment())
+        self.bullet_list_action.setChecked(False)
+        self.number_list_action.setChecked(False)
+
+    @Slot("QTextCharFormat")
     def _on_editor_current_char_format_changed(self, fmt: QTextCharFormat) -> None:
         weight = fmt.fontWeight()
         weight = int(getattr(weight, "value", weight))
@@ -430,15 +445,25 @@ class FormatToolBar(QToolBar):
         self.strike_action.setChecked(fmt.fontStrikeOut())
         default = self.editor.document().defaultFont()
         families = font_families(fmt)
-        family = families[0] if families else default.family()
-        size = fmt.fontPointSize() or default.pointSizeF()
+        self._show_font(
+            families[0] if families else default.family(),
+            fmt.fontPointSize() or default.pointSizeF(),
+        )
+
+    def _show_font(self, family: str, size: float) -> None:
         # textActivated (user choice only) drives formatting, so setting these is silent.
         self.font_combo.setCurrentFont(QFont(family))
         self.size_combo.setCurrentText(f"{size:g}")
 
     @Slot()
     def _on_editor_cursor_position_changed(self) -> None:
-        alignment = self.editor.alignment()
+        self._show_alignment(self.editor.alignment())
+        text_list = list_of(self.editor.textCursor().block())
+        ordered = text_list is not None and is_ordered(text_list.format().style())
+        self.bullet_list_action.setChecked(text_list is not None and not ordered)
+        self.number_list_action.setChecked(ordered)
+
+    def _show_alignment(self, alignment: Qt.AlignmentFlag) -> None:
         if alignment & Qt.AlignmentFlag.AlignHCenter:
             self.align_center_action.setChecked(True)
         elif alignment & Qt.AlignmentFlag.AlignRight:
@@ -447,10 +472,6 @@ class FormatToolBar(QToolBar):
             self.align_justify_action.setChecked(True)
         else:
             self.align_left_action.setChecked(True)
-        text_list = list_of(self.editor.textCursor().block())
-        ordered = text_list is not None and is_ordered(text_list.format().style())
-        self.bullet_list_action.setChecked(text_list is not None and not ordered)
-        self.number_list_action.setChecked(ordered)
 
     @Slot(bool)
     def _on_editor_plain_text_mode_changed(self, plain: bool) -> None:

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
-from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor, QTextDocument, QTextFormat
-from PySide6.QtWidgets import QTextEdit
+from typing import TYPE_CHECKING, Any
 
 from mailcomposer.message.draft import Draft
 
-# Block property marking the blocks of the signature the app inserted (and may replace).
-SIGNATURE_PROPERTY = QTextFormat.Property.UserProperty + 0x5167
+# The text types load when a signature is first shown or looked for, not at start (a
+# new message from an identity without one touches none: ~3 ms of the launch).
+if TYPE_CHECKING:
+    from PySide6.QtGui import QTextDocument
+
+    from mailcomposer.ui.editor import BodyEditor
+
+# Block property marking the blocks of the signature the app inserted (and may replace):
+# QTextFormat.Property.UserProperty (0x100000, fixed by Qt's API) + 0x5167.
+SIGNATURE_PROPERTY = 0x100000 + 0x5167
 SIGNATURE_DELIMITER = "-- "  # RFC 3676 4.3: dash dash space, alone on its line
 
 
@@ -31,6 +36,8 @@ def signature_lines(identity: Any) -> list[str]:
     if not signature.strip():
         return []
     if getattr(identity, "signature_is_html", False):
+        from PySide6.QtGui import QTextDocument
+
         scratch = QTextDocument()
         scratch.setHtml(signature)
         lines = [b.text() for b in iter_blocks(scratch)]
@@ -49,7 +56,7 @@ class Signature:
     is lost when the identity changes.
     """
 
-    def __init__(self, editor: QTextEdit, identity: Callable[[], Any]) -> None:
+    def __init__(self, editor: BodyEditor, identity: Callable[[], Any]) -> None:
         self._editor = editor
         self._identity = identity
         # Texts of the signature blocks the app inserted: only those are ever removed.
@@ -68,6 +75,11 @@ class Signature:
 
     def start(self) -> None:
         """Give a new message the selected identity's signature (not undoable)."""
+        if not self.block_texts():
+            self._texts = []
+            return
+        from PySide6.QtGui import QTextCursor
+
         doc = self._editor.document()
         doc.setUndoRedoEnabled(False)
         try:
@@ -84,6 +96,8 @@ class Signature:
         if not texts:
             self._texts = []
             return
+        from PySide6.QtGui import QTextBlockFormat, QTextCharFormat, QTextCursor
+
         signature = identity.signature
         is_html = identity.signature_is_html and not self._editor.plain_text_mode
         doc = self._editor.document()
@@ -113,6 +127,8 @@ class Signature:
 
     def remove(self) -> None:
         """Remove the signature the app inserted; text the user typed in it stays."""
+        from PySide6.QtGui import QTextBlockFormat, QTextCursor
+
         allowed = set(self._texts)
         doc = self._editor.document()
         runs: list[list[Any]] = []
@@ -149,6 +165,8 @@ class Signature:
 
     def replace(self) -> None:
         """Swap the inserted signature for the selected identity's (or just remove it)."""
+        from PySide6.QtGui import QTextCursor
+
         editor = self._editor
         saved = editor.textCursor()
         anchor, position = saved.anchor(), saved.position()
@@ -178,6 +196,8 @@ class Signature:
         tail = blocks[-len(texts) :]
         if [b.text().rstrip() for b in tail] != [t.rstrip() for t in texts]:
             return
+        from PySide6.QtGui import QTextBlockFormat, QTextCursor
+
         mark = QTextBlockFormat()
         mark.setProperty(SIGNATURE_PROPERTY, True)
         for block in tail:

@@ -6,8 +6,6 @@ import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QTextFormat
-
 if TYPE_CHECKING:
     from PySide6.QtGui import QTextBlock, QTextCharFormat, QTextFragment, QTextList, QTextListFormat
 
@@ -49,8 +47,21 @@ def list_of(block: QTextBlock) -> QTextList | None:
     return block.textList()
 
 
+def new_char_format() -> QTextCharFormat:
+    """A new, empty character format.
+
+    The text-format types load here, at the first formatting, not with the modules that
+    use them: QTextFormat builds a 116-member enum (about a millisecond of the launch).
+    """
+    from PySide6.QtGui import QTextCharFormat
+
+    return QTextCharFormat()
+
+
 def font_families(fmt: QTextCharFormat) -> list[str]:
     """The font families set on ``fmt`` (empty when none are)."""
+    from PySide6.QtGui import QTextFormat
+
     if not fmt.hasProperty(QTextFormat.Property.FontFamilies):
         return []
     return [str(f) for f in (fmt.fontFamilies() or []) if f]

@@ -408,3 +408,29 @@ def test_a_colour_icon_is_drawn_at_once_where_no_file_can_be_written(qtbot, tmp_
     assert sorted(size.width() for size in icon.availableSizes()) == [16, 20, 24, 32]
     image = icon.pixmap(24, 24).toImage()
     assert QColor(image.pixel(12, 23)).name() == "#188038"
+
+
+def bar_state(bar: FormatToolBar) -> dict[str, object]:
+    checkable = {
+        a.objectName(): a.isChecked() for a in bar.findChildren(QAction) if a.isCheckable()
+    }
+    return {
+        **checkable,
+        "font": bar.font_combo.currentFont().family(),
+        "size": bar.size_combo.currentText(),
+    }
+
+
+def test_a_new_bar_shows_what_the_cursor_of_the_new_body_would_show(qtbot) -> None:
+    # The bar starts from the new body's state without asking the editor's cursor
+    # (launch budget); the editor's own signals must find nothing to change.
+    editor = BodyEditor()
+    editor.setFont(QFont("Noto Serif", 15))
+    bar = FormatToolBar(editor)
+    qtbot.addWidget(editor)
+    qtbot.addWidget(bar)
+    shown_at_start = bar_state(bar)
+    assert shown_at_start["size"] == "15" and shown_at_start["alignLeftAction"] is True
+    bar._on_editor_current_char_format_changed(editor.currentCharFormat())
+    bar._on_editor_cursor_position_changed()
+    assert bar_state(bar) == shown_at_start
