@@ -30,7 +30,7 @@ from mailcomposer.ui.textblocks import LINE_SEPARATOR, LINK_COLOR, blocks, fragm
 # Images, paste, links and the HTML export are first used after the window has painted:
 # their Qt types (each builds its enums when first touched) and modules load then.
 if TYPE_CHECKING:
-    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtCore import QMimeData, QObject, QUrl
     from PySide6.QtGui import (
         QContextMenuEvent,
         QImage,
@@ -81,6 +81,7 @@ class BodyEditor(QTextEdit):
         self._counter = itertools.count(1)
         self._plain = False
         self._reserved: list[QKeySequence] = []
+        self._key_watcher: QObject | None = None  # from the first paint on
         font = default_body_font()
         self.setFont(font)
         self.document().setDefaultFont(font)
@@ -597,21 +598,25 @@ class BodyEditor(QTextEdit):
         """
         self._reserved = [QKeySequence(s) for s in sequences if not QKeySequence(s).isEmpty()]
 
-    def event(self, event: QEvent) -> bool:
-        """Give reserved shortcuts precedence over QTextEdit's own key bindings."""
+    def _give_way_to_reserved(self, event: QEvent) -> bool:
+        """Let a reserved shortcut past QTextEdit's own key bindings (True: handled)."""
         if event.type() == QEvent.Type.ShortcutOverride and self._reserved:
             assert isinstance(event, QKeyEvent)
             pressed = QKeySequence(event.keyCombination())
             if any(
                 pressed.matches(s) == QKeySequence.SequenceMatch.ExactMatch for s in self._reserved
             ):
-                event.ignore()
+                event.ignore()  # not taken by the editor: the shortcut's action runs
                 return True
-        return super().event(event)
+        return False
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
-        self.spelling.painted()
+        if self._key_watcher is None:  # the first paint (see ui/eventwatch.py)
+            from mailcomposer.ui.eventwatch import EventWatcher
+
+            self._key_watcher = EventWatcher(self, self._give_way_to_reserved)
+            self.spelling.painted()
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         """The standard menu, led by spelling suggestions on a misspelled word."""

@@ -194,7 +194,6 @@ class LineSpelling(QObject):
         self._composing = False
         self._sending = False
         self._format: Any = None
-        field.installEventFilter(self)
 
     @property
     def user_words(self) -> UserDictionary:
@@ -202,12 +201,10 @@ class LineSpelling(QObject):
             self._user_words = _user_dictionary(self._dictionary)
         return self._user_words
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Start after the first paint; follow input methods; suggestions on right click."""
+    def _on_field_event(self, event: QEvent) -> bool:
+        """Follow input methods; suggestions on right click (True: the menu was shown)."""
         kind = event.type()
-        if kind == QEvent.Type.Paint and not self.started:
-            QTimer.singleShot(0, self, self.start)
-        elif kind == QEvent.Type.InputMethod and not self._sending:
+        if kind == QEvent.Type.InputMethod and not self._sending:
             self._composing = bool(event.preeditString())
         elif kind == QEvent.Type.ContextMenu and self.started:
             menu = self.context_menu(event.pos())
@@ -218,11 +215,17 @@ class LineSpelling(QObject):
 
     @Slot()
     def start(self) -> None:
-        """Check the field from now on (normally done after the first paint)."""
+        """Check the field from now on: the composer starts it with the body's spelling.
+
+        That is after the first paint, where watching the field's events no longer
+        costs the launch (ui/eventwatch.py).
+        """
         if self.started:
             return
+        from mailcomposer.ui.eventwatch import EventWatcher
         from mailcomposer.ui.spellservice import SpellService, underline_format
 
+        EventWatcher(self.field, self._on_field_event)
         self.started = True
         self._format = underline_format()
         self.service = self.service or SpellService.shared()

@@ -127,9 +127,8 @@ class ComposerWindow(QMainWindow):
 
         self.log_dock = ProtocolLogDock(self)
         self.log_dock.setObjectName("protocolLogDock")
-        self.log_dock.setAllowedAreas(
-            Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
-        )
+        areas = Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        self.log_dock.setAllowedAreas(areas)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.log_dock)
         self.composer_actions = actions = ComposerActions(self)
         actions.build_menus(self.format_bar.menu_actions(), self.log_dock)
@@ -172,6 +171,7 @@ class ComposerWindow(QMainWindow):
         self.tool_windows.accounts_changed.connect(self.refresh_accounts)
         header.accounts_load_failed.connect(self._on_header_accounts_load_failed)
         self.editor.textChanged.connect(keeper.note_edit)
+        self.editor.spelling.started.connect(header.subject_spelling.start)  # first paint
         self.attachments.model.changed.connect(keeper.note_edit)
         self.editor.files_dropped.connect(self._on_editor_files_dropped)
         # Plain text rebuilds the document (block marks are lost): find the signature again.

@@ -376,3 +376,31 @@ def test_none_survives_many_toolbar_updates(qapp):
     after = sys.getrefcount(None)
     pinned = before > 1 << 47
     assert after >= before or pinned, f"None lost {before - after} references"
+
+
+def _taken_by_editor(editor: BodyEditor, sequence: str) -> bool:
+    """Whether the editor claims ``sequence`` for itself (its ShortcutOverride answer)."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent, QKeySequence
+
+    combination = QKeySequence(sequence)[0]
+    event = QKeyEvent(
+        QEvent.Type.ShortcutOverride, combination.key(), combination.keyboardModifiers()
+    )
+    event.ignore()
+    QApplication.sendEvent(editor, event)
+    return event.isAccepted()
+
+
+def test_reserved_shortcuts_pass_the_editors_own_key_bindings(qtbot) -> None:
+    # QTextEdit claims Ctrl+Z (undo) on every platform, as it claims Ctrl+K on Linux
+    # desktops; a reserved sequence goes to its action instead, from the first paint on.
+    from PySide6.QtGui import QKeySequence
+
+    editor = BodyEditor()
+    qtbot.addWidget(editor)
+    editor.set_reserved_shortcuts([QKeySequence("Ctrl+Z")])
+    editor.show()
+    qtbot.waitExposed(editor)
+    qtbot.wait_until(lambda: not _taken_by_editor(editor, "Ctrl+Z"))
+    assert _taken_by_editor(editor, "Ctrl+A")  # what is not reserved stays the editor's

@@ -206,3 +206,17 @@ def test_a_text_width_without_shaping_is_the_width_qt_measures(dock, qtbot):
         assert kit.text_width(text) == kit.metrics.horizontalAdvance(text), text
         assert kit.bold_text_width(text) == kit.bold_metrics.horizontalAdvance(text), text
         assert kit.exact_width(text) == kit.metrics_f.horizontalAdvance(text), text
+
+
+def test_an_armed_bar_stays_opaque_through_a_style_change(dock, qtbot):
+    # Polishing for a new style clears the attribute; the bar watches for that from the
+    # moment it is armed (ui/eventwatch.py), not from its construction.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyleFactory
+
+    follow_a_session(dock, qtbot)
+    bar = dock.view.verticalScrollBar()
+    assert bar.testAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+    style = QStyleFactory.create("Fusion")  # its polish clears the attribute
+    bar.setStyle(style)
+    assert bar.testAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)

@@ -61,6 +61,7 @@ class LogScrollBar(QScrollBar):
         self._holding = False
         self._changed = False
         self._copy = None  # (key, QPixmap) of the last picture painted from the style
+        self._style_watcher = None
 
     def arm(self) -> None:
         """Start skipping repaints that would paint the same picture."""
@@ -69,6 +70,12 @@ class LogScrollBar(QScrollBar):
         self.initStyleOption(option)
         self._armed = not self.style().styleHint(transient, option, self)
         self._be_opaque()
+        if self._armed and self._style_watcher is None:
+            # A style change clears the attribute again; before arming it is clear anyway
+            # (not a changeEvent(): see ui/eventwatch.py).
+            from mailcomposer.ui.eventwatch import EventWatcher
+
+            self._style_watcher = EventWatcher(self, self._on_change_event)
 
     def _be_opaque(self) -> None:
         # Styles clear the attribute when they polish a scrollbar: set again after each
@@ -81,10 +88,10 @@ class LogScrollBar(QScrollBar):
         super().showEvent(event)
         self._be_opaque()
 
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
+    def _on_change_event(self, event) -> bool:
         if event.type() == event.Type.StyleChange:
             self._be_opaque()
+        return False
 
     def arm_soon(self) -> None:
         """Arm a moment later: not in the paint of the first lines (see ``style_types``)."""

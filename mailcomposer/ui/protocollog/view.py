@@ -91,6 +91,7 @@ class ProtocolLogView(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self._detail_chars = 0
+        self._change_watcher: QObject | None = None
         self._update_metrics()
         self.setAccessibleName(_("Protocol log"))
         self.delegate = ProtocolLogDelegate(self)
@@ -243,6 +244,12 @@ class ProtocolLogView(QTableView):
         self.delegate.unfolded.clear()
 
     def paintEvent(self, event) -> None:
+        if self._change_watcher is None:
+            # Not a changeEvent(): watched from here on, at no cost to the launch
+            # (ui/eventwatch.py). __init__ set the font's metrics and the hint's colour.
+            from mailcomposer.ui.eventwatch import EventWatcher
+
+            self._change_watcher = EventWatcher(self, self._on_change_event)
         if not self._lines_seen:
             # No line to paint. Asking Qt's own viewport for the frame would make
             # shiboken build every QWidget type (~40 M instructions of the launch).
@@ -456,8 +463,8 @@ class ProtocolLogView(QTableView):
         self._update_column_width()
         self._place_hint()
 
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
+    def _on_change_event(self, event) -> bool:
+        """Follow palette and font changes (watched from the first paint on)."""
         model = self.model()
         if event.type() == event.Type.PaletteChange:
             self._style_hint()
@@ -465,6 +472,7 @@ class ProtocolLogView(QTableView):
                 model.set_dark(is_dark(self.palette()))
         elif event.type() == event.Type.FontChange:
             self._update_metrics()
+        return False
 
     # -- clipboard ---------------------------------------------------------------------------
 
