@@ -43,6 +43,8 @@ def test_the_floor_has_the_windows_menus_actions_and_bars(window) -> None:
     assert bar_actions(window, "protocolLogToolbar") == floor.LOG_TOOLBAR_ACTIONS
     # the format bar's buttons, beside its font and size combo boxes
     assert bar_actions(window, "formatToolBar") - 2 == floor.FORMAT_BAR_BUTTONS
+    # The floor paints as many pixels as the window at its first start (no saved size).
+    assert (window.width(), window.height()) == floor.WINDOW_SIZE
 
 
 def test_the_floor_builds_those_counts(qtbot) -> None:
