@@ -199,7 +199,8 @@ def respond(
         draft.text = f"\n\n{attribution}\n{_quote_text(content.text)}\n"
         if content.html is not None:
             draft.html = (
-                "<p></p><p>" + html_lib.escape(attribution) + "</p>"
+                # A line to write on: an empty <p></p> is dropped by HTML readers.
+                "<p><br></p><p>" + html_lib.escape(attribution) + "</p>"
                 '<blockquote type="cite" style="margin:0 0 0 0.8ex;'
                 'border-left:2px solid #8c8c8c;padding-left:1ex">'
                 + _inner_html(content.html)
@@ -221,7 +222,7 @@ def respond(
         html_rows = "<br>".join(
             f"<b>{html_lib.escape(label)}:</b> {html_lib.escape(value)}" for label, value in rows
         )
-        draft.html = f"<p></p><p>{html_lib.escape(header)}<br>{html_rows}</p>" + _inner_html(
+        draft.html = f"<p><br></p><p>{html_lib.escape(header)}<br>{html_rows}</p>" + _inner_html(
             content.html
         )
         draft.inline_images = list(content.inline_images)

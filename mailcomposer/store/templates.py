@@ -12,12 +12,14 @@ from mailcomposer.message.draft import Draft
 from mailcomposer.message.errors import InputError
 from mailcomposer.store.paths import Home, atomic_write
 
-__all__ = ["FORMAT_VERSION", "TemplateStore", "check_name"]
+__all__ = ["FORMAT_VERSION", "TemplateStore", "check_name", "suggested_name"]
 
 FORMAT_VERSION = 1
 SUFFIX = ".json"
 # Characters no file system takes in a name (Windows is the strictest), and controls.
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+# How long a name made from a subject may be (a typed name may reach 100 characters).
+SUGGESTED_LENGTH = 60
 _RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
 
 
@@ -30,6 +32,15 @@ def check_name(name: str) -> str:
     clean = name.strip()
     if not clean:
         raise InputError("template", _("Give the template a name"), name)
+    found = _FORBIDDEN.findall(clean)
+    if found and all(c.isprintable() for c in found):  # say which ones; controls are unseen
+        raise InputError(
+            "template",
+            _("“{name}” cannot be a template name: leave out {characters}").format(
+                name=clean, characters=" ".join(f"“{c}”" for c in dict.fromkeys(found))
+            ),
+            name,
+        )
     if (
         _FORBIDDEN.search(clean)
         or clean.startswith(".")
@@ -45,6 +56,19 @@ def check_name(name: str) -> str:
             name,
         )
     return clean
+
+
+def suggested_name(subject: str) -> str:
+    """A template name made from ``subject`` that ``check_name`` takes, or "" when none.
+
+    The characters a file name cannot hold become spaces: ``Re: 周报: 第3周?`` is
+    offered as ``Re 周报 第3周``, not refused once the user has pressed OK.
+    """
+    name = " ".join(_FORBIDDEN.sub(" ", subject).split())[:SUGGESTED_LENGTH].strip(" .")
+    try:
+        return check_name(name)
+    except InputError:
+        return ""
 
 
 class TemplateStore:

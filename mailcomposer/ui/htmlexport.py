@@ -49,6 +49,12 @@ _ORDERED_TYPES = {
     QTextListFormat.Style.ListLowerRoman: "i",
     QTextListFormat.Style.ListUpperRoman: "I",
 }
+# What Qt's HTML import reads back as the same size adjustment (<font size>, <big>, CSS).
+_SIZE_KEYWORDS = {-1: "small", 1: "large", 2: "x-large", 3: "xx-large"}
+# The scale Qt gives each adjustment from -2 to 4 (QTextFormat::font()).
+_SIZE_SCALES = {-2: 0.7, -1: 0.8, 0: 1.0, 1: 1.2, 2: 1.5, 3: 2.0, 4: 2.4}
+# The adjustment Qt gives the text of each heading level (the <hN> tag says it again).
+_HEADING_ADJUSTMENTS = {1: 3, 2: 2, 3: 1, 4: 0, 5: -1, 6: -2}
 _ALIGN = {
     Qt.AlignmentFlag.AlignRight: "right",
     Qt.AlignmentFlag.AlignHCenter: "center",
@@ -275,6 +281,7 @@ class _HtmlWriter:
     # -- inline ------------------------------------------------------------------------------
 
     def inline(self, block: QTextBlock) -> str:
+        heading = _HEADING_ADJUSTMENTS.get(block.blockFormat().headingLevel())
         parts: list[str] = []
         href: str | None = None
         prev_space = True  # a leading space must survive HTML whitespace collapsing
@@ -308,7 +315,7 @@ class _HtmlWriter:
             text, prev_space = _escape_text(fragment.text(), prev_space)
             if not text:
                 continue
-            tags = self.tags(fmt, in_link=link is not None)
+            tags = self.tags(fmt, in_link=link is not None, heading=heading)
             if tags != wrapper:
                 flush()
                 wrapper = tags
@@ -333,8 +340,14 @@ class _HtmlWriter:
         tag = f'<img {attrs} alt="">'
         return tag * max(1, text.count(OBJECT_REPLACEMENT))
 
-    def tags(self, fmt: QTextCharFormat, *, in_link: bool) -> tuple[str, str]:
-        """The opening and closing tags that give text the look of ``fmt``."""
+    def tags(
+        self, fmt: QTextCharFormat, *, in_link: bool, heading: int | None = None
+    ) -> tuple[str, str]:
+        """The opening and closing tags that give text the look of ``fmt``.
+
+        ``heading`` is the size adjustment the block's ``<hN>`` already gives (None
+        outside a heading).
+        """
         wraps: list[tuple[str, str]] = []  # innermost first
         css = []
         color = _brush_color(fmt.foreground())
@@ -348,9 +361,9 @@ class _HtmlWriter:
         families = font_families(fmt)
         if families and families[0] != self.default_family:
             css.append("font-family:" + ",".join(_font_family_css(f) for f in families))
-        size = fmt.fontPointSize()
-        if size > 0 and abs(size - self.default_size) > 0.01:
-            css.append(f"font-size:{size:g}pt")
+        size = self.font_size(fmt, heading)
+        if size:
+            css.append(f"font-size:{size}")
         if css:
             wraps.append((f'<span style="{";".join(css)}">', "</span>"))
         if fmt.fontStrikeOut():
@@ -375,6 +388,26 @@ class _HtmlWriter:
         opening = "".join(o for o, _c in reversed(wraps))
         closing = "".join(c for _o, c in wraps)
         return opening, closing
+
+    def font_size(self, fmt: QTextCharFormat, heading: int | None) -> str | None:
+        """The CSS size of ``fmt`` when it differs from the body's, or None.
+
+        Pasted text carries sizes in pixels (browsers) or as an adjustment (``<font
+        size>``, ``<big>``, ``x-large``); the editor shows them, so the message keeps them.
+        """
+        points = fmt.fontPointSize()
+        if points > 0:
+            return f"{points:g}pt" if abs(points - self.default_size) > 0.01 else None
+        pixels = fmt.property(QTextFormat.Property.FontPixelSize)
+        if isinstance(pixels, int) and pixels > 0:
+            return f"{pixels}px"
+        adjustment = fmt.property(QTextFormat.Property.FontSizeAdjustment)
+        if not isinstance(adjustment, int) or adjustment == (heading or 0):
+            return None
+        if adjustment in _SIZE_KEYWORDS:
+            return _SIZE_KEYWORDS[adjustment]
+        scale = _SIZE_SCALES[max(-2, min(4, adjustment))]
+        return f"{self.default_size * scale:g}pt"
 
 
 def _escape_text(text: str, prev_space: bool) -> tuple[str, bool]:

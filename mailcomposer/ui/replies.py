@@ -120,7 +120,18 @@ class Replies(QObject):
         self._composer.load_draft(draft, modified=True)
         self._composer.start_with_signature()
         self._files.saved_soon()
+        self._focus_next_step(bool(draft.to))
         return True
+
+    def _focus_next_step(self, addressed: bool) -> None:
+        """A reply is written next (at the top of the body); a forward needs a recipient."""
+        if not addressed:
+            self._composer.to_field.setFocus()
+            return
+        from PySide6.QtGui import QTextCursor
+
+        self._composer.editor.moveCursor(QTextCursor.MoveOperation.Start)
+        self._composer.editor.setFocus()
 
     def open_argument(self, arguments: Sequence[str]) -> bool:
         """Another start asked ``--reply FILE.eml`` (or the like): answer it; False if not asked."""

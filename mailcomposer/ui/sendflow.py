@@ -23,7 +23,8 @@ if TYPE_CHECKING:
     from mailcomposer.smtp.errors import SendError, SendResult
     from mailcomposer.ui.sendcontroller import SendController
 
-_SIZE_LINE = re.compile(r"^250[- ]SIZE\s+(\d+)", re.IGNORECASE)
+# "250-SIZE 35882577" in the EHLO reply; "250-SIZE" alone announces no fixed limit.
+_SIZE_LINE = re.compile(r"^250[- ]SIZE(?:\s+(\d+))?\s*$", re.IGNORECASE)
 
 
 class _Abort(Exception):
@@ -46,7 +47,8 @@ class SendFlow(QObject):
         sending_changed: a send started (True) or ended (False).
         events_logged: a batch of ``TranscriptEvent`` arrived (a tuple).
         succeeded: the server accepted the message (carries the ``SendResult``).
-        size_limit_learned: a server announced its size limit (account name, bytes).
+        size_limit_learned: a server's EHLO reply gave its size limit (account name,
+            bytes; 0 when it announced none), or the lab's server was given a new one.
         new_message_requested: after a send, the user asked for a new message.
         close_approved: the user chose to cancel the send and close the window.
     """
@@ -93,6 +95,9 @@ class SendFlow(QObject):
         self._credentials: Any = None
         self._session_secrets: dict[str, Any] = {}
         self._send_account: Any = None
+        # The size limit of the EHLO reply being read (a send may greet twice, with TLS).
+        self._ehlo_open = False
+        self._ehlo_size: int | None = None
         self._close_after_send = False
         self._dialogs: list[QWidget] = []
         # The outbox's own sender (``OutboxRunner``), stopped with this flow.
@@ -153,6 +158,7 @@ class SendFlow(QObject):
         self.message_id = built.message_id
         self.last_result = self.last_error = None
         self._send_account = account
+        self._ehlo_open = False
         from mailcomposer.smtp.cancel import CancelToken
         from mailcomposer.ui.sendworker import SendJob
 
@@ -283,9 +289,17 @@ class SendFlow(QObject):
         self._status.say(self.local_server.set_secure(secure, restart=not self.is_sending()))
 
     @Slot(object)
-    def on_lab_config_changed(self, _config: object) -> None:
-        """The lab's server settings changed: the next connection uses them."""
+    def on_lab_config_changed(self, config: object) -> None:
+        """The lab's server settings changed: the next connection uses them.
+
+        What was learned of the lab server's size limit is replaced by the new one, so
+        the checks do not warn against a limit that is gone.
+        """
         self._status.say(self.local_server.config_changed(self.is_sending()))
+        if not self.local_server.secure:  # the secure mode does not use the lab's switches
+            from mailcomposer.store.accounts import SANDBOX_NAME
+
+            self._learn_size_limit(SANDBOX_NAME, getattr(config, "size_limit", None))
 
     @Slot()
     def cancel(self) -> None:
@@ -302,11 +316,26 @@ class SendFlow(QObject):
         self._follow_phase(events)
         account = self._send_account
         for event in events:
-            match = _SIZE_LINE.match(getattr(event, "text", ""))
-            if match and account is not None and getattr(event, "code", None) == 250:
-                limit = int(match.group(1))
-                self._ui_settings.set_server_size_limit(account.name, limit)
-                self.size_limit_learned.emit(account.name, limit)
+            text = getattr(event, "text", "")
+            if getattr(event, "direction", None) == "C":
+                self._ehlo_open = text[:5].upper() == "EHLO "
+                self._ehlo_size = None
+                continue
+            if not self._ehlo_open or getattr(event, "direction", None) != "S":
+                continue
+            match = _SIZE_LINE.match(text)
+            if match and getattr(event, "code", None) == 250:
+                self._ehlo_size = int(match.group(1)) if match.group(1) else None
+            if text[3:4] != "-":  # the reply's last line
+                self._ehlo_open = False
+                if account is not None and getattr(event, "code", None) == 250:
+                    self._learn_size_limit(account.name, self._ehlo_size or None)
+
+    def _learn_size_limit(self, account: str, limit: int | None) -> None:
+        """Remember ``account``'s size limit (None: it has none) and say so."""
+        if self._ui_settings.server_size_limit(account) != limit:
+            self._ui_settings.set_server_size_limit(account, limit)
+        self.size_limit_learned.emit(account, limit or 0)
 
     @Slot(object)
     def _on_controller_succeeded(self, result: SendResult) -> None:

@@ -25,7 +25,11 @@ def describe_failure(error: SendError) -> tuple[str, str]:
             )
         ]
     if error.code is not None:
-        reply = " ".join(str(p) for p in (error.code, error.enhanced or "", error.server_text) if p)
+        # The enhanced code is usually the start of the server's text: not said twice.
+        enhanced = error.enhanced or ""
+        if enhanced and error.server_text.startswith(enhanced):
+            enhanced = ""
+        reply = " ".join(str(p) for p in (error.code, enhanced, error.server_text) if p)
         lines.append(_("The server replied: {reply}").format(reply=reply))
     elif error.server_text:
         lines.append(_("The server replied: {reply}").format(reply=error.server_text))

@@ -79,22 +79,43 @@ class Templates(QObject):
 
     @Slot()
     def ask_name(self) -> None:
-        """Ask for the template's name (without blocking); save when it is given."""
+        """Ask for the template's name (without blocking); save when it is given.
+
+        The name offered is the subject without the characters a name cannot hold.
+        """
+        from mailcomposer.store.templates import suggested_name
+
+        self._ask(suggested_name(self._window.subject()))
+
+    def _ask(self, name: str, problem: str = "") -> None:
+        """Open the name question with ``name`` filled in, and ``problem`` above it if any."""
         from PySide6.QtWidgets import QInputDialog
 
         dialog = QInputDialog(self._window)
         dialog.setObjectName("templateNameDialog")
         dialog.setWindowTitle(_("Save as template"))
-        dialog.setLabelText(_("Template name:"))
-        name = self._window.subject().strip()[:60]
+        label = _("Template name:")
+        dialog.setLabelText(f"{problem}\n\n{label}" if problem else label)
         dialog.setTextValue(name)
         # Room for the whole suggested name (the default 200 pixels cut a subject short).
-        advance = dialog.fontMetrics().horizontalAdvance(name)
+        advance = dialog.fontMetrics().horizontalAdvance(max(name, problem, key=len))
         dialog.resize(min(600, max(360, advance + 60)), dialog.sizeHint().height())
-        dialog.textValueSelected.connect(self.save)
+        dialog.textValueSelected.connect(self._on_name_dialog_text_value_selected)
         dialog.finished.connect(dialog.deleteLater)
         self.name_dialog = dialog
         dialog.open()
+
+    @Slot(str)
+    def _on_name_dialog_text_value_selected(self, name: str) -> None:
+        """A name the store refuses is asked again, as typed, with what to change."""
+        from mailcomposer.store.templates import check_name
+
+        try:
+            check_name(name)
+        except InputError as exc:
+            self._ask(name, exc.message)
+            return
+        self.save(name)
 
     @Slot(str)
     def save(self, name: str) -> bool:

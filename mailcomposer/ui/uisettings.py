@@ -50,8 +50,12 @@ class UiSettings:
         """The SIZE a server advertised for ``account`` in an earlier session, if known."""
         return self.int_value(f"server-size/{account}")
 
-    def set_server_size_limit(self, account: str, size: int) -> None:
-        self.settings.setValue(f"server-size/{account}", int(size))
+    def set_server_size_limit(self, account: str, size: int | None) -> None:
+        """Remember the SIZE of ``account``'s server; None forgets it (it announced none)."""
+        if size is None:
+            self.settings.remove(f"server-size/{account}")
+        else:
+            self.settings.setValue(f"server-size/{account}", int(size))
 
     def sync(self) -> None:
         self.settings.sync()

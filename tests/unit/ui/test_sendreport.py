@@ -1,0 +1,20 @@
+"""The failure details the composer shows: the server's reply as the server gave it."""
+
+from __future__ import annotations
+
+from mailcomposer.smtp.errors import Stage, error_from_reply
+from mailcomposer.ui.sendreport import describe_failure
+
+
+def test_the_enhanced_code_is_shown_once():
+    """Gmail's "552 5.3.4 ..." read "552 5.3.4 5.3.4 ..." in the Not sent dialog."""
+    error = error_from_reply(Stage.MAIL, 552, "5.3.4 Message size exceeds fixed maximum")
+    _headline, details = describe_failure(error)
+    assert "552 5.3.4 Message size exceeds fixed maximum" in details
+    assert "5.3.4 5.3.4" not in details
+
+
+def test_a_reply_without_an_enhanced_code_is_shown_whole():
+    error = error_from_reply(Stage.RCPT, 550, "No such user here")
+    _headline, details = describe_failure(error)
+    assert "550 No such user here" in details
