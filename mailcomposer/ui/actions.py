@@ -68,7 +68,7 @@ class ComposerActions(QObject):
             tip=_("Keep this message as a draft to continue later"),
         )
         self.save_eml_action = self._action(
-            _("Save as .&eml…"),
+            _("Save as .e&ml…"),
             icon_name="document-save-as",
             shortcut=key("Ctrl+Shift+S"),
             name="saveEmlAction",
@@ -102,7 +102,7 @@ class ComposerActions(QObject):
             _("&Drafts…"), name="draftsAction", tip=_("Every draft saved or kept aside")
         )
         self.send_step_action = self._action(
-            _("Send step by &step"),
+            _("Send step &by step"),
             shortcut=key("Ctrl+Alt+Return"),
             name="sendStepAction",
             tip=_("Send, pausing before each SMTP command to say what it does (Ctrl+Alt+Return)"),
@@ -123,7 +123,7 @@ class ComposerActions(QObject):
             _("&Print…"), icon_name="document-print", shortcut=std.Print, name="printAction"
         )
         self.export_pdf_action = self._action(
-            _("Export as P&DF…"), icon_name="application-pdf", name="exportPdfAction"
+            _("Export as PD&F…"), icon_name="application-pdf", name="exportPdfAction"
         )
         self._build_edit_actions()
         self.mime_action = self._action(
@@ -142,7 +142,7 @@ class ComposerActions(QObject):
         )
         self.sandbox_secure_action.setCheckable(True)
         self.sandbox_show_login_action = self._action(
-            _("Local test server: show the login &decoded"),
+            _("Local test server: s&how the login decoded"),
             name="sandboxShowLoginAction",
             tip=_(
                 "The protocol log shows the built-in server's AUTH lines decoded "
@@ -196,7 +196,7 @@ class ComposerActions(QObject):
         self.read_receipt_action = self.receipts.read_receipt_action
         self.dsn_action = self.receipts.dsn_action
         self.save_template_action = self._action(
-            _("Save as &template…"),
+            _("Sa&ve as template…"),
             name="saveTemplateAction",
             tip=_("Keep this message as a template to start new ones from"),
         )
@@ -243,7 +243,7 @@ class ComposerActions(QObject):
         self.replace_action = self._action(
             _("R&eplace…"), shortcut=key("Ctrl+H"), name="replaceAction"
         )
-        self.insert_table_action = self._action(_("&Table…"), name="insertTableAction")
+        self.insert_table_action = self._action(_("T&able…"), name="insertTableAction")
         # The protocol log has its own Ctrl+F: these act only while the focus is in the
         # composer's fields and body (the central widget), never in the log dock.
         central = self._window.centralWidget()

@@ -54,19 +54,19 @@ ALIGN_RIGHT = ActionSpec("alignRightAction", N_("Align &Right"), "format-justify
                          "format-justify-right", "Ctrl+Shift+R", checkable=True)  # fmt: skip
 ALIGN_JUSTIFY = ActionSpec("alignJustifyAction", N_("&Justify"), "format-justify-fill",
                            "format-justify-fill", "Ctrl+Shift+J", checkable=True)  # fmt: skip
-BULLET_LIST = ActionSpec("bulletListAction", N_("&Bulleted List"), "format-list-unordered",
+BULLET_LIST = ActionSpec("bulletListAction", N_("Bullete&d List"), "format-list-unordered",
                          "format-list-unordered", "Ctrl+Shift+8", checkable=True)  # fmt: skip
 NUMBER_LIST = ActionSpec("numberListAction", N_("&Numbered List"), "format-list-ordered",
                          "format-list-ordered", "Ctrl+Shift+7", checkable=True)  # fmt: skip
-INDENT = ActionSpec("indentAction", N_("&Indent More"), "format-indent-more",
+INDENT = ActionSpec("indentAction", N_("Indent &More"), "format-indent-more",
                     "format-indent-more", "Ctrl+]")  # fmt: skip
-OUTDENT = ActionSpec("outdentAction", N_("Indent &Less"), "format-indent-less",
+OUTDENT = ActionSpec("outdentAction", N_("Indent Le&ss"), "format-indent-less",
                      "format-indent-less", "Ctrl+[")  # fmt: skip
-LINK = ActionSpec("linkAction", N_("&Link…"), "insert-link", "insert-link", "Ctrl+K")
-HORIZONTAL_RULE = ActionSpec("horizontalRuleAction", N_("Horizontal &Rule"),
+LINK = ActionSpec("linkAction", N_("Lin&k…"), "insert-link", "insert-link", "Ctrl+K")
+HORIZONTAL_RULE = ActionSpec("horizontalRuleAction", N_("Hori&zontal Rule"),
                              "insert-horizontal-rule", "insert-horizontal-rule")  # fmt: skip
-INSERT_IMAGE = ActionSpec("insertImageAction", N_("&Image…"), "insert-image", "insert-image")
-CLEAR_FORMAT = ActionSpec("clearFormatAction", N_("&Clear Formatting"), "format-text-clear",
+INSERT_IMAGE = ActionSpec("insertImageAction", N_("Ima&ge…"), "insert-image", "insert-image")
+CLEAR_FORMAT = ActionSpec("clearFormatAction", N_("Clear &Formatting"), "format-text-clear",
                           "format-text-clear", "Ctrl+\\")  # fmt: skip
 PLAIN_TEXT = ActionSpec("plainTextAction", N_("&Plain Text Only"), "format-text-plain",
                         "format-text-plain", checkable=True)  # fmt: skip
