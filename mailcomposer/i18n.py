@@ -315,6 +315,28 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return choices[index] if 0 <= index < len(choices) else choices[-1]
 
 
+def sentences(*parts: str) -> str:
+    """Join translated sentences as their language writes them.
+
+    A space between English sentences; none after a full-width mark (``。``, ``！``,
+    ``：``, ``）``...) as Chinese is written: "邮件太大。 未投递" would read as a gap.
+    Empty parts are left out.
+    """
+    text = ""
+    for part in parts:
+        if not part:
+            continue
+        if text and not _ends_full_width(text):
+            text += " "
+        text += part
+    return text
+
+
+def _ends_full_width(text: str) -> bool:
+    last = ord(text[-1])
+    return 0x3000 <= last <= 0x303F or 0xFF00 <= last <= 0xFFEF
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for translation without translating it now (for constants)."""
     return message

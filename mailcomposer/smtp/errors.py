@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from mailcomposer.i18n import N_, _
+from mailcomposer.i18n import N_, _, sentences
 
 TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
 if TYPE_CHECKING:
@@ -426,15 +426,14 @@ def _bad_reply_error(exc: Any, stage: Stage) -> SendError:
 def _with_outcome(message: str, stage: Stage) -> str:
     """Add what became of the message: unknown after the final dot, else not delivered."""
     if stage in _AFTER_FINAL_DOT:
-        return (
-            message
-            + " "
-            + _(
+        return sentences(
+            message,
+            _(
                 "The whole message was sent: it may have been delivered. Check before "
                 "sending again; do not resend blindly."
-            )
+            ),
         )
-    return message + " " + _("Nothing was delivered.")
+    return sentences(message, _("Nothing was delivered."))
 
 
 def from_input_error(error: object) -> SendError:

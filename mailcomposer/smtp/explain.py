@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from mailcomposer.i18n import N_, _, ngettext
+from mailcomposer.i18n import N_, _, ngettext, sentences
 from mailcomposer.smtp.keywords import Explanation, explain_mechanism
 from mailcomposer.smtp.rfc import Ref, ref
 
@@ -228,7 +228,7 @@ def explain_reply_full(code: int, text: str, command: str | None = None) -> Expl
             parts.append(detail.text)
         refs = [*refs[:1], *detail.refs, *refs[1:]] if detail else refs
     unique = tuple(dict.fromkeys(refs))
-    return Explanation(" ".join(parts), unique)
+    return Explanation(sentences(*parts), unique)
 
 
 def explain_reply(code: int, text: str, command: str | None = None) -> str:
@@ -372,7 +372,7 @@ def explain_command_full(
         parts.append(_(_ORIGINS[origin.lower()]))
         if origin.lower() == "bcc":
             refs.append(ref(5322, "3.6.3"))
-    return Explanation(" ".join(parts), tuple(dict.fromkeys(refs)))
+    return Explanation(sentences(*parts), tuple(dict.fromkeys(refs)))
 
 
 def explain_command(line: str, *, login_data: bool = False, mask: str = "****") -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 
-from mailcomposer.i18n import N_, _
+from mailcomposer.i18n import N_, _, sentences
 from mailcomposer.message.sizes import format_size
 from mailcomposer.smtp.rfc import Ref, ref
 
@@ -204,7 +204,7 @@ def explain_keyword(line: str) -> Explanation:
             explained = explain_mechanism(mechanism)
             parts.append(explained.text)
             all_refs.extend(r for r in explained.refs if r not in all_refs)
-        return Explanation(" ".join(parts), tuple(all_refs))
+        return Explanation(sentences(*parts), tuple(all_refs))
     if keyword in _KEYWORDS:
         text, refs = _KEYWORDS[keyword]
         return Explanation(_(text), refs)

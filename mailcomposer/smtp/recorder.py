@@ -8,7 +8,7 @@ import re
 import time
 from collections.abc import Callable
 
-from mailcomposer.i18n import _
+from mailcomposer.i18n import _, sentences
 from mailcomposer.message.addresses import envelope_key
 from mailcomposer.smtp.explain import explain_command_full, explain_reply_full
 from mailcomposer.smtp.keywords import Explanation, capability_diff, explain_keyword
@@ -123,7 +123,7 @@ class Recorder:
                 parts.append(explain_keyword(line))
             if last:
                 parts.append(explain_reply_full(code, line, self.last_command))
-            expl = " ".join(p.text for p in parts if p.text)
+            expl = sentences(*(p.text for p in parts))
             refs = tuple(dict.fromkeys(r for p in parts for r in p.refs))
             self.emit(Direction.SERVER, text, code, expl, refs, elapsed if last else None)
         if complete:

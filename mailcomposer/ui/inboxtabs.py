@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailcomposer.i18n import _
+from mailcomposer.i18n import _, sentences
 from mailcomposer.sandbox.preview import Attachment, EnvelopeRow, Preview, unique_names
 from mailcomposer.ui.mimeview import human_size
 from mailcomposer.ui.tints import notice_colours
@@ -174,8 +174,11 @@ class SourceTab(QWidget):
         self._shown = (preview.size, preview.source)
         note = _("As stored: the local server added the X-Peer, X-MailFrom and X-RcptTo lines.")
         if preview.source_truncated:
-            note += " " + _("Showing the first {shown} of {size}.").format(
-                shown=human_size(len(preview.source)), size=human_size(preview.size)
+            note = sentences(
+                note,
+                _("Showing the first {shown} of {size}.").format(
+                    shown=human_size(len(preview.source)), size=human_size(preview.size)
+                ),
             )
         self.note.setText(note)
         self.text.setPlainText(preview.source.decode("utf-8", "replace"))

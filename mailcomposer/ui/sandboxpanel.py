@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mailcomposer.i18n import _
+from mailcomposer.i18n import _, sentences
 from mailcomposer.sandbox.commandline import command_args, reject_arg
 from mailcomposer.sandbox.config import EXTENSIONS, STAGES, SandboxConfig
 from mailcomposer.sandbox.labfile import load_lab_config, save_lab_config
@@ -476,7 +476,7 @@ class SandboxPanel(QDialog):
             self.error_label.hide()
             line = command_args(config)
             self.command_line.setPlainText(line.text())
-            self.command_note.setText(" ".join(line.notes))
+            self.command_note.setText(sentences(*line.notes))
             self.command_note.setVisible(not line.exact)
             valid = True
         for button in (QDialogButtonBox.StandardButton.Ok, QDialogButtonBox.StandardButton.Apply):

@@ -209,3 +209,16 @@ def test_windows_ui_language_unknown_or_failing_is_empty() -> None:
 
     assert i18n.windows_ui_language(lambda: 0x7777) == ""
     assert i18n.windows_ui_language(broken) == ""
+
+
+def test_sentences_are_joined_as_each_language_writes_them() -> None:
+    assert i18n.sentences("Refused.", "", "Nothing was delivered.") == (
+        "Refused. Nothing was delivered."
+    )
+    assert (
+        i18n.sentences("被拒绝：邮件太大。", "未投递任何内容。")
+        == "被拒绝：邮件太大。未投递任何内容。"
+    )
+    assert i18n.sentences("（见日志）", "Retry") == "（见日志）Retry"
+    assert i18n.sentences("Stopped:", "邮件") == "Stopped: 邮件"  # after a half-width mark
+    assert i18n.sentences() == ""

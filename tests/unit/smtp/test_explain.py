@@ -121,3 +121,15 @@ def test_command_explanations_are_translated() -> None:
         assert "PLAIN" in explain_command("AUTH PLAIN ****")
     finally:
         i18n.set_language("en")
+
+
+def test_a_reply_explained_in_chinese_has_no_gap_between_its_sentences() -> None:
+    # "邮件太大。 邮件超过了…": the English join left a space after the full stop.
+    i18n.set_language("zh_CN")
+    try:
+        text = explain_reply(552, "5.3.4 Message too big")
+    finally:
+        i18n.set_language("en")
+    assert "。邮件超过了" in text and "。 " not in text
+    english = explain_reply(552, "5.3.4 Message too big")
+    assert "full. The message is bigger" in english
