@@ -6,6 +6,11 @@ import argparse
 
 from mailcomposer.i18n import _
 
+TYPE_CHECKING = False  # typing stays unloaded on the way to --help
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
 
 def add_arguments(history: argparse.ArgumentParser) -> None:
     """Add the options of ``history`` to its parser."""
@@ -57,25 +62,45 @@ def query_from_args(args: argparse.Namespace):
     )
 
 
+def read_log(read: Callable[[Any], Any]) -> Any:
+    """``read(history)`` on the home's send log; None when it cannot be read (said why).
+
+    A log found damaged on opening is set aside by the store; this says where it went.
+    """
+    import sqlite3
+
+    from mailcomposer.cli.output import print_error, print_warning
+    from mailcomposer.store.history import History, damaged_log_text, set_aside_text
+    from mailcomposer.store.paths import Home
+
+    history = History(Home.from_env())
+    try:
+        found = read(history)
+    except sqlite3.Error as exc:
+        print_error("", damaged_log_text(history.path, exc))
+        return None
+    finally:
+        history.close()
+    if history.set_aside is not None:
+        print_warning(set_aside_text(history.set_aside))
+    return found
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the matching attempts; 0, or 2 for a bad option."""
     import json
 
-    from mailcomposer.cli.output import usage_error
+    from mailcomposer.cli.output import EXIT_INPUT, usage_error
     from mailcomposer.cli.parser import UsageError
-    from mailcomposer.store.history import History
     from mailcomposer.store.historyquery import search
-    from mailcomposer.store.paths import Home
 
     try:
         query = query_from_args(args)
     except UsageError as exc:
         return usage_error(exc.option, exc.message)
-    history = History(Home.from_env())
-    try:
-        records = search(history, query)
-    finally:
-        history.close()
+    records = read_log(lambda history: search(history, query))
+    if records is None:
+        return EXIT_INPUT
     if args.json:
         print(json.dumps({"attempts": [r.to_json() for r in records]}, ensure_ascii=False))
         return 0

@@ -23,21 +23,18 @@ def run(args: argparse.Namespace) -> int:
     """Print the statistics; 0, or 2 for a bad option."""
     import json
 
-    from mailcomposer.cli.output import usage_error
-    from mailcomposer.store.history import History
+    from mailcomposer.cli.history import read_log
+    from mailcomposer.cli.output import EXIT_INPUT, usage_error
     from mailcomposer.store.historyquery import parse_day
-    from mailcomposer.store.paths import Home
     from mailcomposer.store.stats import compute
 
     try:
         since = parse_day(args.since) if args.since else None
     except ValueError as exc:
         return usage_error("--since", str(exc).partition(": ")[2] or str(exc))
-    history = History(Home.from_env())
-    try:
-        records = history.query()
-    finally:
-        history.close()
+    records = read_log(lambda history: history.query())
+    if records is None:
+        return EXIT_INPUT
     stats = compute(records, since=since)
     if args.json:
         print(json.dumps(stats.to_json(), ensure_ascii=False))

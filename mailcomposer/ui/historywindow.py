@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,13 @@ from PySide6.QtWidgets import (
 from mailcomposer.i18n import _, ngettext
 from mailcomposer.message.sizes import format_size
 from mailcomposer.store.accounts import SANDBOX_NAME
-from mailcomposer.store.history import OUTCOMES, History, SentRecord
+from mailcomposer.store.history import (
+    OUTCOMES,
+    History,
+    SentRecord,
+    damaged_log_text,
+    set_aside_text,
+)
 from mailcomposer.store.historyquery import FAILED_OUTCOMES, Query, search, to_csv
 from mailcomposer.store.paths import Home
 from mailcomposer.ui.charts import outcome_color
@@ -193,6 +200,8 @@ class HistoryWindow(QWidget):
         table: the table (``historyTable``).
         search_field, since_edit, until_edit, outcome_combo, account_combo: the filters.
         details: the selected attempt's details (``historyDetails``).
+        notice: why the log cannot be read, or that a damaged one was set aside
+            (``historyNotice``; hidden when all is well).
 
     Signals:
         resend_requested: the user asked to send an attempt again (carries the record).
@@ -305,8 +314,14 @@ class HistoryWindow(QWidget):
         buttons.addWidget(self.count_label, 1)
         for button in (self.more_button, self.open_button, self.resend_button, self.export_button):
             buttons.addWidget(button)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("historyNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
 
@@ -334,10 +349,25 @@ class HistoryWindow(QWidget):
         self._limit += PAGE
         self.refresh()
 
+    def _read(self, read: Any, default: Any) -> Any:
+        """``read()`` on the log; ``default`` when it cannot be read (the notice says why)."""
+        try:
+            found = read()
+        except sqlite3.Error as exc:
+            self._show_notice(damaged_log_text(self._history.path, exc))
+            return default
+        if self._history.set_aside is not None:
+            self._show_notice(set_aside_text(self._history.set_aside))
+        return found
+
+    def _show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()
+
     def refresh(self) -> None:
         """Read the attempts matching the filters (one page more than shown, to know if more)."""
         self._search_timer.stop()
-        records = search(self._history, self.query(self._limit + 1))
+        records = self._read(lambda: search(self._history, self.query(self._limit + 1)), [])
         more = len(records) > self._limit
         self.model.set_records(records[: self._limit])
         self.fit_columns()
@@ -412,7 +442,8 @@ class HistoryWindow(QWidget):
 
     def _show_details(self, record: SentRecord | None) -> None:
         if record is not None:
-            record = self._history.get(record.id) or record  # with its transcript
+            full = self._read(lambda: self._history.get(record.id), None)
+            record = full or record  # with its transcript
         self.details.setHtml(details_html(record) if record is not None else "")
         kept = record is not None and bool(record.copy_path) and Path(record.copy_path).is_file()
         self.open_button.setEnabled(kept)
@@ -465,10 +496,10 @@ class HistoryWindow(QWidget):
         """
         from mailcomposer.message.files import atomic_write
 
-        records = search(self._history, self.query(0))
         try:
+            records = search(self._history, self.query(0))
             atomic_write(Path(path), ("\ufeff" + to_csv(records)).encode("utf-8"))
-        except OSError as exc:
+        except (OSError, sqlite3.Error) as exc:
             self.count_label.setText(_("Not exported: {error}").format(error=exc))
             return 0
         n = len(records)

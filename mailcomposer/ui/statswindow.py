@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sqlite3
 
 from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtWidgets import (
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from mailcomposer.i18n import _, ngettext
-from mailcomposer.store.history import OUTCOMES, History
+from mailcomposer.store.history import OUTCOMES, History, damaged_log_text, set_aside_text
 from mailcomposer.store.historyquery import Query, search
 from mailcomposer.store.paths import Home
 from mailcomposer.store.stats import Stats, compute
@@ -48,6 +49,8 @@ class StatsWindow(QWidget):
         per_day, by_stage, by_code, domains, sizes, times: the ``BarChart`` s.
         success: the ``BigNumber`` with the success rate.
         stats: the ``Stats`` shown.
+        notice: why the log cannot be read, or that a damaged one was set aside
+            (``statsNotice``; hidden when all is well).
     """
 
     def __init__(
@@ -109,8 +112,14 @@ class StatsWindow(QWidget):
         self.figures.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.figures.setContentsMargins(8, 6, 8, 6)
         grid.addWidget(self.figures, 2, 2)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("statsNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.notice)
         layout.addLayout(grid, 1)
         self.period.currentIndexChanged.connect(self._on_period_current_index_changed)
         self._on_period_current_index_changed()
@@ -150,8 +159,16 @@ class StatsWindow(QWidget):
     def refresh(self) -> None:
         """Read the log for the period and redraw every chart."""
         since, until = self._range()
-        records = search(self._history, Query(since=since, until=until))
+        problem = ""
+        try:
+            records = search(self._history, Query(since=since, until=until))
+        except sqlite3.Error as exc:
+            records, problem = [], damaged_log_text(self._history.path, exc)
+        if self._history.set_aside is not None:
+            problem = set_aside_text(self._history.set_aside)
         self.show_stats(compute(records, since, until))
+        self.notice.setText(problem)
+        self.notice.setVisible(bool(problem))
 
     def show_stats(self, stats: Stats) -> None:
         """Fill the charts with ``stats``."""
