@@ -48,12 +48,17 @@ def _limit(text: str) -> int:
 def query_from_args(args: argparse.Namespace):
     """The ``Query`` the options ask for (raises ``UsageError`` naming the option)."""
     from mailcomposer.cli.parser import UsageError
-    from mailcomposer.store.historyquery import FAILED_OUTCOMES, Query, parse_day
+    from mailcomposer.store.historyquery import (
+        FAILED_OUTCOMES,
+        DayError,
+        Query,
+        parse_day,
+    )
 
     try:
         since = parse_day(args.since) if args.since else None
-    except ValueError as exc:
-        raise UsageError("--since", str(exc).partition(": ")[2] or str(exc)) from None
+    except DayError as exc:
+        raise UsageError("--since", exc.problem) from None
     return Query(
         text=args.search,
         since=since,
@@ -112,19 +117,67 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def outcome_word(outcome: str) -> str:
+    """An outcome id as the commands print it: the id itself in English, translated else."""
+    words = {
+        "sent": _("sent"),
+        "partial": _("partial"),
+        "failed": _("failed"),
+        "cancelled": _("cancelled"),
+        "unknown": _("unknown"),
+    }
+    return words.get(outcome, outcome)
+
+
+def stage_word(stage: str) -> str:
+    """A protocol stage id as the commands print it (``auth``; ``AUTH`` in Chinese)."""
+    words = {
+        "build": _("build"),
+        "connect": _("connect"),
+        "greeting": _("greeting"),
+        "ehlo": _("ehlo"),
+        "starttls": _("starttls"),
+        "auth": _("auth"),
+        "mail": _("mail"),
+        "rcpt": _("rcpt"),
+        "data": _("data"),
+        "upload": _("upload"),
+        "final-dot": _("final-dot"),
+        "quit": _("quit"),
+    }
+    if not stage or stage == "unknown":
+        return _("not recorded")
+    return words.get(stage, stage)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` and spaces up to ``width`` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
+
+
 def _format(record) -> str:
     from mailcomposer.message.sizes import format_size
+    from mailcomposer.store.accounts import SANDBOX_NAME
 
     when = record.date[:16].replace("T", " ")
     recipients = ", ".join(record.recipients)
-    line = f"{when}  {record.result:<9} {record.subject or _('(no subject)')} → {recipients}"
+    outcome = pad(outcome_word(record.result), 9)
+    line = f"{when}  {outcome} {record.subject or _('(no subject)')} → {recipients}"
     details = [format_size(record.size)] if record.size else []
     if record.account:
-        details.append(record.account)
+        local = record.account == SANDBOX_NAME
+        details.append(_("Local test server") if local else record.account)
     if record.stage and not record.succeeded:
-        reply = f"{record.reply_code} {record.reply_text}".strip() if record.reply_code else ""
+        # The server's reply, or (no reply: refused connection, timeout) the error itself.
+        code = str(record.reply_code) if record.reply_code else ""
+        reply = " ".join(part for part in (code, record.reply_text.strip()) if part)
         details.append(
-            _("stopped at {stage}: {reply}").format(stage=record.stage, reply=reply or "-")
+            _("stopped at {stage}: {reply}").format(
+                stage=stage_word(record.stage), reply=reply or "-"
+            )
         )
     if record.refused:
         details.append(_("refused: {who}").format(who="; ".join(record.refused)))

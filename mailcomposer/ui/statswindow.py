@@ -20,12 +20,25 @@ from mailcomposer.i18n import _, ngettext
 from mailcomposer.store.history import OUTCOMES, History, damaged_log_text, set_aside_text
 from mailcomposer.store.historyquery import Query, search
 from mailcomposer.store.paths import Home
-from mailcomposer.store.stats import Stats, compute
+from mailcomposer.store.stats import Bar, Stats, compute, group_days
 from mailcomposer.ui.charts import BarChart, BigNumber, Series, outcome_color
 from mailcomposer.ui.outcomes import code_label, outcome_label, stage_label
 from mailcomposer.ui.statusarea import escape
 
 PERIODS = (7, 30, 90, 0, -1)  # days; 0: everything; -1: custom
+MOST_BARS = 92  # a quarter's days; longer periods are drawn by week, month or year
+
+
+def _bar_label(bar: Bar, one_year: bool) -> str:
+    """A bar's label: its day or week's Monday (with the year unless one year), month, year."""
+    if bar.unit == "year":
+        return str(bar.first.year)
+    if bar.unit == "month":
+        return bar.first.strftime("%Y-%m")
+    start = bar.first
+    if bar.unit == "week":
+        start -= datetime.timedelta(days=start.weekday())
+    return start.strftime("%m-%d" if one_year else "%Y-%m-%d")
 
 
 def _period_label(days: int) -> str:
@@ -46,7 +59,8 @@ class StatsWindow(QWidget):
     Attributes:
         period: the period selector (``statsPeriod``).
         since_edit, until_edit: the custom period's days.
-        per_day, by_stage, by_code, domains, sizes, times: the ``BarChart`` s.
+        per_day, by_stage, by_code, domains, sizes, times: the ``BarChart`` s
+            (``per_day`` draws weeks, months or years when days would not fit).
         success: the ``BigNumber`` with the success rate.
         stats: the ``Stats`` shown.
         notice: why the log cannot be read, or that a damaged one was set aside
@@ -175,11 +189,18 @@ class StatsWindow(QWidget):
         self.stats = stats
         palette = self.palette()
         series = [Series(o, outcome_label(o), outcome_color(o, palette)) for o in OUTCOMES]
+        # Days while they fit as readable bars; longer periods by week, month or year.
+        bars = group_days(stats.per_day, MOST_BARS)
+        unit = bars[0].unit if bars else "day"
+        self.per_day.title = {
+            "day": _("Messages per day"),
+            "week": _("Messages per week (from Monday)"),
+            "month": _("Messages per month"),
+            "year": _("Messages per year"),
+        }[unit]
+        one_year = stats.since.year == stats.until.year
         self.per_day.set_data(
-            [
-                (day.strftime("%m-%d"), [counts[o] for o in OUTCOMES])
-                for day, counts in stats.per_day
-            ],
+            [(_bar_label(bar, one_year), [bar.counts[o] for o in OUTCOMES]) for bar in bars],
             series,
         )
         if stats.success_rate is None:
