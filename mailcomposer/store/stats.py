@@ -32,6 +32,16 @@ def _bucket(value: float, buckets: Sequence[tuple[float | None, str]]) -> str:
     return buckets[-1][1]
 
 
+def _refused(record: SentRecord) -> set[str]:
+    """The addresses of a partly sent message that the server refused (they got nothing)."""
+    refused = {text.partition(": ")[0].strip().lower() for text in record.refused}
+    for result in record.rcpt_results:
+        code = result.get("code")
+        if isinstance(code, int) and code >= 400:
+            refused.add(str(result.get("address", "")).lower())
+    return refused
+
+
 @dataclasses.dataclass(frozen=True)
 class Stats:
     """Figures for a period; every count is of send attempts.
@@ -45,7 +55,8 @@ class Stats:
         success_rate: sent or partly sent / attempts (None without attempts).
         failures_by_stage: stage -> count, for failed, cancelled and unknown.
         failures_by_code: reply code (``"none"`` when no reply decided) -> count.
-        top_domains: ``(domain, count)`` of recipients of successful sends, top ten.
+        top_domains: ``(domain, count)`` of the recipients who were sent a message (not
+            those a partly sent one was refused for), top ten.
         sizes: size bucket -> count; median_size in bytes.
         times: time-to-send bucket -> count; median_time and p90_time in seconds.
     """
@@ -110,8 +121,9 @@ def compute(
             days[record_day][outcome] += 1
         if record.succeeded:
             sizes[_bucket(record.size, SIZE_BUCKETS)] += 1
+            refused = _refused(record)
             for _name, addr in getaddresses(list(record.recipients)):
-                if "@" in addr:
+                if "@" in addr and addr.lower() not in refused:
                     domains[addr.rpartition("@")[2].lower()] += 1
             if record.duration is not None:
                 durations.append(record.duration)

@@ -93,6 +93,13 @@ def account_label(name: str) -> str:
     return _("Local test server") if name == SANDBOX_NAME else name
 
 
+def size_text(record: SentRecord) -> str:
+    """The bytes sent, or a dash when nothing went out (not "0 bytes" for a refusal)."""
+    if not record.size and not record.succeeded:
+        return "—"
+    return format_size(record.size)
+
+
 def _reply(record: SentRecord) -> str:
     code = str(record.reply_code) if record.reply_code else ""
     return " ".join(part for part in (code, record.reply_text) if part)
@@ -136,7 +143,7 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 _time(record), account_label(record.account), record.sender,
-                ", ".join(record.recipients), record.subject, format_size(record.size),
+                ", ".join(record.recipients), record.subject, size_text(record),
                 outcome_label(record.result),
                 stage_label(record.stage) if record.stage else "", _reply(record),
             )[column]  # fmt: skip
@@ -161,7 +168,7 @@ def details_html(record: SentRecord) -> str:
         (_("Server"), record.server),
         (_("Envelope sender"), record.envelope_from or record.sender),
         (_("Subject"), record.subject),
-        (_("Size"), format_size(record.size)),
+        (_("Size"), size_text(record)),
     ]
     if record.stage:
         rows.append((_("Stopped at"), stage_label(record.stage)))

@@ -53,3 +53,17 @@ def test_a_period_after_the_last_attempt_is_not_reversed():
     stats = compute([record("2026-12-05")], since=datetime.date(2027, 1, 1))
     assert stats.since <= stats.until
     assert stats.attempts == 0
+
+
+def test_top_domains_leave_out_the_recipients_a_partial_send_was_refused_for():
+    partial = SentRecord(
+        1, "<1@x>", "2026-12-06T10:00:00+08:00", "me@x.org",
+        ("good@example.com", "Bad <bad@refused.org>", "Other@Refused2.org"), "s", 100, "h:25",
+        "partial", ("bad@refused.org: 550 5.1.1 No such user",),
+        rcpt_results=(
+            {"address": "good@example.com", "field": "to", "code": 250, "text": "OK"},
+            {"address": "bad@refused.org", "field": "to", "code": 550, "text": "No"},
+            {"address": "Other@Refused2.org", "field": "cc", "code": 452, "text": "Full"},
+        ),
+    )  # fmt: skip
+    assert compute([partial]).top_domains == (("example.com", 1),)
