@@ -173,7 +173,10 @@ def details_html(record: SentRecord) -> str:
     if record.stage:
         rows.append((_("Stopped at"), stage_label(record.stage)))
     if record.reply_code or record.reply_text:
-        rows.append((_("Server reply"), _reply(record)))
+        # Without a reply code the text is our own account (a refused connection, a
+        # timeout): not something the server said.
+        label = _("Server reply") if record.reply_code else _("Why")
+        rows.append((label, _reply(record)))
     if record.duration is not None:
         rows.append((_("Duration"), _("{seconds:.1f} s").format(seconds=record.duration)))
     table = "".join(
@@ -184,9 +187,13 @@ def details_html(record: SentRecord) -> str:
     results = record.rcpt_results or tuple(
         {"address": rcpt, "field": "", "code": "", "text": ""} for rcpt in record.recipients
     )
+    fields = {"to": _("To"), "cc": _("Cc"), "bcc": _("Bcc")}
     lines = "".join(
-        "<tr><td>{}</td><td>{}&nbsp;</td><td>{}&nbsp;</td><td>{}</td></tr>".format(
-            *(escape(str(r.get(k, "") or "")) for k in ("address", "field", "code", "text"))
+        "<tr><td>{}&nbsp;</td><td>{}&nbsp;</td><td>{}&nbsp;</td><td>{}</td></tr>".format(
+            escape(str(r.get("address", "") or "")),
+            escape(fields.get(str(r.get("field", "")).lower(), str(r.get("field", "") or ""))),
+            escape(str(r.get("code", "") or "")),
+            escape(str(r.get("text", "") or "")),
         )
         for r in results
     )
@@ -264,7 +271,7 @@ class HistoryWindow(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.search_field, 2)
         for label, widget in (
-            (_("From:"), self.since_edit), (_("To:"), self.until_edit),
+            (_("Since:"), self.since_edit), (_("Until:"), self.until_edit),
             (None, self.outcome_combo), (None, self.account_combo),
         ):  # fmt: skip
             if label:
