@@ -402,6 +402,12 @@ class History:
         rows = self._connection().execute(sql, tuple(parameters)).fetchall()
         return [record_from_row(row) for row in rows]
 
+    def mark(self) -> tuple[int, int]:
+        """The newest row id and the number of rows: it changes whenever the log does."""
+        row = self._connection().execute("SELECT coalesce(max(id), 0), count(*) FROM sent")
+        newest, count = row.fetchone()
+        return int(newest), int(count)
+
     def get(self, row_id: int) -> SentRecord | None:
         """The attempt with this row id, if it exists."""
         found = self.query("id = ?", (int(row_id),), with_transcript=True)

@@ -233,6 +233,7 @@ class HistoryWindow(QWidget):
         self._mime_views: list[QWidget] = []
         self._fitting = False
         self._user_sized = False  # a column the user dragged: the widths are theirs
+        self._mark: tuple[int, int] | None = None  # the log as last read (History.mark)
         self._build()
         self.refresh()
 
@@ -378,9 +379,31 @@ class HistoryWindow(QWidget):
         self.notice.setText(text)
         self.notice.show()
 
+    def reload_if_changed(self) -> bool:
+        """Read the log again if an attempt was added since (a send, the outbox, a command).
+
+        The attempt selected stays selected. True when the log had changed.
+        """
+        if self._read(self._history.mark, None) == self._mark:
+            return False
+        selected = self.selected()
+        self.refresh()
+        if selected is not None:
+            for row, record in enumerate(self.model.records()):
+                if record.id == selected.id:
+                    self.table.selectRow(row)
+                    break
+        return True
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.reload_if_changed()  # back from sending, or from a terminal
+        super().changeEvent(event)
+
     def refresh(self) -> None:
         """Read the attempts matching the filters (one page more than shown, to know if more)."""
         self._search_timer.stop()
+        self._mark = self._read(self._history.mark, None)
         records = self._read(lambda: search(self._history, self.query(self._limit + 1)), [])
         more = len(records) > self._limit
         self.model.set_records(records[: self._limit])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import sqlite3
 
-from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtCore import QDate, QEvent, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -76,6 +76,7 @@ class StatsWindow(QWidget):
         self._history = History(home)
         self._today = today
         self.stats: Stats | None = None
+        self._mark: tuple[int, int] | None = None  # the log as last read (History.mark)
         self.resize(1100, 720)
 
         self.period = QComboBox(self)
@@ -169,11 +170,31 @@ class StatsWindow(QWidget):
             return None, self.today()
         return self.today() - datetime.timedelta(days=days - 1), self.today()
 
+    def reload_if_changed(self) -> bool:
+        """Redraw if an attempt was added to the log since; True when it had changed."""
+        try:
+            mark = self._history.mark()
+        except sqlite3.Error:
+            mark = None
+        if mark == self._mark:
+            return False
+        self.refresh()
+        return True
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.reload_if_changed()
+        super().changeEvent(event)
+
     @Slot()
     def refresh(self) -> None:
         """Read the log for the period and redraw every chart."""
         since, until = self._range()
         problem = ""
+        try:
+            self._mark = self._history.mark()
+        except sqlite3.Error:
+            self._mark = None
         try:
             records = search(self._history, Query(since=since, until=until))
         except sqlite3.Error as exc:
