@@ -155,7 +155,16 @@ def own_words(text: str, signatures: Iterable[str] = ()) -> str:
     return "\n".join(kept)
 
 
+# "No attachment", 本邮件无附件: saying there is none is not forgetting one.
+_NEGATED_CUES = re.compile(
+    r"(?<!\w)(?:no|without(?:\s+(?:an?|any|the))?|not)\s+(?:attachments?|attached)(?!\w)"
+    r"|(?:没有|无|不带|不含|不需要|不用|未)\s*(?:任何)?\s*附件",
+    re.IGNORECASE,
+)
+
+
 def _attachment_cue(text: str) -> str | None:
+    text = _NEGATED_CUES.sub(" ", text)
     match = _LATIN_CUE.search(text)
     if match:
         return match[1]
