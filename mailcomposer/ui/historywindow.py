@@ -422,6 +422,16 @@ class HistoryWindow(QWidget):
             self.table.selectRow(0)
         else:
             self._show_details(None)
+            self.details.setPlainText(self._empty_text())
+
+    def _empty_text(self) -> str:
+        """What an empty list means: nothing logged yet, or filters that match nothing."""
+        if self.query(0) != Query():
+            return _("No attempt matches these filters; clear the search or choose other days.")
+        return _(
+            "Nothing has been sent yet. Every message you send is listed here, and every "
+            "attempt that did not go out, with the reason."
+        )
 
     def fit_columns(self) -> None:
         """Fill the table's width: time, outcome, size whole; long texts elided first.

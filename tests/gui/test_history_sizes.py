@@ -57,3 +57,23 @@ def test_the_date_filters_are_not_labelled_like_address_fields(qtbot, tmp_path) 
     qtbot.add_widget(window)
     labels = {label.text() for label in window.findChildren(QLabel)}
     assert {"Since:", "Until:"} <= labels and not {"From:", "To:"} & labels
+
+
+def test_an_empty_list_says_why_it_is_empty(qtbot, tmp_path) -> None:
+    from mailcomposer.store.history import History
+
+    home = Home(tmp_path)
+    window = HistoryWindow(home)
+    qtbot.add_widget(window)
+    assert "Nothing has been sent yet" in window.details.toPlainText()
+    history = History(home)
+    _week(history)
+    history.close()
+    window.refresh()
+    window.search_field.setText("no such words anywhere")
+    window.refresh()
+    assert window.model.rowCount() == 0
+    assert "No attempt matches these filters" in window.details.toPlainText()
+    window.search_field.clear()
+    window.refresh()
+    assert window.model.rowCount() == 8 and "Outcome" in window.details.toPlainText()
