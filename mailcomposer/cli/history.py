@@ -6,6 +6,11 @@ import argparse
 
 from mailcomposer.i18n import _
 
+TYPE_CHECKING = False  # typing stays unloaded on the way to --help
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
 
 def add_arguments(history: argparse.ArgumentParser) -> None:
     """Add the options of ``history`` to its parser."""
@@ -43,12 +48,17 @@ def _limit(text: str) -> int:
 def query_from_args(args: argparse.Namespace):
     """The ``Query`` the options ask for (raises ``UsageError`` naming the option)."""
     from mailcomposer.cli.parser import UsageError
-    from mailcomposer.store.historyquery import FAILED_OUTCOMES, Query, parse_day
+    from mailcomposer.store.historyquery import (
+        FAILED_OUTCOMES,
+        DayError,
+        Query,
+        parse_day,
+    )
 
     try:
         since = parse_day(args.since) if args.since else None
-    except ValueError as exc:
-        raise UsageError("--since", str(exc).partition(": ")[2] or str(exc)) from None
+    except DayError as exc:
+        raise UsageError("--since", exc.problem) from None
     return Query(
         text=args.search,
         since=since,
@@ -57,25 +67,45 @@ def query_from_args(args: argparse.Namespace):
     )
 
 
+def read_log(read: Callable[[Any], Any]) -> Any:
+    """``read(history)`` on the home's send log; None when it cannot be read (said why).
+
+    A log found damaged on opening is set aside by the store; this says where it went.
+    """
+    import sqlite3
+
+    from mailcomposer.cli.output import print_error, print_warning
+    from mailcomposer.store.history import History, damaged_log_text, set_aside_text
+    from mailcomposer.store.paths import Home
+
+    history = History(Home.from_env())
+    try:
+        found = read(history)
+    except sqlite3.Error as exc:
+        print_error("", damaged_log_text(history.path, exc))
+        return None
+    finally:
+        history.close()
+    if history.set_aside is not None:
+        print_warning(set_aside_text(history.set_aside))
+    return found
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the matching attempts; 0, or 2 for a bad option."""
     import json
 
-    from mailcomposer.cli.output import usage_error
+    from mailcomposer.cli.output import EXIT_INPUT, usage_error
     from mailcomposer.cli.parser import UsageError
-    from mailcomposer.store.history import History
     from mailcomposer.store.historyquery import search
-    from mailcomposer.store.paths import Home
 
     try:
         query = query_from_args(args)
     except UsageError as exc:
         return usage_error(exc.option, exc.message)
-    history = History(Home.from_env())
-    try:
-        records = search(history, query)
-    finally:
-        history.close()
+    records = read_log(lambda history: search(history, query))
+    if records is None:
+        return EXIT_INPUT
     if args.json:
         print(json.dumps({"attempts": [r.to_json() for r in records]}, ensure_ascii=False))
         return 0
@@ -87,19 +117,67 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def outcome_word(outcome: str) -> str:
+    """An outcome id as the commands print it: the id itself in English, translated else."""
+    words = {
+        "sent": _("sent"),
+        "partial": _("partial"),
+        "failed": _("failed"),
+        "cancelled": _("cancelled"),
+        "unknown": _("unknown"),
+    }
+    return words.get(outcome, outcome)
+
+
+def stage_word(stage: str) -> str:
+    """A protocol stage id as the commands print it (``auth``; ``AUTH`` in Chinese)."""
+    words = {
+        "build": _("build"),
+        "connect": _("connect"),
+        "greeting": _("greeting"),
+        "ehlo": _("ehlo"),
+        "starttls": _("starttls"),
+        "auth": _("auth"),
+        "mail": _("mail"),
+        "rcpt": _("rcpt"),
+        "data": _("data"),
+        "upload": _("upload"),
+        "final-dot": _("final-dot"),
+        "quit": _("quit"),
+    }
+    if not stage or stage == "unknown":
+        return _("not recorded")
+    return words.get(stage, stage)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` and spaces up to ``width`` terminal columns (a Chinese character takes two)."""
+    import unicodedata
+
+    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - used)
+
+
 def _format(record) -> str:
     from mailcomposer.message.sizes import format_size
+    from mailcomposer.store.accounts import SANDBOX_NAME
 
     when = record.date[:16].replace("T", " ")
     recipients = ", ".join(record.recipients)
-    line = f"{when}  {record.result:<9} {record.subject or _('(no subject)')} → {recipients}"
+    outcome = pad(outcome_word(record.result), 9)
+    line = f"{when}  {outcome} {record.subject or _('(no subject)')} → {recipients}"
     details = [format_size(record.size)] if record.size else []
     if record.account:
-        details.append(record.account)
+        local = record.account == SANDBOX_NAME
+        details.append(_("Local test server") if local else record.account)
     if record.stage and not record.succeeded:
-        reply = f"{record.reply_code} {record.reply_text}".strip() if record.reply_code else ""
+        # The server's reply, or (no reply: refused connection, timeout) the error itself.
+        code = str(record.reply_code) if record.reply_code else ""
+        reply = " ".join(part for part in (code, record.reply_text.strip()) if part)
         details.append(
-            _("stopped at {stage}: {reply}").format(stage=record.stage, reply=reply or "-")
+            _("stopped at {stage}: {reply}").format(
+                stage=stage_word(record.stage), reply=reply or "-"
+            )
         )
     if record.refused:
         details.append(_("refused: {who}").format(who="; ".join(record.refused)))

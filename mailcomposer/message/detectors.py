@@ -116,6 +116,22 @@ def _distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+def _bare_names() -> dict[str, str]:
+    """``qq`` -> ``qq.com``: popular domains by their name alone, when only one has it."""
+    names: dict[str, list[str]] = {}
+    for known in (*POPULAR_DOMAINS, *REAL_NEIGHBOURS):
+        names.setdefault(known.rpartition(".")[0], []).append(known)
+    return {
+        name: found[0]
+        for name, found in names.items()
+        if len(found) == 1 and found[0] in POPULAR_DOMAINS
+    }
+
+
+# ``li@163`` for li@163.com: the ending left off a popular domain (sina and mail have two).
+BARE_NAMES = _bare_names()
+
+
 def suggest_domain(domain: str) -> str | None:
     """The popular domain ``domain`` is probably a typo of, or None."""
     domain = domain.lower().rstrip(".")
@@ -123,6 +139,8 @@ def suggest_domain(domain: str) -> str | None:
         return None
     if domain in KNOWN_TYPOS:
         return KNOWN_TYPOS[domain]
+    if domain in BARE_NAMES:
+        return BARE_NAMES[domain]
     name, _dot, tld = domain.rpartition(".")
     for popular in POPULAR_DOMAINS:
         popular_name = popular.rpartition(".")[0]

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from email.utils import getaddresses
 
 from mailcomposer.i18n import _, ngettext
+from mailcomposer.message.addresses import split_addresses
 from mailcomposer.message.detectors import DETECTORS, suggest_domain
 from mailcomposer.message.sizes import format_size
 
@@ -95,8 +96,8 @@ class Finding:
 
     Attributes:
         check: a stable id (``attachment``, ``empty-subject``, ``domain-typo``,
-            ``many-recipients``, ``size``, ``outside-domain``, ``empty-body``,
-            ``rule``).
+            ``domain-incomplete``, ``many-recipients``, ``size``, ``outside-domain``,
+            ``empty-body``, ``rule``).
         action: warn or block.
         message: what is wrong and what to do, translated.
         field: the field to fix (``to``, ``cc``, ``bcc``, ``subject``, ``body``,
@@ -154,7 +155,16 @@ def own_words(text: str, signatures: Iterable[str] = ()) -> str:
     return "\n".join(kept)
 
 
+# "No attachment", 本邮件无附件: saying there is none is not forgetting one.
+_NEGATED_CUES = re.compile(
+    r"(?<!\w)(?:no|without(?:\s+(?:an?|any|the))?|not)\s+(?:attachments?|attached)(?!\w)"
+    r"|(?:没有|无|不带|不含|不需要|不用|未)\s*(?:任何)?\s*附件",
+    re.IGNORECASE,
+)
+
+
 def _attachment_cue(text: str) -> str | None:
+    text = _NEGATED_CUES.sub(" ", text)
     match = _LATIN_CUE.search(text)
     if match:
         return match[1]
@@ -162,7 +172,44 @@ def _attachment_cue(text: str) -> str | None:
 
 
 def _addresses(value: str) -> list[tuple[str, str]]:
-    return [(name, addr) for name, addr in getaddresses([value]) if addr]
+    # Split as the send does: a Chinese input method types ，and ；between addresses.
+    return [(name, addr) for name, addr in getaddresses(split_addresses(value)) if addr]
+
+
+# Hosts that answer for themselves without a dot: the built-in server's ``me@localhost``.
+_DOTLESS_HOSTS = ("localhost",)
+_IDNA_DOTS = str.maketrans("\u3002\uff0e\uff61", "...")
+
+
+def _incomplete(domain: str) -> bool:
+    """True for a domain with no dot (``example`` for example.com), which mail cannot reach.
+
+    ``localhost`` and address literals (``[127.0.0.1]``) are complete as they are.
+    """
+    # IDNA (RFC 3490 §3.1) reads the ideographic and full-width full stops as dots.
+    bare = domain.strip().translate(_IDNA_DOTS).rstrip(".").lower()
+    return (
+        bool(bare) and "." not in bare and not bare.startswith("[") and (bare not in _DOTLESS_HOSTS)
+    )
+
+
+def incomplete_addresses(value: str) -> list[str]:
+    """The addresses in the field text ``value`` whose domain has no dot (and no likely fix)."""
+    found = []
+    for _name, addr in _addresses(value):
+        local, _at, domain = addr.rpartition("@")
+        if local and _incomplete(domain) and not suggest_domain(domain) and addr not in found:
+            found.append(addr)
+    return found
+
+
+def _replace_address(text: str, old: str, new: str) -> str:
+    """``text`` with the address ``old`` replaced, never a piece of a longer one.
+
+    ``li@163`` -> ``li@163.com`` must leave ``eli@163.com`` in the same field alone.
+    """
+    pattern = rf"(?<![\w.@+-]){re.escape(old)}(?![\w.@-])"
+    return re.sub(pattern, lambda _match: new, text)
 
 
 def _domain_findings(field: str, value: str) -> Iterator[Finding]:
@@ -171,9 +218,9 @@ def _domain_findings(field: str, value: str) -> Iterator[Finding]:
     for _name, addr in _addresses(value):
         local, _at, domain = addr.rpartition("@")
         suggestion = suggest_domain(domain) if local else None
-        if suggestion:
+        if suggestion and addr not in dict(typos):
             typos.append((addr, f"{local}@{suggestion}"))
-            fixed = fixed.replace(addr, f"{local}@{suggestion}")
+            fixed = _replace_address(fixed, addr, f"{local}@{suggestion}")
     for wrong, right in typos:
         yield Finding(
             "domain-typo",
@@ -181,6 +228,17 @@ def _domain_findings(field: str, value: str) -> Iterator[Finding]:
             _("{wrong}: did you mean {right}?").format(wrong=wrong, right=right),
             field,
             fixed,
+        )
+    for address in incomplete_addresses(value):
+        domain = address.rpartition("@")[2].strip().rstrip(".")
+        yield Finding(
+            "domain-incomplete",
+            Action.WARN,
+            _(
+                "{address}: the domain “{domain}” is incomplete (it has no dot, as in "
+                "{domain}.com), so the message will probably not arrive. Check the address."
+            ).format(address=address, domain=domain),
+            field,
         )
 
 

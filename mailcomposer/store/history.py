@@ -56,6 +56,8 @@ _V3_COLUMNS = (
     ("notify", "TEXT NOT NULL DEFAULT '[]'"),
 )
 _DETAIL_COLUMNS = _V2_COLUMNS + _V3_COLUMNS
+# SQLite's words for a file that is not a database, or whose header is damaged.
+_DAMAGED = ("SQLITE_NOTADB", "SQLITE_CORRUPT")
 OUTCOMES = ("sent", "partial", "failed", "cancelled", "unknown")
 _COLUMNS = (
     "id, message_id, date, sender, recipients, subject, size, server, result, refused, "
@@ -140,31 +142,59 @@ class SentAddresses:
     result: str
 
 
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _number(value: Any, kind: Any = int) -> Any:
+    """``value`` as ``kind`` (int or float), or None when the column holds something else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        return kind(value)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _json_list(value: Any) -> list[Any]:
+    """A JSON list column; anything else (damaged, or written by hand) is an empty list."""
+    try:
+        found = json.loads(value) if isinstance(value, (str, bytes)) and value else []
+    except ValueError:
+        return []
+    return found if isinstance(found, list) else []
+
+
 def record_from_row(row: tuple[Any, ...]) -> SentRecord:
-    """A record from a row selected with the ``_COLUMNS`` list."""
+    """A record from a row selected with the ``_COLUMNS`` list.
+
+    A row damaged on disk or edited by hand (text where a number belongs, a list
+    column that is not JSON) reads as far as it can: one bad row must not make the
+    whole log unreadable in the window or on the command line.
+    """
     return SentRecord(
-        id=row[0],
-        message_id=row[1],
-        date=row[2],
-        sender=row[3],
-        recipients=tuple(json.loads(row[4])),
-        subject=row[5],
-        size=row[6],
-        server=row[7],
-        result=row[8],
-        refused=tuple(json.loads(row[9])),
-        account=row[10],
-        stage=row[11],
-        reply_code=row[12],
-        reply_text=row[13],
-        exit_code=row[14],
-        duration=row[15],
-        envelope_from=row[16],
-        rcpt_results=tuple(json.loads(row[17] or "[]")),
-        transcript=row[18],
-        copy_path=row[19],
-        read_receipt=bool(row[20]),
-        notify=tuple(str(n) for n in json.loads(row[21] or "[]")),
+        id=_number(row[0]) or 0,
+        message_id=_text(row[1]),
+        date=_text(row[2]),
+        sender=_text(row[3]),
+        recipients=tuple(str(r) for r in _json_list(row[4]) if isinstance(r, str)),
+        subject=_text(row[5]),
+        size=max(0, _number(row[6]) or 0),
+        server=_text(row[7]),
+        result=_text(row[8]),
+        refused=tuple(str(r) for r in _json_list(row[9]) if isinstance(r, str)),
+        account=_text(row[10]),
+        stage=_text(row[11]),
+        reply_code=_number(row[12]),
+        reply_text=_text(row[13]),
+        exit_code=_number(row[14]) or 0,
+        duration=_number(row[15], float),
+        envelope_from=_text(row[16]),
+        rcpt_results=tuple(r for r in _json_list(row[17]) if isinstance(r, dict)),
+        transcript=_text(row[18]),
+        copy_path=_text(row[19]),
+        read_receipt=bool(_number(row[20])),
+        notify=tuple(str(n) for n in _json_list(row[21]) if isinstance(n, str)),
     )
 
 
@@ -185,10 +215,13 @@ class History:
 
     Attributes:
         path: the database file.
+        set_aside: where a damaged log found on opening was moved (kept, never
+            deleted) before a new one was started; None when the log was sound.
     """
 
     def __init__(self, home: Home | Path) -> None:
         self.path = home.history_db if isinstance(home, Home) else Path(home)
+        self.set_aside: Path | None = None
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
@@ -199,16 +232,44 @@ class History:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # check_same_thread=False only so close() can close them all; each
             # connection is used by the thread that made it.
-            conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
-            # Switching to WAL does not wait for a busy database (SQLite fails at once
-            # with "database is locked"): set up one connection at a time here, and
-            # retry briefly against another process doing the same.
             with self._lock:
-                _retry_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
-                _retry_locked(lambda: self._migrate(conn))
+                try:
+                    conn = self._open()
+                except sqlite3.DatabaseError as exc:
+                    if getattr(exc, "sqlite_errorname", "") not in _DAMAGED:
+                        raise
+                    # Not a database at all, or its header is damaged: every send would
+                    # fail to log and History would not open. Keep it aside, start anew.
+                    self.set_aside = self._set_aside()
+                    conn = self._open()
                 self._connections.append(conn)
             self._local.conn = conn
         return conn
+
+    def _open(self) -> sqlite3.Connection:
+        # check_same_thread=False only so close() can close them all; each
+        # connection is used by the thread that made it.
+        conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+        # Switching to WAL does not wait for a busy database (SQLite fails at once
+        # with "database is locked"): set up one connection at a time (the caller
+        # holds the lock), and retry briefly against another process doing the same.
+        try:
+            _retry_locked(lambda: conn.execute("PRAGMA journal_mode=WAL"))
+            _retry_locked(lambda: self._migrate(conn))
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _set_aside(self) -> Path:
+        """Rename the damaged log (and its WAL files) to ``history.sqlite3.damaged-<time>``."""
+        stamp = datetime.datetime.now().strftime("%Y%m%dT%H%M%S")
+        kept = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            source = self.path.with_name(self.path.name + suffix)
+            if source.exists():
+                source.replace(kept.with_name(kept.name + suffix))
+        return kept
 
     @staticmethod
     def _migrate(conn: sqlite3.Connection) -> None:
@@ -341,6 +402,12 @@ class History:
         rows = self._connection().execute(sql, tuple(parameters)).fetchall()
         return [record_from_row(row) for row in rows]
 
+    def mark(self) -> tuple[int, int]:
+        """The newest row id and the number of rows: it changes whenever the log does."""
+        row = self._connection().execute("SELECT coalesce(max(id), 0), count(*) FROM sent")
+        newest, count = row.fetchone()
+        return int(newest), int(count)
+
     def get(self, row_id: int) -> SentRecord | None:
         """The attempt with this row id, if it exists."""
         found = self.query("id = ?", (int(row_id),), with_transcript=True)
@@ -365,3 +432,23 @@ class History:
         for conn in connections:
             conn.close()
         self._local = threading.local()
+
+
+def damaged_log_text(path: Path, error: object) -> str:
+    """Why the send log at ``path`` cannot be read, and what to do."""
+    from mailcomposer.i18n import _
+
+    return _(
+        "The send log {path} cannot be read ({error}). Move it elsewhere and a new one "
+        "will be started."
+    ).format(path=path, error=error)
+
+
+def set_aside_text(kept: Path) -> str:
+    """The note that a damaged send log was kept as ``kept`` and a new one started."""
+    from mailcomposer.i18n import _
+
+    return _(
+        "The send log was damaged and could not be read; it was kept as {path} and a new, "
+        "empty one was started."
+    ).format(path=kept)

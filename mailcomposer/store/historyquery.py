@@ -46,16 +46,27 @@ class Query:
 FAILED_OUTCOMES = ("failed", "cancelled", "unknown")
 
 
+class DayError(ValueError):
+    """A day that is not written YYYY-MM-DD.
+
+    Attributes:
+        option: the option or field that held it; problem: what is wrong, translated,
+            without the option (a command line puts the option in front its own way).
+    """
+
+    def __init__(self, option: str, problem: str) -> None:
+        super().__init__(f"{option}: {problem}" if option else problem)
+        self.option = option
+        self.problem = problem
+
+
 def parse_day(text: str, option: str = "--since") -> datetime.date:
-    """``2026-12-01`` as a date, or a ValueError that says how to write it."""
+    """``2026-12-01`` as a date, or a ``DayError`` that says how to write it."""
     try:
         return datetime.date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(
-            _("{option}: {value!r} is not a date; write it as YYYY-MM-DD.").format(
-                option=option, value=text
-            )
-        ) from None
+        problem = _("{value!r} is not a date; write it as YYYY-MM-DD.").format(value=text)
+        raise DayError(option, problem) from None
 
 
 def _like(text: str) -> str:

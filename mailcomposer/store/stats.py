@@ -14,6 +14,7 @@ from mailcomposer.store.history import OUTCOMES, SentRecord
 
 SIZE_BUCKETS = ((10 * 1024, "< 10 KiB"), (100 * 1024, "< 100 KiB"), (1024**2, "< 1 MiB"),
                 (10 * 1024**2, "< 10 MiB"), (None, "≥ 10 MiB"))  # fmt: skip
+MAX_DAYS = 3660  # the days ``per_day`` holds at most (the latest ten years)
 TIME_BUCKETS = ((1.0, "< 1 s"), (5.0, "1–5 s"), (30.0, "5–30 s"), (None, "≥ 30 s"))
 
 
@@ -31,6 +32,16 @@ def _bucket(value: float, buckets: Sequence[tuple[float | None, str]]) -> str:
     return buckets[-1][1]
 
 
+def _refused(record: SentRecord) -> set[str]:
+    """The addresses of a partly sent message that the server refused (they got nothing)."""
+    refused = {text.partition(": ")[0].strip().lower() for text in record.refused}
+    for result in record.rcpt_results:
+        code = result.get("code")
+        if isinstance(code, int) and code >= 400:
+            refused.add(str(result.get("address", "")).lower())
+    return refused
+
+
 @dataclasses.dataclass(frozen=True)
 class Stats:
     """Figures for a period; every count is of send attempts.
@@ -39,11 +50,13 @@ class Stats:
         since, until: the period (inclusive), as days.
         attempts: attempts in the period.
         by_outcome: outcome -> count, every outcome present.
-        per_day: one ``(day, {outcome: count})`` per day of the period, oldest first.
+        per_day: one ``(day, {outcome: count})`` per day of the period, oldest first
+            (its last ``MAX_DAYS`` days when longer).
         success_rate: sent or partly sent / attempts (None without attempts).
         failures_by_stage: stage -> count, for failed, cancelled and unknown.
         failures_by_code: reply code (``"none"`` when no reply decided) -> count.
-        top_domains: ``(domain, count)`` of recipients of successful sends, top ten.
+        top_domains: ``(domain, count)`` of the recipients who were sent a message (not
+            those a partly sent one was refused for), top ten.
         sizes: size bucket -> count; median_size in bytes.
         times: time-to-send bucket -> count; median_time and p90_time in seconds.
     """
@@ -81,13 +94,17 @@ def compute(
     dated = [(day, r) for r in records if (day := _day(r)) is not None]
     if until is None:
         until = max((d for d, _r in dated), default=datetime.date.today())
+        if since is not None:
+            until = max(until, since)  # a period after the last attempt, not a reversed one
     if since is None:
         since = min((d for d, _r in dated), default=until)
     chosen = [r for d, r in dated if since <= d <= until]
     by_outcome = {outcome: 0 for outcome in OUTCOMES}
     days: dict[datetime.date, dict[str, int]] = {}
-    day = since
-    while day <= until and len(days) < 3660:
+    # At most MAX_DAYS, the latest: one attempt dated 1970 by a wrong clock must not
+    # push every real day out of the chart.
+    day = max(since, until - datetime.timedelta(days=MAX_DAYS - 1))
+    while day <= until:
         days[day] = {outcome: 0 for outcome in OUTCOMES}
         day += datetime.timedelta(days=1)
     stages: Counter[str] = Counter()
@@ -104,8 +121,9 @@ def compute(
             days[record_day][outcome] += 1
         if record.succeeded:
             sizes[_bucket(record.size, SIZE_BUCKETS)] += 1
+            refused = _refused(record)
             for _name, addr in getaddresses(list(record.recipients)):
-                if "@" in addr:
+                if "@" in addr and addr.lower() not in refused:
                     domains[addr.rpartition("@")[2].lower()] += 1
             if record.duration is not None:
                 durations.append(record.duration)
@@ -137,3 +155,57 @@ def compute(
         median_time=statistics.median(durations) if durations else None,
         p90_time=p90,
     )
+
+
+UNITS = ("day", "week", "month", "year")
+
+
+@dataclasses.dataclass(frozen=True)
+class Bar:
+    """Attempts of one day, week (from Monday), month or year, by outcome.
+
+    Attributes:
+        first, last: the days it covers (within the period).
+        unit: ``day``, ``week``, ``month`` or ``year``.
+        counts: outcome -> count.
+    """
+
+    first: datetime.date
+    last: datetime.date
+    unit: str
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def _unit_start(day: datetime.date, unit: str) -> datetime.date:
+    if unit == "week":
+        return day - datetime.timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
+def group_days(per_day: Sequence[tuple[datetime.date, dict[str, int]]], most: int) -> list[Bar]:
+    """``per_day`` in at most ``most`` bars: by day, else by week, month or year.
+
+    A chart of two years of days has 730 bars thinner than a pixel, labelled by
+    none; by month it has 24 that can each be read.
+    """
+    for unit in UNITS:
+        bars: dict[datetime.date, Bar] = {}
+        for day, counts in per_day:
+            start = _unit_start(day, unit)
+            bar = bars.get(start)
+            if bar is None:
+                bars[start] = Bar(day, day, unit, dict(counts))
+            else:
+                merged = {o: bar.counts.get(o, 0) + n for o, n in counts.items()}
+                bars[start] = Bar(bar.first, day, unit, merged)
+        if len(bars) <= most or unit == UNITS[-1]:
+            return list(bars.values())
+    return []

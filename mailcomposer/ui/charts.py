@@ -165,7 +165,10 @@ class BarChart(QWidget):
         # Few bars with long labels (a histogram): every label, on two staggered lines;
         # many bars (days): every n-th label, so none overlap.
         stagger = widest > slot and widest <= 2 * slot and len(self._rows) <= 12
-        every = 1 if stagger else max(1, math.ceil(widest / slot))
+        # A space's width between day labels, so "08-29" and "09-04" do not run together.
+        every = (
+            1 if stagger else max(1, math.ceil((widest + metrics.horizontalAdvance("  ")) / slot))
+        )
         label_lines = 2 if stagger else 1
         plot = QRectF(rect.left() + axis_width, rect.top(), rect.width() - axis_width, 0)
         plot.setTop(rect.top() + metrics.height() / 2)  # room for the top axis label
@@ -175,7 +178,9 @@ class BarChart(QWidget):
             painter.setPen(self._grid_pen())
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             painter.setPen(text)
-            label_rect = QRectF(rect.left(), y - metrics.height() / 2, axis_width - 4, 0)
+            # The 0 sits on its line, not across it: the first bar's label is just below.
+            middle = metrics.height() if fraction == 0 else metrics.height() / 2
+            label_rect = QRectF(rect.left(), y - middle, axis_width - 4, 0)
             label_rect.setHeight(metrics.height())
             painter.drawText(label_rect, Qt.AlignmentFlag.AlignRight, tick)
         bar_width = max(2.0, slot * 0.7)
@@ -190,7 +195,12 @@ class BarChart(QWidget):
                 painter.setPen(text)
                 line = index % 2 if stagger else 0
                 label_top = plot.bottom() + 2 + line * metrics.height()
-                label_rect = QRectF(plot.left() + index * slot - slot, label_top, slot * 3, 0)
+                # Centred on the bar and as wide as the widest label: a rect of a few thin
+                # bars' width clipped "01-05" to its dash.
+                room = widest
+                centre = plot.left() + (index + 0.5) * slot
+                left = min(max(centre - room / 2, rect.left()), rect.right() - room)
+                label_rect = QRectF(left, label_top, room, 0)
                 label_rect.setHeight(metrics.height() + 2)
                 painter.drawText(label_rect, Qt.AlignmentFlag.AlignHCenter, label)
 

@@ -30,6 +30,7 @@ def fix_label(finding: Finding) -> str:
         "attachment": _("Attach files…"),
         "empty-subject": _("Write a subject"),
         "empty-body": _("Write the message"),
+        "domain-incomplete": _("Edit the address"),
         "many-recipients": _("Move them to Bcc"),
     }.get(finding.check, "")
 

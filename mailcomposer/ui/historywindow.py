@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +39,13 @@ from PySide6.QtWidgets import (
 from mailcomposer.i18n import _, ngettext
 from mailcomposer.message.sizes import format_size
 from mailcomposer.store.accounts import SANDBOX_NAME
-from mailcomposer.store.history import OUTCOMES, History, SentRecord
+from mailcomposer.store.history import (
+    OUTCOMES,
+    History,
+    SentRecord,
+    damaged_log_text,
+    set_aside_text,
+)
 from mailcomposer.store.historyquery import FAILED_OUTCOMES, Query, search, to_csv
 from mailcomposer.store.paths import Home
 from mailcomposer.ui.charts import outcome_color
@@ -86,6 +93,13 @@ def account_label(name: str) -> str:
     return _("Local test server") if name == SANDBOX_NAME else name
 
 
+def size_text(record: SentRecord) -> str:
+    """The bytes sent, or a dash when nothing went out (not "0 bytes" for a refusal)."""
+    if not record.size and not record.succeeded:
+        return "—"
+    return format_size(record.size)
+
+
 def _reply(record: SentRecord) -> str:
     code = str(record.reply_code) if record.reply_code else ""
     return " ".join(part for part in (code, record.reply_text) if part)
@@ -129,7 +143,7 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 _time(record), account_label(record.account), record.sender,
-                ", ".join(record.recipients), record.subject, format_size(record.size),
+                ", ".join(record.recipients), record.subject, size_text(record),
                 outcome_label(record.result),
                 stage_label(record.stage) if record.stage else "", _reply(record),
             )[column]  # fmt: skip
@@ -154,12 +168,15 @@ def details_html(record: SentRecord) -> str:
         (_("Server"), record.server),
         (_("Envelope sender"), record.envelope_from or record.sender),
         (_("Subject"), record.subject),
-        (_("Size"), format_size(record.size)),
+        (_("Size"), size_text(record)),
     ]
     if record.stage:
         rows.append((_("Stopped at"), stage_label(record.stage)))
     if record.reply_code or record.reply_text:
-        rows.append((_("Server reply"), _reply(record)))
+        # Without a reply code the text is our own account (a refused connection, a
+        # timeout): not something the server said.
+        label = _("Server reply") if record.reply_code else _("Why")
+        rows.append((label, _reply(record)))
     if record.duration is not None:
         rows.append((_("Duration"), _("{seconds:.1f} s").format(seconds=record.duration)))
     table = "".join(
@@ -170,9 +187,13 @@ def details_html(record: SentRecord) -> str:
     results = record.rcpt_results or tuple(
         {"address": rcpt, "field": "", "code": "", "text": ""} for rcpt in record.recipients
     )
+    fields = {"to": _("To"), "cc": _("Cc"), "bcc": _("Bcc")}
     lines = "".join(
-        "<tr><td>{}</td><td>{}&nbsp;</td><td>{}&nbsp;</td><td>{}</td></tr>".format(
-            *(escape(str(r.get(k, "") or "")) for k in ("address", "field", "code", "text"))
+        "<tr><td>{}&nbsp;</td><td>{}&nbsp;</td><td>{}&nbsp;</td><td>{}</td></tr>".format(
+            escape(str(r.get("address", "") or "")),
+            escape(fields.get(str(r.get("field", "")).lower(), str(r.get("field", "") or ""))),
+            escape(str(r.get("code", "") or "")),
+            escape(str(r.get("text", "") or "")),
         )
         for r in results
     )
@@ -193,6 +214,8 @@ class HistoryWindow(QWidget):
         table: the table (``historyTable``).
         search_field, since_edit, until_edit, outcome_combo, account_combo: the filters.
         details: the selected attempt's details (``historyDetails``).
+        notice: why the log cannot be read, or that a damaged one was set aside
+            (``historyNotice``; hidden when all is well).
 
     Signals:
         resend_requested: the user asked to send an attempt again (carries the record).
@@ -210,6 +233,7 @@ class HistoryWindow(QWidget):
         self._mime_views: list[QWidget] = []
         self._fitting = False
         self._user_sized = False  # a column the user dragged: the widths are theirs
+        self._mark: tuple[int, int] | None = None  # the log as last read (History.mark)
         self._build()
         self.refresh()
 
@@ -248,7 +272,7 @@ class HistoryWindow(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.search_field, 2)
         for label, widget in (
-            (_("From:"), self.since_edit), (_("To:"), self.until_edit),
+            (_("Since:"), self.since_edit), (_("Until:"), self.until_edit),
             (None, self.outcome_combo), (None, self.account_combo),
         ):  # fmt: skip
             if label:
@@ -305,8 +329,14 @@ class HistoryWindow(QWidget):
         buttons.addWidget(self.count_label, 1)
         for button in (self.more_button, self.open_button, self.resend_button, self.export_button):
             buttons.addWidget(button)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("historyNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addWidget(self.notice)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
 
@@ -334,10 +364,47 @@ class HistoryWindow(QWidget):
         self._limit += PAGE
         self.refresh()
 
+    def _read(self, read: Any, default: Any) -> Any:
+        """``read()`` on the log; ``default`` when it cannot be read (the notice says why)."""
+        try:
+            found = read()
+        except sqlite3.Error as exc:
+            self._show_notice(damaged_log_text(self._history.path, exc))
+            return default
+        if self._history.set_aside is not None:
+            self._show_notice(set_aside_text(self._history.set_aside))
+        return found
+
+    def _show_notice(self, text: str) -> None:
+        self.notice.setText(text)
+        self.notice.show()
+
+    def reload_if_changed(self) -> bool:
+        """Read the log again if an attempt was added since (a send, the outbox, a command).
+
+        The attempt selected stays selected. True when the log had changed.
+        """
+        if self._read(self._history.mark, None) == self._mark:
+            return False
+        selected = self.selected()
+        self.refresh()
+        if selected is not None:
+            for row, record in enumerate(self.model.records()):
+                if record.id == selected.id:
+                    self.table.selectRow(row)
+                    break
+        return True
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.reload_if_changed()  # back from sending, or from a terminal
+        super().changeEvent(event)
+
     def refresh(self) -> None:
         """Read the attempts matching the filters (one page more than shown, to know if more)."""
         self._search_timer.stop()
-        records = search(self._history, self.query(self._limit + 1))
+        self._mark = self._read(self._history.mark, None)
+        records = self._read(lambda: search(self._history, self.query(self._limit + 1)), [])
         more = len(records) > self._limit
         self.model.set_records(records[: self._limit])
         self.fit_columns()
@@ -355,6 +422,16 @@ class HistoryWindow(QWidget):
             self.table.selectRow(0)
         else:
             self._show_details(None)
+            self.details.setPlainText(self._empty_text())
+
+    def _empty_text(self) -> str:
+        """What an empty list means: nothing logged yet, or filters that match nothing."""
+        if self.query(0) != Query():
+            return _("No attempt matches these filters; clear the search or choose other days.")
+        return _(
+            "Nothing has been sent yet. Every message you send is listed here, and every "
+            "attempt that did not go out, with the reason."
+        )
 
     def fit_columns(self) -> None:
         """Fill the table's width: time, outcome, size whole; long texts elided first.
@@ -412,7 +489,8 @@ class HistoryWindow(QWidget):
 
     def _show_details(self, record: SentRecord | None) -> None:
         if record is not None:
-            record = self._history.get(record.id) or record  # with its transcript
+            full = self._read(lambda: self._history.get(record.id), None)
+            record = full or record  # with its transcript
         self.details.setHtml(details_html(record) if record is not None else "")
         kept = record is not None and bool(record.copy_path) and Path(record.copy_path).is_file()
         self.open_button.setEnabled(kept)
@@ -465,10 +543,10 @@ class HistoryWindow(QWidget):
         """
         from mailcomposer.message.files import atomic_write
 
-        records = search(self._history, self.query(0))
         try:
+            records = search(self._history, self.query(0))
             atomic_write(Path(path), ("\ufeff" + to_csv(records)).encode("utf-8"))
-        except OSError as exc:
+        except (OSError, sqlite3.Error) as exc:
             self.count_label.setText(_("Not exported: {error}").format(error=exc))
             return 0
         n = len(records)

@@ -120,6 +120,10 @@ class PreSendChecks(QObject):
             header.show_filled_rows()
         elif finding.check == "attachment":
             w.choose_attachments()
+        elif finding.check == "domain-incomplete":
+            self.dialog.reject()
+            self._select_incomplete(finding.field)
+            return
         elif finding.field:
             # Subject or body: the user writes it in the window.
             self.dialog.reject()
@@ -128,3 +132,19 @@ class PreSendChecks(QObject):
         w.draft_keeper.note_edit()
         if self.dialog is not None:
             self.dialog.set_findings(self.findings())
+
+    def _select_incomplete(self, field_name: str) -> None:
+        """Show the field (Cc and Bcc may be folded) with its first incomplete address selected."""
+        from mailcomposer.message.screening import incomplete_addresses
+
+        header = self._window.header
+        header.show_filled_rows()
+        field = header.field_widget(field_name)
+        if field is None:
+            return
+        field.setFocus()
+        text = field.text()
+        found = incomplete_addresses(text)
+        start = text.find(found[0]) if found else -1
+        if start >= 0:
+            field.setSelection(start, len(found[0]))

@@ -50,6 +50,19 @@ class SendLog(QObject):
         actions.stats_action.triggered.connect(tools.show_statistics)
         actions.checks_settings_action.triggered.connect(tools.show_screening_settings)
         tools.resend_requested.connect(self.resend)
+        window.send_flow.sending_changed.connect(self._on_send_flow_sending_changed)
+
+    @Slot(bool)
+    def _on_send_flow_sending_changed(self, sending: bool) -> None:
+        """A send ended: the open History and Statistics show its attempt at once."""
+        if sending:
+            return
+        from PySide6.QtWidgets import QWidget
+
+        for name in ("historyWindow", "statsWindow"):
+            for shown in self._window.findChildren(QWidget, name):
+                if shown.isVisible():
+                    shown.reload_if_changed()
 
     @Slot(object)
     def resend(self, record: SentRecord) -> None:

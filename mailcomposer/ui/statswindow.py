@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import sqlite3
 
-from PySide6.QtCore import QDate, Qt, Slot
+from PySide6.QtCore import QDate, QEvent, Qt, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -16,15 +17,28 @@ from PySide6.QtWidgets import (
 )
 
 from mailcomposer.i18n import _, ngettext
-from mailcomposer.store.history import OUTCOMES, History
+from mailcomposer.store.history import OUTCOMES, History, damaged_log_text, set_aside_text
 from mailcomposer.store.historyquery import Query, search
 from mailcomposer.store.paths import Home
-from mailcomposer.store.stats import Stats, compute
+from mailcomposer.store.stats import Bar, Stats, compute, group_days
 from mailcomposer.ui.charts import BarChart, BigNumber, Series, outcome_color
 from mailcomposer.ui.outcomes import code_label, outcome_label, stage_label
 from mailcomposer.ui.statusarea import escape
 
 PERIODS = (7, 30, 90, 0, -1)  # days; 0: everything; -1: custom
+MOST_BARS = 92  # a quarter's days; longer periods are drawn by week, month or year
+
+
+def _bar_label(bar: Bar, one_year: bool) -> str:
+    """A bar's label: its day or week's Monday (with the year unless one year), month, year."""
+    if bar.unit == "year":
+        return str(bar.first.year)
+    if bar.unit == "month":
+        return bar.first.strftime("%Y-%m")
+    start = bar.first
+    if bar.unit == "week":
+        start -= datetime.timedelta(days=start.weekday())
+    return start.strftime("%m-%d" if one_year else "%Y-%m-%d")
 
 
 def _period_label(days: int) -> str:
@@ -45,9 +59,12 @@ class StatsWindow(QWidget):
     Attributes:
         period: the period selector (``statsPeriod``).
         since_edit, until_edit: the custom period's days.
-        per_day, by_stage, by_code, domains, sizes, times: the ``BarChart`` s.
+        per_day, by_stage, by_code, domains, sizes, times: the ``BarChart`` s
+            (``per_day`` draws weeks, months or years when days would not fit).
         success: the ``BigNumber`` with the success rate.
         stats: the ``Stats`` shown.
+        notice: why the log cannot be read, or that a damaged one was set aside
+            (``statsNotice``; hidden when all is well).
     """
 
     def __init__(
@@ -59,6 +76,7 @@ class StatsWindow(QWidget):
         self._history = History(home)
         self._today = today
         self.stats: Stats | None = None
+        self._mark: tuple[int, int] | None = None  # the log as last read (History.mark)
         self.resize(1100, 720)
 
         self.period = QComboBox(self)
@@ -109,8 +127,14 @@ class StatsWindow(QWidget):
         self.figures.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.figures.setContentsMargins(8, 6, 8, 6)
         grid.addWidget(self.figures, 2, 2)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("statsNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.hide()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.notice)
         layout.addLayout(grid, 1)
         self.period.currentIndexChanged.connect(self._on_period_current_index_changed)
         self._on_period_current_index_changed()
@@ -146,23 +170,58 @@ class StatsWindow(QWidget):
             return None, self.today()
         return self.today() - datetime.timedelta(days=days - 1), self.today()
 
+    def reload_if_changed(self) -> bool:
+        """Redraw if an attempt was added to the log since; True when it had changed."""
+        try:
+            mark = self._history.mark()
+        except sqlite3.Error:
+            mark = None
+        if mark == self._mark:
+            return False
+        self.refresh()
+        return True
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.reload_if_changed()
+        super().changeEvent(event)
+
     @Slot()
     def refresh(self) -> None:
         """Read the log for the period and redraw every chart."""
         since, until = self._range()
-        records = search(self._history, Query(since=since, until=until))
+        problem = ""
+        try:
+            self._mark = self._history.mark()
+        except sqlite3.Error:
+            self._mark = None
+        try:
+            records = search(self._history, Query(since=since, until=until))
+        except sqlite3.Error as exc:
+            records, problem = [], damaged_log_text(self._history.path, exc)
+        if self._history.set_aside is not None:
+            problem = set_aside_text(self._history.set_aside)
         self.show_stats(compute(records, since, until))
+        self.notice.setText(problem)
+        self.notice.setVisible(bool(problem))
 
     def show_stats(self, stats: Stats) -> None:
         """Fill the charts with ``stats``."""
         self.stats = stats
         palette = self.palette()
         series = [Series(o, outcome_label(o), outcome_color(o, palette)) for o in OUTCOMES]
+        # Days while they fit as readable bars; longer periods by week, month or year.
+        bars = group_days(stats.per_day, MOST_BARS)
+        unit = bars[0].unit if bars else "day"
+        self.per_day.title = {
+            "day": _("Messages per day"),
+            "week": _("Messages per week (from Monday)"),
+            "month": _("Messages per month"),
+            "year": _("Messages per year"),
+        }[unit]
+        one_year = stats.since.year == stats.until.year
         self.per_day.set_data(
-            [
-                (day.strftime("%m-%d"), [counts[o] for o in OUTCOMES])
-                for day, counts in stats.per_day
-            ],
+            [(_bar_label(bar, one_year), [bar.counts[o] for o in OUTCOMES]) for bar in bars],
             series,
         )
         if stats.success_rate is None:
