@@ -88,6 +88,8 @@ class AddressBookDialog(QDialog):
         self.resize(720, 440)
         self.book = book
         self._shown: Contact | None = None
+        # The people the last Delete took, with where they were: Undo puts them back.
+        self._deleted: list[tuple[int, Contact]] = []
         self._build()
         self.refresh()
         if book.load_error:
@@ -128,6 +130,10 @@ class AddressBookDialog(QDialog):
         self.delete_button = button(
             _("&Delete"), "deleteContactButton", self._on_delete_button_clicked
         )
+        self.undo_button = button(
+            _("&Undo delete"), "undoDeleteButton", self._on_undo_button_clicked
+        )
+        self.undo_button.hide()
         self.save_button = button(_("&Save"), "saveContactButton", self._on_save_button_clicked)
         self.import_button = button(_("&Import…"), "importButton", self._on_import_button_clicked)
         self.export_button = button(_("E&xport…"), "exportButton", self._on_export_button_clicked)
@@ -142,6 +148,7 @@ class AddressBookDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.new_button)
         row.addWidget(self.delete_button)
+        row.addWidget(self.undo_button)
         left_layout.addLayout(row)
         right = QWidget(self)
         form = QFormLayout(right)
@@ -263,12 +270,29 @@ class AddressBookDialog(QDialog):
         if person is None:
             return False
         name = " ".join(self.name_field.text().split())
-        emails = _split(self.emails_field.toPlainText(), ",;")
+        # A Chinese input method types the full-width comma and semicolon.
+        emails = _split(self.emails_field.toPlainText(), ",;，；")
         groups = _split(self.groups_field.text(), ",，;；")
         if (name, emails, groups) == (person.name, person.emails, person.groups):
             return False
         person.name, person.emails, person.groups = name, emails, groups
+        self._check_addresses(person)
         return True
+
+    def _check_addresses(self, person: Contact) -> None:
+        """Say which of the addresses just kept is not one (kept as typed: nothing lost)."""
+        from mailcomposer.message.addresses import check_address
+
+        for address in person.emails:
+            problem = check_address(address)
+            if problem:
+                self.status_label.setText(
+                    _("{name}: “{address}” is not an e-mail address ({problem}). Correct it "
+                      "here, or it will turn the To field red when written to.").format(
+                        name=person.name or _("New contact"), address=address, problem=problem)
+                )  # fmt: skip
+                return
+        self.status_label.clear()
 
     def done(self, result: int) -> None:
         """Keep what is typed in the form when the window closes."""
@@ -312,11 +336,38 @@ class AddressBookDialog(QDialog):
 
     @Slot()
     def _on_delete_button_clicked(self) -> None:
-        for person in self.selected_people():
+        people = self.selected_people()
+        if not people:
+            return
+        self._form_changes()  # what was typed goes with the person (and comes back)
+        self._deleted = [(self.book.contacts.index(p), p) for p in people]
+        for person in people:
             self.book.remove(person)
         self._shown = None
         self._save()
         self.refresh()
+        self.status_label.setText(
+            ngettext("{n} contact deleted.", "{n} contacts deleted.", len(people)).format(
+                n=len(people)
+            )
+        )
+        self.undo_button.show()
+
+    @Slot()
+    def _on_undo_button_clicked(self) -> None:
+        """Put the people the last Delete took back where they were."""
+        restored = self._deleted
+        self._deleted = []
+        self.undo_button.hide()
+        for index, person in sorted(restored, key=lambda pair: pair[0]):
+            self.book.contacts.insert(index, person)
+        self._save()
+        self.refresh(restored[0][1] if restored else None)
+        self.status_label.setText(
+            ngettext("{n} contact restored.", "{n} contacts restored.", len(restored)).format(
+                n=len(restored)
+            )
+        )
 
     @Slot(bool)
     def _on_bcc_box_toggled(self, checked: bool) -> None:

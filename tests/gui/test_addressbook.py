@@ -201,3 +201,52 @@ def test_chinese_names_are_listed_in_pinyin_order(qtbot, home, make_window) -> N
     finally:
         i18n.set_language("en")
     dialog.close()
+
+
+def test_a_delete_can_be_undone_and_the_people_come_back_where_they_were(qtbot, home) -> None:
+    save_book(home, team())
+    dialog = AddressBookDialog(AddressBook.open(home))
+    qtbot.add_widget(dialog)
+    dialog.show()
+    assert dialog.undo_button.isHidden()
+    dialog.people_list.clearSelection()
+    for row in range(dialog.people_list.count()):
+        item = dialog.people_list.item(row)
+        item.setSelected(item.text().startswith(("Ann", "Bo")))
+    with qtbot.wait_signal(dialog.contacts_changed):
+        dialog.delete_button.click()
+    assert [c.name for c in AddressBook.open(home).contacts] == ["张伟"]
+    assert dialog.status_label.text() == "2 contacts deleted."
+    assert dialog.undo_button.isVisible()
+    with qtbot.wait_signal(dialog.contacts_changed):
+        dialog.undo_button.click()
+    restored = AddressBook.open(home).contacts
+    assert [(c.name, c.emails, c.groups, c.uid) for c in restored] == [
+        (c.name, c.emails, c.groups, c.uid) for c in dialog.book.contacts
+    ]
+    assert [c.name for c in restored] == ["张伟", "Ann Lee", "Bo"]
+    assert dialog.status_label.text() == "2 contacts restored."
+    assert dialog.undo_button.isHidden()
+
+
+def test_addresses_typed_with_a_chinese_comma_are_split_and_a_wrong_one_is_named(
+    qtbot, home
+) -> None:
+    save_book(home, team())
+    dialog = AddressBookDialog(AddressBook.open(home))
+    qtbot.add_widget(dialog)
+    dialog.show()
+    dialog.people_list.setCurrentRow(dialog.people_list.count() - 1)  # 张伟 (pinyin: last)
+    assert dialog.name_field.text() == "张伟"
+    dialog.emails_field.setPlainText("zhang.wei@example.cn，wei@example.cn；zhang wei@example")
+    with qtbot.wait_signal(dialog.contacts_changed):
+        dialog.save_button.click()
+    saved = AddressBook.open(home).find_by_email("wei@example.cn")
+    assert saved is not None
+    assert saved.emails == ["zhang.wei@example.cn", "wei@example.cn", "zhang wei@example"]
+    assert "“zhang wei@example” is not an e-mail address" in dialog.status_label.text()
+    # Corrected, the warning goes.
+    dialog.emails_field.setPlainText("zhang.wei@example.cn\nwei@example.cn")
+    with qtbot.wait_signal(dialog.contacts_changed):
+        dialog.save_button.click()
+    assert dialog.status_label.text() == ""
