@@ -96,8 +96,21 @@ class TemplateStore:
         found = (p.name[: -len(SUFFIX)] for p in self.folder.iterdir() if p.name.endswith(SUFFIX))
         return sorted((n for n in found if not n.startswith(".")), key=str.casefold)
 
-    def save(self, name: str, draft: Draft) -> Path:
+    def existing(self, name: str) -> str | None:
+        """The template that ``name`` would replace (its name), ignoring case, or None.
+
+        Case is ignored because Windows and macOS ignore it in file names: "Weekly"
+        and "weekly" are one file there.
+        """
+        key = name.strip().casefold()
+        return next((found for found in self.names() if found.casefold() == key), None)
+
+    def save(self, name: str, draft: Draft, replacing: str | None = None) -> Path:
         """Keep ``draft`` as template ``name`` (replacing one of that name); no Message-ID.
+
+        ``replacing`` names the template this one replaces when it differs in case
+        ("Weekly" saved as "weekly"): its file goes, unless the file system ignores
+        case and it is the very file just written.
 
         Raises:
             InputError: a bad name.
@@ -108,6 +121,10 @@ class TemplateStore:
         payload = {"version": FORMAT_VERSION, "template": data}
         self.folder.mkdir(parents=True, exist_ok=True)
         atomic_write(path, json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"))
+        if replacing is not None and replacing != name.strip():
+            old = self.path(replacing)
+            if old.exists() and not old.samefile(path):
+                old.unlink()
         return path
 
     def load(self, name: str) -> Draft:

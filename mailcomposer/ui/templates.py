@@ -111,18 +111,53 @@ class Templates(QObject):
         from mailcomposer.store.templates import check_name
 
         try:
-            check_name(name)
+            name = check_name(name)
         except InputError as exc:
             self._ask(name, exc.message)
             return
-        self.save(name)
+        existing = self.store.existing(name)
+        if existing is None:
+            self.save(name)
+        else:
+            self._confirm_replace(name, existing)
 
-    @Slot(str)
-    def save(self, name: str) -> bool:
-        """Keep the message as template ``name``; False (with an error banner) if not."""
+    def _confirm_replace(self, name: str, existing: str) -> None:
+        """Ask before a template is replaced; No asks for another name."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from mailcomposer.ui.questions import message_box
+
+        button = QMessageBox.StandardButton
+        box = message_box(
+            self._window,
+            QMessageBox.Icon.Question,
+            _("Save as template"),
+            _("A template named “{name}” already exists.").format(name=existing),
+            "replaceTemplateDialog",
+        )
+        box.setInformativeText(_("Replace it with this message?"))
+        box.setStandardButtons(button.Yes | button.No)
+        box.button(button.Yes).setText(_("Replace"))
+        box.button(button.No).setText(_("Choose another name"))
+        box.setDefaultButton(button.No)
+        box.setEscapeButton(button.No)
+
+        def answered(clicked: QMessageBox.StandardButton) -> None:
+            if clicked == button.Yes:
+                self.save(name, replacing=existing)
+            else:
+                self._ask(name)
+
+        self._window.questions.ask(box, answered)
+
+    def save(self, name: str, replacing: str | None = None) -> bool:
+        """Keep the message as template ``name``; False (with an error banner) if not.
+
+        ``replacing``: the template of the same name but another case it replaces.
+        """
         status = self._window.status_area
         try:
-            self.store.save(name, self._window.current_draft())
+            self.store.save(name, self._window.current_draft(), replacing)
         except InputError as exc:
             status.show_error(exc.message)
             return False

@@ -55,3 +55,35 @@ def test_a_refused_name_is_asked_again_with_the_reason(qtbot, window) -> None:
     again.setTextValue("plans Q3")
     again.accept()
     assert TemplateStore(window.home).names() == ["plans Q3"]
+
+
+def _replace_box(window):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = [b for b in window.findChildren(QMessageBox, "replaceTemplateDialog") if b.isVisible()]
+    assert len(shown) == 1  # (an answered one lingers until deleted later)
+    return shown[0]
+
+
+def test_a_template_is_replaced_only_when_the_user_says_so(qtbot, window) -> None:
+    """Saving under a name in use (in any case: Windows ignores it) asks first."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from mailcomposer.message.draft import Draft
+
+    store = TemplateStore(window.home)
+    store.save("Weekly", Draft(subject="the old one"))
+    window.subject_field.setText("the new one")
+    dialog = _ask(window)
+    dialog.setTextValue("weekly")
+    dialog.accept()
+    box = _replace_box(window)
+    assert "“Weekly” already exists" in box.text()
+    box.button(QMessageBox.StandardButton.No).click()  # Choose another name
+    again = window.tool_windows.templates.name_dialog
+    assert again.isVisible() and again.textValue() == "weekly"
+    assert store.load("Weekly").subject == "the old one"
+    again.accept()
+    _replace_box(window).button(QMessageBox.StandardButton.Yes).click()
+    assert store.names() == ["weekly"]  # one template, under the name given last
+    assert store.load("weekly").subject == "the new one"

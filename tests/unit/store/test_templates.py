@@ -95,3 +95,22 @@ def test_a_refused_name_writes_nothing(store):
     with pytest.raises(InputError):
         store.save("../escape", Draft())
     assert not store.folder.exists()
+
+
+def test_a_template_replaced_in_another_case_leaves_one_file(store):
+    store.save("Weekly", Draft(subject="old"))
+    assert store.existing("WEEKLY ") == "Weekly"
+    assert store.existing("monthly") is None
+    store.save("weekly", Draft(subject="new"), replacing="Weekly")
+    assert store.names() == ["weekly"]
+    assert store.load("weekly").subject == "new"
+
+
+def test_on_a_file_system_that_ignores_case_the_one_file_stays(store):
+    # Windows and macOS: "Weekly.json" and "weekly.json" are one file (a link here).
+    store.save("weekly", Draft(subject="new"))
+    store.path("Weekly").symlink_to(store.path("weekly").name)
+    store.save("weekly", Draft(subject="newer"), replacing="Weekly")
+    # Not unlinked: on such a system that would delete the template just saved.
+    assert store.path("Weekly").is_symlink()
+    assert store.load("weekly").subject == "newer"
