@@ -118,6 +118,10 @@ class StatusArea(QObject):
         self._bar.addPermanentWidget(self.priority_label)
         self.server_label = QLabel(window)
         self.server_label.setObjectName("serverLabel")
+        # A panel of its own: a long message is cut where it begins, and must not read
+        # as running on into it ("… (550 5.1.本地测试服务器").
+        self.server_label.setFrameShape(QLabel.Shape.StyledPanel)
+        self.server_label.setContentsMargins(4, 0, 4, 0)
         self._bar.addPermanentWidget(self.server_label)
 
     def say(self, text: str, timeout_ms: int = STATUS_TIMEOUT_MS) -> None:
