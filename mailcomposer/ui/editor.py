@@ -413,10 +413,11 @@ class BodyEditor(QTextEdit):
         from PySide6.QtGui import QTextDocumentFragment
 
         from mailcomposer.message.pastesafe import clean_pasted_html
+        from mailcomposer.message.wordlists import word_lists_to_html
 
         scratch = scratch_document_type()()
         scratch.setDefaultFont(self.document().defaultFont())
-        scratch.setHtml(clean_pasted_html(html))
+        scratch.setHtml(clean_pasted_html(word_lists_to_html(html)))
         self._adopt_images(scratch)
         drop_unsafe_links(scratch)
         fragment = QTextDocumentFragment(scratch)
