@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from mailcomposer.i18n import _
+from mailcomposer.i18n import _, sentences
 from mailcomposer.message.wire import CHUNK_SIZE
 from mailcomposer.smtp.errors import ExitCode, SendError, SendResult, Stage
 from mailcomposer.smtp.settings import Secret, ServerSettings
@@ -286,7 +286,7 @@ class Submission:
         elif self.entry is not None:
             kept = str(self.entry.path)
         try:
-            log.record(
+            set_aside = log.record(
                 self.home,
                 self.built,
                 server=self.server_label,
@@ -296,11 +296,15 @@ class Submission:
                 copy_path=kept,
             )
         except (sqlite3.Error, OSError, ValueError):
-            pass  # the send's own outcome is what the caller must hear about
+            return  # the send's own outcome is what the caller must hear about
+        if set_aside is not None:
+            from mailcomposer.store.history import set_aside_text
+
+            error.user_message = sentences(error.user_message, set_aside_text(set_aside))
 
     def _record(self, log: Any, result: SendResult) -> SendResult:
         try:
-            log.record(
+            set_aside = log.record(
                 self.home,
                 self.built,
                 server=self.server_label,
@@ -311,6 +315,11 @@ class Submission:
             # The message went out; a full disk must not turn that into a failure.
             note = _("The message was sent but could not be added to the history: {error}")
             return dataclasses.replace(result, warnings=(*result.warnings, note.format(error=exc)))
+        if set_aside is not None:
+            from mailcomposer.store.history import set_aside_text
+
+            note = set_aside_text(set_aside)
+            return dataclasses.replace(result, warnings=(*result.warnings, note))
         return result
 
 

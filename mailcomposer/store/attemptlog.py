@@ -17,6 +17,7 @@ from mailcomposer.store.history import History
 
 TYPE_CHECKING = False  # typing stays unloaded at run time (send's memory budget)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 # The transcript kept per attempt: the head (greeting, EHLO, AUTH, envelope) and the
@@ -108,8 +109,11 @@ class AttemptLog:
         error: SendError | None = None,
         cancelled: bool = False,
         copy_path: str = "",
-    ) -> None:
+    ) -> Path | None:
         """Add the attempt to the send log (raises ``sqlite3.Error``/``OSError``).
+
+        Returns where a damaged log found on the way was kept (a new one was started
+        and holds this attempt), else None: the sender says so, or nobody would.
 
         Args:
             home: the home folder.
@@ -173,6 +177,7 @@ class AttemptLog:
             )
         finally:
             history.close()
+        return history.set_aside
 
 
 def cap(text: str, limit: int = TRANSCRIPT_LIMIT) -> str:
