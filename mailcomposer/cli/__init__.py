@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (docs/design.md's table)."""
-    from mailcomposer.cli.output import EXIT_INPUT, usage_error
+    from mailcomposer.cli.output import EXIT_INPUT, guard_stdout, usage_error
     from mailcomposer.cli.parser import UsageError, build_parser, chosen_command, command_module
     from mailcomposer.terminal import never_fail_to_print
 
@@ -34,21 +34,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         i18n.set_language(language, Home.from_env().cache)
     if wants_gui(args_list):
         return open_gui(args_list)
-    parser = build_parser(chosen_command(args_list))
+    original_stdout = guard_stdout()
     try:
-        args = parser.parse_args(args_list)
-    except UsageError as exc:
-        return usage_error(exc.option, exc.message)
-    except SystemExit as exc:  # -h / --version
-        return int(exc.code or 0) if isinstance(exc.code, int) else 0
-    if args.command is None:
-        parser.print_help()
-        return EXIT_INPUT
-    if args.command not in NO_HOME:
-        failed = check_home()
-        if failed is not None:
-            return failed
-    return int(command_module(args.command).run(args))
+        parser = build_parser(chosen_command(args_list))
+        try:
+            args = parser.parse_args(args_list)
+        except UsageError as exc:
+            return usage_error(exc.option, exc.message)
+        except SystemExit as exc:  # -h / --version
+            return int(exc.code or 0) if isinstance(exc.code, int) else 0
+        if args.command is None:
+            parser.print_help()
+            return EXIT_INPUT
+        if args.command not in NO_HOME:
+            failed = check_home()
+            if failed is not None:
+                return failed
+        return int(command_module(args.command).run(args))
+    finally:
+        sys.stdout.flush()
+        sys.stdout = original_stdout
 
 
 # Commands that read and write nothing in the home folder, and ``send``, which checks
