@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 # Exit code 2 of docs/design.md's table (mailcomposer.smtp.errors.ExitCode.INPUT), here
 # so that reporting a usage error does not import the SMTP code.
 EXIT_INPUT = 2
+# Exit code 7 (ExitCode.CANCELLED): Ctrl+C, SIGTERM or SIGHUP.
+EXIT_CANCELLED = 7
 
 
 def error_line(option: str, message: str) -> str:
