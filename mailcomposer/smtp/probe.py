@@ -220,13 +220,19 @@ class ConnectionReport:
         if error is None:
             return ""
         detail = (error.detail or "").upper()
-        if "WRONG_VERSION_NUMBER" in detail or "RECORD_LAYER" in detail:
+        # After a STARTTLS the same error means the server said yes and then did not
+        # speak TLS: the security is already right (see advice()).
+        wrong_version = "WRONG_VERSION_NUMBER" in detail or "RECORD_LAYER" in detail
+        if wrong_version and s.security is Security.TLS:
             return _(
                 "WRONG_VERSION_NUMBER: this port expects STARTTLS (or plain text), not "
                 "TLS from the first byte. Change the security to STARTTLS (usually port "
                 "587) instead of TLS."
             )
-        if error.stage is Stage.GREETING and s.security is not Security.TLS:
+        # Only silence is what a port waiting for TLS gives; a reply (a 421, or text
+        # that is no SMTP) came in plain text, so TLS is not the answer to it.
+        silent = error.code is None and not error.server_text
+        if error.stage is Stage.GREETING and s.security is not Security.TLS and silent:
             return _(
                 "Port {port} did not greet in plain text: it probably expects TLS from "
                 "the first byte. Change the security to TLS (usually port 465)."
@@ -255,6 +261,15 @@ class ConnectionReport:
         hint = self.mismatch_hint()
         if hint:
             return [hint]
+        if error.stage is Stage.GREETING and error.code is not None:
+            return [
+                _(
+                    "What to change: nothing in these settings: the server turned the "
+                    "connection away at once ({code}). A 4xx code means it is busy or "
+                    "limiting connections: try again later; a 5xx code means it takes no "
+                    "mail from this address or network: ask its administrator."
+                ).format(code=error.code)
+            ]
         if error.exit_code is ExitCode.CONNECTION and error.stage is Stage.CONNECT:
             return [
                 _(
@@ -272,6 +287,8 @@ class ConnectionReport:
                 ).format(fingerprint=self.untrusted_certificate.sha256)
             ]
         if error.exit_code is ExitCode.TLS and error.stage is Stage.STARTTLS:
+            if self.extensions is not None and self.extensions.starttls:
+                return [self._starttls_failed_advice(error)]
             return [
                 _(
                     "What to change: this port does not offer STARTTLS; try TLS on port 465, "
@@ -289,6 +306,21 @@ class ConnectionReport:
                 lines.append(self.provider_note)
             return lines
         return []
+
+    @staticmethod
+    def _starttls_failed_advice(error: SendError) -> str:
+        """What to change when STARTTLS was offered but no encryption came of it."""
+        if error.code is not None:
+            return _(
+                "What to change: nothing in these settings: the server offers STARTTLS "
+                "but refused to start it ({code}), a problem on the server's side. Try "
+                "again later or TLS on port 465, or tell its administrator."
+            ).format(code=error.code)
+        return _(
+            "What to change: the server offers STARTTLS, but no encrypted connection came "
+            "of it. The server's TLS setup, or a firewall or antivirus that inspects mail "
+            "on the way, is at fault: try TLS on port 465, or tell the administrator."
+        )
 
 
 def _passed_before(stage: Stage, settings: ServerSettings) -> tuple[Stage, ...]:
