@@ -14,13 +14,14 @@ from mailcomposer.i18n import _
 
 TYPE_CHECKING = False  # typing stays unimported on the way to --help
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (docs/design.md's table)."""
-    from mailcomposer.cli.output import EXIT_INPUT, usage_error
-    from mailcomposer.cli.parser import UsageError, build_parser, chosen_command, command_module
+    from mailcomposer.cli.output import EXIT_INPUT, guard_stdout, usage_error
+    from mailcomposer.cli.parser import UsageError, build_parser, chosen_command
     from mailcomposer.terminal import never_fail_to_print
 
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -34,21 +35,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         i18n.set_language(language, Home.from_env().cache)
     if wants_gui(args_list):
         return open_gui(args_list)
-    parser = build_parser(chosen_command(args_list))
+    original_stdout = guard_stdout()
     try:
-        args = parser.parse_args(args_list)
-    except UsageError as exc:
-        return usage_error(exc.option, exc.message)
-    except SystemExit as exc:  # -h / --version
-        return int(exc.code or 0) if isinstance(exc.code, int) else 0
-    if args.command is None:
-        parser.print_help()
-        return EXIT_INPUT
-    if args.command not in NO_HOME:
-        failed = check_home()
-        if failed is not None:
-            return failed
-    return int(command_module(args.command).run(args))
+        parser = build_parser(chosen_command(args_list))
+        try:
+            args = parser.parse_args(args_list)
+        except UsageError as exc:
+            return usage_error(exc.option, exc.message)
+        except SystemExit as exc:  # -h / --version
+            return int(exc.code or 0) if isinstance(exc.code, int) else 0
+        if args.command is None:
+            parser.print_help()
+            return EXIT_INPUT
+        if args.command not in NO_HOME:
+            failed = check_home()
+            if failed is not None:
+                return failed
+        return run_command(args)
+    finally:
+        sys.stdout.flush()
+        sys.stdout = original_stdout
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the parsed command; Ctrl+C, SIGTERM or SIGHUP end it with exit code 7.
+
+    ``send`` and ``outbox run`` cancel their sends themselves (their own handlers
+    replace these while they run) and ``sandbox`` stops on them; for every other
+    command (``account test``, ``console`` waiting on a silent server, ...) a signal
+    was a traceback (Ctrl+C) or a kill without cleanup (SIGTERM, status 143), where
+    the contract says 7. ``KeyboardInterrupt`` unwinds, so connections are closed and
+    files are left whole by the code's own ``finally`` and ``with`` blocks.
+    """
+    from mailcomposer.cli.output import EXIT_CANCELLED, print_error
+    from mailcomposer.cli.parser import command_module
+    from mailcomposer.cli.signals import cancel_on_signals
+
+    try:
+        with cancel_on_signals():
+            return int(command_module(args.command).run(args))
+    except KeyboardInterrupt:
+        print_error("", _("Cancelled by the user."))
+        return EXIT_CANCELLED
 
 
 # Commands that read and write nothing in the home folder, and ``send``, which checks

@@ -16,9 +16,9 @@ from mailcomposer.i18n import N_, _
 # Not importing typing saves a tenth of a bare interpreter start (see cli_start.py).
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from types import ModuleType
-    from typing import NoReturn
+    from typing import Any, NoReturn
 
 # Command name -> its one-line help (translated when the parser is built).
 COMMANDS = {
@@ -106,12 +106,42 @@ def terminal_width() -> int:
     return (columns or 80) - 2
 
 
+# Stands for a space inside a metavar while argparse builds a usage line (see below).
+_METAVAR_SPACE = "\x00"
+
+
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's help layout, at the width of :func:`terminal_width`."""
+    """argparse's help layout, at the width of :func:`terminal_width`.
+
+    WORKAROUND for argparse (3.11, 3.12): its usage clean-up deletes every space after
+    a ``[`` (meant for the brackets it adds itself), so ``--fault STAGE=CODE[ TEXT]``
+    read ``STAGE=CODE[TEXT]``, and in Chinese ``阶段=代码[文本]``: a syntax with no
+    space, which is not the one the option takes. A metavar's own spaces stand in as
+    ``_METAVAR_SPACE`` while the usage is built and come back after.
+    """
 
     def __init__(self, prog: str, **kwargs: object) -> None:
         kwargs.setdefault("width", terminal_width())
         super().__init__(prog, **kwargs)  # type: ignore[arg-type]
+        self._building_usage = False
+
+    def _format_usage(self, *args: Any, **kwargs: Any) -> str:
+        self._building_usage = True
+        try:
+            text = super()._format_usage(*args, **kwargs)  # type: ignore[misc]
+        finally:
+            self._building_usage = False
+        return text.replace(_METAVAR_SPACE, " ")
+
+    def _metavar_formatter(self, *args: Any, **kwargs: Any) -> Callable[[int], tuple[str, ...]]:
+        formatter = super()._metavar_formatter(*args, **kwargs)  # type: ignore[misc]
+        if not self._building_usage:
+            return formatter
+
+        def kept(tuple_size: int) -> tuple[str, ...]:
+            return tuple(str(m).replace(" ", _METAVAR_SPACE) for m in formatter(tuple_size))
+
+        return kept
 
 
 class Parser(argparse.ArgumentParser):

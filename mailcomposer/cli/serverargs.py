@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 SANDBOX_FROM = "me@sandbox.localhost"
+# The longest --timeout, in seconds: one day.
+MAX_TIMEOUT = 86400
 
 
 @dataclass(frozen=True)
@@ -49,10 +51,15 @@ def timeouts(args: argparse.Namespace, base: Timeouts) -> Timeouts:
         seconds = float(args.timeout)
     except ValueError:
         seconds = -1.0
-    if not seconds > 0:
+    # Not inf or 1e9: the socket layer cannot wait that long (the final dot waits ten
+    # times as long), and failing there was "lost after the final dot", exit 8, for a
+    # message the server had accepted.
+    if not 0 < seconds <= MAX_TIMEOUT:
         raise UsageError(
             "--timeout",
-            _("“{value}” is not a number of seconds above 0").format(value=args.timeout),
+            _("“{value}” is not a number of seconds above 0 and at most {limit} (a day)").format(
+                value=args.timeout, limit=MAX_TIMEOUT
+            ),
         )
     # The reply to the final dot may legitimately take much longer (virus scans).
     return Timeouts.scaled(seconds)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import ipaddress
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -220,13 +222,19 @@ class ConnectionReport:
         if error is None:
             return ""
         detail = (error.detail or "").upper()
-        if "WRONG_VERSION_NUMBER" in detail or "RECORD_LAYER" in detail:
+        # After a STARTTLS the same error means the server said yes and then did not
+        # speak TLS: the security is already right (see advice()).
+        wrong_version = "WRONG_VERSION_NUMBER" in detail or "RECORD_LAYER" in detail
+        if wrong_version and s.security is Security.TLS:
             return _(
                 "WRONG_VERSION_NUMBER: this port expects STARTTLS (or plain text), not "
                 "TLS from the first byte. Change the security to STARTTLS (usually port "
                 "587) instead of TLS."
             )
-        if error.stage is Stage.GREETING and s.security is not Security.TLS:
+        # Only silence is what a port waiting for TLS gives; a reply (a 421, or text
+        # that is no SMTP) came in plain text, so TLS is not the answer to it.
+        silent = error.code is None and not error.server_text
+        if error.stage is Stage.GREETING and s.security is not Security.TLS and silent:
             return _(
                 "Port {port} did not greet in plain text: it probably expects TLS from "
                 "the first byte. Change the security to TLS (usually port 465)."
@@ -255,6 +263,15 @@ class ConnectionReport:
         hint = self.mismatch_hint()
         if hint:
             return [hint]
+        if error.stage is Stage.GREETING and error.code is not None:
+            return [
+                _(
+                    "What to change: nothing in these settings: the server turned the "
+                    "connection away at once ({code}). A 4xx code means it is busy or "
+                    "limiting connections: try again later; a 5xx code means it takes no "
+                    "mail from this address or network: ask its administrator."
+                ).format(code=error.code)
+            ]
         if error.exit_code is ExitCode.CONNECTION and error.stage is Stage.CONNECT:
             return [
                 _(
@@ -264,14 +281,10 @@ class ConnectionReport:
                 ).format(port=port)
             ]
         if self.untrusted_certificate is not None:
-            return [
-                _(
-                    "What to change: if the server uses a company or lab CA, give its CA "
-                    "file; if you know this server, trust its certificate (check the "
-                    "fingerprint {fingerprint} with its administrator)."
-                ).format(fingerprint=self.untrusted_certificate.sha256)
-            ]
+            return [_certificate_advice(self.untrusted_certificate, s.host)]
         if error.exit_code is ExitCode.TLS and error.stage is Stage.STARTTLS:
+            if self.extensions is not None and self.extensions.starttls:
+                return [self._starttls_failed_advice(error)]
             return [
                 _(
                     "What to change: this port does not offer STARTTLS; try TLS on port 465, "
@@ -289,6 +302,67 @@ class ConnectionReport:
                 lines.append(self.provider_note)
             return lines
         return []
+
+    @staticmethod
+    def _starttls_failed_advice(error: SendError) -> str:
+        """What to change when STARTTLS was offered but no encryption came of it."""
+        if error.code is not None:
+            return _(
+                "What to change: nothing in these settings: the server offers STARTTLS "
+                "but refused to start it ({code}), a problem on the server's side. Try "
+                "again later or TLS on port 465, or tell its administrator."
+            ).format(code=error.code)
+        return _(
+            "What to change: the server offers STARTTLS, but no encrypted connection came "
+            "of it. The server's TLS setup, or a firewall or antivirus that inspects mail "
+            "on the way, is at fault: try TLS on port 465, or tell the administrator."
+        )
+
+
+def _certificate_advice(info: tls.CertificateInfo, host: str) -> str:
+    """What to change for an untrusted certificate: what fixes its actual fault.
+
+    A CA file cannot help a certificate that has expired, is not valid yet or names
+    another server, yet that was the first thing said to do for each of them.
+    """
+    now = dt.datetime.now(dt.UTC)
+    fingerprint = info.sha256
+    if info.not_after is not None and info.not_after < now:
+        return _(
+            "What to change: the certificate expired on {date}; no CA file fixes that, "
+            "only its renewal on the server (tell its administrator). If you know this "
+            "server, you can trust this very certificate meanwhile (check the "
+            "fingerprint {fingerprint} with its administrator)."
+        ).format(date=f"{info.not_after:%Y-%m-%d}", fingerprint=fingerprint)
+    if info.not_before is not None and info.not_before > now:
+        return _(
+            "What to change: the certificate is valid only from {date}: check the date, "
+            "time and time zone of this computer."
+        ).format(date=f"{info.not_before:%Y-%m-%d %H:%M} UTC")
+    if info.names and not any(_name_matches(name, host) for name in info.names):
+        return _(
+            "What to change: the certificate is for {names}, not {host}: connect with one "
+            "of those names. If you know this server, you can trust this very certificate "
+            "instead (check the fingerprint {fingerprint} with its administrator)."
+        ).format(names=", ".join(info.names), host=host, fingerprint=fingerprint)
+    return _(
+        "What to change: if the server uses a company or lab CA, give its CA "
+        "file; if you know this server, trust its certificate (check the "
+        "fingerprint {fingerprint} with its administrator)."
+    ).format(fingerprint=fingerprint)
+
+
+def _name_matches(name: str, host: str) -> bool:
+    """``name`` from a certificate covers ``host`` (one ``*.`` label, as TLS allows)."""
+    name, host = name.lower().rstrip("."), host.lower().rstrip(".").strip("[]")
+    try:  # an address may be written more than one way (::1, 0:0:0:0:0:0:0:1)
+        return ipaddress.ip_address(name) == ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if name.startswith("*."):
+        first, _dot, rest = host.partition(".")
+        return bool(first) and rest == name[2:]
+    return name == host
 
 
 def _passed_before(stage: Stage, settings: ServerSettings) -> tuple[Stage, ...]:

@@ -70,10 +70,25 @@ class ProbeOutput:
         """Report invalid input (exit code 2): on stderr, or as the JSON object's error."""
         if not self.json:
             return fail(exc.field, exc.message, "test")
+        return self._stopped(ExitCode.INPUT, exc.message, exc.field, settings)
+
+    def cancelled(self, settings: ServerSettings | None) -> int:
+        """Report a test stopped by Ctrl+C or a signal (exit code 7), JSON included."""
+        message = _("Cancelled by the user; the connection test stopped. Nothing was sent.")
+        if not self.json:
+            from mailcomposer.cli.output import print_error
+
+            print_error("", message)
+            return int(ExitCode.CANCELLED)
+        return self._stopped(ExitCode.CANCELLED, message, None, settings)
+
+    def _stopped(
+        self, code: ExitCode, message: str, field: str | None, settings: ServerSettings | None
+    ) -> int:
         self._print_json(
             {
                 "ok": False,
-                "exit_code": int(ExitCode.INPUT),
+                "exit_code": int(code),
                 "host": settings.host if settings else None,
                 "port": settings.effective_port if settings else None,
                 "security": settings.security.value if settings else None,
@@ -87,14 +102,14 @@ class ProbeOutput:
                     "code": None,
                     "enhanced": None,
                     "server_text": "",
-                    "message": exc.message,
-                    "field": exc.field,
+                    "message": message,
+                    "field": field,
                     "hint": None,
                 },
                 "verdict": [],
             }
         )
-        return int(ExitCode.INPUT)
+        return int(code)
 
     def _print_json(self, data: dict[str, Any]) -> None:
         # The account and transcript first, as ``send --json`` ends with its transcript.
@@ -150,6 +165,8 @@ def run(args: argparse.Namespace, home: Home) -> int:
         return _run_test(args, home, account, out)
     except InputError as exc:
         return out.fail(exc, settings)
+    except KeyboardInterrupt:  # Ctrl+C, or SIGTERM/SIGHUP (cli.signals.Cancelled)
+        return out.cancelled(settings)
 
 
 def _run_test(args: argparse.Namespace, home: Home, account: Account, out: ProbeOutput) -> int:
