@@ -11,6 +11,7 @@ from email import policy as email_policy
 from email.message import Message
 
 from mailcomposer.i18n import _
+from mailcomposer.message.defects import describe_defect
 
 _MAX_LINE = 998
 _ADDRESS_HEADERS = ("from", "to", "cc", "bcc", "reply-to", "sender")
@@ -213,7 +214,7 @@ def _structure_findings(
                 Finding(
                     Level.WARNING,
                     _("The header {name} does not parse cleanly: {problem}").format(
-                        name=name, problem=defect
+                        name=name, problem=describe_defect(defect)
                     ),
                 )
             )
@@ -223,7 +224,7 @@ def _structure_findings(
                 Finding(
                     Level.WARNING,
                     _("A {type} part is malformed: {problem}").format(
-                        type=part.get_content_type(), problem=defect
+                        type=part.get_content_type(), problem=describe_defect(defect)
                     ),
                 )
             )

@@ -22,6 +22,7 @@ from mailcomposer.message.addresses import (
     parse_address,
     parse_address_list,
 )
+from mailcomposer.message.defects import describe_defect
 from mailcomposer.message.draft import Attachment, Draft, InlineImage, Priority
 from mailcomposer.message.errors import InputError
 from mailcomposer.message.filetypes import guess_type
@@ -595,7 +596,7 @@ def build_message(draft: Draft, *, date: datetime | None = None) -> BuiltMessage
             raise InputError(
                 field_name,
                 _("The header “{name}” is not valid: {problem}").format(
-                    name=name, problem=defects[0]
+                    name=name, problem=describe_defect(defects[0])
                 ),
                 str(value),
             )

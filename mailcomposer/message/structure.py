@@ -17,6 +17,7 @@ from email.message import EmailMessage, Message
 
 from mailcomposer.i18n import _
 from mailcomposer.message import decoding, tailsearch
+from mailcomposer.message.defects import describe_defect
 from mailcomposer.message.inspect import Limits, MessageFileError, parse_message
 
 tailsearch.install()  # the parse of a big attachment no longer holds the GIL 0.2 s
@@ -186,12 +187,11 @@ def defect_findings(message: Message) -> list[tuple[str, str]]:
     found = []
     for part in message.walk():
         for defect in getattr(part, "defects", []):
-            detail = type(defect).__name__
             found.append(
                 (
                     "warning",
-                    _("{type}: parser defect {defect}").format(
-                        type=part.get_content_type(), defect=detail
+                    _("A {type} part is malformed: {problem}").format(
+                        type=part.get_content_type(), problem=describe_defect(defect)
                     ),
                 )
             )

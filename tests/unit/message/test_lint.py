@@ -92,3 +92,29 @@ def test_cid_checks() -> None:
     found = texts(raw)
     assert "The Content-ID <one@x> is used by 2 parts" in found
     assert "The HTML refers to cid:two@x but no part has that Content-ID" in found
+
+
+def test_a_cut_multipart_says_what_is_wrong_in_words() -> None:
+    # The parser's defects carry no text: the finding ended in "malformed: " and nothing.
+    cut = (
+        b"From: a@example.org\r\nDate: Sun, 06 Dec 2026 10:00:00 +0800\r\n"
+        b"Message-ID: <c@example.org>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n'
+        b"--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+    )
+    texts = [f.text for f in lint(cut)]
+    assert any("closing boundary is missing" in t for t in texts), texts
+    assert not any(t.rstrip().endswith(":") for t in texts), texts
+
+
+def test_every_part_defect_is_described() -> None:
+    from email import errors
+
+    from mailcomposer.message.defects import describe_defect
+
+    for name in dir(errors):
+        kind = getattr(errors, name)
+        if isinstance(kind, type) and issubclass(kind, errors.MessageDefect):
+            defect = kind("x") if kind is errors.NonPrintableDefect else kind()
+            text = describe_defect(defect)
+            assert text and not text.endswith("Defect"), (name, text)
