@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from mailcomposer import __version__, i18n
 from mailcomposer.i18n import _, ngettext
-from mailcomposer.terminal import print_json
+from mailcomposer.terminal import display_width, print_json
 
 
 @dataclass(frozen=True)
@@ -18,6 +18,7 @@ class Check:
     name: str
     ok: bool
     detail: str
+    hint: str = ""
 
 
 def keyring_check() -> Check:
@@ -35,13 +36,27 @@ def keyring_check() -> Check:
 
         backend = keyring.get_keyring()
     except Exception as exc:  # a broken install or environment must report, not crash
-        return Check("keyring", False, f"{type(exc).__name__}: {exc}; {plugins} entry points")
+        return Check("keyring", False, f"{type(exc).__name__}: {exc}", _keyring_hint())
     name = f"{type(backend).__module__}.{type(backend).__name__}"
     usable = not isinstance(backend, fail.Keyring)
     if isinstance(backend, chainer.ChainerBackend):
         usable = bool(backend.backends)
         name += " [" + ", ".join(type(b).__name__ for b in backend.backends) + "]"
-    return Check("keyring", usable and plugins > 0, f"{name}; {plugins} backend entry points")
+    found = ngettext("{n} backend entry point", "{n} backend entry points", plugins).format(
+        n=plugins
+    )
+    ok = usable and plugins > 0
+    return Check("keyring", ok, f"{name}; {found}", "" if ok else _keyring_hint())
+
+
+def _keyring_hint() -> str:
+    """What a user without a keyring service can do (no secret is ever written to a file)."""
+    return _(
+        "Passwords cannot be remembered here: no keyring service answers. On a Linux "
+        "desktop, install and start one (gnome-keyring or KWallet); meanwhile the "
+        "command line takes a password from --password-stdin or MAILCOMPOSER_PASSWORD, "
+        "and the window keeps it in memory until you quit."
+    )
 
 
 def resources_check() -> Check:
@@ -50,7 +65,10 @@ def resources_check() -> Check:
     catalogs = list((root / "i18n" / "zh_CN").glob("*.po"))
     presets = root / "presets.json"
     ok = root.is_dir() and presets.is_file() and bool(catalogs)
-    return Check("resources", ok, f"{root} ({len(catalogs)} zh_CN catalogs)")
+    counted = ngettext("{n} zh_CN catalog", "{n} zh_CN catalogs", len(catalogs)).format(
+        n=len(catalogs)
+    )
+    return Check("resources", ok, f"{root} ({counted})")
 
 
 def modules_check() -> Check:
@@ -101,7 +119,12 @@ def tls_check() -> Check:
     kind = type(context).__module__ + "." + type(context).__name__
     roots = len(context.get_ca_certs()) if isinstance(context, ssl.SSLContext) else 0
     ok = context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
-    return Check("tls", ok, f"{kind}, verified, {roots} roots loaded now ({ssl.OPENSSL_VERSION})")
+    detail = ngettext(
+        "{kind}, verified, {n} root loaded now ({openssl})",
+        "{kind}, verified, {n} roots loaded now ({openssl})",
+        roots,
+    ).format(kind=kind, n=roots, openssl=ssl.OPENSSL_VERSION)
+    return Check("tls", ok, detail)
 
 
 def run(as_json: bool = False) -> int:
@@ -121,7 +144,11 @@ def run(as_json: bool = False) -> int:
             f"mailcomposer {__version__}, Python {sys.version.split()[0]}"
             + (" (frozen)" if getattr(sys, "frozen", False) else "")
         )
-        for check in checks:
-            verdict = _("ok") if check.ok else _("FAILED")
-            print(f"{check.name:10} {verdict:6} {check.detail}")
+        verdicts = [_("ok") if check.ok else _("FAILED") for check in checks]
+        width = max(display_width(v) for v in verdicts)
+        for check, verdict in zip(checks, verdicts, strict=True):
+            padding = " " * (width - display_width(verdict))
+            print(f"{check.name:10} {verdict}{padding} {check.detail}")
+            if check.hint:
+                print(f"{'':10} {' ' * width} {check.hint}")
     return 0 if all(c.ok for c in checks) else 1

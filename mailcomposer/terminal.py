@@ -43,3 +43,10 @@ def print_json(data: Any) -> None:
     import json
 
     print(json.dumps(data, ensure_ascii=not _can_show(sys.stdout), indent=2))
+
+
+def display_width(text: str) -> int:
+    """Terminal columns ``text`` takes: a Chinese (wide) character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

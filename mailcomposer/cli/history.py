@@ -152,10 +152,9 @@ def stage_word(stage: str) -> str:
 
 def pad(text: str, width: int) -> str:
     """``text`` and spaces up to ``width`` terminal columns (a Chinese character takes two)."""
-    import unicodedata
+    from mailcomposer.terminal import display_width
 
-    used = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(0, width - used)
+    return text + " " * max(0, width - display_width(text))
 
 
 def _format(record) -> str:

@@ -49,7 +49,9 @@ def test_selftest_loads_every_module_of_the_app(capsys: pytest.CaptureFixture[st
     assert cli.main(["selftest", "--json"]) == 0
     checks = {c["name"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
     count = 1 + sum(1 for _ in pkgutil.walk_packages(mailcomposer.__path__, "mailcomposer."))
-    assert checks["modules"] == {"name": "modules", "ok": True, "detail": f"all {count - 1} load"}
+    assert checks["modules"] == {
+        "name": "modules", "ok": True, "detail": f"all {count - 1} load", "hint": "",
+    }  # fmt: skip
 
 
 def test_selftest_names_each_module_that_cannot_load_and_why(
@@ -75,3 +77,32 @@ def test_selftest_names_each_module_that_cannot_load_and_why(
     assert "mailcomposer.lostdep (ModuleNotFoundError: No module named" in line
     assert "a_dependency_the_build_lost" in line
     assert "mailcomposer.broken (RuntimeError: half copied)" in line
+
+
+def test_without_a_keyring_selftest_says_what_to_do_and_lines_up_in_chinese(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    from mailcomposer import i18n
+    from mailcomposer.terminal import display_width
+
+    keyring.set_keyring(fail.Keyring())
+    i18n.set_language("zh_CN")
+    try:
+        assert cli.main(["selftest"]) == 1
+    finally:
+        i18n.set_language("en")
+        keyring.set_keyring(NoKeyring())
+    lines = capsys.readouterr().out.splitlines()[1:]
+
+    def detail_column(line: str) -> int:
+        if line.startswith(" "):  # a hint, under the details
+            return len(line) - len(line.lstrip(" "))
+        verdict, after = line[11:].split(" ", 1)
+        return 11 + display_width(verdict) + 1 + len(after) - len(after.lstrip(" "))
+
+    # The details start in one column, though 正常 and 失败 take two columns a character.
+    assert len({detail_column(line) for line in lines}) == 1, lines
+    assert any("gnome-keyring" in line and "MAILCOMPOSER_PASSWORD" in line for line in lines)
