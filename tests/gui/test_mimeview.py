@@ -160,7 +160,7 @@ def test_parser_defects_are_findings(qtbot):
     dialog = MimeViewDialog(broken)
     qtbot.add_widget(dialog)
     texts = [dialog.findings.item(i).text() for i in range(dialog.findings.count())]
-    assert any("CloseBoundaryNotFoundDefect" in t for t in texts)
+    assert any("closing boundary is missing" in t for t in texts)  # said in words
 
 
 def test_unknown_charset_still_shows_text(qtbot):

@@ -128,7 +128,7 @@ def test_mime_findings_follow_the_palette(qtbot, app_palette) -> None:
     app_palette.setPalette(dark_palette())
     dialog = shown(qtbot, MimeViewDialog(broken))
     items = [dialog.findings.item(i) for i in range(dialog.findings.count())]
-    warnings = [i for i in items if "Defect" in i.text()]
+    warnings = [i for i in items if "closing boundary is missing" in i.text()]
     assert warnings
     base = dialog.findings.palette().color(QPalette.ColorRole.Base)
     assert base.lightness() < 80
