@@ -391,7 +391,7 @@ class Console:
 
     def _starttls(self) -> None:
         try:
-            self._handshake()
+            self._handshake(after_starttls=True)
         except ConsoleError:
             self.close()
             raise
@@ -405,7 +405,7 @@ class Console:
             Explanation("", (ref(3207, "4.2"),)),
         )
 
-    def _handshake(self) -> None:
+    def _handshake(self, after_starttls: bool = False) -> None:
         context = tls.make_ssl_context(self.settings.cafile)
         try:
             sock = self._client.wrap(context, self.settings.timeouts.connect)
@@ -421,7 +421,7 @@ class Console:
                 raise
             raise ConsoleError(
                 _("Secure connection to {host} failed: {reason}.").format(
-                    host=self.settings.host, reason=tls.tls_error_reason(exc)
+                    host=self.settings.host, reason=tls.tls_error_reason(exc, after_starttls)
                 ),
                 closed=True,
             ) from exc

@@ -291,7 +291,9 @@ def error_from_exception(exc: BaseException, stage: Stage) -> SendError:
         return SendError(
             stage,
             ExitCode.TLS,
-            _("Secure connection failed: {reason}.").format(reason=tls.tls_error_reason(exc)),
+            _("Secure connection failed: {reason}.").format(
+                reason=tls.tls_error_reason(exc, stage is Stage.STARTTLS)
+            ),
             detail=detail,
         )
     if isinstance(exc, socket.gaierror):

@@ -73,7 +73,8 @@ class TlsSteps:
                 self.stage,
                 ExitCode.TLS,
                 _("Secure connection to {host} failed: {reason}.").format(
-                    host=self.settings.host, reason=tls.tls_error_reason(exc)
+                    host=self.settings.host,
+                    reason=tls.tls_error_reason(exc, self.stage is Stage.STARTTLS),
                 ),
                 detail=f"{type(exc).__name__}: {exc}",
             ) from exc

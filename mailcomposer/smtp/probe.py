@@ -13,7 +13,7 @@ from typing import Any
 from mailcomposer.i18n import _
 from mailcomposer.message.sizes import format_size
 from mailcomposer.smtp import tls
-from mailcomposer.smtp.errors import ExitCode, SendError, Stage
+from mailcomposer.smtp.errors import ExitCode, SendError, Stage, stage_phrase
 from mailcomposer.smtp.session import CancelToken, Capabilities, open_session
 from mailcomposer.smtp.settings import Secret, Security, ServerSettings, Timeouts
 from mailcomposer.smtp.transcript import Direction, TranscriptEvent
@@ -243,8 +243,8 @@ class ConnectionReport:
 
     def _failure_lines(self, error: SendError) -> list[str]:
         lines = [
-            _("✗ Failed at the {stage} stage: {message}").format(
-                stage=error.stage.value, message=error.user_message
+            _("✗ Failed {where}: {message}").format(
+                where=stage_phrase(error.stage), message=error.user_message
             )
         ]
         if error.code:

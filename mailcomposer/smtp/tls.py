@@ -186,13 +186,22 @@ def verification_reason(exc: BaseException, host: str = "") -> str:
     return _("the certificate could not be verified ({detail})").format(detail=message)
 
 
-def tls_error_reason(exc: BaseException) -> str:
-    """Return what a TLS handshake error means for the user, in one translated phrase."""
+def tls_error_reason(exc: BaseException, after_starttls: bool = False) -> str:
+    """Return what a TLS handshake error means for the user, in one translated phrase.
+
+    ``after_starttls``: the handshake followed the server's 220 to STARTTLS (then a
+    reply that is not TLS means the server, or something between, broke its word).
+    """
     if isinstance(exc, ssl.SSLCertVerificationError):
         return verification_reason(exc)
     reason = str(getattr(exc, "reason", "") or "")
     text = f"{reason} {exc}".upper()
     if "WRONG_VERSION_NUMBER" in text or "HTTP_REQUEST" in text or "RECORD_LAYER" in text:
+        if after_starttls:
+            return _(
+                "the server agreed to STARTTLS but then did not speak TLS (a broken server, "
+                "or a firewall or antivirus rewriting the connection)"
+            )
         return _("this port expects STARTTLS or a plain connection, not TLS from the first byte")
     if "UNSUPPORTED_PROTOCOL" in text or "NO_PROTOCOLS" in text or "VERSION" in text:
         return _("the server only offers old TLS versions (TLS 1.2 or newer is required)")

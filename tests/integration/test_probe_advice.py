@@ -100,6 +100,11 @@ def test_starttls_offered_then_no_tls_spoken_is_not_called_not_offered() -> None
     # Already STARTTLS: "change the security to STARTTLS instead of TLS" would be wrong.
     assert "instead of TLS" not in verdict
     assert "offers STARTTLS, but no encrypted connection came of it" in verdict
+    # The error itself no longer says the opposite ("expects STARTTLS ... not TLS from
+    # the first byte"): it names what happened after the server's 220.
+    assert "not TLS from the first byte" not in report.error.user_message
+    assert "agreed to STARTTLS but then did not speak TLS" in report.error.user_message
+    assert "✗ Failed while starting encryption (STARTTLS)" in verdict
 
 
 def test_starttls_not_offered_keeps_its_advice() -> None:
