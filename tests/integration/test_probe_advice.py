@@ -100,11 +100,26 @@ def test_starttls_offered_then_no_tls_spoken_is_not_called_not_offered() -> None
     # Already STARTTLS: "change the security to STARTTLS instead of TLS" would be wrong.
     assert "instead of TLS" not in verdict
     assert "offers STARTTLS, but no encrypted connection came of it" in verdict
-    # The error itself no longer says the opposite ("expects STARTTLS ... not TLS from
-    # the first byte"): it names what happened after the server's 220.
-    assert "not TLS from the first byte" not in report.error.user_message
-    assert "agreed to STARTTLS but then did not speak TLS" in report.error.user_message
     assert "✗ Failed while starting encryption (STARTTLS)" in verdict
+
+
+def test_starttls_then_plain_text_is_not_called_a_port_for_starttls() -> None:
+    # The connection stays open with plain text on it: OpenSSL says "wrong version
+    # number", which before STARTTLS means "not a TLS port" but here the opposite.
+    script = [
+        Send(GREETING),
+        Expect("EHLO"),
+        ehlo_reply("STARTTLS"),
+        Expect("STARTTLS"),
+        Send("220 2.0.0 Ready to start TLS"),
+        Send("500 5.5.1 this is plain text where TLS should be, and more of it " * 3),
+        Hang(),
+    ]
+    with ScriptedServer(script) as server:
+        report, _verdict_text = _verdict(server, Security.STARTTLS)
+    message = report.error.user_message
+    assert "not TLS from the first byte" not in message
+    assert "agreed to STARTTLS but then did not speak TLS" in message
 
 
 def test_starttls_not_offered_keeps_its_advice() -> None:
