@@ -1,0 +1,58 @@
+"""Keyboard-only use of the composer's dialogs: Enter, Tab and the focus they leave."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
+
+from tests.gui.test_send_gui import maildir_messages
+
+
+def focus_after(qtbot, widget, key: Qt.Key, modifier=Qt.KeyboardModifier.NoModifier):
+    """Press ``key`` where the focus is (``widget`` when it is nowhere) and return the focus."""
+    qtbot.keyClick(QApplication.focusWidget() or widget, key, modifier)
+    return QApplication.focusWidget()
+
+
+def shown(qtbot, dialog) -> None:
+    dialog.activateWindow()
+    qtbot.wait_until(lambda: QApplication.activeWindow() is dialog)
+
+
+def test_enter_in_the_checks_before_sending_cancels_rather_than_sends(qtbot, window) -> None:
+    # Enter, the moment the checks stop a send, must not send what they stopped.
+    window.to_field.setText("bob@gmial.com")
+    window.subject_field.setText("Quarterly figures")
+    window.editor.setPlainText("Please see the attached file")
+    window.send()
+    dialog = window.send_log.checks.dialog
+    shown(qtbot, dialog)
+    assert QApplication.focusWidget() is dialog.cancel_button
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert window.send_log.checks.dialog is None
+    assert not window.is_sending()
+    assert maildir_messages(window.home) == []
+
+
+def test_the_checks_tab_in_reading_order_and_a_used_fix_hands_focus_on(qtbot, window) -> None:
+    window.to_field.setText("bob@gmial.com")
+    window.subject_field.setText("Quarterly figures")
+    window.editor.setPlainText("Please see the attached file")
+    window.send()
+    dialog = window.send_log.checks.dialog
+    shown(qtbot, dialog)
+    typo = dialog.findChild(QPushButton, "fix_domain-typo")
+    attach = dialog.findChild(QPushButton, "fix_attachment")
+    fixes = list(dialog.fix_buttons.values())
+    assert set(fixes) == {typo, attach}
+    # From Cancel, Tab wraps to the first Fix, then the next, then Send anyway.
+    assert focus_after(qtbot, dialog, Qt.Key.Key_Tab) is fixes[0]
+    assert focus_after(qtbot, dialog, Qt.Key.Key_Tab) is fixes[1]
+    assert focus_after(qtbot, dialog, Qt.Key.Key_Tab) is dialog.send_button
+    typo.setFocus()
+    qtbot.keyClick(typo, Qt.Key.Key_Space)
+    assert window.to_field.text() == "bob@gmail.com"
+    (remaining,) = dialog.fix_buttons.values()
+    assert remaining.objectName() == "fix_attachment"
+    assert QApplication.focusWidget() is remaining
+    dialog.reject()
