@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -248,7 +248,9 @@ class AccountDialog(QDialog):
         """Clear the form for a new account."""
         self.account_list.blockSignals(True)
         self.account_list.clearSelection()
-        self.account_list.setCurrentItem(None)
+        # The view's own setCurrentIndex: Tabbing into a list with no current item made
+        # Qt choose the first account, which filled the form over the one being typed.
+        self.account_list.setCurrentIndex(QModelIndex())
         self.account_list.blockSignals(False)
         blank = Account(
             name="",

@@ -56,3 +56,28 @@ def test_the_checks_tab_in_reading_order_and_a_used_fix_hands_focus_on(qtbot, wi
     assert remaining.objectName() == "fix_attachment"
     assert QApplication.focusWidget() is remaining
     dialog.reject()
+
+
+def test_tabbing_into_the_account_list_keeps_the_account_being_added(qtbot, home) -> None:
+    # Tab past Close wraps to the account list: Qt chose its first account for the empty
+    # current item, and the form filled with it over the new account being typed.
+    from mailcomposer.store.accounts import AccountStore
+    from mailcomposer.store.credentials import Credentials
+    from mailcomposer.ui.accountdialog import AccountDialog
+
+    dialog = AccountDialog(AccountStore(home), Credentials())
+    qtbot.add_widget(dialog)
+    dialog.show()
+    shown(qtbot, dialog)
+    qtbot.keyClick(dialog.add_button, Qt.Key.Key_Space)
+    assert QApplication.focusWidget() is dialog.name_edit
+    qtbot.keyClicks(dialog.name_edit, "Work")
+    qtbot.keyClicks(dialog.address_edit, "me@work.example")
+    dialog.account_list.setFocus(Qt.FocusReason.TabFocusReason)
+    assert QApplication.focusWidget() is dialog.account_list
+    assert dialog.account_list.currentItem() is None
+    assert (dialog.name_edit.text(), dialog.address_edit.text()) == ("Work", "me@work.example")
+    # An arrow key still chooses an account, as the user asked.
+    qtbot.keyClick(dialog.account_list, Qt.Key.Key_Down)
+    assert dialog.account_list.currentRow() == 0
+    dialog.stop_test_and_wait()
