@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -50,6 +49,7 @@ from mailcomposer.store.historyquery import FAILED_OUTCOMES, Query, search, to_c
 from mailcomposer.store.paths import Home
 from mailcomposer.ui.charts import outcome_color
 from mailcomposer.ui.columnfit import fit_widths
+from mailcomposer.ui.dayedit import DayEdit
 from mailcomposer.ui.outcomes import outcome_icon, outcome_label, stage_label
 from mailcomposer.ui.statusarea import escape
 
@@ -247,7 +247,7 @@ class HistoryWindow(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._on_filters_changed)
         self.search_field.textChanged.connect(self._search_timer.start)
-        self.since_edit, self.until_edit = QDateEdit(self), QDateEdit(self)
+        self.since_edit, self.until_edit = DayEdit(self), DayEdit(self)
         for edit, name in ((self.since_edit, "historySince"), (self.until_edit, "historyUntil")):
             edit.setObjectName(name)
             edit.setCalendarPopup(True)

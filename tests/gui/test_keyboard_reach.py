@@ -81,3 +81,26 @@ def test_tabbing_into_the_account_list_keeps_the_account_being_added(qtbot, home
     qtbot.keyClick(dialog.account_list, Qt.Key.Key_Down)
     assert dialog.account_list.currentRow() == 0
     dialog.stop_test_and_wait()
+
+
+def test_tab_gets_past_the_history_dates_on_any_day(qtbot, window) -> None:
+    # On "any day" Qt found no date section to step to: Tab stayed in Since for ever.
+    from tests.gui.test_historywindow import open_history
+
+    history = open_history(window)
+    shown(qtbot, history)
+    history.search_field.setFocus()
+    assert history.since_edit.text() == "any day"
+    assert focus_after(qtbot, history, Qt.Key.Key_Tab) is history.since_edit
+    assert focus_after(qtbot, history, Qt.Key.Key_Tab) is history.until_edit
+    assert focus_after(qtbot, history, Qt.Key.Key_Tab) is history.outcome_combo
+    back = Qt.KeyboardModifier.ShiftModifier
+    assert focus_after(qtbot, history, Qt.Key.Key_Backtab, back) is history.until_edit
+    assert focus_after(qtbot, history, Qt.Key.Key_Backtab, back) is history.since_edit
+    # A real date still takes Tab through its year, month and day first.
+    history.since_edit.setDate(history.since_edit.date().addYears(25))
+    sections = history.since_edit.sectionCount()
+    history.since_edit.setFocus(Qt.FocusReason.TabFocusReason)
+    for _ in range(sections - 1):
+        assert focus_after(qtbot, history, Qt.Key.Key_Tab) is history.since_edit
+    assert focus_after(qtbot, history, Qt.Key.Key_Tab) is history.until_edit
