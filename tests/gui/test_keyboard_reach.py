@@ -104,3 +104,45 @@ def test_tab_gets_past_the_history_dates_on_any_day(qtbot, window) -> None:
     for _ in range(sections - 1):
         assert focus_after(qtbot, history, Qt.Key.Key_Tab) is history.since_edit
     assert focus_after(qtbot, history, Qt.Key.Key_Tab) is history.until_edit
+
+
+def tab_walk(qtbot, top, start, stop, limit: int = 80) -> list:
+    """The widgets Tab visits from ``start`` until ``stop`` (AssertionError: never)."""
+    start.setFocus(Qt.FocusReason.TabFocusReason)
+    seen = []
+    for _ in range(limit):
+        widget = focus_after(qtbot, top, Qt.Key.Key_Tab)
+        seen.append(widget)
+        if widget is stop:
+            return seen
+    raise AssertionError(f"Tab never reached {stop!r}: {[w.objectName() for w in seen[-12:]]}")
+
+
+def test_tab_goes_through_the_local_server_panel_and_out(qtbot, home) -> None:
+    # The per-stage table kept Tab for its cells, round and round: OK was out of reach.
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from mailcomposer.ui.sandboxpanel import STAGES, SandboxPanel
+
+    panel = SandboxPanel(home)
+    qtbot.add_widget(panel)
+    panel.fault_table.add_fault("MAIL", 451, "try later")
+    panel.show()
+    shown(qtbot, panel)
+    ok = panel.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    seen = tab_walk(qtbot, panel, panel.tls_combo, ok)
+    stages = [w for w in seen if w in (*panel.delay_spins.values(), *panel.drop_checks.values())]
+    expected = [(panel.delay_spins[s], panel.drop_checks[s]) for s in STAGES]
+    assert stages == [w for pair in expected for w in pair]
+    table = panel.fault_table
+    add = panel.findChild(QPushButton, "addFaultButton")
+    cells = seen[seen.index(panel.greylist_check) + 1 : seen.index(add)]
+    assert cells == [table.cellWidget(0, 0), table.cellWidget(0, 1), table]
+    assert table.currentColumn() == 2, "the reply text is reached"
+    # And back out of the table above it with Shift+Tab.
+    back = Qt.KeyboardModifier.ShiftModifier
+    add.setFocus(Qt.FocusReason.TabFocusReason)
+    visited = [focus_after(qtbot, panel, Qt.Key.Key_Backtab, back) for _ in range(4)]
+    assert visited == [table, table.cellWidget(0, 1), table.cellWidget(0, 0), panel.greylist_check]
+    names = [w.accessibleName() for w in stages]
+    assert all(names) and len(set(names)) == len(names), names
