@@ -146,3 +146,23 @@ def test_tab_goes_through_the_local_server_panel_and_out(qtbot, home) -> None:
     assert visited == [table, table.cellWidget(0, 1), table.cellWidget(0, 0), panel.greylist_check]
     names = [w.accessibleName() for w in stages]
     assert all(names) and len(set(names)) == len(names), names
+
+
+def test_tab_leaves_the_font_size_box_onward_and_sets_no_size(qtbot, window) -> None:
+    # Tab out of the size box "activated" its text: the size was set and the focus
+    # thrown back into the body, so Tab went body, font, size, body... for a while.
+    bar = window.format_bar
+    shown(qtbot, window)
+    window.editor.setPlainText("Hello")
+    bar.font_combo.setFocus(Qt.FocusReason.TabFocusReason)
+    assert focus_after(qtbot, window, Qt.Key.Key_Tab) is bar.size_combo
+    after = focus_after(qtbot, window, Qt.Key.Key_Tab)
+    assert after is not window.editor and after is not bar.size_combo
+    assert window.editor.currentCharFormat().fontPointSize() == 0, "no size was chosen"
+    # Typing a size and Enter still applies it and goes back to writing.
+    bar.size_combo.setFocus(Qt.FocusReason.TabFocusReason)
+    bar.size_combo.lineEdit().selectAll()
+    qtbot.keyClicks(bar.size_combo.lineEdit(), "18")
+    qtbot.keyClick(bar.size_combo.lineEdit(), Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is window.editor
+    assert window.editor.currentCharFormat().fontPointSize() == 18
