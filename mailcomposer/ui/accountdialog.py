@@ -112,6 +112,7 @@ class AccountDialog(QDialog):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.account_list = QListWidget()
         self.account_list.setObjectName("accountList")
+        self.account_list.setAccessibleName(_("Accounts"))
         self.account_list.currentItemChanged.connect(self._on_account_list_current_changed)
         left_layout.addWidget(self.account_list)
         row = QHBoxLayout()
@@ -171,6 +172,7 @@ class AccountDialog(QDialog):
 
         self.test_log = QPlainTextEdit()
         self.test_log.setObjectName("accountTestLog")
+        self.test_log.setAccessibleName(_("Connection test log"))
         self.test_log.setReadOnly(True)
         self.test_log.setMaximumBlockCount(5000)
         self.test_log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)

@@ -243,6 +243,7 @@ class HistoryWindow(QWidget):
         what = _("Search subject, addresses, Message-ID, reply…")
         self.search_field.setPlaceholderText(what)
         self.search_field.setToolTip(what)  # the placeholder is cut short in a narrow window
+        self.search_field.setAccessibleName(what)
         self.search_field.setClearButtonEnabled(True)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._on_filters_changed)
@@ -276,12 +277,14 @@ class HistoryWindow(QWidget):
             (None, self.outcome_combo), (None, self.account_combo),
         ):  # fmt: skip
             if label:
-                filters.addWidget(QLabel(label, self))
+                filters.addWidget(label_widget := QLabel(label, self))
+                label_widget.setBuddy(widget)  # a screen reader names the date by it
             filters.addWidget(widget)
 
         self.model = HistoryModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("historyTable")
+        self.table.setAccessibleName(_("Send attempts"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -299,6 +302,7 @@ class HistoryWindow(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.details = QTextBrowser(self)
         self.details.setObjectName("historyDetails")
+        self.details.setAccessibleName(_("Details of the selected attempt"))
         self.details.setOpenLinks(False)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)

@@ -82,6 +82,7 @@ class FaultTable(QTableWidget):
         for column, box in enumerate((self._stage_box(), self._code_box(450))):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             self.setColumnWidth(column, box.sizeHint().width())
+            box.hide()  # a measure only: never shown (nor reached by Tab) before it goes
             box.deleteLater()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().hide()
