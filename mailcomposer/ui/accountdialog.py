@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -112,6 +112,7 @@ class AccountDialog(QDialog):
         left_layout.setContentsMargins(0, 0, 0, 0)
         self.account_list = QListWidget()
         self.account_list.setObjectName("accountList")
+        self.account_list.setAccessibleName(_("Accounts"))
         self.account_list.currentItemChanged.connect(self._on_account_list_current_changed)
         left_layout.addWidget(self.account_list)
         row = QHBoxLayout()
@@ -171,6 +172,7 @@ class AccountDialog(QDialog):
 
         self.test_log = QPlainTextEdit()
         self.test_log.setObjectName("accountTestLog")
+        self.test_log.setAccessibleName(_("Connection test log"))
         self.test_log.setReadOnly(True)
         self.test_log.setMaximumBlockCount(5000)
         self.test_log.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -248,7 +250,9 @@ class AccountDialog(QDialog):
         """Clear the form for a new account."""
         self.account_list.blockSignals(True)
         self.account_list.clearSelection()
-        self.account_list.setCurrentItem(None)
+        # The view's own setCurrentIndex: Tabbing into a list with no current item made
+        # Qt choose the first account, which filled the form over the one being typed.
+        self.account_list.setCurrentIndex(QModelIndex())
         self.account_list.blockSignals(False)
         blank = Account(
             name="",

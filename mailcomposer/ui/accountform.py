@@ -138,11 +138,15 @@ class AccountForm(QTabWidget):
         self.command_timeout = _seconds("commandTimeout", Timeouts().command)
         self.final_dot_timeout = _seconds("finalDotTimeout", Timeouts().final_dot, 86400.0)
         timeouts_row = QHBoxLayout()
-        timeouts_row.addWidget(QLabel(_("connect")))
+        timeouts_row.addWidget(connect_label := QLabel(_("connect")))
         timeouts_row.addWidget(self.connect_timeout)
-        timeouts_row.addWidget(QLabel(_("each reply")))
+        timeouts_row.addWidget(command_label := QLabel(_("each reply")))
         timeouts_row.addWidget(self.command_timeout)
         final_dot_label = QLabel(_("after the message"))
+        # Each box is named by its word to a screen reader.
+        connect_label.setBuddy(self.connect_timeout)
+        command_label.setBuddy(self.command_timeout)
+        final_dot_label.setBuddy(self.final_dot_timeout)
         minutes = round(Timeouts().final_dot / 60)
         final_dot_tip = _(
             "The longest wait for the server's reply after the whole message was sent "
@@ -180,6 +184,10 @@ class AccountForm(QTabWidget):
         form.addRow(self.oauth_panel)
         form.addRow(_("CA file:"), cafile_row)
         form.addRow(_("Timeouts (s):"), timeouts_row)
+        # A row that is a layout gets no buddy from the form: a screen reader named the
+        # address and CA file fields nothing.
+        for row, field in ((address_row, self.address_edit), (cafile_row, self.cafile_edit)):
+            form.labelForField(row).setBuddy(field)
         # Errors name a field by its label's words ("Port: …", "Identity 1, E-mail address: …").
         self._labels = {
             widget: label_words(form, field)
@@ -209,7 +217,9 @@ class AccountForm(QTabWidget):
         identities_hint.setWordWrap(True)
         identities_layout.addWidget(identities_hint)
         identities_layout.addWidget(self.identities_editor, 1)
-        self.addTab(_FormScroll(server_page), _("Account and server"))
+        scroll = _FormScroll(server_page)
+        scroll.setAccessibleName(_("Account and server"))  # it takes the focus to scroll
+        self.addTab(scroll, _("Account and server"))
         self.addTab(identities_page, _("Identities and signatures"))
 
         self.form_error = QLabel()

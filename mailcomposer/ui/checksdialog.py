@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -89,10 +90,15 @@ class ChecksDialog(QDialog):
         layout.addWidget(self.override)
         layout.addWidget(buttons)
         self.set_findings(findings)
+        # Qt focuses the first button of the chain, Send anyway, which then becomes the
+        # default: Enter sent the message the checks had just stopped. Enter cancels.
+        self.cancel_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_findings(self, findings: Sequence[Finding]) -> None:
         """Show ``findings`` (again, after a fix)."""
         self.findings = tuple(findings)
+        focused = self.focusWidget()
+        fixing = focused is not None and focused in self.fix_buttons.values()
         while self._grid.count():
             item = self._grid.takeAt(0)
             if item.widget() is not None:
@@ -137,6 +143,12 @@ class ChecksDialog(QDialog):
         self.override.setVisible(bool(blocking(self.findings)))
         self._update_buttons()
         self._fit_height()
+        # Tab in reading order: each finding's fix, the override, then Send and Cancel.
+        chain = [*self.fix_buttons.values(), self.override, self.send_button, self.cancel_button]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        if fixing:  # the Fix just used is gone: the next one, else the safe Cancel
+            (next(iter(self.fix_buttons.values()), None) or self.cancel_button).setFocus()
 
     def _fit_height(self) -> None:
         """Take the height the content needs at the dialog's width, no more.

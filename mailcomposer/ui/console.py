@@ -214,16 +214,20 @@ class ConsoleWindow(QWidget):
         self.connect_button.setObjectName("consoleConnect")
         self.connect_button.clicked.connect(self._on_connect_button_clicked)
         bar = QHBoxLayout()
-        bar.addWidget(QLabel(_("Server:")))
-        bar.addWidget(self.host_field, 3)
-        bar.addWidget(QLabel(_("Port:")))
-        bar.addWidget(self.port_field)
-        bar.addWidget(QLabel(_("Security:")))
-        bar.addWidget(self.security_combo)
+        for text, field, stretch in (
+            (_("Server:"), self.host_field, 3),
+            (_("Port:"), self.port_field, 0),
+            (_("Security:"), self.security_combo, 0),
+        ):
+            label = QLabel(text)
+            label.setBuddy(field)  # what a screen reader calls the field
+            bar.addWidget(label)
+            bar.addWidget(field, stretch)
         bar.addWidget(self.connect_button)
 
         self.transcript = QTextBrowser()
         self.transcript.setObjectName("consoleTranscript")
+        self.transcript.setAccessibleName(_("Transcript"))
         self.transcript.setOpenExternalLinks(True)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self._mono_family = mono.family()

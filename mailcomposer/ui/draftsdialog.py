@@ -54,6 +54,7 @@ class DraftsDialog(ListDialog):
             columns=[_("Saved"), _("Subject"), _("Kind")],
         )
         self.resize(700, 320)
+        self.table.setAccessibleName(_("Drafts"))
         self.store = store
         self.open_button = self.add_button(_("Open"), "draftsOpenButton", self.open_selected)
         self.delete_button = self.add_button(

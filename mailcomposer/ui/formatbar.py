@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QIntValidator
-from PySide6.QtWidgets import QComboBox, QFontComboBox, QToolBar, QToolButton, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QFontComboBox, QToolBar, QToolButton, QWidget
 
 from mailcomposer.i18n import _
 from mailcomposer.ui import formatactions as spec
@@ -242,10 +242,11 @@ class FormatToolBar(QToolBar):
 
     # -- character formatting ----------------------------------------------------------------
 
-    def _merge(self, fmt: QTextCharFormat) -> None:
+    def _merge(self, fmt: QTextCharFormat, combo: QComboBox | None = None) -> None:
         # No selection: the format applies to what is typed next, like other mail editors.
         self.editor.mergeCurrentCharFormat(fmt)
-        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        if combo is None or _holds_focus(combo):
+            self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
 
     @Slot(bool)
     def _on_bold_action_triggered(self, checked: bool) -> None:
@@ -310,7 +311,7 @@ class FormatToolBar(QToolBar):
     def _on_font_combo_text_activated(self, family: str) -> None:
         fmt = new_char_format()
         fmt.setFontFamilies([family])
-        self._merge(fmt)
+        self._merge(fmt, self.font_combo)
 
     @Slot(str)
     def _on_size_combo_text_activated(self, text: str) -> None:
@@ -321,7 +322,7 @@ class FormatToolBar(QToolBar):
         if size > 0:
             fmt = new_char_format()
             fmt.setFontPointSize(size)
-            self._merge(fmt)
+            self._merge(fmt, self.size_combo)
 
     # -- paragraphs --------------------------------------------------------------------------
 
@@ -453,7 +454,15 @@ class FormatToolBar(QToolBar):
     def _show_font(self, family: str, size: float) -> None:
         # textActivated (user choice only) drives formatting, so setting these is silent.
         self.font_combo.setCurrentFont(QFont(family))
-        self.size_combo.setCurrentText(f"{size:g}")
+        # The item itself, not only its text: an editable combo box whose text is not its
+        # current item "activates" the text when Tab leaves it, which set the size and
+        # threw the focus back into the body (Tab could not get past the size box).
+        text = f"{size:g}"
+        index = self.size_combo.findText(text)
+        if index >= 0:
+            self.size_combo.setCurrentIndex(index)
+        else:
+            self.size_combo.setEditText(text)
 
     @Slot()
     def _on_editor_cursor_position_changed(self) -> None:
@@ -486,3 +495,17 @@ class FormatToolBar(QToolBar):
         """Show the colour the text-colour and highlight buttons will apply."""
         self.text_color_action.setIcon(colour_icon("format-text-color", self._text_color))
         self.highlight_action.setIcon(colour_icon("format-text-highlight", self._highlight_color))
+
+
+def _holds_focus(combo: QComboBox) -> bool:
+    """True while the focus is in ``combo`` or its list (Enter, a pick), not gone on (Tab)."""
+    focused = QApplication.focusWidget()
+    if focused is None:
+        return True
+    view = combo.view()
+    return (
+        focused is combo
+        or focused is view
+        or combo.isAncestorOf(focused)
+        or (view.isAncestorOf(focused))
+    )

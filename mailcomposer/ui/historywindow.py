@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -50,6 +49,7 @@ from mailcomposer.store.historyquery import FAILED_OUTCOMES, Query, search, to_c
 from mailcomposer.store.paths import Home
 from mailcomposer.ui.charts import outcome_color
 from mailcomposer.ui.columnfit import fit_widths
+from mailcomposer.ui.dayedit import DayEdit
 from mailcomposer.ui.outcomes import outcome_icon, outcome_label, stage_label
 from mailcomposer.ui.statusarea import escape
 
@@ -243,11 +243,12 @@ class HistoryWindow(QWidget):
         what = _("Search subject, addresses, Message-ID, reply…")
         self.search_field.setPlaceholderText(what)
         self.search_field.setToolTip(what)  # the placeholder is cut short in a narrow window
+        self.search_field.setAccessibleName(what)
         self.search_field.setClearButtonEnabled(True)
         self._search_timer = QTimer(self, singleShot=True, interval=250)
         self._search_timer.timeout.connect(self._on_filters_changed)
         self.search_field.textChanged.connect(self._search_timer.start)
-        self.since_edit, self.until_edit = QDateEdit(self), QDateEdit(self)
+        self.since_edit, self.until_edit = DayEdit(self), DayEdit(self)
         for edit, name in ((self.since_edit, "historySince"), (self.until_edit, "historyUntil")):
             edit.setObjectName(name)
             edit.setCalendarPopup(True)
@@ -276,12 +277,14 @@ class HistoryWindow(QWidget):
             (None, self.outcome_combo), (None, self.account_combo),
         ):  # fmt: skip
             if label:
-                filters.addWidget(QLabel(label, self))
+                filters.addWidget(label_widget := QLabel(label, self))
+                label_widget.setBuddy(widget)  # a screen reader names the date by it
             filters.addWidget(widget)
 
         self.model = HistoryModel(self)
         self.table = QTableView(self)
         self.table.setObjectName("historyTable")
+        self.table.setAccessibleName(_("Send attempts"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -299,6 +302,7 @@ class HistoryWindow(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.details = QTextBrowser(self)
         self.details.setObjectName("historyDetails")
+        self.details.setAccessibleName(_("Details of the selected attempt"))
         self.details.setOpenLinks(False)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)

@@ -73,6 +73,7 @@ class QuestionBox(QGroupBox):
             self.answer_edit = QLineEdit(self)
             self.answer_edit.setObjectName("answerEdit")
             self.answer_edit.setPlaceholderText(_("Type your answer"))
+            prompt.setBuddy(self.answer_edit)
             self.answer_edit.setMaximumWidth(360)
             self.answer_edit.returnPressed.connect(self.check_answer)
             layout.addWidget(self.answer_edit)
@@ -225,6 +226,7 @@ class LessonsDialog(QDialog):
         page_layout.addWidget(self.questions_area)
         page_layout.addStretch(1)
         scroll = QScrollArea(self)
+        scroll.setAccessibleName(_("Lesson"))  # it takes the focus to scroll
         scroll.setWidget(page)
         scroll.setWidgetResizable(True)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
@@ -79,12 +82,32 @@ class FaultTable(QTableWidget):
         for column, box in enumerate((self._stage_box(), self._code_box(450))):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             self.setColumnWidth(column, box.sizeHint().width())
+            box.hide()  # a measure only: never shown (nor reached by Tab) before it goes
             box.deleteLater()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().hide()
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setAccessibleName(_("Faults"))
+        self._exits: tuple[Callable[[], QWidget], Callable[[], QWidget]] | None = None
         self.itemChanged.connect(self.faults_edited)
+
+    def set_exits(self, before: Callable[[], QWidget], after: Callable[[], QWidget]) -> None:
+        """Where Shift+Tab on the first cell and Tab on the last one go (each asked then)."""
+        self._exits = (before, after)
+
+    def focusNextPrevChild(self, forward: bool) -> bool:
+        """Tab from cell to cell, and out at either end instead of round the table again.
+
+        Qt's table wraps Tab from its last cell to its first: with a fault in it, the
+        panel's buttons below could not be reached by Tab at all.
+        """
+        index = self.currentIndex()
+        edge = (self.rowCount() - 1, self.columnCount() - 1) if forward else (0, 0)
+        if self._exits is not None and (index.row(), index.column()) == edge:
+            reason = Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason
+            self._exits[forward]().setFocus(reason)
+            return True
+        return super().focusNextPrevChild(forward)
 
     def add_fault(self, stage: str = "RCPT", code: int = 450, text: str = "") -> int:
         """Append a row; return its index."""
@@ -274,6 +297,10 @@ class SandboxPanel(QDialog):
         self.stage_table.setHorizontalHeaderLabels([_("Delay (s)"), _("Drop")])
         self.stage_table.setVerticalHeaderLabels(list(STAGES))
         self.stage_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Its cells are boxes: Tab goes through them and on to OK, never round the table
+        # again (with its Tab, the table was a trap the buttons could not be reached from).
+        self.stage_table.setTabKeyNavigation(False)
+        self.stage_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # its boxes take the focus
         self.delay_spins: dict[str, QDoubleSpinBox] = {}
         self.drop_checks: dict[str, QCheckBox] = {}
         for row, stage in enumerate(STAGES):
@@ -283,6 +310,9 @@ class SandboxPanel(QDialog):
             drop.setToolTip(
                 _("Close the connection at {stage} without a reply").format(stage=stage)
             )
+            # Their row and column headers are not read with them: each says what it is.
+            drop.setAccessibleName(drop.toolTip())
+            spin.setAccessibleName(_("Delay at {stage}, in seconds").format(stage=stage))
             self.delay_spins[stage] = spin
             self.drop_checks[stage] = drop
             self.stage_table.setCellWidget(row, 0, spin)
@@ -346,6 +376,23 @@ class SandboxPanel(QDialog):
         layout.addWidget(self.buttons)
         # Wider than the least it needs, so the faults' reply text has room.
         self.resize(self.sizeHint().width() + 140, self.minimumSizeHint().height())
+
+        # Tab in reading order: the left column down, then the right one, then the foot.
+        chain = [
+            self.tls_combo, self.auth_check, self.auth_user, self.auth_password,
+            self.size_check, self.size_spin, self.size_unit, *self.hide_checks.values(),
+            self.reject_edit, self.greylist_check, self.greylist_delay,
+            self.fault_table, add_button, preset_button, remove_button,
+        ]  # fmt: skip
+        for stage in STAGES:
+            chain += [self.delay_spins[stage], self.drop_checks[stage]]
+        chain += [self.command_line, copy_button]  # then the dialog's buttons, as laid out
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+        delay = self.greylist_delay
+        self.fault_table.set_exits(
+            lambda: delay if delay.isEnabled() else self.greylist_check, lambda: add_button
+        )
 
         for signal in (
             self.tls_combo.currentIndexChanged,
