@@ -51,9 +51,12 @@ class Banner(QFrame):
         self.label = QLabel(self)
         self.label.setObjectName("sendBannerText")
         self.label.setWordWrap(True)
+        # Links by keyboard too: Tab reaches them (only while a notice is shown), Enter
+        # follows one; the menus offer the same, but the banner is where one looks.
         self.label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
         )
         self.label.linkActivated.connect(self.link_activated)
         self.tint = NoticeTint(self, "info", self.STYLE, lazy=True)  # set when first shown
@@ -61,6 +64,7 @@ class Banner(QFrame):
         close.setText("×")
         close.setAutoRaise(True)
         close.setToolTip(_("Hide this message"))
+        close.setAccessibleName(_("Hide this message"))  # not "×"
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)

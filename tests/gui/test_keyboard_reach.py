@@ -166,3 +166,31 @@ def test_tab_leaves_the_font_size_box_onward_and_sets_no_size(qtbot, window) -> 
     qtbot.keyClick(bar.size_combo.lineEdit(), Qt.Key.Key_Return)
     assert QApplication.focusWidget() is window.editor
     assert window.editor.currentCharFormat().fontPointSize() == 18
+
+
+def test_a_banner_link_can_be_followed_from_the_keyboard(qtbot) -> None:
+    # "Show the protocol log", "Open the outbox": the mouse only, until now.
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit, QToolButton, QVBoxLayout, QWidget
+
+    from mailcomposer.ui.statusarea import Banner
+
+    page = QWidget()
+    qtbot.addWidget(page)
+    field, banner = QLineEdit(page), Banner(page)
+    layout = QVBoxLayout(page)
+    layout.addWidget(field)
+    layout.addWidget(banner)
+    banner.show_notice("error", "Not sent.", "log", "Show the protocol log")
+    page.show()
+    qtbot.waitExposed(page)
+    field.setFocus()
+    qtbot.wait_until(field.hasFocus)
+    qtbot.keyClick(field, Qt.Key.Key_Tab)  # to the notice
+    assert banner.label.hasFocus()
+    qtbot.keyClick(banner.label, Qt.Key.Key_Tab)  # to its link
+    with qtbot.wait_signal(banner.link_activated) as followed:
+        qtbot.keyClick(banner.label, Qt.Key.Key_Return)
+    assert followed.args == ["log"]
+    close = banner.findChild(QToolButton)
+    assert close.accessibleName() == "Hide this message"  # not "×"
