@@ -139,7 +139,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.action == "delete":
             queue.delete(args.id)
-            print(_("Deleted {id}.").format(id=args.id))
+            if args.json:
+                from mailcomposer.terminal import print_json
+
+                print_json({"deleted": args.id})
+            else:
+                print(_("Deleted {id}.").format(id=args.id))
             return 0
         with signals.cancel_on_signals() as cancel:
             if args.action == "retry":

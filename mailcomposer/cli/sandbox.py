@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             print(line)
         print(_("Mail is stored in {path}").format(path=server.maildir))
         print(
-            _("Try: {command} --to you@example.org --text hello").format(
+            _("Try: {command} --from me@example.org --to you@example.org --text hello").format(
                 command=example_command(server)
             )
         )
