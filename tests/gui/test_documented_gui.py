@@ -36,6 +36,7 @@ SITUATIONAL = {
     "cancelChecksButton",
     "checksOverride",
     "rfcReferencePopup",
+    "replaceTemplateDialog",
 }
 # The documented windows and dialogs, and the action (documented beside them) that opens them.
 OPENED_BY = {
@@ -51,6 +52,9 @@ OPENED_BY = {
     "statsWindow": "statsAction",
     "screeningSettings": "checksSettingsAction",
     "outboxDialog": "outboxAction",
+    "historyNotice": "historyAction",
+    "statsNotice": "statsAction",
+    "undoDeleteButton": "addressBookAction",
 }
 
 
