@@ -30,7 +30,7 @@ COMMANDS = {
     "history": N_("list send attempts from the send log"),
     "stats": N_("statistics of the send log"),
     "outbox": N_("list, send, retry or delete messages waiting in the outbox"),
-    "selftest": N_("check this installation: resources, keyring backend, TLS roots"),
+    "selftest": N_("check this installation: resources, modules, keyring backend, TLS roots"),
     "register": N_("open mailto: links and .eml files with mailcomposer (this user)"),
     "unregister": N_("stop opening mailto: links and .eml files with mailcomposer"),
 }
@@ -221,6 +221,11 @@ def build_parser(command: str | None = "*") -> argparse.ArgumentParser:
         description=_(
             "Compose and send e-mail and watch the SMTP conversation. Without a command, "
             "open the composer window (optionally with a FILE.eml or a mailto: URL)."
+        ),
+        epilog=_(
+            "The window also answers a message or starts from a template: "
+            "mailcomposer --reply FILE.eml (or --reply-all, --forward, --forward-attached), "
+            "mailcomposer --template NAME."
         ),
     )
     parser.add_argument("--version", action="version", version=f"mailcomposer {__version__}")
