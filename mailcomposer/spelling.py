@@ -62,6 +62,23 @@ def words_to_check(text: str) -> Iterator[Word]:
             yield Word(chunk.start() + match.start(), len(word), word)
 
 
+def _decode_word_list(data: bytes) -> str:
+    """The text of a word list as an editor may have saved it.
+
+    Windows Notepad saves UTF-8 with a byte-order mark (before Windows 10 1903), or
+    "ANSI", which is GBK on a Chinese system: reading those as strict UTF-8 lost the
+    first word, or every word.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode" (UTF-16)
+        return data.decode("utf-16", "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", "replace")  # a superset of GBK
+
+
 class UserDictionary:
     """The words the user added, kept in a UTF-8 text file, one word a line.
 
@@ -76,8 +93,8 @@ class UserDictionary:
     def _loaded(self) -> set[str]:
         if self._words is None:
             try:
-                lines = self.path.read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
+                lines = _decode_word_list(self.path.read_bytes()).splitlines()
+            except OSError:
                 lines = []
             self._words = {line.strip().casefold() for line in lines if line.strip()}
         return self._words
@@ -92,8 +109,32 @@ class UserDictionary:
             return
         self._loaded().add(word.casefold())
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(word + "\n")
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            data = b""
+        if data and not _is_utf8(data):
+            # Notepad's "ANSI" (GBK) or "Unicode": written again as UTF-8, words kept.
+            from mailcomposer.message.files import atomic_write
+
+            text = _decode_word_list(data).replace("\r\n", "\n").replace("\r", "\n")
+            atomic_write(self.path, (text.rstrip("\n") + "\n" + word + "\n").encode("utf-8"))
+            return
+        # An editor may have saved the file without a last line end: the word would be
+        # glued onto the last one ("naïvemailcomposer"), and both lost.
+        glue = b"" if not data or data.endswith((b"\n", b"\r")) else b"\n"
+        with self.path.open("ab") as handle:
+            handle.write(glue + (word + "\n").encode("utf-8"))
+
+
+def _is_utf8(data: bytes) -> bool:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def available_languages() -> tuple[str, ...]:

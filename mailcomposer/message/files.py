@@ -17,6 +17,10 @@ if TYPE_CHECKING:
 # How long a replace is retried while the target is busy (Windows only, see replace()).
 BUSY_RETRY_S = 1.0
 BUSY_RETRY_STEP_S = 0.05
+# How much of the target's name the temporary file beside it repeats: enough to see
+# whose it is, short enough that ".<name>.<12 hex>.tmp" of a 255-character name
+# still fits in a name (255) and, on Windows, in the path (260) the target fits in.
+TEMP_NAME_KEPT = 40
 
 
 def replace(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
@@ -72,7 +76,7 @@ def atomic_file(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = make_temp_file(target.parent, f".{target.name}.", ".tmp")
+    fd, tmp = make_temp_file(target.parent, f".{target.name[:TEMP_NAME_KEPT]}.", ".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
             yield fh

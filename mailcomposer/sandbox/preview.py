@@ -24,6 +24,7 @@ from urllib.parse import unquote
 
 from mailcomposer.i18n import _
 from mailcomposer.message import decoding
+from mailcomposer.message.filenames import MAX_NAME_LENGTH, is_reserved, shorten_name
 from mailcomposer.message.inspect import parse_in_pieces
 
 # Prepended by the local server (aiosmtpd's convention): the envelope, not headers.
@@ -45,7 +46,6 @@ _FILENAME_PARAM = re.compile(
 _PEER = re.compile(r"""\(['"](?P<host>[^'"]*)['"],\s*(?P<port>\d+)(?:,.*)?\)""")
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _UNSAFE = set('<>:"/\\|?*')
-_RESERVED = {"con", "prn", "aux", "nul"} | {f"{d}{n}" for d in ("com", "lpt") for n in range(10)}
 
 
 @dataclass(frozen=True)
@@ -318,15 +318,13 @@ def safe_filename(name: str, content_type: str = "", path: str = "") -> str:
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch if ch.isprintable() and ch not in _UNSAFE else "_" for ch in name)
     name = name.strip().strip(".").strip()
-    if name.split(".", 1)[0].lower() in _RESERVED:
+    if is_reserved(name):
         name = "_" + name
     if not name.strip("_"):
         suffix = mimetypes.guess_extension(content_type or "") or ".bin"
         name = "attachment-" + (path.replace(".", "-") or "1") + suffix
-    if len(name) > 200:
-        stem, dot, ext = name.rpartition(".")
-        name = (stem[: 200 - len(ext) - 1] + dot + ext) if dot and len(ext) < 16 else name[:200]
-    return name
+    # Room for the " (2)" of unique_names(), under Windows' and Linux's limits.
+    return shorten_name(name, MAX_NAME_LENGTH - 15)
 
 
 def unique_names(names: list[str], taken: set[str] | None = None) -> list[str]:

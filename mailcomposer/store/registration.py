@@ -73,21 +73,35 @@ def launch_command(
 ) -> list[str]:
     """The program (and arguments) that opens the composer, as the system should start it.
 
-    The frozen build (PyInstaller: ``sys.frozen``) is its own ``.exe``; a pip
-    install starts the ``mailcomposer`` script beside its interpreter, or failing
-    that the interpreter with ``-m mailcomposer``.
+    The frozen build (PyInstaller: ``sys.frozen``) starts its windowed ``mailcomposer``
+    program, even when ``mailcomposer-cli register`` asks: registering the console
+    program opened a console window beside the composer for every ``mailto:`` link
+    (and closing it closed the composer). A pip install on Windows starts its
+    windowed ``mailcomposer-gui.exe`` for the same reason; elsewhere the
+    ``mailcomposer`` script beside the interpreter, or failing that the interpreter
+    (``pythonw.exe`` on Windows) with ``-m mailcomposer``.
     """
     frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
     executable = executable or sys.executable
-    if frozen:
-        return [executable]
     windows = os.name == "nt" if windows is None else windows
+    suffix = ".exe" if windows else ""
+    if frozen:
+        windowed = Path(executable).with_name("mailcomposer" + suffix)
+        return [str(windowed)] if windowed.is_file() else [executable]
     folder = Path(scripts_dir or sysconfig.get_path("scripts"))
-    script = folder / ("mailcomposer.exe" if windows else "mailcomposer")
-    if script.is_file():
-        return [str(script)]
-    found = shutil.which("mailcomposer")
-    return [found] if found else [executable, "-m", "mailcomposer"]
+    names = ("mailcomposer-gui", "mailcomposer") if windows else ("mailcomposer",)
+    for name in names:
+        script = folder / (name + suffix)
+        if script.is_file():
+            return [str(script)]
+    found = shutil.which(names[0]) or shutil.which("mailcomposer")
+    if found:
+        return [found]
+    if windows:
+        pythonw = Path(executable).with_name("pythonw.exe")
+        if Path(executable).name.lower() == "python.exe" and pythonw.is_file():
+            executable = str(pythonw)
+    return [executable, "-m", "mailcomposer"]
 
 
 # -- Linux (freedesktop.org) ---------------------------------------------------------
@@ -256,6 +270,8 @@ class RegistryWriter(Protocol):
     def delete_tree(self, key: str) -> None:
         """Remove ``key`` and everything under it (nothing if it is missing)."""
 
+    # Optional: ``announce()`` tells the desktop that associations changed.
+
 
 class WindowsRegistry:
     """``RegistryWriter`` over ``winreg`` on ``HKEY_CURRENT_USER`` (Windows only)."""
@@ -297,6 +313,22 @@ class WindowsRegistry:
             self.delete_tree(f"{key}\\{child}")
         reg.DeleteKey(reg.HKEY_CURRENT_USER, key)
 
+    def announce(self) -> None:
+        """``SHChangeNotify(SHCNE_ASSOCCHANGED)``: Explorer and Settings see the new keys now.
+
+        Without it the .eml icon and the "Open with" entry may wait for the next sign-in.
+        """
+        import ctypes
+
+        shell32 = ctypes.WinDLL("shell32")  # type: ignore[attr-defined]  # Windows only
+        shell32.SHChangeNotify(0x08000000, 0x0000, None, None)  # SHCNF_IDLIST, no items
+
+
+def _announce(registry: RegistryWriter) -> None:
+    announce = getattr(registry, "announce", None)
+    if announce is not None:
+        announce()
+
 
 def _win_command(command: Sequence[str]) -> str:
     return subprocess.list2cmdline(list(command)) + ' "%1"'
@@ -308,6 +340,25 @@ def register_windows(command: Sequence[str], registry: RegistryWriter) -> Outcom
     Windows 10 and later let only the user pick the default: afterwards mailcomposer
     is offered under Settings → Apps → Default apps for MAILTO and .eml.
     """
+    open_with = _win_command(command)
+    try:
+        _write_windows_keys(command, registry)
+        _announce(registry)
+    except OSError as exc:  # a policy that locks the user's Classes key, a full registry
+        return Outcome(
+            problems=[_("Could not write the registry: {error}").format(error=exc.strerror or exc)]
+        )
+    outcome = Outcome()
+    outcome.done.append(
+        _("Registered {command} for mailto: links and .eml files").format(command=open_with)
+    )
+    outcome.done.append(
+        _("Choose mailcomposer under Settings → Apps → Default apps (MAILTO and .eml)")
+    )
+    return outcome
+
+
+def _write_windows_keys(command: Sequence[str], registry: RegistryWriter) -> None:
     open_with = _win_command(command)
     icon = f"{command[0]},0"
     description = _("Write e-mail and watch the SMTP conversation")
@@ -329,20 +380,18 @@ def register_windows(command: Sequence[str], registry: RegistryWriter) -> Outcom
     registry.set_value(CAPABILITIES_KEY + r"\URLAssociations", "mailto", MAILTO_PROGID)
     registry.set_value(CAPABILITIES_KEY + r"\FileAssociations", ".eml", EML_PROGID)
     registry.set_value(REGISTERED_APPS_KEY, "mailcomposer", CAPABILITIES_KEY)
-    outcome = Outcome()
-    outcome.done.append(
-        _("Registered {command} for mailto: links and .eml files").format(command=open_with)
-    )
-    outcome.done.append(
-        _("Choose mailcomposer under Settings → Apps → Default apps (MAILTO and .eml)")
-    )
-    return outcome
 
 
 def unregister_windows(registry: RegistryWriter) -> Outcome:
     """Remove every key and value ``register_windows`` wrote."""
-    registry.delete_value(REGISTERED_APPS_KEY, "mailcomposer")
-    registry.delete_value(CLASSES + r".eml\OpenWithProgids", EML_PROGID)
-    for key in (APP_KEY, CLASSES + MAILTO_PROGID, CLASSES + EML_PROGID):
-        registry.delete_tree(key)
+    try:
+        registry.delete_value(REGISTERED_APPS_KEY, "mailcomposer")
+        registry.delete_value(CLASSES + r".eml\OpenWithProgids", EML_PROGID)
+        for key in (APP_KEY, CLASSES + MAILTO_PROGID, CLASSES + EML_PROGID):
+            registry.delete_tree(key)
+        _announce(registry)
+    except OSError as exc:
+        return Outcome(
+            problems=[_("Could not write the registry: {error}").format(error=exc.strerror or exc)]
+        )
     return Outcome(done=[_("Removed mailcomposer's mailto: and .eml registration")])

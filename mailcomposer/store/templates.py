@@ -10,6 +10,7 @@ from pathlib import Path
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import Draft
 from mailcomposer.message.errors import InputError
+from mailcomposer.message.filenames import is_reserved
 from mailcomposer.store.paths import Home, atomic_write
 
 __all__ = ["FORMAT_VERSION", "TemplateStore", "check_name", "suggested_name"]
@@ -20,7 +21,6 @@ SUFFIX = ".json"
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 # How long a name made from a subject may be (a typed name may reach 100 characters).
 SUGGESTED_LENGTH = 60
-_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{n}" for p in ("com", "lpt") for n in range(10)}
 
 
 def check_name(name: str) -> str:
@@ -46,7 +46,7 @@ def check_name(name: str) -> str:
         or clean.startswith(".")
         or clean.endswith(".")
         or len(clean) > 100
-        or clean.split(".")[0].lower() in _RESERVED
+        or is_reserved(clean)
     ):
         raise InputError(
             "template",

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from mailcomposer.i18n import _, ngettext
+from mailcomposer.message.localtime import local_time, sort_key
 from mailcomposer.message.replymode import Mode
 from mailcomposer.sandbox.inboxlist import (
     FileKey,
@@ -400,10 +401,10 @@ class SandboxInboxDialog(QDialog):
     def _row(self, row: Row) -> list[QStandardItem]:
         message, hidden = row.message, row.hidden
         date = message.date
-        date_text = date.astimezone().strftime("%Y-%m-%d %H:%M:%S") if date else ""
+        date_text = local_time(date).strftime("%Y-%m-%d %H:%M:%S") if date else ""
         recipients = ", ".join(message.rcpt_tos)
         cells = [
-            (date_text, date.timestamp() if date else 0.0),
+            (date_text, sort_key(date) if date else 0.0),
             (message.mail_from or "<>", (message.mail_from or "").lower()),
             (recipients, recipients.lower()),
             (", ".join(hidden), ", ".join(hidden).lower()),

@@ -18,6 +18,8 @@ painted.
 from __future__ import annotations
 
 import json
+import os
+import sys
 import time
 import zlib
 from typing import TYPE_CHECKING
@@ -64,6 +66,44 @@ def claim(home: Home) -> tuple[QLockFile | None, bool]:
     return None, lock.error() == QLockFile.LockError.LockFailedError
 
 
+def absolute_arguments(arguments: list[str], cwd: str | None = None) -> list[str]:
+    """``arguments`` with a message file's path made absolute (from ``cwd``, else this one).
+
+    The running composer has its own working folder: ``mailcomposer report.eml``
+    typed in another one opened nothing there, or another folder's report.eml.
+    Options, ``mailto:`` links and the NAME of ``--template NAME`` stay as they are.
+    """
+    cwd = os.getcwd() if cwd is None else cwd
+    result = []
+    for index, argument in enumerate(arguments):
+        if not (
+            argument.startswith("-")
+            or argument.lower().startswith("mailto:")
+            or (index and arguments[index - 1] == "--template")
+        ):
+            argument = os.path.normpath(os.path.join(cwd, argument))
+        result.append(argument)
+    return result
+
+
+def allow_foreground(platform: str | None = None) -> None:
+    """On Windows, let the running composer bring its window to the front.
+
+    Windows lets only the program the user just started (this later start, from a
+    click on a ``mailto:`` link) take the foreground: without handing that right on
+    (``AllowSetForegroundWindow(ASFW_ANY)``) the running window only flashed in the
+    taskbar, behind the browser. Elsewhere nothing is needed.
+    """
+    if (sys.platform if platform is None else platform) != "win32":
+        return
+    import ctypes
+
+    try:
+        ctypes.windll.user32.AllowSetForegroundWindow(-1)  # type: ignore[attr-defined]
+    except (AttributeError, OSError):
+        pass  # no user32 (a service, Wine without it): the window flashes instead
+
+
 def hand_over(name: str, arguments: list[str], timeout_ms: int = HAND_OVER_TIMEOUT_MS) -> bool:
     """Pass ``arguments`` to the app listening on ``name``; False when none listens in time."""
     from PySide6.QtNetwork import QLocalSocket
@@ -78,7 +118,8 @@ def hand_over(name: str, arguments: list[str], timeout_ms: int = HAND_OVER_TIMEO
         if time.monotonic() >= deadline:
             return False
         time.sleep(_RETRY_SECONDS)  # not listening yet (it is starting): ask again
-    socket.write((json.dumps(arguments) + "\n").encode("utf-8"))
+    allow_foreground()
+    socket.write((json.dumps(absolute_arguments(arguments)) + "\n").encode("utf-8"))
     written = socket.waitForBytesWritten(max(1, timeout_ms))
     socket.disconnectFromServer()
     return written

@@ -44,8 +44,10 @@ def initial_argument(arguments: Sequence[str]) -> str | None:
 
 
 def file_name_for(subject: str) -> str:
-    """A file name (without extension) for a message with ``subject``."""
-    return (subject.strip() or "message").replace("/", "_")[:60]
+    """A file name (without extension) for a message with ``subject``, one Windows takes."""
+    from mailcomposer.message.filenames import name_from_text
+
+    return name_from_text(subject)
 
 
 class MessageFiles(QObject):

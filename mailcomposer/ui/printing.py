@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from mailcomposer.i18n import _
 from mailcomposer.message.draft import Draft
+from mailcomposer.message.filenames import name_from_text
 from mailcomposer.ui.attachments import human_size
 
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
@@ -105,11 +106,11 @@ class MessagePrinter(QObject):
     def export_pdf(self) -> str:
         """Ask for a file name and write the PDF there; return the path ("" if cancelled)."""
         draft = self._draft()
-        name = re.sub(r'[\\/:*?"<>|\s]+', "_", draft.subject.strip()) or "message"
+        name = name_from_text(draft.subject).replace(" ", "_")
         path, _filter = QFileDialog.getSaveFileName(
             self._window,
             _("Export as PDF"),
-            str(Path.home() / f"{name[:60]}.pdf"),
+            str(Path.home() / f"{name}.pdf"),
             _("PDF files (*.pdf)"),
         )
         if not path:
