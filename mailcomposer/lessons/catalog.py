@@ -305,7 +305,7 @@ def _size() -> Lesson:
             Question(
                 key="announced",
                 prompt=_("Which number follows SIZE in the EHLO reply?"),
-                accepted=(str(SIZE_LIMIT),),
+                accepted=(str(SIZE_LIMIT), f"SIZE {SIZE_LIMIT}"),
                 explanation=_("The limit in bytes: 50 KiB is 51200 bytes."),
                 refs=(ref(1870, "3"),),
             ),
