@@ -147,12 +147,17 @@ def is_right(question: Question, answer: int | str | None) -> bool:
     return bool(_readings(given) & {normalise(a) for a in question.accepted})
 
 
+def is_answered(answer: int | str | None) -> bool:
+    """False for no choice or an empty field: nothing to mark right or wrong."""
+    return answer is not None and not (isinstance(answer, str) and not normalise(answer))
+
+
 def check(question: Question, answer: int | str | None) -> Feedback:
     """Say whether ``answer`` is right, and why (with the RFC reference)."""
     right = is_right(question, answer)
     if right:
         verdict = _("Right.")
-    elif answer is None or (isinstance(answer, str) and not normalise(answer)):
+    elif not is_answered(answer):
         verdict = _("No answer yet: the answer is “{answer}”.").format(answer=question.answer_text)
     else:
         verdict = _("Not quite: the answer is “{answer}”.").format(answer=question.answer_text)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from mailcomposer.i18n import _
 from mailcomposer.lessons.catalog import all_lessons
-from mailcomposer.lessons.model import Feedback, Lesson, Question, check
+from mailcomposer.lessons.model import Feedback, Lesson, Question, check, is_answered
 from mailcomposer.lessons.progress import Progress
 from mailcomposer.sandbox.labfile import save_lab_config
 from mailcomposer.sandbox.options import summary_lines
@@ -45,7 +45,9 @@ class QuestionBox(QGroupBox):
         feedback_label: ``feedbackLabel``: right or wrong, and why.
 
     Signals:
-        answered: an answer was checked (carries the question key and whether it was right).
+        answered: an answer was checked (carries the question key and whether it was right);
+            Check with nothing chosen or typed shows the answer but is not an answer, so
+            it does not take away a question answered right before.
     """
 
     answered = Signal(str, bool)
@@ -110,9 +112,11 @@ class QuestionBox(QGroupBox):
     @Slot()
     def check_answer(self) -> Feedback:
         """Check the answer, show the feedback and emit ``answered``."""
-        feedback = check(self.question, self.answer())
+        answer = self.answer()
+        feedback = check(self.question, answer)
         self.show_feedback(feedback)
-        self.answered.emit(self.question.key, feedback.correct)
+        if is_answered(answer):
+            self.answered.emit(self.question.key, feedback.correct)
         return feedback
 
     def show_feedback(self, feedback: Feedback) -> None:
