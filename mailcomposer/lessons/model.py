@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -104,6 +105,21 @@ class Question:
     @property
     def is_choice(self) -> bool:
         return bool(self.choices)
+
+    @property
+    def display_order(self) -> tuple[int, ...]:
+        """The choices' indices in the order they are shown.
+
+        The catalog writes the right choice first; shown so, a student would soon
+        answer by position. The order is shuffled by the question's key, so it is the
+        same on every run and in every language.
+        """
+        return tuple(
+            sorted(
+                range(len(self.choices)),
+                key=lambda index: hashlib.sha256(f"{self.key}:{index}".encode()).digest(),
+            )
+        )
 
     @property
     def answer_text(self) -> str:

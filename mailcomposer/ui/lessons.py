@@ -39,7 +39,8 @@ class QuestionBox(QGroupBox):
 
     Attributes:
         question: the question shown.
-        choices: the radio buttons of a multiple-choice question (empty otherwise).
+        choices: the radio buttons of a multiple-choice question, by choice index (they
+            are laid out in the question's ``display_order``; empty otherwise).
         answer_edit: the line edit of a typed question (None otherwise).
         check_button: ``checkButton``.
         feedback_label: ``feedbackLabel``: right or wrong, and why.
@@ -66,11 +67,13 @@ class QuestionBox(QGroupBox):
         self.answer_edit: QLineEdit | None = None
         self._group = QButtonGroup(self)
         if question.is_choice:
-            for index, text in enumerate(question.choices):
-                button = QRadioButton(text, self)
+            buttons: dict[int, QRadioButton] = {}
+            for index in question.display_order:  # created in the order shown: Tab follows it
+                button = QRadioButton(question.choices[index], self)
                 self._group.addButton(button, index)
-                self.choices.append(button)
+                buttons[index] = button
                 layout.addWidget(button)
+            self.choices = [buttons[index] for index in range(len(question.choices))]
         else:
             self.answer_edit = QLineEdit(self)
             self.answer_edit.setObjectName("answerEdit")
@@ -287,6 +290,10 @@ class LessonsDialog(QDialog):
         )
         self.setup_status.clear()
         for box in self.question_boxes.values():
+            # Out of the page at once: deleteLater waits for the event loop, and until
+            # then the last lesson's questions stood above this one's.
+            self.questions_layout.removeWidget(box)
+            box.hide()
             box.deleteLater()
         self.question_boxes = {}
         solved = self.progress.solved(lesson.key)
