@@ -125,6 +125,10 @@ _COMMAND_SECTIONS = {
     "EXPN": "4.1.1.7", "HELP": "4.1.1.8", "NOOP": "4.1.1.9", "QUIT": "4.1.1.10",
 }  # fmt: skip
 _AUTH_CODES = {235, 334, 454, 530, 534, 535, 538}
+# Reply codes whose plain words name a cause, and the enhanced-code subjects that agree
+# with it. 451 is "local error in processing" (RFC 5321 §4.2.3), but greylisting and
+# policy checks send 451 4.7.1: there the code's words would blame the server.
+_CAUSE_SUBJECTS = {451: ("0", "3", "4")}
 
 
 SUMMARY_BY_SUBJECT = {
@@ -215,9 +219,13 @@ def explain_reply_full(code: int, text: str, command: str | None = None) -> Expl
         base = _(_BY_CODE[code])
     else:
         base = _(_BY_CLASS.get(code // 100, N_("An unusual reply.")))
+    enhanced = enhanced_code(text)
+    if enhanced in _BY_ENHANCED and enhanced.split(".")[1] not in _CAUSE_SUBJECTS.get(
+        code, "0123456789"
+    ):
+        base = _(_BY_CLASS[code // 100])  # the enhanced code says the cause
     parts = [base]
     refs = _reply_refs(code, verb)
-    enhanced = enhanced_code(text)
     if enhanced:
         detail = explain_enhanced(enhanced)
         if code >= 400 and enhanced in _BY_ENHANCED:
@@ -369,7 +377,8 @@ def explain_command_full(
                 parts.append(_(_BY_MAIL_PARAMETER[key]))
                 refs.append(_PARAMETER_REFS[key])
     if verb == "RCPT" and origin and origin.lower() in _ORIGINS:
-        parts.append(_(_ORIGINS[origin.lower()]))
+        # First: what is particular to this RCPT, before what every RCPT means.
+        parts.insert(0, _(_ORIGINS[origin.lower()]))
         if origin.lower() == "bcc":
             refs.append(ref(5322, "3.6.3"))
     return Explanation(sentences(*parts), tuple(dict.fromkeys(refs)))
