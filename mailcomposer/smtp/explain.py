@@ -215,6 +215,11 @@ def explain_reply_full(code: int, text: str, command: str | None = None) -> Expl
         base = _(_OK_BY_COMMAND[verb])
     elif code == 220 and verb == "STARTTLS":
         base = _("The server is ready to start encryption (TLS).")
+    elif code == 530 and _asks_for_starttls(text):
+        base = _(
+            "The server wants encryption first: send STARTTLS, then EHLO again; a login "
+            "is offered only after that."
+        )
     elif code in _BY_CODE:
         base = _(_BY_CODE[code])
     else:
@@ -226,6 +231,8 @@ def explain_reply_full(code: int, text: str, command: str | None = None) -> Expl
         base = _(_BY_CLASS[code // 100])  # the enhanced code says the cause
     parts = [base]
     refs = _reply_refs(code, verb)
+    if code == 530 and _asks_for_starttls(text):
+        refs.insert(0, ref(3207, "4"))  # where "530 Must issue a STARTTLS command first" is
     if enhanced:
         detail = explain_enhanced(enhanced)
         if code >= 400 and enhanced in _BY_ENHANCED:
@@ -237,6 +244,11 @@ def explain_reply_full(code: int, text: str, command: str | None = None) -> Expl
         refs = [*refs[:1], *detail.refs, *refs[1:]] if detail else refs
     unique = tuple(dict.fromkeys(refs))
     return Explanation(sentences(*parts), unique)
+
+
+def _asks_for_starttls(text: str) -> bool:
+    """A 530 that says TLS must come first (RFC 3207 §4), not a login."""
+    return "STARTTLS" in (text or "").upper()
 
 
 def explain_reply(code: int, text: str, command: str | None = None) -> str:

@@ -69,3 +69,17 @@ def test_a_rcpt_in_the_log_says_its_field_first_in_english() -> None:
     text = _rcpt_explanation("bcc")
     assert text.startswith("This address is from the Bcc field: it gets the message")
     assert "header, so the other recipients cannot see it. One envelope recipient" in text
+
+
+def test_the_require_starttls_refusal_says_to_start_tls_and_cites_rfc_3207() -> None:
+    explained = explain_reply_full(530, "5.7.0 Must issue a STARTTLS command first", "MAIL")
+    assert explained.text.startswith("The server wants encryption first: send STARTTLS")
+    assert explained.refs[0] == ref(3207, "4")
+    login = explain_reply_full(530, "5.7.0 Authentication required", "MAIL")
+    assert login.text.startswith("The server requires you to log in")
+    assert ref(3207, "4") not in login.refs
+
+
+def test_the_require_starttls_refusal_in_chinese(chinese) -> None:
+    text = explain_reply(530, "5.7.0 Must issue a STARTTLS command first", "VRFY")
+    assert text.startswith("服务器要求先加密：发送 STARTTLS")
