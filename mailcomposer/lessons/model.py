@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from mailcomposer.i18n import _, ngettext
+from mailcomposer.i18n import _, ngettext, sentences
 from mailcomposer.sandbox.config import SandboxConfig
 from mailcomposer.smtp.rfc import Ref
 
@@ -177,7 +177,7 @@ def check(question: Question, answer: int | str | None) -> Feedback:
         verdict = _("No answer yet: the answer is “{answer}”.").format(answer=question.answer_text)
     else:
         verdict = _("Not quite: the answer is “{answer}”.").format(answer=question.answer_text)
-    return Feedback(right, f"{verdict} {question.explanation}", question.refs)
+    return Feedback(right, sentences(verdict, question.explanation), question.refs)
 
 
 @dataclass(frozen=True)

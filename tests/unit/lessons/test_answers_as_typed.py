@@ -58,3 +58,18 @@ def test_a_right_answer_typed_as_students_type_it_is_right(lesson_key, question_
 @pytest.mark.parametrize(("lesson_key", "question_key", "typed"), WRONG)
 def test_a_wrong_answer_dressed_like_a_right_one_stays_wrong(lesson_key, question_key, typed):
     assert not check(lesson(lesson_key).question(question_key), typed).correct, typed
+
+
+def test_the_verdict_and_the_why_are_joined_as_chinese_writes_them() -> None:
+    from mailcomposer import i18n
+
+    i18n.set_language("zh_CN")
+    try:
+        question = lesson("auth").question("plain")
+        wrong = check(question, (question.correct + 1) % len(question.choices)).text
+        right = check(lesson("auth").question("235"), "235").text
+    finally:
+        i18n.set_language("en")
+    assert "。 " not in wrong and "。 " not in right
+    assert wrong.startswith("不太对：答案是“用户名和密码")
+    assert check(lesson("auth").question("235"), "235").text.startswith("Right. 235 ")
