@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from mailcomposer.i18n import _
+import re
+
+from mailcomposer.i18n import N_, _
 from mailcomposer.lessons.model import Lesson, Question
 from mailcomposer.sandbox.config import DEFAULT_REJECT_TEXT, Reply, SandboxConfig
 from mailcomposer.smtp.rfc import ref
@@ -14,6 +16,43 @@ LESSON_PASSWORD = "lab-password"
 REFUSED = "x@example.org"
 # Small enough for any attached photo to exceed it.
 SIZE_LIMIT = 50 * 1024
+
+# The names of the window's menus, menu items and buttons the steps send the student
+# to: the very texts the window shows (the same msgids), so both languages match it.
+VIEW_MENU = N_("&View")
+OPTIONS_MENU = N_("O&ptions")
+MIME_ITEM = N_("Show &MIME structure…")
+INBOX_ITEM = N_("Local server &inbox…")
+DECODED_LOGIN_ITEM = N_("Local test server: s&how the login decoded")
+FROM_LABEL = N_("F&rom:")
+TO_LABEL = N_("&To:")
+BCC_BUTTON = N_("&Bcc")
+LOCAL_ACCOUNT = N_("Local test server")
+SEND_ANYWAY = N_("Send anyway")
+MENU_PATHS = ((VIEW_MENU, MIME_ITEM), (VIEW_MENU, INBOX_ITEM), (OPTIONS_MENU, DECODED_LOGIN_ITEM))
+_MNEMONIC = re.compile(r"\(&[^)]\)|&(?=[^&])")
+
+
+def shown(name: str) -> str:
+    """``name`` translated as the window shows it, without its Alt+letter or colon."""
+    return _MNEMONIC.sub("", _(name)).strip().rstrip(":：").strip()
+
+
+def menu_path(*names: str) -> str:
+    """``View → Show MIME structure…``, each name as the window shows it."""
+    return " → ".join(shown(name) for name in names)
+
+
+def _plain_setup_steps() -> tuple[str, ...]:
+    # The plain lessons set the server up too: one left with greylisting or a size
+    # limit by a later lesson would otherwise refuse what these ask to send.
+    return (
+        _("Press “Set up the local server for this lesson”: a plain server, no switches."),
+        _(
+            "In the “{field}” box, choose “{account}” (while you have no account of "
+            "your own it is already chosen)."
+        ).format(field=shown(FROM_LABEL), account=shown(LOCAL_ACCOUNT)),
+    )
 
 
 def _envelope() -> Lesson:
@@ -27,7 +66,7 @@ def _envelope() -> Lesson:
         ),
         config=SandboxConfig(),
         steps=(
-            _("Choose the local test server as the account."),
+            *_plain_setup_steps(),
             _("Send a short message to bob@example.org with the subject “Lesson 1”."),
             _("Read the protocol log from the greeting to the 221 goodbye."),
         ),
@@ -87,12 +126,17 @@ def _bcc() -> Lesson:
         ),
         config=SandboxConfig(),
         steps=(
-            _("Choose the local test server as the account."),
-            _("Send a message to bob@example.org with carol@example.org in Bcc."),
+            *_plain_setup_steps(),
             _(
-                "Before sending, open View → Show MIME structure; after sending, open the "
-                "local server's inbox and look at the stored message."
+                "Write a message to bob@example.org with carol@example.org in Bcc (the "
+                "“{button}” button beside the “{field}” box shows it); do not send it yet."
+            ).format(button=shown(BCC_BUTTON), field=shown(TO_LABEL)),
+            _("Open “{menu}”: is there a Bcc line in the message as it will be sent?").format(
+                menu=menu_path(VIEW_MENU, MIME_ITEM)
             ),
+            _(
+                "Send it, then open “{menu}” and look at the stored message and its envelope."
+            ).format(menu=menu_path(VIEW_MENU, INBOX_ITEM)),
         ),
         questions=(
             Question(
@@ -194,6 +238,9 @@ def _auth() -> Lesson:
             _(
                 "Press “Set up the local server for this lesson”: user {user}, password {password}."
             ).format(user=LESSON_USER, password=LESSON_PASSWORD),
+            _("Turn on “{menu}”; the log then shows what the AUTH line carries.").format(
+                menu=menu_path(OPTIONS_MENU, DECODED_LOGIN_ITEM)
+            ),
             _("Send any message through the local test server."),
             _("Find the AUTH command and the reply to it."),
         ),
@@ -298,14 +345,17 @@ def _size() -> Lesson:
         config=SandboxConfig(size_limit=SIZE_LIMIT),
         steps=(
             _("Press “Set up the local server for this lesson”: it takes 50 KiB at most."),
-            _("Attach a photo or any file over 50 KiB and send to bob@example.org."),
+            _(
+                "Attach a photo or any file over 50 KiB and send it to bob@example.org; the "
+                "checks warn that it is too big: choose “{button}” to see what the server says."
+            ).format(button=shown(SEND_ANYWAY)),
             _("Find SIZE in the EHLO reply and read how the message was refused."),
         ),
         questions=(
             Question(
                 key="announced",
                 prompt=_("Which number follows SIZE in the EHLO reply?"),
-                accepted=(str(SIZE_LIMIT),),
+                accepted=(str(SIZE_LIMIT), f"SIZE {SIZE_LIMIT}"),
                 explanation=_("The limit in bytes: 50 KiB is 51200 bytes."),
                 refs=(ref(1870, "3"),),
             ),
@@ -314,10 +364,12 @@ def _size() -> Lesson:
                 prompt=_("Which reply code means the message is too big?"),
                 accepted=("552", "552 5.3.4"),
                 explanation=_(
-                    "552 “exceeded storage allocation”, with 5.3.4 “message too big for "
-                    "system”. Attachments grow by about a third in base64."
+                    "552: the declared size is over the server's fixed limit, with 5.3.4 "
+                    "“message too big for system”. It came at MAIL FROM, whose SIZE= "
+                    "declared the size, before any of the message was sent. Attachments "
+                    "grow by about a third in base64."
                 ),
-                refs=(ref(1870, "6"),),
+                refs=(ref(1870, "6"), ref(3463, "3.4")),
             ),
         ),
     )

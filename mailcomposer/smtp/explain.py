@@ -125,6 +125,10 @@ _COMMAND_SECTIONS = {
     "EXPN": "4.1.1.7", "HELP": "4.1.1.8", "NOOP": "4.1.1.9", "QUIT": "4.1.1.10",
 }  # fmt: skip
 _AUTH_CODES = {235, 334, 454, 530, 534, 535, 538}
+# Reply codes whose plain words name a cause, and the enhanced-code subjects that agree
+# with it. 451 is "local error in processing" (RFC 5321 §4.2.3), but greylisting and
+# policy checks send 451 4.7.1: there the code's words would blame the server.
+_CAUSE_SUBJECTS = {451: ("0", "3", "4")}
 
 
 SUMMARY_BY_SUBJECT = {
@@ -211,13 +215,24 @@ def explain_reply_full(code: int, text: str, command: str | None = None) -> Expl
         base = _(_OK_BY_COMMAND[verb])
     elif code == 220 and verb == "STARTTLS":
         base = _("The server is ready to start encryption (TLS).")
+    elif code == 530 and _asks_for_starttls(text):
+        base = _(
+            "The server wants encryption first: send STARTTLS, then EHLO again; a login "
+            "is offered only after that."
+        )
     elif code in _BY_CODE:
         base = _(_BY_CODE[code])
     else:
         base = _(_BY_CLASS.get(code // 100, N_("An unusual reply.")))
+    enhanced = enhanced_code(text)
+    if enhanced in _BY_ENHANCED and enhanced.split(".")[1] not in _CAUSE_SUBJECTS.get(
+        code, "0123456789"
+    ):
+        base = _(_BY_CLASS[code // 100])  # the enhanced code says the cause
     parts = [base]
     refs = _reply_refs(code, verb)
-    enhanced = enhanced_code(text)
+    if code == 530 and _asks_for_starttls(text):
+        refs.insert(0, ref(3207, "4"))  # where "530 Must issue a STARTTLS command first" is
     if enhanced:
         detail = explain_enhanced(enhanced)
         if code >= 400 and enhanced in _BY_ENHANCED:
@@ -229,6 +244,11 @@ def explain_reply_full(code: int, text: str, command: str | None = None) -> Expl
         refs = [*refs[:1], *detail.refs, *refs[1:]] if detail else refs
     unique = tuple(dict.fromkeys(refs))
     return Explanation(sentences(*parts), unique)
+
+
+def _asks_for_starttls(text: str) -> bool:
+    """A 530 that says TLS must come first (RFC 3207 §4), not a login."""
+    return "STARTTLS" in (text or "").upper()
 
 
 def explain_reply(code: int, text: str, command: str | None = None) -> str:
@@ -369,7 +389,8 @@ def explain_command_full(
                 parts.append(_(_BY_MAIL_PARAMETER[key]))
                 refs.append(_PARAMETER_REFS[key])
     if verb == "RCPT" and origin and origin.lower() in _ORIGINS:
-        parts.append(_(_ORIGINS[origin.lower()]))
+        # First: what is particular to this RCPT, before what every RCPT means.
+        parts.insert(0, _(_ORIGINS[origin.lower()]))
         if origin.lower() == "bcc":
             refs.append(ref(5322, "3.6.3"))
     return Explanation(sentences(*parts), tuple(dict.fromkeys(refs)))

@@ -247,12 +247,14 @@ class CapabilityDiff:
         """One translated sentence for the log, e.g. after STARTTLS."""
         if not self.added and not self.removed:
             return _("The server offers the same extensions as before TLS.")
-        parts = []
-        if self.added:
-            parts.append(_("new after TLS: {items}").format(items=", ".join(self.added)))
-        if self.removed:
-            parts.append(_("no longer offered: {items}").format(items=", ".join(self.removed)))
-        return _("Extensions changed ({changes}).").format(changes="; ".join(parts))
+        added = _("new after TLS: {items}").format(items=", ".join(self.added))
+        removed = _("no longer offered: {items}").format(items=", ".join(self.removed))
+        if self.added and self.removed:
+            # The separator is translated: Chinese writes a full-width semicolon.
+            changes = _("{added}; {removed}").format(added=added, removed=removed)
+        else:
+            changes = added if self.added else removed
+        return _("Extensions changed ({changes}).").format(changes=changes)
 
 
 def capability_diff(before: Iterable[str], after: Iterable[str]) -> CapabilityDiff:

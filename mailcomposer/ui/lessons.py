@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from mailcomposer.i18n import _
 from mailcomposer.lessons.catalog import all_lessons
-from mailcomposer.lessons.model import Feedback, Lesson, Question, check
+from mailcomposer.lessons.model import Feedback, Lesson, Question, check, is_answered
 from mailcomposer.lessons.progress import Progress
 from mailcomposer.sandbox.labfile import save_lab_config
 from mailcomposer.sandbox.options import summary_lines
@@ -39,13 +39,16 @@ class QuestionBox(QGroupBox):
 
     Attributes:
         question: the question shown.
-        choices: the radio buttons of a multiple-choice question (empty otherwise).
+        choices: the radio buttons of a multiple-choice question, by choice index (they
+            are laid out in the question's ``display_order``; empty otherwise).
         answer_edit: the line edit of a typed question (None otherwise).
         check_button: ``checkButton``.
         feedback_label: ``feedbackLabel``: right or wrong, and why.
 
     Signals:
-        answered: an answer was checked (carries the question key and whether it was right).
+        answered: an answer was checked (carries the question key and whether it was right);
+            Check with nothing chosen or typed shows the answer but is not an answer, so
+            it does not take away a question answered right before.
     """
 
     answered = Signal(str, bool)
@@ -64,11 +67,13 @@ class QuestionBox(QGroupBox):
         self.answer_edit: QLineEdit | None = None
         self._group = QButtonGroup(self)
         if question.is_choice:
-            for index, text in enumerate(question.choices):
-                button = QRadioButton(text, self)
+            buttons: dict[int, QRadioButton] = {}
+            for index in question.display_order:  # created in the order shown: Tab follows it
+                button = QRadioButton(question.choices[index], self)
                 self._group.addButton(button, index)
-                self.choices.append(button)
+                buttons[index] = button
                 layout.addWidget(button)
+            self.choices = [buttons[index] for index in range(len(question.choices))]
         else:
             self.answer_edit = QLineEdit(self)
             self.answer_edit.setObjectName("answerEdit")
@@ -110,9 +115,11 @@ class QuestionBox(QGroupBox):
     @Slot()
     def check_answer(self) -> Feedback:
         """Check the answer, show the feedback and emit ``answered``."""
-        feedback = check(self.question, self.answer())
+        answer = self.answer()
+        feedback = check(self.question, answer)
         self.show_feedback(feedback)
-        self.answered.emit(self.question.key, feedback.correct)
+        if is_answered(answer):
+            self.answered.emit(self.question.key, feedback.correct)
         return feedback
 
     def show_feedback(self, feedback: Feedback) -> None:
@@ -283,6 +290,10 @@ class LessonsDialog(QDialog):
         )
         self.setup_status.clear()
         for box in self.question_boxes.values():
+            # Out of the page at once: deleteLater waits for the event loop, and until
+            # then the last lesson's questions stood above this one's.
+            self.questions_layout.removeWidget(box)
+            box.hide()
             box.deleteLater()
         self.question_boxes = {}
         solved = self.progress.solved(lesson.key)
