@@ -225,16 +225,34 @@ def platform_can_start(
     stream: TextIO | None = None,
     environ: Mapping[str, str] = os.environ,
     verdict: Verdict | None = None,
+    platform: str = sys.platform,
 ) -> bool:
     """Say what to install when Qt's xcb plugin cannot load; False when the app must stop.
 
     In a Wayland session Qt may not need xcb at all, so there the explanation is
-    printed and the start goes on.
+    printed and the start goes on. With the libraries there but no display at all
+    (an SSH session, a server), Qt would abort as well: that is said too.
     """
     if verdict is None:
-        verdict = check(environ)
+        verdict = check(environ, platform)
     if verdict is None or verdict.ok:
-        return True
+        if not wants_xcb(environ, platform) or environ.get("DISPLAY"):
+            return True
+        if environ.get("WAYLAND_DISPLAY"):
+            return True
+        i18n.set_language(i18n.detect_language(dict(environ)))
+        print(no_display_message(), file=stream or sys.stderr)
+        return False
     i18n.set_language(i18n.detect_language(dict(environ)))  # mailcomposer-gui starts here
     print(verdict.message(), file=stream or sys.stderr)
     return bool(environ.get("WAYLAND_DISPLAY"))
+
+
+def no_display_message() -> str:
+    """What to do when there is no display to open the window on (Qt would abort)."""
+    return _(
+        "The composer window cannot start: there is no display (neither DISPLAY nor "
+        "WAYLAND_DISPLAY is set, as in an SSH session or on a server). Start it from a "
+        "desktop session, through “ssh -X”, or under “xvfb-run”. The command line "
+        "(mailcomposer send, sandbox, inspect ...) works without one."
+    )

@@ -51,7 +51,8 @@ def test_a_plugin_that_loads_costs_one_dlopen_and_says_nothing() -> None:
     assert loader.opened == [str(PLUGIN)]
     assert listed == []  # ldd only runs when the plugin does not load
     out = io.StringIO()
-    assert platform_can_start(out, environ={}, verdict=Verdict(PLUGIN, ())) is True
+    desktop = {"DISPLAY": ":0"}  # (with no display at all, that is said: test below)
+    assert platform_can_start(out, environ=desktop, verdict=Verdict(PLUGIN, ())) is True
     assert out.getvalue() == ""
 
 
@@ -242,3 +243,22 @@ def test_main_explains_and_exits_instead_of_qts_abort(tmp_path: Path) -> None:
     assert "libQt6XcbQpa.so.6" in done.stderr
     assert "sudo dnf install" in done.stderr
     assert "no Qt platform plugin could be initialized" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("environ", "platform", "starts"),
+    [
+        ({}, "linux", False),  # ssh without -X, a server: Qt would abort (core dump)
+        ({"DISPLAY": ":0"}, "linux", True),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "linux", True),
+        ({"QT_QPA_PLATFORM": "offscreen"}, "linux", True),
+        ({}, "win32", True),
+    ],
+)
+def test_no_display_is_said_instead_of_qts_abort(
+    environ: dict[str, str], platform: str, starts: bool
+) -> None:
+    out = io.StringIO()
+    assert platform_can_start(out, environ, Verdict(PLUGIN, ()), platform) is starts
+    said = out.getvalue()
+    assert ("there is no display" in said and "xvfb-run" in said) is not starts
