@@ -17,6 +17,7 @@ from mailcomposer.message.files import atomic_file
 from mailcomposer.message.inspect import Limits, guarded, parse_message, read_message_file
 from mailcomposer.message.mime import BuiltMessage
 from mailcomposer.message.receipts import READ_RECEIPT_HEADER
+from mailcomposer.message.structure import part_filename
 
 # Headers worth keeping when a message is reopened (threading); the rest is rebuilt.
 _KEPT_HEADERS = ("In-Reply-To", "References")
@@ -111,13 +112,13 @@ def read_eml(source: str | os.PathLike[str] | bytes, limits: Limits | None = Non
                     name=f"cid:{cid}",
                     data=decoding.payload_bytes(part) or b"",
                     content_type=ctype,
-                    filename=guarded(part.get_filename, None) or "",
+                    filename=part_filename(part),
                 )
             )
             continue
         draft.attachments.append(
             Attachment(
-                filename=guarded(part.get_filename, None) or _("attachment"),
+                filename=part_filename(part) or _("attachment"),
                 data=decoding.payload_bytes(part) or b"",
                 content_type=ctype,
             )

@@ -117,11 +117,43 @@ def part_size(part: Message) -> int:
 
 
 def part_filename(part: Message) -> str:
-    """Return the part's decoded file name (RFC 2231 or 2047), or ""."""
+    """Return the part's decoded file name (RFC 2231 or 2047), or "".
+
+    Old Foxmail and Outlook wrote the name's GBK (or UTF-8) bytes into the header
+    itself; the parser shows each such byte as "\ufffd". Those names are read again
+    from the header's own bytes: UTF-8 if they are that, else GB18030 (GBK's superset).
+    """
     try:
-        return part.get_filename() or ""
+        name = part.get_filename() or ""
     except Exception:  # a malformed parameter must not hide the part
         return ""
+    if "\ufffd" in name:
+        return _eight_bit_filename(part) or name
+    return name
+
+
+def _eight_bit_filename(part: Message) -> str:
+    from email.message import Message as Probe
+
+    for header, param in (("content-disposition", "filename"), ("content-type", "name")):
+        for key, value in part.raw_items():
+            if key.lower() != header or not isinstance(value, str):
+                continue
+            try:
+                data = value.encode("ascii", "surrogateescape")
+            except UnicodeEncodeError:
+                continue
+            for charset in ("utf-8", "gb18030"):
+                try:
+                    text = data.decode(charset)
+                except UnicodeDecodeError:
+                    continue
+                probe = Probe()
+                probe[header] = " ".join(text.split())
+                found = probe.get_param(param, header=header)
+                if isinstance(found, str) and found:
+                    return found.strip('"')
+    return ""
 
 
 def part_text(part: Message) -> str | None:

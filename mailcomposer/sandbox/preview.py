@@ -26,6 +26,7 @@ from mailcomposer.i18n import _
 from mailcomposer.message import decoding
 from mailcomposer.message.filenames import MAX_NAME_LENGTH, is_reserved, shorten_name
 from mailcomposer.message.inspect import parse_in_pieces
+from mailcomposer.message.structure import part_filename
 
 # Prepended by the local server (aiosmtpd's convention): the envelope, not headers.
 ENVELOPE_HEADERS = ("x-peer", "x-mailfrom", "x-rcptto")
@@ -484,10 +485,7 @@ def _part_row(part: Message, path: str, depth: int, size: int) -> PartRow:
     for name, raw in part.raw_items():
         if name.lower() in ("content-disposition", "content-type"):
             raw_names.extend(m.group(0) for m in _FILENAME_PARAM.finditer(_unfold(str(raw))))
-    try:
-        filename = part.get_filename() or ""
-    except Exception:
-        filename = ""
+    filename = part_filename(part)
     try:
         disposition = part.get_content_disposition() or ""
     except Exception:
