@@ -138,11 +138,28 @@ def _load_account(name: str | None, home: Home) -> Any:
     return account
 
 
+def _stdin_line() -> str:
+    """One line of standard input: UTF-8 (scripts, password managers), else the console's.
+
+    Python reads a pipe in the locale's code page (cp936 on a Chinese Windows), which
+    garbled a UTF-8 password with any non-ASCII character; the bytes are read instead.
+    """
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # a text stream handed in (tests, embedding)
+        return sys.stdin.readline()
+    raw = buffer.readline()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        import locale
+
+        return raw.decode(locale.getpreferredencoding(False), "replace")
+
+
 def ask_password(args: argparse.Namespace, settings: ServerSettings) -> Secret:
     """The password from ``--password-stdin``, MAILCOMPOSER_PASSWORD or a terminal prompt."""
     if args.password_stdin:
-        line = sys.stdin.readline()
-        password = line.rstrip("\r\n")
+        password = _stdin_line().rstrip("\r\n")
         if not password:
             raise UsageError("--password-stdin", _("standard input held no password"))
         return Secret(password)
