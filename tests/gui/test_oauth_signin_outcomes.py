@@ -48,3 +48,31 @@ def test_nobody_signing_in_in_time_is_said_not_called_cancelled(
     assert text != "Sign-in cancelled."
     assert "Nobody signed in within" in text and "try again" in text
     assert RefreshTokens().get("Work", USER) is None
+
+
+def test_consent_denied_says_what_to_do(
+    qtbot,
+    dialog: AccountDialog,
+    oauth_server: OAuthTestServer,  # noqa: F811
+) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.integration.oauth_fixtures import Browser
+
+    user = Browser()
+
+    def deny(url: str) -> None:
+        # The user pressed "Cancel" on the consent page: the provider redirects back.
+        query = parse_qs(urlsplit(url).query)
+        user(f"{query['redirect_uri'][0]}?error=access_denied&state={query['state'][0]}")
+
+    dialog.sign_in_runner.open_url = deny
+    fill_new_account(dialog, oauth_server, device=False)
+    with qtbot.wait_signal(dialog.sign_in_runner.finished, timeout=20000):
+        assert dialog.start_sign_in()
+    user.close()
+    text = dialog.oauth_panel.status_label.text()
+    assert "access denied" in text
+    assert "sign in again and allow mailcomposer" in text
+    assert "sign in again and allow mailcomposer" in user.pages[0]  # the browser tab too
+    assert RefreshTokens().get("Work", USER) is None
