@@ -99,7 +99,13 @@ def _error(exc: OAuth2Error) -> OAuthError:
     if code == "invalid_grant":
         text = _("The sign-in has expired or was revoked; sign in again.")
     elif code == "access_denied":
-        text = _("The sign-in was refused (access denied).")
+        # The user pressed Cancel or Deny on the provider's page, or an organisation
+        # does not let its users grant access: say what to do about either.
+        text = _(
+            "The sign-in was refused (access denied): sign in again and allow mailcomposer "
+            "to send mail for you. A work or school account may first need its "
+            "administrator's approval."
+        )
     elif code == "invalid_client":
         text = _("The provider does not know this client ID (or its secret).")
     else:

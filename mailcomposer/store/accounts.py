@@ -190,20 +190,46 @@ def _server_to_dict(server: ServerSettings) -> dict[str, Any]:
     }
 
 
+def _choice(data: dict[str, Any], key: str, kind: type[Any], default: str) -> Any:
+    """Read an enum field as written by hand too ("STARTTLS"); name the choices otherwise."""
+    value = data.get(key, default)
+    try:
+        return kind(str(value).strip().lower())
+    except ValueError:
+        raise ValueError(
+            _("“{field}” must be one of {choices}, not “{value}”").format(
+                field=key, choices=", ".join(member.value for member in kind), value=value
+            )
+        ) from None
+
+
+def _number(data: dict[str, Any], key: str, default: float, kind: type[Any] = float) -> Any:
+    """Read a number field ("587" too); say which field holds something else."""
+    value = data.get(key, default)
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ValueError(
+            _("“{field}” must be a number, not “{value}”").format(field=key, value=value)
+        ) from None
+
+
 def _server_from_dict(data: dict[str, Any]) -> ServerSettings:
     t = data.get("timeouts") or {}
     defaults = Timeouts()
     return ServerSettings(
         host=str(data["host"]),
-        port=int(data.get("port", 0)),
-        security=Security(data.get("security", "starttls")),
+        port=_number(data, "port", 0, int),
+        security=_choice(data, "security", Security, "starttls"),
         username=str(data.get("username", "")),
-        auth=AuthMethod(data.get("auth", "auto")),
+        auth=_choice(data, "auth", AuthMethod, "auto"),
         cafile=Path(data["cafile"]) if data.get("cafile") else None,
         timeouts=Timeouts(
-            connect=float(t.get("connect", defaults.connect)),
-            command=float(t.get("command", defaults.command)),
-            final_dot=float(t.get("final_dot", defaults.final_dot)),
+            connect=_number(t, "connect", defaults.connect),
+            command=_number(t, "command", defaults.command),
+            final_dot=_number(t, "final_dot", defaults.final_dot),
         ),
         local_hostname=data.get("local_hostname") or None,
     )
@@ -281,6 +307,35 @@ def account_from_dict(data: dict[str, Any]) -> Account:
     )
 
 
+def _decode(raw: bytes) -> str:
+    """The accounts file's text, also as a hand edit saved it (Notepad's BOM, or GBK)."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Notepad on a Chinese Windows saved "ANSI" (GBK) until 2019.
+        return raw.decode("gb18030")
+
+
+def _entry_from_dict(index: int, item: Any) -> Account:
+    """Read the accounts list's entry ``index``; an error names the entry and the field."""
+    name = item.get("name") if isinstance(item, dict) else None
+    where = (
+        _("account {number} (“{name}”)").format(number=index + 1, name=name)
+        if isinstance(name, str) and name
+        else _("account {number}").format(number=index + 1)
+    )
+    try:
+        if not isinstance(item, dict):
+            raise ValueError(_("this entry is not an account"))
+        return account_from_dict(item)
+    except KeyError as exc:
+        raise ValueError(
+            _("{where}: the field “{field}” is missing").format(where=where, field=exc.args[0])
+        ) from None
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise ValueError(_("{where}: {error}").format(where=where, error=exc)) from None
+
+
 class AccountStore:
     """The user's accounts in ``home.accounts_file``, plus the built-in sandbox account.
 
@@ -308,8 +363,12 @@ class AccountStore:
         import json  # not before there is a file to read: a first start has none
 
         try:
-            data = json.loads(raw.decode("utf-8"))
-            accounts = [account_from_dict(item) for item in data.get("accounts", [])]
+            data = json.loads(_decode(raw))
+            if not isinstance(data, dict):
+                raise ValueError(_("the file holds no “accounts” list"))
+            accounts = [
+                _entry_from_dict(n, item) for n, item in enumerate(data.get("accounts", []))
+            ]
             default = str(data.get("default") or "")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             self.load_error = _(

@@ -35,8 +35,9 @@ class SignInWorker(QObject):
         url_opened(str): the authorization address given to the browser.
         device_code_shown(object): a ``DeviceCode`` (immutable) to show the user.
         succeeded(str): signed in; carries the login name.
-        failed(str): why the sign-in failed, in the user's language.
-        cancelled(): the user stopped it (or nobody signed in in time).
+        failed(str): why the sign-in failed (nobody signed in in time, too), in the
+            user's language.
+        cancelled(): the user stopped it.
         finished(): always last.
     """
 
@@ -72,8 +73,13 @@ class SignInWorker(QObject):
                     login_hint=account.server.username,
                 )  # fmt: skip
             shared().signed_in(account.name, account.server.username, tokens)
-        except SignInCancelled:
-            self.cancelled.emit()
+        except SignInCancelled as exc:
+            if self.cancel_flag.is_set():
+                self.cancelled.emit()
+            else:
+                # Nobody signed in in time: the user did not cancel, and must hear why
+                # it stopped and that trying again is the way on.
+                self.failed.emit(exc.message)
         except OAuthError as exc:
             self.failed.emit(exc.message)
         except Exception as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -77,13 +78,24 @@ class PasswordDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # An empty password was stored in the keyring and sent at every later send:
+        # OK waits for one (as ``--password-stdin`` refuses an empty line).
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setEnabled(False)
+        self.password_edit.textChanged.connect(self._on_password_edit_text_changed)
         # Its wrapped lines made it open 258 pixels wide: the prompt and a provider's
         # note in columns of three or four words.
         self.setMinimumWidth(420)
         self.resize(420, max(self.heightForWidth(420), self.minimumSizeHint().height()))
 
+    @Slot(str)
+    def _on_password_edit_text_changed(self, text: str) -> None:
+        self.ok_button.setEnabled(bool(text))
+
     def accept(self) -> None:
         """Store the password (keyring or session memory) and close."""
+        if not self.password_edit.text():
+            return  # Enter in the empty field: nothing to store
         self.secret = Secret(self.password_edit.text())
         self.credentials.set(
             self.account, self.secret, self.user, remember=self.remember_box.isChecked()
@@ -100,10 +112,19 @@ def ask_password(
     *,
     note: str = "",
 ) -> Secret | None:
-    """Return the stored secret, or ask for it (modal); None if the user cancelled."""
+    """Return the stored secret, or ask for it (modal); None if the user cancelled.
+
+    Without a ``note``, the provider of ``user``'s address gives its advice (QQ's and
+    163's 授权码, Gmail's app password), as the account form does.
+    """
     secret = credentials.get(account, user)
     if secret is not None:
         return secret
+    if not note:
+        from mailcomposer.store.presets import preset_for_address
+
+        preset = preset_for_address(user)
+        note = preset.note if preset is not None else ""
     dialog = PasswordDialog(account, user, credentials, parent, note=note)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         return dialog.secret
