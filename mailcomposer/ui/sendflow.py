@@ -94,6 +94,8 @@ class SendFlow(QObject):
         self._controller: SendController | None = None
         self._credentials: Any = None
         self._session_secrets: dict[str, Any] = {}
+        # Accounts whose stored password the server refused: asked again, not re-read.
+        self._rejected: set[str] = set()
         self._send_account: Any = None
         # The size limit of the EHLO reply being read (a send may greet twice, with TLS).
         self._ehlo_open = False
@@ -256,7 +258,7 @@ class SendFlow(QObject):
             # Got (or refreshed) at login, on the send thread: never an HTTPS wait here.
             return settings, shared().deferred_secret(account)
         secret = self._session_secrets.get(account.name)
-        if secret is None:
+        if secret is None and account.name not in self._rejected:
             credentials = self.credentials()
             secret = credentials.get(account.name, settings.username) or credentials.get(
                 account.name
@@ -267,6 +269,7 @@ class SendFlow(QObject):
             secret = self.ask_password(account)
             if secret is None:
                 raise _Abort
+            self._rejected.discard(account.name)
         self._session_secrets[account.name] = secret
         return settings, secret
 
@@ -408,8 +411,10 @@ class SendFlow(QObject):
 
         self.last_error = error
         if error.exit_code == ExitCode.AUTH and self._send_account is not None:
-            # A rejected password must not be retried silently: ask again next time.
+            # A rejected password must not be retried silently: ask again next time,
+            # not read the same one from the keyring (a new one given replaces it there).
             self._session_secrets.pop(self._send_account.name, None)
+            self._rejected.add(self._send_account.name)
         if error.exit_code != ExitCode.UNKNOWN:
             # Not delivered: a resend is a new attempt and may get a new Message-ID.
             self.message_id = None

@@ -33,6 +33,13 @@ def describe_failure(error: SendError) -> tuple[str, str]:
         lines.append(_("The server replied: {reply}").format(reply=reply))
     elif error.server_text:
         lines.append(_("The server replied: {reply}").format(reply=error.server_text))
+    if error.exit_code == ExitCode.AUTH and error.code == 535:
+        lines.append(
+            _(
+                "The next Send asks for the password again, and what you type replaces "
+                "the stored one; the user name is in Tools → Accounts…."
+            )
+        )
     lines.append(_("Your message is kept; nothing in the composer was changed."))
     return error.user_message, "\n".join(lines)
 

@@ -588,3 +588,30 @@ def test_failure_banner_links_to_the_protocol_log(qtbot, window, tmp_path: Path)
     window.banner.label.linkActivated.emit("log")
     assert window.log_dock.isVisible()
     assert "STARTTLS" in window.log_dock.transcript_text()
+
+
+def test_a_refused_stored_password_is_asked_again_not_reused(
+    qtbot, window, tmp_path, auth_server
+) -> None:
+    # The keyring's password was refused (535): every later send read it again and
+    # failed the same way, and nothing asked for a new one.
+    from mailcomposer.smtp.settings import Secret
+    from tests.smtp_fixtures import AUTH_PASSWORD, AUTH_USER
+
+    add_account(window, auth_server.port, security=Security.NONE, username=AUTH_USER)
+    window.send_flow.credentials().set("Work", Secret("wrong"), AUTH_USER)
+    asked: list[str] = []
+
+    def ask(account):
+        asked.append(account.name)
+        return Secret(AUTH_PASSWORD)
+
+    window.ask_password = ask
+    fill(window, tmp_path)
+    send_and_wait(qtbot, window)
+    assert window.last_error is not None and window.last_error.exit_code == ExitCode.AUTH
+    assert asked == []  # the stored one was tried first
+    send_and_wait(qtbot, window)
+    assert window.last_error is None, window.last_error and window.last_error.user_message
+    assert asked == ["Work"]
+    assert len(auth_server.received) == 1

@@ -18,3 +18,14 @@ def test_a_reply_without_an_enhanced_code_is_shown_whole():
     error = error_from_reply(Stage.RCPT, 550, "No such user here")
     _headline, details = describe_failure(error)
     assert "550 No such user here" in details
+
+
+def test_a_refused_password_says_what_the_next_send_does() -> None:
+    from mailcomposer.smtp.errors import ExitCode, SendError, Stage
+    from mailcomposer.ui.sendreport import describe_failure
+
+    error = SendError(Stage.AUTH, ExitCode.AUTH, "Login refused.", code=535,
+                      server_text="5.7.8 Authentication credentials invalid")  # fmt: skip
+    _headline, details = describe_failure(error)
+    assert "The next Send asks for the password again" in details
+    assert "Tools → Accounts" in details
