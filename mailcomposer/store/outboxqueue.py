@@ -307,7 +307,7 @@ class OutboxQueue:
         attempts: int | None = None,
         next_try: datetime.datetime | None = None,
     ) -> None:
-        with contextlib.suppress(KeyError):
+        with contextlib.suppress(KeyError, ValueError):  # gone, or its sidecar damaged
             self.outbox.update(
                 entry.id,
                 state=state,
@@ -369,7 +369,7 @@ class OutboxQueue:
         path = self._lock_path(entry.id)
         if not (path.exists() and self._stale(path)):
             return entry
-        with contextlib.suppress(OSError, KeyError):
+        with contextlib.suppress(OSError, KeyError, ValueError):
             entry = self.outbox.update(
                 entry.id,
                 state=OutboxState.UNKNOWN,
