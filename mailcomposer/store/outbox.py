@@ -214,6 +214,34 @@ class Outbox:
             with contextlib.suppress(FileNotFoundError):
                 (self.folder / f"{entry_id}{suffix}").unlink()
 
+    def remove_sent(self, entry_id: str) -> str:
+        """Remove the entry of a message the server accepted; '' or a warning if it stays.
+
+        A copy that cannot be removed (the folder turned read-only, the file held open
+        by another program on Windows) must not read as "not sent": it is marked
+        ``unknown`` (never sent again by itself), its last error saying it was sent,
+        and the returned warning tells the user to delete it.
+        """
+        try:
+            self.remove(entry_id)
+            return ""
+        except OSError as exc:
+            error = exc.strerror or str(exc)
+        with contextlib.suppress(OSError, KeyError, ValueError):
+            self.update(
+                entry_id,
+                state=OutboxState.UNKNOWN,
+                next_try="",
+                last_error=_(
+                    "It was sent (the server accepted it), but this copy could not be "
+                    "removed ({error}): delete it; do not send it again."
+                ).format(error=error),
+            )
+        return _(
+            "The message was sent, but its copy in the outbox ({path}) could not be removed "
+            "({error}): delete it from the outbox; do not send it again."
+        ).format(path=self.folder / f"{entry_id}{_DATA_SUFFIX}", error=error)
+
     def get(self, entry_id: str) -> OutboxEntry:
         """Return one entry (raises ``KeyError`` if it is gone).
 

@@ -9,6 +9,7 @@ send of an entry goes out with its stored bytes, so its Message-ID never changes
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import os
 import random
@@ -276,7 +277,9 @@ class OutboxQueue:
                 # Something broke mid-send: what reached the server cannot be known.
                 self._update(entry, OutboxState.UNKNOWN, _("The send stopped unexpectedly."))
                 raise
-            self.outbox.remove(entry.id)
+            warning = self.outbox.remove_sent(entry.id)
+            if warning:
+                result = dataclasses.replace(result, warnings=(*result.warnings, warning))
             return Attempt(entry.id, result=result)
 
     def _settle_failure(self, entry: OutboxEntry, error: SendError) -> Attempt:
