@@ -60,6 +60,8 @@ class OutboxEntry:
         notify: the delivery notifications asked for (RFC 3461 NOTIFY; empty: none).
         settings: how to reach the server without an account (``host``, ``port``,
             ``security``, ``username``, ``cafile``; ``sandbox`` for the built-in one).
+        pid: the process that wrote it (0: not recorded), so a ``queued`` entry
+            whose sender died can be told from one still waiting for its reply.
     """
 
     id: str
@@ -79,6 +81,7 @@ class OutboxEntry:
     bcc: tuple[str, ...] = ()
     notify: tuple[str, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict, compare=False)
+    pid: int = 0
 
     def read_bytes(self) -> bytes:
         """Return the stored message bytes."""
@@ -375,6 +378,7 @@ class PendingCopy:
             "state": OutboxState(state).value,
             "size": size,
             "bcc": list(getattr(built, "bcc", ())),
+            "pid": os.getpid(),
             **(extra or {}),
         }
         try:
@@ -448,6 +452,7 @@ def _entry_from(meta: dict[str, Any], data_path: Path) -> OutboxEntry:
         bcc=tuple(meta.get("bcc", ())),
         notify=tuple(str(n) for n in envelope.get("notify", ()) if isinstance(n, str)),
         settings=dict(meta.get("settings", {}) or {}),
+        pid=int(meta.get("pid", 0) or 0),
     )
 
 
