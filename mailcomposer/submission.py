@@ -227,7 +227,9 @@ class Submission:
             raise
         finally:
             copy.discard()  # a no-op once committed
-        outbox.remove(copy.id)
+        warning = outbox.remove_sent(copy.id)
+        if warning:
+            result = dataclasses.replace(result, warnings=(*result.warnings, warning))
         self.outbox_id = None
         self._set_state(State.SENT)
         return result

@@ -324,6 +324,14 @@ def _server_for(entry: Any, home: Any, args: argparse.Namespace) -> Any:
     from mailcomposer.smtp.settings import Security, ServerSettings
 
     fields = entry.settings
+    if not entry.recipients:  # its sidecar was damaged: the envelope is lost
+        raise UsageError(
+            "",
+            _(
+                "this entry does not say whom to send it to; open {path} in the composer "
+                "(“mailcomposer {path}”), check the recipients and send it, or delete it"
+            ).format(path=entry.path),
+        )
     if entry.account:
         return serverargs.server_from_args(_server_args(account=entry.account), home)
     if fields.get("sandbox"):

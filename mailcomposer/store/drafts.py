@@ -90,7 +90,9 @@ class DraftStore:
         if not self.blobs.is_dir():
             return
         used = {digest for _data, digest in self._digests.values()}
-        for draft_file in (self.path, *self.kept()):
+        # A draft set aside as damaged may be repaired by hand: what it names stays.
+        damaged = self.path.parent.glob("*.damaged*")
+        for draft_file in (self.path, *self.kept(), *damaged):
             used |= _blob_names(draft_file)
         for blob in self.blobs.iterdir():
             if blob.name not in used and not blob.name.endswith(".tmp"):
@@ -210,7 +212,7 @@ class DraftStore:
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            kept = source.with_suffix(".damaged")
+            kept = _set_aside_path(source)
             try:
                 replace(source, kept)
             except OSError:
@@ -276,6 +278,16 @@ def blob_name(data: bytes) -> str:
     import hashlib
 
     return hashlib.sha256(data).hexdigest()
+
+
+def _set_aside_path(source: Path) -> Path:
+    """Where a damaged draft file goes: ``<name>.damaged``, never over an earlier one."""
+    kept = source.with_suffix(".damaged")
+    number = 1
+    while kept.exists():
+        number += 1
+        kept = source.with_suffix(f".damaged-{number}")
+    return kept
 
 
 def _blob_names(path: Path) -> set[str]:

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mailcomposer.i18n import _
 from mailcomposer.message.files import make_temp_file, replace
 from mailcomposer.store.paths import Home, atomic_write
 
@@ -59,6 +60,8 @@ class OutboxEntry:
         notify: the delivery notifications asked for (RFC 3461 NOTIFY; empty: none).
         settings: how to reach the server without an account (``host``, ``port``,
             ``security``, ``username``, ``cafile``; ``sandbox`` for the built-in one).
+        pid: the process that wrote it (0: not recorded), so a ``queued`` entry
+            whose sender died can be told from one still waiting for its reply.
     """
 
     id: str
@@ -78,6 +81,7 @@ class OutboxEntry:
     bcc: tuple[str, ...] = ()
     notify: tuple[str, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict, compare=False)
+    pid: int = 0
 
     def read_bytes(self) -> bytes:
         """Return the stored message bytes."""
@@ -213,13 +217,48 @@ class Outbox:
             with contextlib.suppress(FileNotFoundError):
                 (self.folder / f"{entry_id}{suffix}").unlink()
 
+    def remove_sent(self, entry_id: str) -> str:
+        """Remove the entry of a message the server accepted; '' or a warning if it stays.
+
+        A copy that cannot be removed (the folder turned read-only, the file held open
+        by another program on Windows) must not read as "not sent": it is marked
+        ``unknown`` (never sent again by itself), its last error saying it was sent,
+        and the returned warning tells the user to delete it.
+        """
+        try:
+            self.remove(entry_id)
+            return ""
+        except OSError as exc:
+            error = exc.strerror or str(exc)
+        with contextlib.suppress(OSError, KeyError, ValueError):
+            self.update(
+                entry_id,
+                state=OutboxState.UNKNOWN,
+                next_try="",
+                last_error=_(
+                    "It was sent (the server accepted it), but this copy could not be "
+                    "removed ({error}): delete it; do not send it again."
+                ).format(error=error),
+            )
+        return _(
+            "The message was sent, but its copy in the outbox ({path}) could not be removed "
+            "({error}): delete it from the outbox; do not send it again."
+        ).format(path=self.folder / f"{entry_id}{_DATA_SUFFIX}", error=error)
+
     def get(self, entry_id: str) -> OutboxEntry:
-        """Return one entry (raises ``KeyError`` if it is gone)."""
+        """Return one entry (raises ``KeyError`` if it is gone).
+
+        An entry whose sidecar cannot be read is returned as a damaged one
+        (:func:`_damaged_entry`), so it can still be listed, reopened and deleted.
+        """
+        data_path = self.folder / f"{entry_id}{_DATA_SUFFIX}"
         try:
             meta = self._read_meta(entry_id)
+            return _entry_from(meta, data_path)
         except FileNotFoundError:
             raise KeyError(entry_id) from None
-        return _entry_from(meta, self.folder / f"{entry_id}{_DATA_SUFFIX}")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            return _damaged_entry(data_path, exc)
 
     def pending(self) -> list[OutboxEntry]:
         """Return every listed entry, oldest first.
@@ -233,13 +272,11 @@ class Outbox:
         except OSError:
             return []
         for meta_path in metas:
-            data_path = meta_path.with_suffix(_DATA_SUFFIX)
-            try:
-                meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            if data_path.is_file():
-                entries.append(_entry_from(meta, data_path))
+            # A sidecar that cannot be read hides nothing: its message is listed as
+            # damaged (outcome unknown, never sent by itself), for the user to reopen.
+            if meta_path.with_suffix(_DATA_SUFFIX).is_file():
+                with contextlib.suppress(KeyError):  # removed meanwhile
+                    entries.append(self.get(meta_path.stem))
         return entries
 
     def _read_meta(self, entry_id: str) -> dict[str, Any]:
@@ -341,6 +378,7 @@ class PendingCopy:
             "state": OutboxState(state).value,
             "size": size,
             "bcc": list(getattr(built, "bcc", ())),
+            "pid": os.getpid(),
             **(extra or {}),
         }
         try:
@@ -381,17 +419,27 @@ def _sync_folder(folder: Path) -> None:
 
 
 def _entry_from(meta: dict[str, Any], data_path: Path) -> OutboxEntry:
+    """The entry a sidecar describes (``ValueError``, ``TypeError``... if it is damaged).
+
+    Its id is always the file's: a sidecar naming another id must not make a
+    remove or an update reach another entry's files.
+    """
     envelope = meta.get("envelope", {})
+    recipients = envelope.get("recipients", ())
+    if isinstance(recipients, str) or not all(isinstance(r, str) for r in recipients):
+        raise ValueError("the recipients are not a list of addresses")
     try:
         state = OutboxState(meta.get("state", "queued"))
     except ValueError:
         state = OutboxState.UNKNOWN
+    if not recipients:  # nobody to send it to: never by itself
+        state = OutboxState.UNKNOWN
     return OutboxEntry(
-        id=meta["id"],
+        id=data_path.stem,
         path=data_path,
         message_id=meta.get("message_id", ""),
         sender=envelope.get("sender", ""),
-        recipients=tuple(envelope.get("recipients", ())),
+        recipients=tuple(recipients),
         smtputf8=bool(envelope.get("smtputf8", False)),
         account=meta.get("account", ""),
         server=meta.get("server", ""),
@@ -404,4 +452,49 @@ def _entry_from(meta: dict[str, Any], data_path: Path) -> OutboxEntry:
         bcc=tuple(meta.get("bcc", ())),
         notify=tuple(str(n) for n in envelope.get("notify", ()) if isinstance(n, str)),
         settings=dict(meta.get("settings", {}) or {}),
+        pid=int(meta.get("pid", 0) or 0),
+    )
+
+
+def _damaged_entry(data_path: Path, error: Exception) -> OutboxEntry:
+    """An entry whose sidecar cannot be read: its message, outcome unknown.
+
+    The envelope (Bcc included), the server and the state are lost with the
+    sidecar; the message itself is intact, so it is listed, never sent by itself,
+    and can be reopened in the composer (its Message-ID read from its headers) or
+    deleted. The damaged sidecar is left as it is, for inspection.
+    """
+    from email import policy
+    from email.parser import BytesHeaderParser
+
+    message_id = ""
+    try:
+        with open(data_path, "rb") as fh:
+            message_id = str(BytesHeaderParser(policy=policy.default).parse(fh)["Message-ID"] or "")
+    except (OSError, ValueError, TypeError):
+        pass
+    sidecar = data_path.with_suffix(_META_SUFFIX)
+    reason = (error.strerror if isinstance(error, OSError) else "") or _(
+        "its content is damaged or from another version"
+    )
+    try:
+        size = data_path.stat().st_size
+    except OSError:
+        size = 0
+    return OutboxEntry(
+        id=data_path.stem,
+        path=data_path,
+        message_id=message_id.strip(),
+        sender="",
+        recipients=(),
+        smtputf8=False,
+        account="",
+        server="",
+        created="",
+        state=OutboxState.UNKNOWN,
+        size=size,
+        last_error=_(
+            "Its record {path} could not be read ({error}): its recipients and server are "
+            "not known. Edit reopens the message; check the recipients, then send it."
+        ).format(path=sidecar, error=reason),
     )

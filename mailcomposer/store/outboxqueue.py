@@ -9,6 +9,7 @@ send of an entry goes out with its stored bytes, so its Message-ID never changes
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import os
 import random
@@ -276,7 +277,9 @@ class OutboxQueue:
                 # Something broke mid-send: what reached the server cannot be known.
                 self._update(entry, OutboxState.UNKNOWN, _("The send stopped unexpectedly."))
                 raise
-            self.outbox.remove(entry.id)
+            warning = self.outbox.remove_sent(entry.id)
+            if warning:
+                result = dataclasses.replace(result, warnings=(*result.warnings, warning))
             return Attempt(entry.id, result=result)
 
     def _settle_failure(self, entry: OutboxEntry, error: SendError) -> Attempt:
@@ -307,7 +310,7 @@ class OutboxQueue:
         attempts: int | None = None,
         next_try: datetime.datetime | None = None,
     ) -> None:
-        with contextlib.suppress(KeyError):
+        with contextlib.suppress(KeyError, ValueError):  # gone, or its sidecar damaged
             self.outbox.update(
                 entry.id,
                 state=state,
@@ -352,24 +355,37 @@ class OutboxQueue:
             pid = int(path.read_text(encoding="ascii").strip() or "0")
         except (OSError, ValueError):
             return False
-        if age > STALE_LOCK_S:
-            return True
-        # os.kill(pid, 0) only asks on POSIX; on Windows it would end the process.
-        if sys.platform != "win32" and pid > 0 and pid != os.getpid():
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return True
-            except OSError:
-                return False
-        return False
+        return age > STALE_LOCK_S or _process_gone(pid)
+
+    def _sender_gone(self, entry: OutboxEntry) -> bool:
+        """A ``queued`` entry (a send from the composer or ``send``) whose program died.
+
+        Such an entry is written just before the final dot and removed at the
+        server's 250; one left over by a program that was killed (SIGKILL, a crash,
+        a power cut) may or may not have been delivered.
+        """
+        if entry.state is not OutboxState.QUEUED:
+            return False
+        try:
+            age = time.time() - entry.path.with_suffix(".json").stat().st_mtime
+        except OSError:
+            return False
+        return age > STALE_LOCK_S or _process_gone(entry.pid)
 
     def _settle_stale(self, entry: OutboxEntry) -> OutboxEntry:
         """An entry whose sender died mid-send: its outcome is unknown."""
         path = self._lock_path(entry.id)
+        if self._sender_gone(entry):
+            with contextlib.suppress(OSError, KeyError, ValueError):
+                entry = self.outbox.update(
+                    entry.id,
+                    state=OutboxState.UNKNOWN,
+                    last_error=_("The program sending it stopped before the outcome was known."),
+                )
+            return entry
         if not (path.exists() and self._stale(path)):
             return entry
-        with contextlib.suppress(OSError, KeyError):
+        with contextlib.suppress(OSError, KeyError, ValueError):
             entry = self.outbox.update(
                 entry.id,
                 state=OutboxState.UNKNOWN,
@@ -378,3 +394,17 @@ class OutboxQueue:
             )
             path.unlink()
         return entry
+
+
+def _process_gone(pid: int) -> bool:
+    """Whether process ``pid`` (another than this one) has ended; False when unknown."""
+    # os.kill(pid, 0) only asks on POSIX; on Windows it would end the process.
+    if sys.platform == "win32" or pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False

@@ -199,10 +199,23 @@ class DraftKeeper(QObject):
         self._status.say(_("Draft saved."))
         return True
 
-    def discard(self) -> None:
-        """Forget the autosaved draft (the message was sent, discarded or replaced)."""
+    def discard(self) -> bool:
+        """Forget the autosaved draft (the message was sent, discarded or replaced).
+
+        Returns False (and says so) when the file could not be removed: the folder
+        turned read-only, say. The caller's own outcome (a message sent) stands.
+        """
         self._timer.stop()
-        self.store.clear()
+        try:
+            self.store.clear()
+        except OSError as exc:
+            self._status.say(
+                _("Could not remove the saved draft {path}: {error}").format(
+                    path=self.store.path, error=reason(exc)
+                )
+            )
+            return False
+        return True
 
     # ------------------------------------------------------------------ closing
 

@@ -277,6 +277,17 @@ class OutboxRunner(QObject):
                 return False
         except (KeyError, OSError):
             return False
+        if not entry.recipients:  # its record is damaged: only the message is left
+            self._status.banner.show_notice(
+                "error",
+                _(
+                    "“{subject}” does not say whom to send it to (its record in the outbox "
+                    "is damaged): use Edit, check the recipients, then send it."
+                ).format(subject=entry.subject() or _("(no subject)")),
+                LINK_OUTBOX,
+                _("Open the outbox"),
+            )
+            return False
         try:
             connection = self._connection(entry)
         except (OSError, RuntimeError, ValueError) as exc:

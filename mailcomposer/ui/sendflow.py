@@ -363,7 +363,7 @@ class SendFlow(QObject):
         outbox = Outbox(self._home)
         for entry in outbox.pending():
             if entry.message_id.strip("<>") == message_id.strip("<>"):
-                outbox.remove(entry.id)
+                outbox.remove_sent(entry.id)  # one that stays is marked: never resent
 
     def _show_partial_refusal(self, result: SendResult) -> None:
         from PySide6.QtWidgets import QMessageBox

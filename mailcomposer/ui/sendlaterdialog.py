@@ -27,16 +27,24 @@ def in_one_hour(now: datetime.datetime) -> datetime.datetime:
 
 
 def tomorrow_morning(now: datetime.datetime) -> datetime.datetime:
-    """Tomorrow at 08:00 (local time, as ``now``)."""
-    return datetime.datetime.combine(now.date() + datetime.timedelta(days=1), MORNING, now.tzinfo)
+    """Tomorrow at 08:00 local time (``now`` is local time)."""
+    return _local_morning(now, now.date() + datetime.timedelta(days=1))
 
 
 def monday_morning(now: datetime.datetime) -> datetime.datetime:
-    """The next Monday at 08:00 (a week on when today is Monday)."""
+    """The next Monday at 08:00 local time (a week on when today is Monday)."""
     days = (7 - now.weekday()) % 7 or 7
-    return datetime.datetime.combine(
-        now.date() + datetime.timedelta(days=days), MORNING, now.tzinfo
-    )
+    return _local_morning(now, now.date() + datetime.timedelta(days=days))
+
+
+def _local_morning(now: datetime.datetime, day: datetime.date) -> datetime.datetime:
+    """08:00 on ``day`` in the local time zone, at that day's own UTC offset (naive if ``now`` is).
+
+    Not ``now``'s offset: across a daylight-saving change (the last Sunday of March
+    in Europe) that would be 09:00 or 07:00 by the clock on the wall.
+    """
+    morning = datetime.datetime.combine(day, MORNING)
+    return morning if now.tzinfo is None else morning.astimezone()
 
 
 class SendLaterDialog(QDialog):

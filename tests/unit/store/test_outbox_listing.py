@@ -10,7 +10,7 @@ from mailcomposer.store.paths import Home
 from tests.smtp_fixtures import make_built
 
 
-def test_a_damaged_sidecar_is_skipped_and_hides_no_other_entry(tmp_path: Path) -> None:
+def test_a_damaged_sidecar_hides_no_other_entry_and_not_its_own_message(tmp_path: Path) -> None:
     outbox = Outbox(Home(tmp_path))
     entries = [outbox.add(make_built(subject=f"number {n}")) for n in range(3)]
     first = min(entries, key=lambda e: e.id)  # listed in name order: damage the first
@@ -18,7 +18,10 @@ def test_a_damaged_sidecar_is_skipped_and_hides_no_other_entry(tmp_path: Path) -
 
     listed = outbox.pending()
 
-    assert sorted(e.id for e in listed) == sorted(e.id for e in entries if e is not first)
+    assert sorted(e.id for e in listed) == sorted(e.id for e in entries)
+    [damaged] = [e for e in listed if e.id == first.id]
+    assert damaged.state is OutboxState.UNKNOWN  # never sent by itself
+    assert damaged.subject() == first.subject()
     assert first.path.is_file()  # the message itself is left alone for the user
 
 
