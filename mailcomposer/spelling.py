@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+from mailcomposer.message.files import atomic_write, decode_hand_edited
+
 # A word: letters, optionally joined by an apostrophe (don't, l'été). Digits and
 # underscores end a word, so "abc123" is two pieces and neither is checked.
 _WORD_RE = re.compile(r"(?<![\w'’])[^\W\d_]+(?:['’][^\W\d_]+)*(?!\w)")
@@ -62,23 +64,6 @@ def words_to_check(text: str) -> Iterator[Word]:
             yield Word(chunk.start() + match.start(), len(word), word)
 
 
-def _decode_word_list(data: bytes) -> str:
-    """The text of a word list as an editor may have saved it.
-
-    Windows Notepad saves UTF-8 with a byte-order mark (before Windows 10 1903), or
-    "ANSI", which is GBK on a Chinese system: reading those as strict UTF-8 lost the
-    first word, or every word.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", "replace")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode" (UTF-16)
-        return data.decode("utf-16", "replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030", "replace")  # a superset of GBK
-
-
 class UserDictionary:
     """The words the user added, kept in a UTF-8 text file, one word a line.
 
@@ -93,7 +78,7 @@ class UserDictionary:
     def _loaded(self) -> set[str]:
         if self._words is None:
             try:
-                lines = _decode_word_list(self.path.read_bytes()).splitlines()
+                lines = decode_hand_edited(self.path.read_bytes()).splitlines()
             except OSError:
                 lines = []
             self._words = {line.strip().casefold() for line in lines if line.strip()}
@@ -115,9 +100,7 @@ class UserDictionary:
             data = b""
         if data and not _is_utf8(data):
             # Notepad's "ANSI" (GBK) or "Unicode": written again as UTF-8, words kept.
-            from mailcomposer.message.files import atomic_write
-
-            text = _decode_word_list(data).replace("\r\n", "\n").replace("\r", "\n")
+            text = decode_hand_edited(data).replace("\r\n", "\n").replace("\r", "\n")
             atomic_write(self.path, (text.rstrip("\n") + "\n" + word + "\n").encode("utf-8"))
             return
         # An editor may have saved the file without a last line end: the word would be

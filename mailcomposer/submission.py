@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import sqlite3
 import threading
@@ -156,9 +155,7 @@ class Submission:
             self.after_sent(result)
         except Exception as exc:  # the message went out: this never undoes that
             note = _("The message was sent, but the step after it failed: {error}")
-            result = dataclasses.replace(
-                result, warnings=(*result.warnings, note.format(error=exc))
-            )
+            result = result.warned(note.format(error=exc))
         return result
 
     def _deliver(self, message: Any, log: Any, on_progress: Any, **session_args: Any) -> SendResult:
@@ -227,9 +224,7 @@ class Submission:
             raise
         finally:
             copy.discard()  # a no-op once committed
-        warning = outbox.remove_sent(copy.id)
-        if warning:
-            result = dataclasses.replace(result, warnings=(*result.warnings, warning))
+        result = result.warned(outbox.remove_sent(copy.id))
         self.outbox_id = None
         self._set_state(State.SENT)
         return result
@@ -316,12 +311,11 @@ class Submission:
         except (sqlite3.Error, OSError) as exc:
             # The message went out; a full disk must not turn that into a failure.
             note = _("The message was sent but could not be added to the history: {error}")
-            return dataclasses.replace(result, warnings=(*result.warnings, note.format(error=exc)))
+            return result.warned(note.format(error=exc))
         if set_aside is not None:
             from mailcomposer.store.history import set_aside_text
 
-            note = set_aside_text(set_aside)
-            return dataclasses.replace(result, warnings=(*result.warnings, note))
+            return result.warned(set_aside_text(set_aside))
         return result
 
 

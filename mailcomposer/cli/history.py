@@ -72,22 +72,19 @@ def read_log(read: Callable[[Any], Any]) -> Any:
 
     A log found damaged on opening is set aside by the store; this says where it went.
     """
-    import sqlite3
-
     from mailcomposer.cli.output import print_error, print_warning
-    from mailcomposer.store.history import History, damaged_log_text, set_aside_text
+    from mailcomposer.store.history import History, read_with_notice
     from mailcomposer.store.paths import Home
 
     history = History(Home.from_env())
     try:
-        found = read(history)
-    except sqlite3.Error as exc:
-        print_error("", damaged_log_text(history.path, exc))
-        return None
+        found, problem = read_with_notice(lambda: read(history), history, None)
     finally:
         history.close()
-    if history.set_aside is not None:
-        print_warning(set_aside_text(history.set_aside))
+    if found is None:
+        print_error("", problem)
+    elif problem:
+        print_warning(problem)
     return found
 
 

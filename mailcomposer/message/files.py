@@ -95,3 +95,20 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to ``path`` so a crash leaves either the old or the new file."""
     with atomic_file(path) as fh:
         fh.write(data)
+
+
+def decode_hand_edited(data: bytes) -> str:
+    """The text of a file the user may have edited by hand, as the editor saved it.
+
+    Windows Notepad saves UTF-8 with a byte-order mark (before Windows 10 1903), its
+    "Unicode" (UTF-16 with a mark), or "ANSI", which is GBK on a Chinese system:
+    strict UTF-8 lost the first word of a list, or the whole file.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", "replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("gb18030", "replace")  # a superset of GBK

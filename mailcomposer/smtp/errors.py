@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mailcomposer.i18n import N_, _, sentences
 
@@ -128,6 +128,10 @@ class SendResult:
     @property
     def exit_code(self) -> ExitCode:
         return ExitCode.PARTIAL if self.refused else ExitCode.OK
+
+    def warned(self, note: str) -> SendResult:
+        """This result with ``note`` added to its warnings ("" adds nothing)."""
+        return replace(self, warnings=(*self.warnings, note)) if note else self
 
 
 # --- the one mapping from exceptions and replies to user-facing errors ----------------------

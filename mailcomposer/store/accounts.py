@@ -307,15 +307,6 @@ def account_from_dict(data: dict[str, Any]) -> Account:
     )
 
 
-def _decode(raw: bytes) -> str:
-    """The accounts file's text, also as a hand edit saved it (Notepad's BOM, or GBK)."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Notepad on a Chinese Windows saved "ANSI" (GBK) until 2019.
-        return raw.decode("gb18030")
-
-
 def _entry_from_dict(index: int, item: Any) -> Account:
     """Read the accounts list's entry ``index``; an error names the entry and the field."""
     name = item.get("name") if isinstance(item, dict) else None
@@ -363,7 +354,7 @@ class AccountStore:
         import json  # not before there is a file to read: a first start has none
 
         try:
-            data = json.loads(_decode(raw))
+            data = json.loads(files.decode_hand_edited(raw))  # Notepad: BOM, GBK
             if not isinstance(data, dict):
                 raise ValueError(_("the file holds no “accounts” list"))
             accounts = [

@@ -8,7 +8,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -230,8 +230,6 @@ class History:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # check_same_thread=False only so close() can close them all; each
-            # connection is used by the thread that made it.
             with self._lock:
                 try:
                     conn = self._open()
@@ -432,6 +430,21 @@ class History:
         for conn in connections:
             conn.close()
         self._local = threading.local()
+
+
+def read_with_notice(read: Callable[[], Any], history: History, default: Any) -> tuple[Any, str]:
+    """``read()`` on ``history``, and what to tell the user about the log ("" when sound).
+
+    ``(default, why it cannot be read)`` when SQLite fails; ``(found, where the
+    damaged log was kept)`` when opening it set one aside and started anew.
+    """
+    try:
+        found = read()
+    except sqlite3.Error as exc:
+        return default, damaged_log_text(history.path, exc)
+    if history.set_aside is not None:
+        return found, set_aside_text(history.set_aside)
+    return found, ""
 
 
 def damaged_log_text(path: Path, error: object) -> str:

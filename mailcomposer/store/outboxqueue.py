@@ -9,7 +9,6 @@ send of an entry goes out with its stored bytes, so its Message-ID never changes
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime
 import os
 import random
@@ -277,9 +276,7 @@ class OutboxQueue:
                 # Something broke mid-send: what reached the server cannot be known.
                 self._update(entry, OutboxState.UNKNOWN, _("The send stopped unexpectedly."))
                 raise
-            warning = self.outbox.remove_sent(entry.id)
-            if warning:
-                result = dataclasses.replace(result, warnings=(*result.warnings, warning))
+            result = result.warned(self.outbox.remove_sent(entry.id))
             return Attempt(entry.id, result=result)
 
     def _settle_failure(self, entry: OutboxEntry, error: SendError) -> Attempt:

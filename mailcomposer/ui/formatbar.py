@@ -427,14 +427,14 @@ class FormatToolBar(QToolBar):
         left-aligned paragraph, no list. Asking the editor's cursor and format would
         load QTextCursor, QTextBlock and the QTextFormat family (~2 ms of the launch).
         """
-        for action in (self.bold_action, self.italic_action, self.underline_action):
+        unchecked = (self.bold_action, self.italic_action, self.underline_action,
+                     self.strike_action, self.bullet_list_action,
+                     self.number_list_action)  # fmt: skip
+        for action in unchecked:
             action.setChecked(False)
-        self.strike_action.setChecked(False)
         default = self.editor.document().defaultFont()
         self._show_font(default.family(), default.pointSizeF())
         self._show_alignment(self.editor.alignment())
-        self.bullet_list_action.setChecked(False)
-        self.number_list_action.setChecked(False)
 
     @Slot("QTextCharFormat")
     def _on_editor_current_char_format_changed(self, fmt: QTextCharFormat) -> None:
@@ -507,5 +507,5 @@ def _holds_focus(combo: QComboBox) -> bool:
         focused is combo
         or focused is view
         or combo.isAncestorOf(focused)
-        or (view.isAncestorOf(focused))
+        or view.isAncestorOf(focused)
     )

@@ -38,13 +38,7 @@ from PySide6.QtWidgets import (
 from mailcomposer.i18n import _, ngettext
 from mailcomposer.message.sizes import format_size
 from mailcomposer.store.accounts import SANDBOX_NAME
-from mailcomposer.store.history import (
-    OUTCOMES,
-    History,
-    SentRecord,
-    damaged_log_text,
-    set_aside_text,
-)
+from mailcomposer.store.history import OUTCOMES, History, SentRecord, read_with_notice
 from mailcomposer.store.historyquery import FAILED_OUTCOMES, Query, search, to_csv
 from mailcomposer.store.paths import Home
 from mailcomposer.ui.charts import outcome_color
@@ -370,13 +364,9 @@ class HistoryWindow(QWidget):
 
     def _read(self, read: Any, default: Any) -> Any:
         """``read()`` on the log; ``default`` when it cannot be read (the notice says why)."""
-        try:
-            found = read()
-        except sqlite3.Error as exc:
-            self._show_notice(damaged_log_text(self._history.path, exc))
-            return default
-        if self._history.set_aside is not None:
-            self._show_notice(set_aside_text(self._history.set_aside))
+        found, problem = read_with_notice(read, self._history, default)
+        if problem:
+            self._show_notice(problem)
         return found
 
     def _show_notice(self, text: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import sqlite3
 
 from PySide6.QtCore import QDate, QEvent, Qt, Slot
 from PySide6.QtWidgets import (
@@ -17,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from mailcomposer.i18n import _, ngettext
-from mailcomposer.store.history import OUTCOMES, History, damaged_log_text, set_aside_text
+from mailcomposer.store.history import OUTCOMES, History, read_with_notice
 from mailcomposer.store.historyquery import Query, search
 from mailcomposer.store.paths import Home
 from mailcomposer.store.stats import Bar, Stats, compute, group_days
@@ -172,11 +171,7 @@ class StatsWindow(QWidget):
 
     def reload_if_changed(self) -> bool:
         """Redraw if an attempt was added to the log since; True when it had changed."""
-        try:
-            mark = self._history.mark()
-        except sqlite3.Error:
-            mark = None
-        if mark == self._mark:
+        if read_with_notice(self._history.mark, self._history, None)[0] == self._mark:
             return False
         self.refresh()
         return True
@@ -190,17 +185,9 @@ class StatsWindow(QWidget):
     def refresh(self) -> None:
         """Read the log for the period and redraw every chart."""
         since, until = self._range()
-        problem = ""
-        try:
-            self._mark = self._history.mark()
-        except sqlite3.Error:
-            self._mark = None
-        try:
-            records = search(self._history, Query(since=since, until=until))
-        except sqlite3.Error as exc:
-            records, problem = [], damaged_log_text(self._history.path, exc)
-        if self._history.set_aside is not None:
-            problem = set_aside_text(self._history.set_aside)
+        self._mark = read_with_notice(self._history.mark, self._history, None)[0]
+        query = Query(since=since, until=until)
+        records, problem = read_with_notice(lambda: search(self._history, query), self._history, [])
         self.show_stats(compute(records, since, until))
         self.notice.setText(problem)
         self.notice.setVisible(bool(problem))

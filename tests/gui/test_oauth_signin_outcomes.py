@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 
 import pytest
 
 from mailcomposer.oauth import flows
-from mailcomposer.store.accounts import AccountStore
-from mailcomposer.store.credentials import Credentials
 from mailcomposer.store.oauth import RefreshTokens
-from mailcomposer.store.paths import Home
 from mailcomposer.ui.accountdialog import AccountDialog
-from tests.gui.test_oauth_signin import fill_new_account
+from tests.gui.test_oauth_signin import dialog, fill_new_account  # noqa: F401 (fixture)
 from tests.integration.oauth_fixtures import (
     USER,
     oauth_server,  # noqa: F401 (fixture)
@@ -21,18 +17,10 @@ from tests.integration.oauth_fixtures import (
 from tests.oauth_server import OAuthTestServer
 
 
-@pytest.fixture
-def dialog(qtbot, home: Home) -> Iterator[AccountDialog]:
-    widget = AccountDialog(AccountStore(home), Credentials())
-    qtbot.add_widget(widget)
-    yield widget
-    widget.stop_test_and_wait()
-
-
 def test_nobody_signing_in_in_time_is_said_not_called_cancelled(
     qtbot,
     monkeypatch: pytest.MonkeyPatch,
-    dialog: AccountDialog,
+    dialog: AccountDialog,  # noqa: F811 (the fixture imported above)
     oauth_server: OAuthTestServer,  # noqa: F811
 ) -> None:
     # The user closed the browser tab and walked away: the real listener's wait ends
@@ -52,7 +40,7 @@ def test_nobody_signing_in_in_time_is_said_not_called_cancelled(
 
 def test_consent_denied_says_what_to_do(
     qtbot,
-    dialog: AccountDialog,
+    dialog: AccountDialog,  # noqa: F811 (the fixture imported above)
     oauth_server: OAuthTestServer,  # noqa: F811
 ) -> None:
     from urllib.parse import parse_qs, urlsplit

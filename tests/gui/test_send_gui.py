@@ -476,18 +476,25 @@ def add_account(window, port: int, *, security: Security, username: str = "") ->
     assert window.select_identity("ann@example.org")
 
 
-def test_password_is_asked_once_per_session(qtbot, window, tmp_path, auth_server) -> None:
+def answer_password(window, password: str) -> list[str]:
+    """Answer the window's password question with ``password``; the accounts asked for."""
     from mailcomposer.smtp.settings import Secret
-    from tests.smtp_fixtures import AUTH_PASSWORD, AUTH_USER
 
-    add_account(window, auth_server.port, security=Security.NONE, username=AUTH_USER)
     asked: list[str] = []
 
     def ask(account):
         asked.append(account.name)
-        return Secret(AUTH_PASSWORD)
+        return Secret(password)
 
     window.ask_password = ask
+    return asked
+
+
+def test_password_is_asked_once_per_session(qtbot, window, tmp_path, auth_server) -> None:
+    from tests.smtp_fixtures import AUTH_PASSWORD, AUTH_USER
+
+    add_account(window, auth_server.port, security=Security.NONE, username=AUTH_USER)
+    asked = answer_password(window, AUTH_PASSWORD)
     fill(window, tmp_path)
     send_and_wait(qtbot, window)
     assert window.last_error is None, window.last_error and window.last_error.user_message
@@ -600,13 +607,7 @@ def test_a_refused_stored_password_is_asked_again_not_reused(
 
     add_account(window, auth_server.port, security=Security.NONE, username=AUTH_USER)
     window.send_flow.credentials().set("Work", Secret("wrong"), AUTH_USER)
-    asked: list[str] = []
-
-    def ask(account):
-        asked.append(account.name)
-        return Secret(AUTH_PASSWORD)
-
-    window.ask_password = ask
+    asked = answer_password(window, AUTH_PASSWORD)
     fill(window, tmp_path)
     send_and_wait(qtbot, window)
     assert window.last_error is not None and window.last_error.exit_code == ExitCode.AUTH

@@ -13,16 +13,7 @@ import pytest
 
 from mailcomposer.sandbox.maildir import Inbox
 from mailcomposer.smtp.errors import ExitCode
-
-
-def read_until(proc: subprocess.Popen[str], marker: str) -> list[str]:
-    lines = []
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        lines.append(line.rstrip("\n"))
-        if marker in line:
-            return lines
-    raise AssertionError(f"{marker!r} never printed; got {lines}")
+from tests.integration.test_cli_sandbox import read_until
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT delivery differs on Windows")
