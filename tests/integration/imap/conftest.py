@@ -64,14 +64,16 @@ class Dovecot:
     def start(self) -> None:
         """Start (or start again, on the same ports) the master in the foreground."""
         conf, log = self.root / "dovecot.conf", self.root / "dovecot.log"
-        # A daemon keeps the test's pipes open: its streams go nowhere.
-        self.process = subprocess.Popen(
-            [DOVECOT, "-F", "-c", str(conf)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,  # its own group, so stop() ends its children too
-        )
+        # A daemon keeps the test's pipes open: its streams go to a file, not a pipe
+        # (what it says before its log is open, such as a port in use, is kept there).
+        with open(self.root / "dovecot.stderr", "ab") as stderr:
+            self.process = subprocess.Popen(
+                [DOVECOT, "-F", "-c", str(conf)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+                start_new_session=True,  # its own group, so stop() ends its children too
+            )
         try:
             _wait_until_listening(self.tls_port, self.process, log)
             _wait_until_listening(self.plain_port, self.process, log)
@@ -144,13 +146,17 @@ service imap-login {{
 """
 
 
+class DovecotExited(Exception):
+    """Dovecot stopped before it listened (its log and standard error in the message)."""
+
+
 def _wait_until_listening(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(
-                f"dovecot exited: {log.read_text(errors='replace') if log.exists() else ''}"
-            )
+            said = [f.read_text(errors="replace") for f in (log, log.with_suffix(".stderr"))
+                    if f.exists()]  # fmt: skip
+            raise DovecotExited(f"dovecot exited ({process.returncode}): {' '.join(said)}")
         with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
             return
         time.sleep(0.05)
@@ -168,11 +174,20 @@ def start_dovecot(root: Path, cert: trustme.LeafCert, ca: trustme.CA, sent_name:
     ca.cert_pem.write_to_path(str(root / "ca.pem"))
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
     (root / "passwd").chmod(0o644)
-    plain, tls = _free_port(), _free_port()
-    (root / "dovecot.conf").write_text(_config(root, plain, tls, sent_name))
-    server = Dovecot(root, plain, tls, root / "ca.pem")
-    server.start()
-    return server
+    for attempt in range(3):
+        # A free port may be taken by another program before Dovecot binds it: then it
+        # exits at once, and new ports are tried.
+        plain, tls = _free_port(), _free_port()
+        (root / "dovecot.conf").write_text(_config(root, plain, tls, sent_name))
+        server = Dovecot(root, plain, tls, root / "ca.pem")
+        try:
+            server.start()
+        except DovecotExited as exc:
+            if attempt == 2:
+                pytest.fail(str(exc))
+            continue
+        return server
+    raise AssertionError("not reached")
 
 
 @pytest.fixture(scope="session")
